@@ -1,0 +1,119 @@
+// One adapter interface for every way of calling a model. Adapters never throw for expected failures
+// (HTTP errors, timeouts, a dropped connection): they return a ProviderFailure, classified so that the
+// scheduler can decide whether to retry, record, or stop the run.
+
+import type { ChatMessage, JsonSchema, PlanModel } from "../compile/plan.js";
+
+export type ProviderKind = "ollama" | "openai" | "exec" | "mock";
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  temperature?: number;
+  top_p?: number;
+  seed?: number;
+  max_tokens?: number;
+  /** Ask for structured output matching this JSON Schema (Ollama `format`, OpenAI `response_format`). */
+  responseFormat?: { name: string; schema: JsonSchema };
+  /** Per-request timeout. The adapter aborts the call and returns a "timeout" failure. */
+  timeoutMs: number;
+  /** Aborted when the run is interrupted. */
+  signal?: AbortSignal;
+}
+
+export interface ChatResponse {
+  text: string;
+  tokensIn: number | null;
+  tokensOut: number | null;
+  latencyMs: number;
+  finishReason: string | null;
+  /** OpenAI `system_fingerprint`, when the server sends one. */
+  fingerprint: string | null;
+}
+
+export type FailureKind =
+  /** 429: retry after a delay (Retry-After when given). */
+  | "rate_limit"
+  /** 5xx: retry with backoff. */
+  | "server"
+  /** The request exceeded its timeout: retry. */
+  | "timeout"
+  /** Connection reset or dropped mid-response: retry. */
+  | "connection"
+  /** Connection refused, DNS failure: the provider is unreachable; stop the run. */
+  | "unreachable"
+  /** 401/403: the key is missing or wrong; stop the run. */
+  | "auth"
+  /** The model does not exist on the server; stop the run. */
+  | "not_found"
+  /** 400 and other client errors: retrying will not help; record on the step. */
+  | "bad_request"
+  /** The server answered with something we could not parse: retry (it may be transient). */
+  | "bad_response"
+  /** exec: non-zero exit code. */
+  | "exit"
+  /** The run was interrupted. */
+  | "aborted";
+
+export interface ProviderFailure {
+  kind: FailureKind;
+  message: string;
+  status: number | null;
+  /** From Retry-After (seconds or HTTP date) or retry-after-ms, when the server sent one. */
+  retryAfterMs: number | null;
+  /** exec provider: captured stderr (truncated) and exit code. */
+  stderr?: string;
+  exitCode?: number | null;
+}
+
+export type ChatResult = { ok: true; response: ChatResponse } | { ok: false; failure: ProviderFailure };
+
+/** Which failures are worth another try. */
+export function isRetryable(kind: FailureKind): boolean {
+  return kind === "rate_limit" || kind === "server" || kind === "timeout" || kind === "connection" || kind === "bad_response";
+}
+
+/** Which failures mean that every further step would fail the same way. */
+export function isFatal(kind: FailureKind): boolean {
+  return kind === "unreachable" || kind === "auth" || kind === "not_found";
+}
+
+/** What `prepare` learns about a model before the run starts; recorded in the manifest. */
+export interface ModelInfo {
+  id: string;
+  provider: ProviderKind;
+  /** Ollama model digest. */
+  digest: string | null;
+  /** Where requests go (never including credentials). */
+  endpoint: string | null;
+  /** True for the built-in mock provider: every output says so. */
+  mock: boolean;
+}
+
+export interface PrepareOptions {
+  /** Ollama: pull a missing model instead of failing. */
+  pull: boolean;
+  /** Progress of a pull, for a progress bar: completed and total bytes when known. */
+  onPullProgress?: (status: string, completed: number | null, total: number | null) => void;
+  signal?: AbortSignal;
+}
+
+export type PrepareResult = { ok: true; info: ModelInfo } | { ok: false; failure: ProviderFailure };
+
+export interface Provider {
+  readonly kind: ProviderKind;
+  /** The full model id, e.g. "ollama:llama3.2:3b". */
+  readonly id: string;
+  /** Check that the model exists and is reachable; learn its digest. Called once before the run. */
+  prepare(options: PrepareOptions): Promise<PrepareResult>;
+  chat(request: ChatRequest): Promise<ChatResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * The environment the adapters may read. Passed explicitly (not process.env) so tests control it and
+ * so it is clear which variables matter: OLLAMA_HOST, OPENAI_BASE_URL, OPENAI_API_KEY and the
+ * per-model api_key_env names declared in the spec.
+ */
+export type ProviderEnv = Readonly<Record<string, string | undefined>>;
+
+export type ProviderFactory = (model: PlanModel, env: ProviderEnv) => Provider;
