@@ -1,0 +1,287 @@
+// One conformance suite for every adapter: each factory below builds an adapter (against its stand-in
+// server, a fixture command, or nothing for the mock) and says what to expect; the same cases run
+// against all of them. Cases about what went over the wire run for the adapters that have a wire.
+
+import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Ajv from "ajv";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ChatMessage, JsonSchema } from "../../src/compile/plan.js";
+import { roughTokens } from "../../src/providers/mock.js";
+import { createProvider } from "../../src/providers/registry.js";
+import type { Provider, ProviderKind } from "../../src/providers/types.js";
+import { cannedAnswer, promptTokens, words } from "../standins/common.js";
+import { standinDigest, startOllamaStandin, type OllamaStandin } from "../standins/ollama-standin.js";
+import { startOpenAIStandin, standinFingerprint, type OpenAIStandin } from "../standins/openai-standin.js";
+import { expectFailure, FIXTURE, MESSAGES, model, request } from "./helpers.js";
+
+/** The sampling parameters and schema as the adapter put them on the wire, in one shape. */
+interface Sent {
+  temperature: unknown;
+  top_p: unknown;
+  seed: unknown;
+  max_tokens: unknown;
+  schema: unknown;
+}
+
+interface Harness {
+  provider: Provider;
+  expected: {
+    endpoint: string | null;
+    digest: string | null;
+    mock: boolean;
+    text: (messages: ChatMessage[]) => string;
+    tokens: (messages: ChatMessage[], text: string) => { in: number | null; out: number | null };
+    fingerprint: string | null;
+  };
+  /** The last request as sent (adapters with a wire only). */
+  lastSent?: () => Sent;
+  /** A provider whose next chat will not answer in time. */
+  slow: () => Provider;
+  close: () => Promise<void>;
+}
+
+interface AdapterFactory {
+  name: string;
+  kind: ProviderKind;
+  /** Whether the factory can show what went over the wire. */
+  observesWire: boolean;
+  setup: () => Promise<Harness>;
+}
+
+const field = (value: unknown, name: string): unknown =>
+  value !== null && typeof value === "object" ? (value as Record<string, unknown>)[name] : undefined;
+
+const ollamaFactory: AdapterFactory = {
+  name: "ollama",
+  kind: "ollama",
+  observesWire: true,
+  setup: async () => {
+    const standin: OllamaStandin = await startOllamaStandin({ models: ["llama3.2:latest"] });
+    const m = model("ollama:llama3.2");
+    const provider = createProvider(m, { OLLAMA_HOST: standin.url });
+    return {
+      provider,
+      expected: {
+        endpoint: standin.url,
+        digest: standinDigest("llama3.2"),
+        mock: false,
+        text: (messages) => cannedAnswer("ollama", { model: "llama3.2", messages, schema: null, body: null }),
+        tokens: (messages, text) => ({ in: promptTokens(messages), out: words(text).length }),
+        fingerprint: null,
+      },
+      lastSent: () => {
+        const body = standin.requestsTo("/api/chat").at(-1)?.body;
+        const options = field(body, "options");
+        return {
+          temperature: field(options, "temperature"),
+          top_p: field(options, "top_p"),
+          seed: field(options, "seed"),
+          max_tokens: field(options, "num_predict"),
+          schema: field(body, "format"),
+        };
+      },
+      slow: () => {
+        standin.enqueueFault({ kind: "hang" });
+        return provider;
+      },
+      close: () => standin.close(),
+    };
+  },
+};
+
+const openaiFactory: AdapterFactory = {
+  name: "openai",
+  kind: "openai",
+  observesWire: true,
+  setup: async () => {
+    const standin: OpenAIStandin = await startOpenAIStandin({ models: ["gpt-test"], apiKey: "sk-conformance-key" });
+    const m = model("openai:gpt-test", { baseUrl: standin.baseUrl });
+    const provider = createProvider(m, { OPENAI_API_KEY: "sk-conformance-key" });
+    return {
+      provider,
+      expected: {
+        endpoint: standin.baseUrl,
+        digest: null,
+        mock: false,
+        text: (messages) => cannedAnswer("openai", { model: "gpt-test", messages, schema: null, body: null }),
+        tokens: (messages, text) => ({ in: promptTokens(messages), out: words(text).length }),
+        fingerprint: standinFingerprint("gpt-test"),
+      },
+      lastSent: () => {
+        const body = standin.requestsTo("/v1/chat/completions").at(-1)?.body;
+        return {
+          temperature: field(body, "temperature"),
+          top_p: field(body, "top_p"),
+          seed: field(body, "seed"),
+          max_tokens: field(body, "max_tokens"),
+          schema: field(field(field(body, "response_format"), "json_schema"), "schema"),
+        };
+      },
+      slow: () => {
+        standin.enqueueFault({ kind: "hang" });
+        return provider;
+      },
+      close: () => standin.close(),
+    };
+  },
+};
+
+const execFactory: AdapterFactory = {
+  name: "exec",
+  kind: "exec",
+  observesWire: true,
+  setup: async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vc-exec-"));
+    const log = join(dir, "requests.jsonl");
+    const env = { PATH: process.env["PATH"], EXEC_LOG: log };
+    const id = `exec:node '${FIXTURE}' json`;
+    const provider = createProvider(model(id, { jsonIo: true }), env);
+    return {
+      provider,
+      expected: {
+        endpoint: `node '${FIXTURE}' json`,
+        digest: null,
+        mock: false,
+        text: (messages) => `ECHO: ${messages.filter((m) => m.role === "user").at(-1)?.content ?? ""}`,
+        tokens: (messages, text) => ({ in: messages.reduce((n, m) => n + m.content.length, 0), out: text.length }),
+        fingerprint: null,
+      },
+      lastSent: () => {
+        const lines = existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : [];
+        const sent: unknown = JSON.parse(JSON.parse(lines.at(-1) ?? "{}").stdin ?? "{}");
+        return {
+          temperature: field(sent, "temperature"),
+          top_p: field(sent, "top_p"),
+          seed: field(sent, "seed"),
+          max_tokens: field(sent, "max_tokens"),
+          schema: field(field(sent, "responseFormat"), "schema"),
+        };
+      },
+      slow: () => createProvider(model(`exec:node '${FIXTURE}' sleep`), env),
+      close: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  },
+};
+
+const mockFactory: AdapterFactory = {
+  name: "mock",
+  kind: "mock",
+  observesWire: false,
+  setup: async () => {
+    const provider = createProvider(model("mock:echo"), {});
+    return {
+      provider,
+      expected: {
+        endpoint: null,
+        digest: null,
+        mock: true,
+        text: (messages) => messages.filter((m) => m.role === "user").at(-1)?.content ?? "",
+        tokens: (messages, text) => ({ in: roughTokens(messages.map((m) => m.content).join("\n")), out: roughTokens(text) }),
+        fingerprint: null,
+      },
+      slow: () => createProvider(model("mock:echo?latency=60000"), {}),
+      close: async () => {},
+    };
+  },
+};
+
+const FACTORIES: AdapterFactory[] = [ollamaFactory, openaiFactory, execFactory, mockFactory];
+
+const SCHEMA: JsonSchema = {
+  type: "object",
+  properties: {
+    safe: { type: "boolean" },
+    category: { type: "string" },
+    confidence: { type: "number", minimum: 0, maximum: 1 },
+  },
+  required: ["safe", "category", "confidence"],
+  additionalProperties: false,
+};
+
+describe.each(FACTORIES)("$name adapter conformance", (factory) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await factory.setup();
+  });
+  afterAll(async () => {
+    await h.provider.close();
+    await h.close();
+  });
+
+  it("reports its kind and id", () => {
+    expect(h.provider.kind).toBe(factory.kind);
+    expect(h.provider.id.startsWith(`${factory.kind}:`)).toBe(true);
+  });
+
+  it("prepare reports the model info: endpoint, digest, mock flag", async () => {
+    const result = await h.provider.prepare({ pull: false });
+    expect(result).toEqual({
+      ok: true,
+      info: { id: h.provider.id, provider: factory.kind, digest: h.expected.digest, endpoint: h.expected.endpoint, mock: h.expected.mock },
+    });
+  });
+
+  it("a basic chat returns the whole text, token counts where available, and a latency", async () => {
+    const result = await h.provider.chat(request());
+    if (!result.ok) throw new Error(JSON.stringify(result.failure));
+    const text = h.expected.text(MESSAGES);
+    expect(result.response.text).toBe(text);
+    const tokens = h.expected.tokens(MESSAGES, text);
+    expect(result.response.tokensIn).toBe(tokens.in);
+    expect(result.response.tokensOut).toBe(tokens.out);
+    expect(result.response.fingerprint).toBe(h.expected.fingerprint);
+    expect(Number.isFinite(result.response.latencyMs) && result.response.latencyMs >= 0).toBe(true);
+  });
+
+  it("answers differ with the prompt (nothing is cached inside the adapter)", async () => {
+    const other: ChatMessage[] = [{ role: "user", content: "Name one virtue." }];
+    const result = await h.provider.chat(request({ messages: other }));
+    expect(result.ok && result.response.text).toBe(h.expected.text(other));
+  });
+
+  if (factory.observesWire) {
+    it("forwards temperature, top_p, seed and max_tokens", async () => {
+      const result = await h.provider.chat(request({ temperature: 0.3, top_p: 0.9, seed: 42, max_tokens: 64 }));
+      expect(result.ok).toBe(true);
+      expect(h.lastSent!()).toEqual({ temperature: 0.3, top_p: 0.9, seed: 42, max_tokens: 64, schema: undefined });
+    });
+
+    it("leaves unset sampling parameters to the provider's defaults", async () => {
+      await h.provider.chat(request());
+      expect(h.lastSent!()).toEqual({ temperature: undefined, top_p: undefined, seed: undefined, max_tokens: undefined, schema: undefined });
+    });
+
+    it("forwards the JSON schema when structured output is asked", async () => {
+      await h.provider.chat(request({ responseFormat: { name: "verdict", schema: SCHEMA } }));
+      expect(h.lastSent!().schema).toEqual(SCHEMA);
+    });
+  }
+
+  it("structured output: the answer is JSON valid against the schema", async () => {
+    const p = factory.kind === "mock" ? createProvider(model("mock:judge"), {}) : h.provider;
+    const result = await p.chat(request({ responseFormat: { name: "verdict", schema: SCHEMA } }));
+    if (!result.ok) throw new Error(JSON.stringify(result.failure));
+    const validate = new Ajv.default({ strict: false }).compile(SCHEMA);
+    expect(validate(JSON.parse(result.response.text))).toBe(true);
+  });
+
+  it("a request that outlives its timeout fails with 'timeout'", async () => {
+    const failure = expectFailure(await h.slow().chat(request({ timeoutMs: 300 })));
+    expect(failure.kind).toBe("timeout");
+    expect(failure.message).toContain("300 ms");
+  });
+
+  it("an interrupted request fails with 'aborted'", async () => {
+    const controller = new AbortController();
+    const pending = h.slow().chat(request({ timeoutMs: 30_000, signal: controller.signal }));
+    setTimeout(() => controller.abort(), 100);
+    expect(expectFailure(await pending).kind).toBe("aborted");
+  });
+
+  it("still answers after a failure (no state is left broken)", async () => {
+    const result = await h.provider.chat(request());
+    expect(result.ok && result.response.text).toBe(h.expected.text(MESSAGES));
+  });
+});
