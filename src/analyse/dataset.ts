@@ -1,0 +1,270 @@
+// The joined view of a run that every analysis reads: the journal's steps (latest record per step, in
+// plan order), each with its score records (latest per scorer), the plan facts the records do not carry
+// (item difficulty, which scorer is primary), and the plan's orders for models, systems, dimensions and
+// contexts so that every table comes out in the same order on every machine.
+
+import type { Plan, PlanItem, PlanScorer } from "../compile/plan.js";
+import type { ScoreRecord, StepRecord } from "../run/records.js";
+import type { QuestionnaireItem } from "../score/index.js";
+import { centreScores, type CentreMode, DEFAULT_MAX_MISSING_SHARE } from "./centre.js";
+
+/** What an analysis needs to know about one step (no messages, no response text). */
+export interface StepMeta {
+  stepId: string;
+  index: number;
+  segment: string;
+  model: string;
+  system: string;
+  dimension: string;
+  item: string;
+  difficulty: number | null;
+  culture: string | null;
+  usecase: string | null;
+  sample: number;
+  /** The step has no answer (the model call failed after all tries). */
+  failed: boolean;
+}
+
+/** One score record joined with its step, after centring (if any). */
+export interface Unit {
+  step: StepMeta;
+  scorer: string;
+  /** The first scorer of the step's segment: the one whose score counts by default. */
+  primary: boolean;
+  /** 0–100, or (when centred) the distance from the respondent's mean in score points; null if none. */
+  score: number | null;
+  /** The score as recorded, before centring. */
+  rawScore: number | null;
+  centred: boolean;
+  refused: boolean | null;
+  error: string | null;
+  /** The score record itself (verdict, rule, raw output, judge). */
+  record: ScoreRecord;
+}
+
+export interface Orders {
+  model(id: string): number;
+  system(id: string): number;
+  /** Position of a dimension within its system (PlanDimension.order, then declaration order). */
+  dimension(system: string, id: string): number;
+  culture(id: string | null): number;
+  usecase(id: string | null): number;
+  scorer(id: string): number;
+  segment(id: string): number;
+  item(id: string): number;
+}
+
+export interface Dataset {
+  plan: Plan;
+  /** Latest record per step id, sorted by plan index (then step id). */
+  steps: StepRecord[];
+  /** Parallel to steps. */
+  metas: StepMeta[];
+  /** Parallel to steps: the step's units, in the segment's scorer order then by scorer id. */
+  unitsByStep: Unit[][];
+  /** Score records whose step is not in the journal (kept for the scores table, ignored by analyses). */
+  orphans: ScoreRecord[];
+  /** Scorers declared on each segment, in declaration order (the first is primary). */
+  segmentScorers: Map<string, string[]>;
+  order: Orders;
+  centring: { mode: CentreMode; scorers: string[]; respondents: number; droppedRespondents: number };
+}
+
+export interface DatasetOptions {
+  /** "auto" (default): centre the scorers declared with `centre true`; "off": never; "all": every scorer. */
+  centre?: CentreMode;
+  /** Centring drops a respondent whose share of missing scores exceeds this. Default 0.25. */
+  maxMissingShare?: number;
+}
+
+function indexer(ids: readonly string[]): (id: string) => number {
+  const map = new Map<string, number>();
+  ids.forEach((id, i) => {
+    if (!map.has(id)) map.set(id, i);
+  });
+  // Ids the plan does not know (a journal from an edited spec) sort after the known ones, by name.
+  return (id) => map.get(id) ?? ids.length;
+}
+
+function buildOrders(plan: Plan, steps: readonly StepRecord[]): Orders {
+  const model = indexer(plan.models.map((m) => m.id));
+  const system = indexer(plan.systems.map((s) => s.id));
+  const dims = new Map<string, (id: string) => number>();
+  for (const s of plan.systems) {
+    const sorted = s.dimensions
+      .map((d, i) => ({ id: d.id, order: d.order, i }))
+      .sort((a, b) => a.order - b.order || a.i - b.i)
+      .map((d) => d.id);
+    dims.set(s.id, indexer(sorted));
+  }
+  const culture = indexer(plan.cultures.map((c) => c.id));
+  const usecase = indexer(plan.usecases.map((u) => u.id));
+  const scorer = indexer(plan.scorers.map((s) => s.id));
+  const segment = indexer(plan.segments.map((s) => s.id));
+  const itemFirst = new Map<string, number>();
+  for (const s of steps) if (!itemFirst.has(s.item)) itemFirst.set(s.item, s.index);
+  return {
+    model,
+    system,
+    dimension: (sys, id) => (dims.get(sys) ?? (() => 0))(id),
+    // null (no context) sorts first.
+    culture: (id) => (id === null ? -1 : culture(id)),
+    usecase: (id) => (id === null ? -1 : usecase(id)),
+    scorer,
+    segment,
+    item: (id) => itemFirst.get(id) ?? Number.MAX_SAFE_INTEGER,
+  };
+}
+
+/** Latest record wins: a resumed run appends a new record for a step it retried. */
+function latestSteps(steps: Iterable<StepRecord>): StepRecord[] {
+  const byId = new Map<string, StepRecord>();
+  for (const s of steps) {
+    byId.delete(s.stepId);
+    byId.set(s.stepId, s);
+  }
+  return [...byId.values()].sort((a, b) => a.index - b.index || (a.stepId < b.stepId ? -1 : a.stepId > b.stepId ? 1 : 0));
+}
+
+function itemDifficulties(plan: Plan): Map<string, number | null> {
+  const out = new Map<string, number | null>();
+  const add = (segment: string, items: readonly PlanItem[]) => {
+    for (const it of items) out.set(`${segment}\u0000${it.id}`, it.difficulty);
+  };
+  for (const seg of plan.segments) add(seg.id, seg.kind === "static" ? seg.items : seg.bank);
+  return out;
+}
+
+function centredScorers(plan: Plan, mode: CentreMode): Set<string> {
+  if (mode === "off") return new Set();
+  if (mode === "all") return new Set(plan.scorers.map((s) => s.id));
+  const declares = (s: PlanScorer) => s.config["centre"] === true || s.config["center"] === true;
+  return new Set(plan.scorers.filter(declares).map((s) => s.id));
+}
+
+/**
+ * The items a respondent (model × system × context × sample × scorer, as a JSON array) was asked: the
+ * static items blocks of that system scored by that scorer, run on that model, in that context, with
+ * that sample.
+ */
+function questionnaireOf(plan: Plan): (respondent: string) => QuestionnaireItem[] {
+  return (respondent) => {
+    const [model, system, culture, usecase, sample, scorer] = JSON.parse(respondent) as [
+      string,
+      string,
+      string | null,
+      string | null,
+      number,
+      string,
+    ];
+    const out: QuestionnaireItem[] = [];
+    for (const seg of plan.segments) {
+      if (seg.kind !== "static" || seg.system !== system || !seg.scorers.includes(scorer)) continue;
+      if (!seg.models.includes(model) || sample >= seg.samples) continue;
+      if (!seg.contexts.some((c) => c.culture === culture && c.usecase === usecase)) continue;
+      for (const it of seg.items) out.push({ item: it.id, value: it.dimension });
+    }
+    return out;
+  };
+}
+
+export function buildDataset(
+  plan: Plan,
+  stepRecords: Iterable<StepRecord>,
+  scoreRecords: Iterable<ScoreRecord>,
+  options: DatasetOptions = {},
+): Dataset {
+  const steps = latestSteps(stepRecords);
+  const order = buildOrders(plan, steps);
+  const segmentScorers = new Map(plan.segments.map((s) => [s.id, s.scorers] as const));
+  const difficulty = itemDifficulties(plan);
+
+  const metas: StepMeta[] = steps.map((s) => ({
+    stepId: s.stepId,
+    index: s.index,
+    segment: s.segment,
+    model: s.model,
+    system: s.system,
+    dimension: s.dimension,
+    item: s.item,
+    difficulty: difficulty.get(`${s.segment}\u0000${s.item}`) ?? null,
+    culture: s.context.culture,
+    usecase: s.context.usecase,
+    sample: s.sample,
+    failed: s.response === null || s.error !== null,
+  }));
+  const stepPos = new Map(metas.map((m, i) => [m.stepId, i] as const));
+
+  // Latest record per (step, scorer).
+  const latest = new Map<string, ScoreRecord>();
+  for (const r of scoreRecords) {
+    const key = `${r.stepId}\u0000${r.scorer}`;
+    latest.delete(key);
+    latest.set(key, r);
+  }
+  const orphans: ScoreRecord[] = [];
+  const recordsByStep: ScoreRecord[][] = metas.map(() => []);
+  for (const r of latest.values()) {
+    const pos = stepPos.get(r.stepId);
+    if (pos === undefined) orphans.push(r);
+    else (recordsByStep[pos] as ScoreRecord[]).push(r);
+  }
+  orphans.sort((a, b) => (a.stepId < b.stepId ? -1 : a.stepId > b.stepId ? 1 : a.scorer < b.scorer ? -1 : a.scorer > b.scorer ? 1 : 0));
+
+  const unitsByStep: Unit[][] = metas.map((meta, i) => {
+    const declared = segmentScorers.get(meta.segment) ?? [];
+    const rank = (id: string) => {
+      const p = declared.indexOf(id);
+      return p === -1 ? declared.length : p;
+    };
+    const records = (recordsByStep[i] as ScoreRecord[]).sort(
+      (a, b) => rank(a.scorer) - rank(b.scorer) || (a.scorer < b.scorer ? -1 : a.scorer > b.scorer ? 1 : 0),
+    );
+    return records.map((r) => ({
+      step: meta,
+      scorer: r.scorer,
+      primary: declared.length > 0 && declared[0] === r.scorer,
+      score: typeof r.score === "number" && Number.isFinite(r.score) ? r.score : null,
+      rawScore: typeof r.score === "number" && Number.isFinite(r.score) ? r.score : null,
+      centred: false,
+      refused: r.refused,
+      error: r.error,
+      record: r,
+    }));
+  });
+
+  const mode = options.centre ?? "auto";
+  const toCentre = centredScorers(plan, mode);
+  const centreUnits = unitsByStep.flat().filter((u) => toCentre.has(u.scorer));
+  const respondentOf = (u: Unit) =>
+    JSON.stringify([u.step.model, u.step.system, u.step.culture, u.step.usecase, u.step.sample, u.scorer]);
+  const result = centreScores(
+    centreUnits.map((u) => ({
+      respondent: respondentOf(u),
+      item: u.step.item,
+      dimension: u.step.dimension,
+      score: u.step.failed ? null : u.score,
+    })),
+    { maxMissingShare: options.maxMissingShare ?? DEFAULT_MAX_MISSING_SHARE, questionnaire: questionnaireOf(plan) },
+  );
+  centreUnits.forEach((u, i) => {
+    u.score = result.scores[i] ?? null;
+    u.centred = true;
+  });
+
+  return {
+    plan,
+    steps,
+    metas,
+    unitsByStep,
+    orphans,
+    segmentScorers,
+    order,
+    centring: {
+      mode,
+      scorers: [...toCentre].sort((a, b) => order.scorer(a) - order.scorer(b) || (a < b ? -1 : 1)),
+      respondents: result.respondents,
+      droppedRespondents: result.dropped,
+    },
+  };
+}

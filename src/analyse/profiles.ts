@@ -1,0 +1,163 @@
+// Value profiles: a model's mean score per dimension of a system, in one context slice. Profiles are
+// what the correlation analyses (hierarchy, culture alignment, similarity, cross-system) compare.
+
+import type { PlanBaseline } from "../compile/plan.js";
+import { aggregate, type ScorerSelection } from "./aggregate.js";
+import type { Dataset } from "./dataset.js";
+
+/** One context combination the model was prompted with, or every context pooled. */
+export type Slice = { kind: "context"; culture: string | null; usecase: string | null } | { kind: "all" };
+
+export const ALL_SLICE: Slice = { kind: "all" };
+
+/** Written in the culture / usecase columns of a row that pools every context. */
+export const ALL_LABEL = "(all)";
+
+export interface Profile {
+  model: string;
+  system: string;
+  slice: Slice;
+  /** Dimension id → mean score, for the dimensions with at least one score, in the system's order. */
+  means: Map<string, number>;
+  n: Map<string, number>;
+}
+
+export function sliceKey(slice: Slice): string {
+  return slice.kind === "all" ? "*" : `${slice.culture ?? ""}\u0000${slice.usecase ?? ""}`;
+}
+
+export function sliceCulture(slice: Slice): string | null {
+  return slice.kind === "all" ? ALL_LABEL : slice.culture;
+}
+
+export function sliceUsecase(slice: Slice): string | null {
+  return slice.kind === "all" ? ALL_LABEL : slice.usecase;
+}
+
+/** Dimension ids of a system in its order (PlanDimension.order, then declaration). */
+export function systemDimensions(ds: Dataset, system: string): string[] {
+  const sys = ds.plan.systems.find((s) => s.id === system);
+  if (!sys) return [];
+  return sys.dimensions.map((d) => d.id).sort((a, b) => ds.order.dimension(system, a) - ds.order.dimension(system, b));
+}
+
+/** Systems that have at least one step in the run, in plan order. */
+export function systemsWithData(ds: Dataset): string[] {
+  const seen = new Set(ds.metas.map((m) => m.system));
+  return [...seen].sort((a, b) => ds.order.system(a) - ds.order.system(b) || (a < b ? -1 : 1));
+}
+
+/** Models that have at least one step in the run, in plan order. */
+export function modelsWithData(ds: Dataset): string[] {
+  const seen = new Set(ds.metas.map((m) => m.model));
+  return [...seen].sort((a, b) => ds.order.model(a) - ds.order.model(b) || (a < b ? -1 : 1));
+}
+
+/**
+ * Per model × system profiles. `slices`: "all" pools every context; "each" gives one profile per
+ * context combination present; "each+all" both (the pooled one only when there are several contexts).
+ */
+export function buildProfiles(
+  ds: Dataset,
+  options: { scorer?: ScorerSelection; slices: "all" | "each" | "each+all" },
+): Profile[] {
+  const out: Profile[] = [];
+  const index = new Map<string, Profile>();
+  const base = { seed: 0, resamples: 0, scorer: options.scorer ?? "primary" } as const;
+  const perContext = aggregate(ds, ["model", "system", "culture", "usecase", "dimension"], base);
+  const contextsOf = new Map<string, Set<string>>();
+  for (const r of perContext) {
+    const k = JSON.stringify([r.keys.model, r.keys.system]);
+    const s = contextsOf.get(k) ?? new Set<string>();
+    s.add(JSON.stringify([r.keys.culture, r.keys.usecase]));
+    contextsOf.set(k, s);
+  }
+  const add = (model: string, system: string, slice: Slice, dim: string, mean: number | null, n: number) => {
+    const id = JSON.stringify([model, system, sliceKey(slice)]);
+    let p = index.get(id);
+    if (!p) {
+      p = { model, system, slice, means: new Map(), n: new Map() };
+      index.set(id, p);
+      out.push(p);
+    }
+    if (mean !== null) {
+      p.means.set(dim, mean);
+      p.n.set(dim, n);
+    }
+  };
+  if (options.slices !== "all") {
+    for (const r of perContext) {
+      const slice: Slice = {
+        kind: "context",
+        culture: (r.keys.culture ?? null) as string | null,
+        usecase: (r.keys.usecase ?? null) as string | null,
+      };
+      add(String(r.keys.model), String(r.keys.system), slice, String(r.keys.dimension), r.mean, r.n);
+    }
+  }
+  if (options.slices !== "each") {
+    const pooled = aggregate(ds, ["model", "system", "dimension"], base);
+    for (const r of pooled) {
+      const k = JSON.stringify([r.keys.model, r.keys.system]);
+      const several = (contextsOf.get(k)?.size ?? 0) > 1;
+      if (options.slices === "all" || several) {
+        add(String(r.keys.model), String(r.keys.system), ALL_SLICE, String(r.keys.dimension), r.mean, r.n);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A baseline as numbers per dimension, larger = more important: a profile as given, an order turned
+ * into n, n−1, ..., 1 (most important first), so rank correlations read the same either way.
+ */
+export function baselineProfile(baseline: PlanBaseline): Map<string, number> {
+  const out = new Map<string, number>();
+  if (baseline.values) {
+    for (const [k, v] of Object.entries(baseline.values)) if (Number.isFinite(v)) out.set(k, v);
+  } else if (baseline.order) {
+    const n = baseline.order.length;
+    baseline.order.forEach((d, i) => out.set(d, n - i));
+  }
+  return out;
+}
+
+/** The values of two dimension → number maps on their shared dimensions, in `dims` order. */
+export function paired(
+  dims: readonly string[],
+  a: ReadonlyMap<string, number>,
+  b: ReadonlyMap<string, number>,
+): { dims: string[]; xs: number[]; ys: number[] } {
+  const out = { dims: [] as string[], xs: [] as number[], ys: [] as number[] };
+  for (const d of dims) {
+    const x = a.get(d);
+    const y = b.get(d);
+    if (x !== undefined && y !== undefined) {
+      out.dims.push(d);
+      out.xs.push(x);
+      out.ys.push(y);
+    }
+  }
+  return out;
+}
+
+/** Context slices in plan order (no context first), the pooled slice last. */
+export function compareSlices(ds: Dataset): (a: Slice, b: Slice) => number {
+  return (a, b) => {
+    if (a.kind === "all" || b.kind === "all") return (a.kind === "all" ? 1 : 0) - (b.kind === "all" ? 1 : 0);
+    return ds.order.culture(a.culture) - ds.order.culture(b.culture) || ds.order.usecase(a.usecase) - ds.order.usecase(b.usecase) || (sliceKey(a) < sliceKey(b) ? -1 : sliceKey(a) > sliceKey(b) ? 1 : 0);
+  };
+}
+
+/** Profiles sorted by model, system, then slice, all in plan order. */
+export function sortProfiles(ds: Dataset, profiles: Profile[]): Profile[] {
+  const cs = compareSlices(ds);
+  return profiles.sort(
+    (a, b) =>
+      ds.order.model(a.model) - ds.order.model(b.model) ||
+      (a.model < b.model ? -1 : a.model > b.model ? 1 : 0) ||
+      ds.order.system(a.system) - ds.order.system(b.system) ||
+      cs(a.slice, b.slice),
+  );
+}

@@ -1,0 +1,173 @@
+// The plain-text summary printed after a run: the leaderboard with aligned columns, then the largest
+// context effects. No colour unless asked (a log file or a pipe should get plain text).
+
+import type { ContextEffectRow } from "../analyse/context-effects.js";
+import { rankLeaderboard, type RunAnalysis } from "./tables.js";
+
+export interface SummaryOptions {
+  /** How many context effects to list (largest |difference| first). Default 10. */
+  top?: number;
+  /** ANSI colour: bold headings, green/red differences. Default false. */
+  colour?: boolean;
+}
+
+const ANSI = { bold: "\u001b[1m", green: "\u001b[32m", red: "\u001b[31m", dim: "\u001b[2m", reset: "\u001b[0m" };
+
+function num(x: number | null, decimals: number): string {
+  if (x === null || !Number.isFinite(x)) return "–";
+  const s = x.toFixed(decimals);
+  return /^-0(\.0+)?$/.test(s) ? s.slice(1) : s;
+}
+
+function signed(x: number | null, decimals: number): string {
+  if (x === null || !Number.isFinite(x)) return "–";
+  const s = num(x, decimals);
+  return x > 0 && s !== num(0, decimals) ? `+${s}` : s;
+}
+
+function percent(x: number | null): string {
+  return x === null ? "–" : `${(x * 100).toFixed(1)}%`;
+}
+
+function interval(low: number | null | undefined, high: number | null | undefined): string {
+  return low === null || low === undefined || high === null || high === undefined ? "–" : `[${num(low, 2)}, ${num(high, 2)}]`;
+}
+
+/** Display width in terminal columns: wide (CJK, emoji) code points count 2, combining marks 0. */
+export function displayWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (/\p{Mn}|\p{Me}|\p{Cf}/u.test(ch)) continue;
+    const wide =
+      (cp >= 0x1100 && cp <= 0x115f) ||
+      (cp >= 0x2e80 && cp <= 0xa4cf) ||
+      (cp >= 0xac00 && cp <= 0xd7a3) ||
+      (cp >= 0xf900 && cp <= 0xfaff) ||
+      (cp >= 0xfe30 && cp <= 0xfe4f) ||
+      (cp >= 0xff00 && cp <= 0xff60) ||
+      (cp >= 0xffe0 && cp <= 0xffe6) ||
+      (cp >= 0x1f300 && cp <= 0x1faff) ||
+      (cp >= 0x20000 && cp <= 0x3fffd);
+    w += wide ? 2 : 1;
+  }
+  return w;
+}
+
+type Align = "left" | "right";
+
+/** Lay out rows in aligned columns, two spaces apart; colour codes (if any) are added after padding. */
+export function formatColumns(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  align: readonly Align[],
+  paint: (row: number, col: number, text: string) => string = (_r, _c, t) => t,
+): string[] {
+  const widths = header.map((h, c) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[c] ?? ""))));
+  const line = (cells: readonly string[], row: number) =>
+    cells
+      .map((cell, c) => {
+        const pad = " ".repeat(Math.max(0, (widths[c] ?? 0) - displayWidth(cell)));
+        const padded = align[c] === "right" ? pad + cell : cell + pad;
+        return paint(row, c, padded);
+      })
+      .join("  ")
+      .trimEnd();
+  return [line(header, -1), ...rows.map((r, i) => line(r, i))];
+}
+
+function contextLabel(r: ContextEffectRow): string {
+  if (r.kind === "culture") return `culture=${r.culture ?? "none"}`;
+  if (r.kind === "usecase") return `usecase=${r.usecase ?? "none"}`;
+  return `culture=${r.culture ?? "none"}, usecase=${r.usecase ?? "none"}`;
+}
+
+function referenceLabel(r: ContextEffectRow): string {
+  if (r.kind === "culture") return r.referenceCulture ?? "none";
+  if (r.kind === "usecase") return r.referenceUsecase ?? "none";
+  return `${r.referenceCulture ?? "none"}/${r.referenceUsecase ?? "none"}`;
+}
+
+/** The largest context effects: sorted by |difference| (descending), ties in table order. */
+export function largestEffects(effects: readonly ContextEffectRow[], top: number): ContextEffectRow[] {
+  return effects
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => r.difference !== null)
+    .sort((a, b) => Math.abs(b.r.difference as number) - Math.abs(a.r.difference as number) || a.i - b.i)
+    .slice(0, Math.max(0, top))
+    .map(({ r }) => r);
+}
+
+export function renderSummary(analysis: RunAnalysis, options: SummaryOptions = {}): string {
+  const colour = options.colour ?? false;
+  const bold = (t: string) => (colour ? `${ANSI.bold}${t}${ANSI.reset}` : t);
+  const out: string[] = [];
+  const ds = analysis.dataset;
+
+  const board = rankLeaderboard(ds, analysis.leaderboard);
+  out.push(bold("Leaderboard (overall 0–100: mean of the dimension means, weighted when the weighting column says so; 95% bootstrap CI)"));
+  if (board.length === 0) {
+    out.push("  no scores");
+  } else {
+    const rows = board.map(({ row: r, rank }) => [
+      r.system,
+      rank === null ? "–" : String(rank),
+      r.model,
+      num(r.overall, 2),
+      interval(r.ci?.low, r.ci?.high),
+      r.weighting,
+      `${r.dimensions}/${r.dimensionsTotal}`,
+      String(r.n),
+      percent(r.refusalRate),
+      String(r.failedSteps),
+      String(r.scoringErrors),
+    ]);
+    const lines = formatColumns(
+      ["system", "rank", "model", "overall", "95% CI", "weighting", "dims", "n", "refused", "failed", "score errors"],
+      rows,
+      ["left", "right", "left", "right", "left", "left", "right", "right", "right", "right", "right"],
+      (row, _col, text) => (row === -1 ? bold(text) : text),
+    );
+    out.push(...lines.map((l) => `  ${l}`));
+    if (board.some((b) => b.row.centred)) {
+      out.push("  (centred scores: distance from the model's own mean rating, in score points)");
+    }
+  }
+
+  if (analysis.effects.length > 0) {
+    const top = largestEffects(analysis.effects, options.top ?? 10);
+    out.push("");
+    out.push(bold(`Largest context effects (difference from the reference context; top ${top.length})`));
+    const rows = top.map((r) => [
+      r.model,
+      r.system,
+      r.dimension,
+      contextLabel(r),
+      referenceLabel(r),
+      num(r.mean, 2),
+      num(r.referenceMean, 2),
+      signed(r.difference, 2),
+      interval(r.ci?.low, r.ci?.high),
+      `${r.n}/${r.referenceN}`,
+    ]);
+    const lines = formatColumns(
+      ["model", "system", "dimension", "context", "reference", "mean", "ref mean", "diff", "95% CI", "n/ref n"],
+      rows,
+      ["left", "left", "left", "left", "left", "right", "right", "right", "left", "right"],
+      (row, col, text) => {
+        if (row === -1) return bold(text);
+        const d = top[row]?.difference ?? null;
+        if (!colour || col !== 7 || d === null || d === 0) return text;
+        return `${d > 0 ? ANSI.green : ANSI.red}${text}${ANSI.reset}`;
+      },
+    );
+    out.push(...lines.map((l) => `  ${l}`));
+  }
+
+  const mock = ds.steps.filter((s) => s.mock).length;
+  if (mock > 0) {
+    out.push("");
+    out.push(`Note: ${mock} of ${ds.steps.length} answers came from the mock provider (canned, not a real model).`);
+  }
+  return `${out.join("\n")}\n`;
+}
