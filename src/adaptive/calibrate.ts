@@ -162,8 +162,8 @@ function expectedCounts(data: ResponseMatrix, posterior: number[][], j: number, 
     if (x !== 0 && x !== 1) return;
     const post = posterior[i]!;
     for (let k = 0; k < nodes; k++) {
-      n[k] += post[k]!;
-      if (x === 1) r[k] += post[k]!;
+      n[k] = n[k]! + post[k]!;
+      if (x === 1) r[k] = r[k]! + post[k]!;
     }
   });
   return { n, r };
