@@ -359,6 +359,8 @@ export interface RuleDecl extends Node {
   scorer?: Ident;
   when: Expr;
   score?: Expr;
+  /** Span of the whole `score EXPR` entry (like ScorerDecl.scoreSpan). */
+  scoreSpan?: Span;
   properties: Property[]; // verdict, note
 }
 

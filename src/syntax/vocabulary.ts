@@ -1,0 +1,206 @@
+// The words of the .vc language in one place: reserved keywords, which keyword starts a statement,
+// and which property names each block accepts. The lexer, parser, AST builder, error messages and docs
+// all read from here, so adding a property is a one-line change (plus docs/language.md).
+
+/** Words that start a top-level statement. */
+export const STATEMENT_KEYWORDS = [
+  "import",
+  "param",
+  "system",
+  "template",
+  "items",
+  "culture",
+  "usecase",
+  "scorer",
+  "rule",
+  "baseline",
+  "run",
+  "report",
+  "adaptive",
+] as const;
+
+/** Words with a fixed role inside blocks or expressions (sub-declarations, operators, literals). */
+export const OTHER_KEYWORDS = [
+  "group",
+  "dimension",
+  "item",
+  "model",
+  "score",
+  "when",
+  "for",
+  "from",
+  "and",
+  "or",
+  "not",
+  "in",
+  "matches",
+  "true",
+  "false",
+  "null",
+] as const;
+
+export type Keyword = (typeof STATEMENT_KEYWORDS)[number] | (typeof OTHER_KEYWORDS)[number];
+
+/**
+ * Reserved words may not be used as the name of a declaration (`culture system { }` is an error).
+ * They may still be used as property names, object keys, path segments (`item.model`) and as
+ * references in values (`cross [culture, usecase]`, `by [model, dimension]`).
+ */
+export const RESERVED_WORDS: readonly Keyword[] = [...STATEMENT_KEYWORDS, ...OTHER_KEYWORDS];
+
+export function isReservedWord(word: string): boolean {
+  return (RESERVED_WORDS as readonly string[]).includes(word);
+}
+
+/**
+ * The kinds of block that hold `key value` properties. `open` blocks accept any extra property
+ * (it becomes e.g. `culture.<key>` in templates); closed blocks accept only the listed names.
+ */
+export type BlockKind =
+  | "system"
+  | "group"
+  | "dimension"
+  | "items"
+  | "item"
+  | "culture"
+  | "usecase"
+  | "scorer"
+  | "rule"
+  | "baseline"
+  | "run"
+  | "model"
+  | "report"
+  | "adaptive";
+
+export interface BlockVocabulary {
+  /** Property names the block knows (for open blocks: the documented ones). */
+  properties: readonly string[];
+  /** Structural keywords that introduce something other than a plain property (shown in messages). */
+  structural: readonly string[];
+  /** Whether any other property name is accepted too. */
+  open: boolean;
+}
+
+export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
+  system: { properties: ["description"], structural: ["group", "dimension"], open: false },
+  group: { properties: ["description"], structural: [], open: false },
+  dimension: { properties: ["description", "groups", "group", "order", "weight"], structural: [], open: false },
+  items: {
+    properties: ["system", "template", "scorers", "from", "schema", "cultures", "usecases", "output"],
+    structural: ["item"],
+    open: false,
+  },
+  item: { properties: ["dimension", "text", "difficulty", "reverse", "expect"], structural: [], open: true },
+  culture: { properties: ["locale", "language", "country", "norms"], structural: [], open: true },
+  usecase: { properties: ["description", "policy"], structural: [], open: true },
+  // Which of these fit which scorer kind is the checker's business (src/check/scorers.ts).
+  scorer: {
+    properties: [
+      "template",
+      "model",
+      "output",
+      "schema",
+      "retries",
+      "languages",
+      "scale",
+      "min",
+      "centre",
+      "options",
+      "correct",
+      "mapping",
+      "texts",
+      "categories",
+      "any",
+      "all",
+      "pattern",
+      "flags",
+      "command",
+      "timeout",
+    ],
+    structural: ["score", "rule"],
+    open: false,
+  },
+  rule: { properties: ["verdict", "note"], structural: ["score"], open: false },
+  baseline: { properties: ["system", "source", "order", "values", "from", "culture"], structural: [], open: false },
+  run: {
+    properties: [
+      "models",
+      "judge",
+      "temperature",
+      "top_p",
+      "seed",
+      "max_tokens",
+      "samples",
+      "cross",
+      "cultures",
+      "usecases",
+      "reference",
+      "concurrency",
+      "rate_limit",
+      "timeout",
+      "retries",
+    ],
+    structural: ["model"],
+    open: false,
+  },
+  model: {
+    properties: [
+      "base_url",
+      "api_key_env",
+      "headers",
+      "concurrency",
+      "rate_limit",
+      "timeout",
+      "retries",
+      "json_io",
+      "temperature",
+      "top_p",
+      "max_tokens",
+      "seed",
+    ],
+    structural: [],
+    open: true,
+  },
+  report: { properties: ["by", "system", "baseline"], structural: [], open: false },
+  adaptive: {
+    properties: ["items", "irt", "start", "select", "exposure", "estimator", "stop"],
+    structural: [],
+    open: false,
+  },
+};
+
+/** Chat roles of template messages. */
+export const ROLES = ["system", "user", "assistant"] as const;
+
+/** Built-in functions callable in expressions (the checker validates arity). */
+export const BUILTIN_FUNCTIONS = ["min", "max", "round", "clamp", "len", "lower", "contains"] as const;
+
+/** Levenshtein distance, for "did you mean ...?" hints. */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = prev[0] ?? 0;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = prev[j] ?? 0;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      prev[j] = Math.min(above + 1, (prev[j - 1] ?? 0) + 1, diagonal + cost);
+      diagonal = above;
+    }
+  }
+  return prev[b.length] ?? 0;
+}
+
+/** The closest candidate within a small edit distance, if any. */
+export function closestWord(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
