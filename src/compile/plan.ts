@@ -113,6 +113,14 @@ export interface PlanModel {
   rateLimitPerMinute: number | null;
   /** exec provider: send the request as JSON on stdin instead of the plain prompt. */
   jsonIo: boolean;
+  /**
+   * Per-model overrides from the model's block in the run (absent when the spec sets none). Sampling
+   * overrides are already applied to every step's `params`; timeoutMs / retries replace the run's
+   * for this model's requests.
+   */
+  sampling?: SamplingParams;
+  timeoutMs?: number;
+  retries?: number;
 }
 
 export interface PlanRunSettings {

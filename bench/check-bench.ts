@@ -1,0 +1,63 @@
+// Benchmark (not a test): how long `vc check specs/example.vc` takes as a whole process, start-up
+// included, against two baselines measured in the same run: a bare `node -e 0`, and a process that
+// only loads the parser module (and so its dependencies, chevrotain and lodash-es), which every
+// command that reads a spec pays before any checking starts. Target: < 0.5 s per check.
+//
+//   npm run build && npx tsx bench/check-bench.ts [runs]
+
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "..");
+const runs = Number(process.argv[2] ?? process.env.RUNS ?? 10);
+const TARGET_MS = 500;
+
+function timeOnce(args: string[]): number {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (r.status !== 0) {
+    process.stderr.write(`command failed (exit ${r.status}): node ${args.join(" ")}\n${r.stderr}`);
+    process.exit(1);
+  }
+  return ms;
+}
+
+function measure(args: string[]): { mean: number; median: number; min: number } {
+  timeOnce(args); // warm the file system cache
+  const times = Array.from({ length: runs }, () => timeOnce(args)).sort((a, b) => a - b);
+  const mean = times.reduce((s, t) => s + t, 0) / times.length;
+  return { mean, median: times[Math.floor(times.length / 2)] ?? mean, min: times[0] ?? mean };
+}
+
+if (!existsSync(join(root, "dist/cli/main.js"))) {
+  process.stderr.write("dist/ is missing: run `npm run build` first\n");
+  process.exit(1);
+}
+
+const baseline = measure(["-e", "0"]);
+const parserLoad = measure(["--input-type=module", "-e", "await import('./dist/syntax/parse.js')"]);
+const check = measure(["bin/vc.js", "check", "specs/example.vc"]);
+// The check command on its own, without the other commands' modules that bin/vc.js loads at start-up
+// (src/cli/commands/index.ts imports every command eagerly): what `vc check` would cost if commands
+// were loaded on demand.
+const checkOnly = measure([
+  "--input-type=module",
+  "-e",
+  "const { checkCommand } = await import('./dist/cli/commands/check.js');" +
+    "const io = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };" +
+    "process.exitCode = await checkCommand.run({ values: {}, positionals: ['specs/example.vc'] }, io);",
+]);
+const f = (ms: number) => `${ms.toFixed(1).padStart(7)} ms`;
+const row = (name: string, m: { mean: number; median: number; min: number }) =>
+  console.log(`  ${name.padEnd(28)} mean ${f(m.mean)}  median ${f(m.median)}  min ${f(m.min)}`);
+console.log(`vc check specs/example.vc, ${runs} runs each (process start-up included)`);
+row("node -e 0 (baseline)", baseline);
+row("load the parser (baseline)", parserLoad);
+row("vc check", check);
+row("check command alone", checkOnly);
+console.log(`  ratio check / node -e 0      ${(check.mean / baseline.mean).toFixed(2)}x`);
+console.log(`  ratio check / parser load    ${(check.mean / parserLoad.mean).toFixed(2)}x`);
+console.log(`  check beyond parser load     ${f(check.mean - parserLoad.mean)}`);
+console.log(`  target < ${TARGET_MS} ms: ${check.mean < TARGET_MS ? "met" : "NOT met"}`);

@@ -1,0 +1,98 @@
+// State shared by the checker passes: where diagnostics go, the files read so far, the params.
+
+import { error, warning, type Diagnostic, type Span } from "../diagnostics/diagnostic.js";
+import type { Json } from "../compile/plan.js";
+import type { SpecFile } from "../syntax/ast.js";
+import type { CheckCode } from "./codes.js";
+import type { FileStore } from "./files.js";
+
+/** A parsed .vc file and where it lives. */
+export interface SourceFile {
+  abs: string;
+  /** Path shown in diagnostics. */
+  display: string;
+  ast: SpecFile;
+}
+
+export interface ParamInfo {
+  value: Json;
+  overridden: boolean;
+}
+
+export class CheckContext {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly params = new Map<string, ParamInfo>();
+
+  constructor(readonly files: FileStore) {}
+
+  error(code: CheckCode, message: string, file: string, span: Span, notes?: string[]): void {
+    this.diagnostics.push(error(code, message, file, span, notes));
+  }
+
+  warn(code: CheckCode, message: string, file: string, span: Span, notes?: string[]): void {
+    this.diagnostics.push(warning(code, message, file, span, notes));
+  }
+
+  errorCount(): number {
+    let n = 0;
+    for (const d of this.diagnostics) if (d.severity === "error") n++;
+    return n;
+  }
+}
+
+/** "file:line:col" of a span, for notes that point at another declaration. */
+export function where(file: string, span: Span): string {
+  return `${file}:${span.start.line}:${span.start.column}`;
+}
+
+/** The closest candidate by edit distance, for "did you mean" notes. */
+export function closest(name: string, candidates: Iterable<string>): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  if (best === null) return null;
+  // A prefix ("lang" for "language") is a likelier intent than a word at the same distance.
+  if (name.length >= 3) {
+    const prefixed = [...candidates].find((c) => c.toLowerCase().startsWith(name.toLowerCase()));
+    if (prefixed !== undefined && bestDistance > 1) return prefixed;
+  }
+  const limit = Math.max(1, Math.floor(Math.max(name.length, best.length) / 3));
+  return bestDistance <= limit ? best : null;
+}
+
+/** Notes for an unknown name: a suggestion if one is close, and the list of what exists. */
+export function suggestionNotes(name: string, candidates: readonly string[], what: string): string[] {
+  const notes: string[] = [];
+  const near = closest(name, candidates);
+  if (near !== null) notes.push(`did you mean '${near}'?`);
+  if (candidates.length === 0) notes.push(`no ${what} is declared`);
+  else notes.push(`declared ${what}: ${listPreview(candidates)}`);
+  return notes;
+}
+
+export function listPreview(names: readonly string[], max = 12): string {
+  return names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")}, … (${names.length} in all)`;
+}
+
+function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0] ?? 0;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j] ?? 0;
+      const left = prev[j - 1] ?? 0;
+      prev[j] = Math.min(up + 1, left + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length] ?? 0;
+}

@@ -1,0 +1,328 @@
+// Scorer expressions (`score output.safe ? 100 : 0`) and rule conditions
+// (`when usecase = sex_ed and output.category = "adult_content"`): every name is checked against what
+// the scorer kind provides, and a context id compared with `culture`, `usecase`, `dimension` or
+// `system` must be declared. The result is a PlanExpr in which such ids are string literals and
+// params are replaced by their values, so the scorer never needs the spec to evaluate it.
+
+import type { Json, PlanExpr } from "../compile/plan.js";
+import type { Expr } from "../syntax/ast.js";
+import { CheckCodes } from "./codes.js";
+import { listPreview, suggestionNotes, type CheckContext } from "./context.js";
+import type { ScorerKindName } from "./spec.js";
+
+export interface ExprEnv {
+  kind: ScorerKindName;
+  /** Fields of the judge's / exec scorer's output, when declared; null accepts any field. */
+  outputFields: ReadonlySet<string> | null;
+  /** `score` (the scorer's default score) is only defined inside rules. */
+  inRule: boolean;
+  cultures: readonly string[];
+  usecases: readonly string[];
+  dimensions: ReadonlySet<string>;
+  systems: readonly string[];
+  cultureFields: ReadonlySet<string>;
+  usecaseFields: ReadonlySet<string>;
+  /** Fields items may have (fixed + custom of the items this scorer scores); null = unknown. */
+  itemFields: ReadonlySet<string> | null;
+}
+
+const COMMON_ROOTS = ["dimension", "system", "culture", "usecase", "item", "model"] as const;
+
+const KIND_ROOTS: Record<ScorerKindName, readonly string[]> = {
+  judge: ["output"],
+  exec: ["output"],
+  likert: ["rating"],
+  refusal: ["refused"],
+  regex: ["matched"],
+  keywords: ["matched"],
+  choice: ["choice"],
+  guard: ["categories"],
+};
+
+const ALL_KIND_ROOTS = new Map<string, ScorerKindName[]>();
+for (const [kind, roots] of Object.entries(KIND_ROOTS) as Array<[ScorerKindName, readonly string[]]>) {
+  for (const r of roots) ALL_KIND_ROOTS.set(r, [...(ALL_KIND_ROOTS.get(r) ?? []), kind]);
+}
+
+/** Built-ins and their arity [min, max]. */
+const FUNCTIONS: Record<string, [number, number]> = {
+  min: [1, Infinity],
+  max: [1, Infinity],
+  round: [1, 2],
+  clamp: [3, 3],
+  len: [1, 1],
+  lower: [1, 1],
+  contains: [2, 2],
+};
+
+/** Context kinds whose values are declared ids. */
+type IdKind = "culture" | "usecase" | "dimension" | "system";
+const ID_KINDS: readonly IdKind[] = ["culture", "usecase", "dimension", "system"];
+
+export function availableRoots(env: ExprEnv): string[] {
+  return [...KIND_ROOTS[env.kind], ...(env.inRule ? ["score"] : []), ...COMMON_ROOTS];
+}
+
+export function checkExpr(ctx: CheckContext, file: string, expr: Expr, env: ExprEnv): PlanExpr | undefined {
+  const before = ctx.errorCount();
+  const out = convert(ctx, file, expr, env);
+  return ctx.errorCount() === before ? out : undefined;
+}
+
+function convert(ctx: CheckContext, file: string, e: Expr, env: ExprEnv): PlanExpr {
+  switch (e.kind) {
+    case "Literal":
+      return { kind: "Literal", value: e.value };
+    case "ParamRef":
+      return paramExpr(ctx, file, e.name, e.span);
+    case "Path":
+      checkPath(ctx, file, e.segments, e.span, env);
+      return { kind: "Path", segments: e.segments };
+    case "ListExpr":
+      return { kind: "ListExpr", items: e.items.map((i) => convert(ctx, file, i, env)) };
+    case "Unary":
+      return { kind: "Unary", op: e.op, operand: convert(ctx, file, e.operand, env) };
+    case "Conditional":
+      return {
+        kind: "Conditional",
+        test: convert(ctx, file, e.test, env),
+        then: convert(ctx, file, e.then, env),
+        else: convert(ctx, file, e.else, env),
+      };
+    case "Call": {
+      const arity = FUNCTIONS[e.callee];
+      if (!arity) {
+        ctx.error(
+          CheckCodes.BAD_CALL,
+          `unknown function '${e.callee}'`,
+          file,
+          e.span,
+          suggestionNotes(e.callee, Object.keys(FUNCTIONS), "functions").map((n) =>
+            n.replace("declared functions", "built-in functions"),
+          ),
+        );
+      } else if (e.args.length < arity[0] || e.args.length > arity[1]) {
+        const want =
+          arity[0] === arity[1]
+            ? `${arity[0]}`
+            : arity[1] === Infinity
+              ? `at least ${arity[0]}`
+              : `${arity[0]} or ${arity[1]}`;
+        ctx.error(
+          CheckCodes.BAD_CALL,
+          `${e.callee}() takes ${want} argument${want === "1" ? "" : "s"}, got ${e.args.length}`,
+          file,
+          e.span,
+        );
+      }
+      return { kind: "Call", callee: e.callee, args: e.args.map((a) => convert(ctx, file, a, env)) };
+    }
+    case "Binary": {
+      if (e.op === "=" || e.op === "!=" || e.op === "in") {
+        const idKind = idKindOf(e.left) ?? (e.op === "in" ? null : idKindOf(e.right));
+        if (idKind) {
+          const leftIsKind = idKindOf(e.left) === idKind;
+          const idSide = leftIsKind ? e.right : e.left;
+          const kindSide = leftIsKind ? e.left : e.right;
+          const ids = idOperand(ctx, file, idSide, idKind, env);
+          const k = convert(ctx, file, kindSide, env);
+          return leftIsKind
+            ? { kind: "Binary", op: e.op, left: k, right: ids }
+            : { kind: "Binary", op: e.op, left: ids, right: k };
+        }
+      }
+      if (e.op === "matches") checkRegexOperand(ctx, file, e.right);
+      return { kind: "Binary", op: e.op, left: convert(ctx, file, e.left, env), right: convert(ctx, file, e.right, env) };
+    }
+  }
+}
+
+/** `usecase` (exactly that path) is compared with usecase ids; `usecase.policy` is not. */
+function idKindOf(e: Expr): IdKind | null {
+  if (e.kind !== "Path" || e.segments.length !== 1) return null;
+  const head = e.segments[0] ?? "";
+  return (ID_KINDS as readonly string[]).includes(head) ? (head as IdKind) : null;
+}
+
+/** The other side of `usecase = X`: a bare id, a string, or a list of them (for `in`). */
+function idOperand(ctx: CheckContext, file: string, e: Expr, kind: IdKind, env: ExprEnv): PlanExpr {
+  if (e.kind === "ListExpr") return { kind: "ListExpr", items: e.items.map((i) => idOperand(ctx, file, i, kind, env)) };
+  let id: string | null = null;
+  if (e.kind === "Path" && e.segments.length === 1 && !availableRoots(env).includes(e.segments[0] ?? "")) {
+    id = e.segments[0] ?? "";
+  } else if (e.kind === "Literal" && typeof e.value === "string") {
+    id = e.value;
+  }
+  if (id === null) return convert(ctx, file, e, env);
+  const known = declaredIds(kind, env);
+  const exists = kind === "dimension" ? env.dimensions.has(id) : known.includes(id);
+  if (!exists) {
+    ctx.error(
+      CheckCodes.UNKNOWN_CONTEXT_ID,
+      `no ${kind} named '${id}'`,
+      file,
+      e.span,
+      suggestionNotes(id, known, kind === "dimension" ? "dimensions" : `${kind}s`),
+    );
+  }
+  return { kind: "Literal", value: id };
+}
+
+function declaredIds(kind: IdKind, env: ExprEnv): string[] {
+  switch (kind) {
+    case "culture":
+      return [...env.cultures];
+    case "usecase":
+      return [...env.usecases];
+    case "dimension":
+      return [...env.dimensions];
+    case "system":
+      return [...env.systems];
+  }
+}
+
+function checkPath(
+  ctx: CheckContext,
+  file: string,
+  segments: readonly string[],
+  span: Expr["span"],
+  env: ExprEnv,
+): void {
+  const head = segments[0] ?? "";
+  const field = segments[1];
+  const roots = availableRoots(env);
+  if (!roots.includes(head)) {
+    if (head === "score") {
+      ctx.error(
+        CheckCodes.PATH_NOT_AVAILABLE,
+        "'score' (the scorer's default score) is only available inside rules",
+        file,
+        span,
+      );
+      return;
+    }
+    const kinds = ALL_KIND_ROOTS.get(head);
+    if (kinds) {
+      ctx.error(
+        CheckCodes.PATH_NOT_AVAILABLE,
+        `'${head}' is not available in a ${env.kind} scorer (it belongs to ${kinds.join(" and ")} scorers)`,
+        file,
+        span,
+        [`available here: ${roots.join(", ")}`],
+      );
+      return;
+    }
+    const notes = suggestionNotes(head, roots, "names");
+    ctx.error(
+      CheckCodes.UNKNOWN_EXPR_NAME,
+      `unknown name '${head}' in expression`,
+      file,
+      span,
+      notes.map((n) => n.replace("declared names", "available here")),
+    );
+    return;
+  }
+  if (field === undefined) return;
+  const noFields = (what: string) =>
+    ctx.error(CheckCodes.UNKNOWN_EXPR_NAME, `'${head}' is ${what}; it has no field '${field}'`, file, span);
+  switch (head) {
+    case "output":
+      if (env.outputFields && !env.outputFields.has(field)) {
+        ctx.error(
+          CheckCodes.UNKNOWN_OUTPUT_FIELD,
+          `the ${env.kind} output has no field '${field}'`,
+          file,
+          span,
+          [`declared output fields: ${listPreview([...env.outputFields])}`],
+        );
+      }
+      return;
+    case "culture":
+      return checkField(ctx, file, span, "culture", field, env.cultureFields);
+    case "usecase":
+      return checkField(ctx, file, span, "usecase", field, env.usecaseFields);
+    case "item":
+      if (env.itemFields) checkField(ctx, file, span, "item", field, env.itemFields);
+      return;
+    case "dimension":
+    case "system":
+    case "model":
+      return noFields("an id");
+    case "categories":
+      return noFields("a list of category codes");
+    default:
+      return noFields("a single value");
+  }
+}
+
+function checkField(
+  ctx: CheckContext,
+  file: string,
+  span: Expr["span"],
+  owner: string,
+  field: string,
+  fields: ReadonlySet<string>,
+): void {
+  if (fields.has(field)) return;
+  ctx.error(
+    CheckCodes.UNKNOWN_EXPR_NAME,
+    `${owner} has no field '${field}'`,
+    file,
+    span,
+    suggestionNotes(field, [...fields].sort(), `${owner} fields`),
+  );
+}
+
+function paramExpr(ctx: CheckContext, file: string, name: string, span: Expr["span"]): PlanExpr {
+  const p = ctx.params.get(name);
+  if (!p) {
+    ctx.error(CheckCodes.UNDEFINED_PARAM, `no param named '${name}'`, file, span, suggestionNotes(name, [...ctx.params.keys()], "params"));
+    return { kind: "Literal", value: null };
+  }
+  const lit = jsonToExpr(p.value);
+  if (!lit) {
+    ctx.error(CheckCodes.WRONG_TYPE, `$${name} is an object; expressions take strings, numbers, booleans or lists`, file, span);
+    return { kind: "Literal", value: null };
+  }
+  return lit;
+}
+
+function jsonToExpr(v: Json): PlanExpr | null {
+  if (v === null || typeof v !== "object") return { kind: "Literal", value: v };
+  if (Array.isArray(v)) {
+    const items: PlanExpr[] = [];
+    for (const x of v) {
+      const e = jsonToExpr(x);
+      if (!e) return null;
+      items.push(e);
+    }
+    return { kind: "ListExpr", items };
+  }
+  return null;
+}
+
+function checkRegexOperand(ctx: CheckContext, file: string, e: Expr): void {
+  let pattern: unknown;
+  if (e.kind === "Literal") pattern = e.value;
+  else if (e.kind === "ParamRef") pattern = ctx.params.get(e.name)?.value;
+  else {
+    ctx.error(CheckCodes.WRONG_TYPE, "the right side of 'matches' must be a regular expression in a string", file, e.span);
+    return;
+  }
+  if (typeof pattern !== "string") {
+    if (pattern !== undefined) {
+      ctx.error(CheckCodes.WRONG_TYPE, "the right side of 'matches' must be a regular expression in a string", file, e.span);
+    }
+    return;
+  }
+  try {
+    new RegExp(pattern);
+  } catch (err) {
+    ctx.error(
+      CheckCodes.BAD_SCORER_SETTING,
+      `invalid regular expression: ${err instanceof Error ? err.message : String(err)}`,
+      file,
+      e.span,
+    );
+  }
+}

@@ -1,0 +1,316 @@
+// Items blocks: which system and template, which scorers, which contexts, and the items themselves
+// (inline `item` blocks and rows of a data file). Every item's dimension must belong to the block's
+// system, and item ids are unique within a block.
+
+import type { Span } from "../diagnostics/diagnostic.js";
+import type { Json } from "../compile/plan.js";
+import type { ItemDecl, ItemsDecl, StringValue } from "../syntax/ast.js";
+import { CheckCodes } from "./codes.js";
+import { suggestionNotes, where, type CheckContext } from "./context.js";
+import { readDataFile, type DataRow } from "./data.js";
+import type { Table } from "./decls.js";
+import type { Located } from "./imports.js";
+import { readOutputSchema } from "./outputs.js";
+import { readContextRefs } from "./run.js";
+import type { SchemaLoader } from "./schemas.js";
+import type { CheckedItem, CheckedItemSet, CheckedRun, CheckedSystem } from "./spec.js";
+import {
+  PropertyBag,
+  readBool,
+  readJson,
+  readNumber,
+  readRef,
+  readRefList,
+  readString,
+  readStringNode,
+  type NameRef,
+} from "./values.js";
+
+const ITEMS_KEYS = ["system", "template", "scorers", "from", "schema", "cultures", "usecases", "output"];
+const ITEM_FIXED = ["dimension", "text", "difficulty", "reverse", "expect"];
+
+export interface ItemSetInfo {
+  set: CheckedItemSet;
+  decl: Located<ItemsDecl>;
+  /** False when some items could not be read (errors already reported). */
+  complete: boolean;
+  templateRef: NameRef | null;
+  scorerRefs: NameRef[];
+  /** Effective contexts: null when the kind is not crossed. */
+  cultures: string[] | null;
+  usecases: string[] | null;
+}
+
+export interface ItemTables {
+  systems: Map<string, CheckedSystem>;
+  systemTable: Table<unknown>;
+  templates: Table<unknown>;
+  scorers: Table<unknown>;
+  cultures: Table<unknown>;
+  usecases: Table<unknown>;
+  run: CheckedRun;
+}
+
+export async function checkItemSet(
+  ctx: CheckContext,
+  located: Located<ItemsDecl>,
+  tables: ItemTables,
+  schemas: SchemaLoader,
+): Promise<ItemSetInfo> {
+  const { file, node } = located;
+  const f = file.display;
+  const id = node.name.name;
+  const what = `items '${id}'`;
+  const props = new PropertyBag(ctx, f, node.properties, ITEMS_KEYS, what);
+  let complete = true;
+
+  const systemProp = props.require("system", node.name.span, "e.g. system schwartz");
+  const systemRef = systemProp ? readRef(ctx, f, systemProp.value, "system") : undefined;
+  const system =
+    systemRef && tables.systemTable.resolve(ctx, systemRef.name, f, systemRef.span)
+      ? tables.systems.get(systemRef.name)
+      : undefined;
+  if (!system) complete = false;
+
+  const templateProp = props.require("template", node.name.span, "e.g. template ask");
+  const templateRef = (templateProp && readRef(ctx, f, templateProp.value, "template")) ?? null;
+  if (templateRef) tables.templates.resolve(ctx, templateRef.name, f, templateRef.span);
+
+  const scorerRefs: NameRef[] = [];
+  const scorersProp = props.get("scorers");
+  for (const r of (scorersProp && readRefList(ctx, f, scorersProp.value, "scorers")) ?? []) {
+    if (!tables.scorers.resolve(ctx, r.name, f, r.span)) continue;
+    if (scorerRefs.some((s) => s.name === r.name)) {
+      ctx.error(CheckCodes.DUPLICATE, `scorer '${r.name}' is listed twice`, f, r.span);
+      continue;
+    }
+    scorerRefs.push(r);
+  }
+
+  // Contexts: a block may narrow the run's cultures / usecases.
+  const restrict = (kind: "culture" | "usecase"): { restriction: string[] | null; effective: string[] | null } => {
+    const key = kind === "culture" ? "cultures" : "usecases";
+    const crossed = tables.run.cross.includes(kind);
+    const runList = kind === "culture" ? tables.run.cultures : tables.run.usecases;
+    const p = props.get(key);
+    if (!p) return { restriction: null, effective: crossed ? runList : null };
+    const refs = readContextRefs(ctx, f, p.value, key, kind === "culture" ? tables.cultures : tables.usecases) ?? [];
+    if (!crossed) {
+      ctx.warn(
+        CheckCodes.RESTRICTION_WITHOUT_CROSS,
+        `${what} lists ${key}, but the run does not cross ${kind}, so the list has no effect`,
+        f,
+        p.keySpan,
+        [`add ${kind} to the run's cross list`],
+      );
+      return { restriction: refs.map((r) => r.name), effective: null };
+    }
+    for (const r of refs) {
+      if (!runList.includes(r.name)) {
+        ctx.error(CheckCodes.CONTEXT_NOT_CROSSED, `${kind} '${r.name}' is not among the run's ${key}`, f, r.span, [
+          `the run crosses: ${runList.join(", ") || "(none)"}`,
+        ]);
+      }
+    }
+    const names = refs.map((r) => r.name);
+    return { restriction: names, effective: runList.filter((c) => names.includes(c)) };
+  };
+  const cultures = restrict("culture");
+  const usecases = restrict("usecase");
+
+  // Structured output of the evaluated model.
+  let responseFormat: CheckedItemSet["responseFormat"] = null;
+  const outputProp = props.get("output");
+  if (outputProp) {
+    const out = await readOutputSchema(ctx, file, outputProp.value, schemas, `output of ${what}`);
+    if (out) responseFormat = { name: id, schema: out.schema };
+  }
+
+  // Items: inline first, then the data file (both in written order).
+  const items: CheckedItem[] = [];
+  const firstSeen = new Map<string, { file: string; span: Span }>();
+  const addItem = (item: CheckedItem, at: { file: string; span: Span }) => {
+    const prev = firstSeen.get(item.id);
+    if (prev) {
+      ctx.error(CheckCodes.DUPLICATE_ITEM, `item id '${item.id}' is used twice in ${what}`, at.file, at.span, [
+        `first used at ${where(prev.file, prev.span)}`,
+      ]);
+      complete = false;
+      return;
+    }
+    firstSeen.set(item.id, at);
+    items.push(item);
+  };
+  const dimCheck = (dimension: string, file: string, span: Span, prefix: string): boolean => {
+    if (!system) return true;
+    if (system.dimensions.some((d) => d.id === dimension)) return true;
+    const other = [...tables.systems.values()].find((s) => s.dimensions.some((d) => d.id === dimension));
+    if (other) {
+      ctx.error(
+        CheckCodes.WRONG_SYSTEM,
+        `${prefix}dimension '${dimension}' belongs to system '${other.id}', but ${what} are items of '${system.id}'`,
+        file,
+        span,
+      );
+    } else {
+      ctx.error(
+        CheckCodes.UNDEFINED,
+        `${prefix}no dimension '${dimension}' in system '${system.id}'`,
+        file,
+        span,
+        suggestionNotes(dimension, system.dimensions.map((d) => d.id), "dimensions"),
+      );
+    }
+    return false;
+  };
+
+  const specRelative = ctx.files.specRelative(file.abs);
+  for (const decl of node.items) {
+    const item = inlineItem(ctx, f, decl, specRelative, dimCheck);
+    if (item) addItem(item, { file: f, span: decl.name.span });
+    else complete = false;
+  }
+
+  const fromProp = props.get("from");
+  const schemaProp = props.get("schema");
+  if (fromProp) {
+    const fromRef = readStringNode(ctx, f, fromProp.value, "from");
+    let schemaRef: StringValue | undefined;
+    if (!schemaProp) {
+      ctx.error(CheckCodes.MISSING_PROPERTY, `${what} reads items from a file, so it needs 'schema'`, f, fromProp.keySpan, [
+        'each data row is validated against it: schema "schemas/my-items.json"',
+      ]);
+    } else schemaRef = readStringNode(ctx, f, schemaProp.value, "schema");
+    const schema = schemaRef ? await schemas.load(file.abs, f, schemaRef) : null;
+    if (fromRef && schemaRef && schema) {
+      const data = await readDataFile(ctx, file.abs, f, fromRef, schema);
+      if (!data || !data.complete) complete = false;
+      for (const row of data?.rows ?? []) {
+        const item = rowItem(ctx, data!.display, data!.specRelative, row, dimCheck);
+        if (item) addItem(item, { file: data!.display, span: row.span });
+        else complete = false;
+      }
+    } else complete = false;
+  } else if (schemaProp) {
+    ctx.error(CheckCodes.CONFLICTING_PROPERTIES, `'schema' validates data rows, but ${what} has no 'from' file`, f, schemaProp.keySpan);
+  }
+  if (node.items.length === 0 && !fromProp) {
+    ctx.error(CheckCodes.MISSING_PROPERTY, `${what} has no items`, f, node.name.span, [
+      "add inline `item NAME { ... }` blocks or read them with `from \"data/x.jsonl\"`",
+    ]);
+  }
+
+  return {
+    set: {
+      id,
+      system: system?.id ?? systemRef?.name ?? "",
+      template: templateRef?.name ?? "",
+      scorers: scorerRefs.map((r) => r.name),
+      items,
+      cultures: cultures.restriction,
+      usecases: usecases.restriction,
+      responseFormat,
+      adaptive: null,
+    },
+    decl: located,
+    complete,
+    templateRef,
+    scorerRefs,
+    cultures: cultures.effective,
+    usecases: usecases.effective,
+  };
+}
+
+type DimCheck = (dimension: string, file: string, span: Span, prefix: string) => boolean;
+
+function inlineItem(
+  ctx: CheckContext,
+  f: string,
+  decl: ItemDecl,
+  specRelative: string,
+  dimCheck: DimCheck,
+): CheckedItem | null {
+  const id = decl.name.name;
+  const what = `item '${id}'`;
+  const props = new PropertyBag(ctx, f, decl.properties, null, what);
+  const before = ctx.errorCount();
+  let dimension = "";
+  const dimProp = props.require("dimension", decl.name.span);
+  if (dimProp) {
+    const v = dimProp.value;
+    if (v.kind === "Ref") dimension = v.name;
+    else dimension = readString(ctx, f, v, `${what} dimension`) ?? "";
+    if (dimension) dimCheck(dimension, f, v.span, "");
+  }
+  const textProp = props.require("text", decl.name.span);
+  const text = textProp ? (readString(ctx, f, textProp.value, `${what} text`) ?? "") : "";
+  const diffProp = props.get("difficulty");
+  const revProp = props.get("reverse");
+  const expProp = props.get("expect");
+  const difficulty = diffProp ? (readNumber(ctx, f, diffProp.value, "difficulty") ?? null) : null;
+  const reverse = revProp ? (readBool(ctx, f, revProp.value, "reverse") ?? false) : false;
+  const expect = expProp ? (readString(ctx, f, expProp.value, "expect") ?? null) : null;
+  const fields: Record<string, Json> = {};
+  for (const p of props.ordered) {
+    if (ITEM_FIXED.includes(p.key)) continue;
+    if (p.key === "id") {
+      ctx.error(CheckCodes.UNKNOWN_PROPERTY, `'id' cannot be set as a property: the item's name is its id`, f, p.keySpan);
+      continue;
+    }
+    const v = readJson(ctx, f, p.value);
+    if (v !== undefined) fields[p.key] = v;
+  }
+  if (ctx.errorCount() > before) return null;
+  return { id, dimension, text, difficulty, reverse, expect, fields, origin: { file: specRelative, row: null } };
+}
+
+function rowItem(
+  ctx: CheckContext,
+  display: string,
+  specRelative: string,
+  row: DataRow,
+  dimCheck: DimCheck,
+): CheckedItem | null {
+  const r = row.record;
+  const prefix = `row ${row.line}: `;
+  const bad = (field: string, message: string): null => {
+    ctx.error(CheckCodes.DATA_BAD_FIELD, `${prefix}${message}`, display, r[field] === undefined ? row.span : row.fieldSpan(field));
+    return null;
+  };
+  const rawId = r.id;
+  const id =
+    typeof rawId === "string" && rawId.trim() !== ""
+      ? rawId
+      : typeof rawId === "number" && Number.isInteger(rawId)
+        ? String(rawId)
+        : null;
+  if (id === null) return bad("id", rawId === undefined ? "every item needs an 'id'" : "'id' must be a non-empty string");
+  if (typeof r.dimension !== "string" || r.dimension === "") {
+    return bad("dimension", r.dimension === undefined ? "every item needs a 'dimension'" : "'dimension' must be a string");
+  }
+  if (typeof r.text !== "string") return bad("text", r.text === undefined ? "every item needs a 'text'" : "'text' must be a string");
+  const difficulty = r.difficulty ?? null;
+  if (difficulty !== null && (typeof difficulty !== "number" || !Number.isFinite(difficulty))) {
+    return bad("difficulty", "'difficulty' must be a number");
+  }
+  const reverse = r.reverse ?? false;
+  if (typeof reverse !== "boolean") return bad("reverse", "'reverse' must be true or false");
+  const expect = r.expect ?? null;
+  if (expect !== null && typeof expect !== "string") return bad("expect", "'expect' must be a string");
+  if (!dimCheck(r.dimension, display, row.fieldSpan("dimension"), prefix)) return null;
+  const fields: Record<string, Json> = {};
+  for (const [k, v] of Object.entries(r)) {
+    if (k === "id" || ITEM_FIXED.includes(k)) continue;
+    fields[k] = v;
+  }
+  return {
+    id,
+    dimension: r.dimension,
+    text: r.text,
+    difficulty: typeof difficulty === "number" ? difficulty : null,
+    reverse,
+    expect: typeof expect === "string" ? expect : null,
+    fields,
+    origin: { file: specRelative, row: row.line },
+  };
+}

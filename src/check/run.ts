@@ -1,0 +1,374 @@
+// The run block: which models, which judge, sampling, samples, which contexts are crossed, limits.
+// `--model` replaces the model list and `--judge` the judge; both are validated like spec values.
+
+import { NO_SPAN, type Span } from "../diagnostics/diagnostic.js";
+import type { ModelDecl, RunDecl, Value } from "../syntax/ast.js";
+import { parseModelId } from "../providers/model-id.js";
+import { CheckCodes } from "./codes.js";
+import { suggestionNotes, where, type CheckContext } from "./context.js";
+import type { Table } from "./decls.js";
+import type { Located } from "./imports.js";
+import { COMMAND_LINE } from "./params.js";
+import { RUN_DEFAULTS, type CheckedModel, type CheckedRun, type ContextKind, type ModelOverrides } from "./spec.js";
+import {
+  PropertyBag,
+  readBool,
+  readNumber,
+  readObject,
+  readRef,
+  readString,
+  resolveParams,
+  type NameRef,
+  type NumberRange,
+} from "./values.js";
+
+export const RANGES = {
+  temperature: { min: 0, max: 2 },
+  top_p: { min: 0, max: 1 },
+  seed: { integer: true },
+  max_tokens: { min: 1, max: 1_000_000, integer: true },
+  samples: { min: 1, max: 1000, integer: true },
+  concurrency: { min: 1, max: 1024, integer: true },
+  rate_limit: { min: 0, minExclusive: true },
+  timeout: { min: 0, minExclusive: true },
+  retries: { min: 0, max: 20, integer: true },
+} satisfies Record<string, NumberRange>;
+
+const RUN_KEYS = [
+  "models",
+  "judge",
+  "temperature",
+  "top_p",
+  "seed",
+  "max_tokens",
+  "samples",
+  "cross",
+  "cultures",
+  "usecases",
+  "reference",
+  "concurrency",
+  "rate_limit",
+  "timeout",
+  "retries",
+];
+
+const MODEL_KEYS = [
+  "base_url",
+  "api_key_env",
+  "headers",
+  "concurrency",
+  "rate_limit",
+  "json_io",
+  "timeout",
+  "retries",
+  "temperature",
+  "top_p",
+  "max_tokens",
+  "seed",
+];
+
+export interface RunOptions {
+  models?: string[];
+  judge?: string;
+}
+
+export interface RunResult {
+  run: CheckedRun;
+  /** Where the run block is (for notes), when there is one. */
+  at: { file: string; span: Span } | null;
+}
+
+export function checkRun(
+  ctx: CheckContext,
+  runs: ReadonlyArray<Located<RunDecl>>,
+  cultures: Table<unknown>,
+  usecases: Table<unknown>,
+  options: RunOptions,
+): RunResult {
+  const [first, ...others] = runs;
+  for (const r of others) {
+    ctx.error(CheckCodes.DUPLICATE_RUN, "a spec has one run block", r.file.display, r.node.span, [
+      first ? `the first run block is at ${where(first.file.display, first.node.span)}` : "",
+    ]);
+  }
+  const f = first?.file.display ?? COMMAND_LINE;
+  const props = new PropertyBag(ctx, f, first?.node.properties ?? [], RUN_KEYS, "the run block");
+  const num = (key: keyof typeof RANGES): number | null => {
+    const p = props.get(key);
+    return p ? (readNumber(ctx, f, p.value, key, RANGES[key]) ?? null) : null;
+  };
+
+  // Models: the spec's list, or --model.
+  const modelDecls = new Map<string, Located<ModelDecl>>();
+  for (const m of first?.node.models ?? []) {
+    const id = m.id.value.trim();
+    const parsed = parseModelId(id);
+    if (!parsed.ok) ctx.error(CheckCodes.BAD_MODEL_ID, parsed.error, f, m.id.span, MODEL_ID_NOTES);
+    const prev = modelDecls.get(id);
+    if (prev) {
+      ctx.error(CheckCodes.DUPLICATE, `settings for model '${id}' are given twice`, f, m.id.span, [
+        `first given at ${where(f, prev.node.id.span)}`,
+      ]);
+      continue;
+    }
+    modelDecls.set(id, { file: first!.file, node: m });
+  }
+
+  const declaredIds: Array<{ id: string; span: Span; file: string }> = [];
+  if (options.models && options.models.length > 0) {
+    for (const id of options.models) declaredIds.push({ id: id.trim(), span: NO_SPAN, file: COMMAND_LINE });
+  } else {
+    const p = props.get("models");
+    if (p) {
+      const v = resolveParams(ctx, f, p.value);
+      const entries: Value[] = v === undefined ? [] : v.kind === "List" ? v.items : [v];
+      for (const e of entries) {
+        if (e.kind !== "String") {
+          ctx.error(CheckCodes.WRONG_TYPE, `each model must be a string like "ollama:llama3.2:3b"`, f, e.span);
+          continue;
+        }
+        declaredIds.push({ id: e.value.trim(), span: e.span, file: f });
+      }
+    }
+  }
+  const models: CheckedModel[] = [];
+  const seenModels = new Set<string>();
+  for (const { id, span, file } of declaredIds) {
+    const parsed = parseModelId(id);
+    if (!parsed.ok) {
+      ctx.error(CheckCodes.BAD_MODEL_ID, file === COMMAND_LINE ? `--model: ${parsed.error}` : parsed.error, file, span, MODEL_ID_NOTES);
+      continue;
+    }
+    if (seenModels.has(id)) {
+      ctx.error(CheckCodes.DUPLICATE, `model '${id}' is listed twice`, file, span);
+      continue;
+    }
+    seenModels.add(id);
+    const decl = modelDecls.get(id);
+    models.push(checkModel(ctx, id, parsed.value.provider, parsed.value.name, decl));
+  }
+  // Settings for models not in the list are checked too (they may be used with --model).
+  for (const [id, decl] of modelDecls) {
+    if (seenModels.has(id)) continue;
+    const parsed = parseModelId(id);
+    if (parsed.ok) checkModel(ctx, id, parsed.value.provider, parsed.value.name, decl);
+  }
+
+  // Judge
+  let judge: string | null = null;
+  if (options.judge !== undefined) {
+    const parsed = parseModelId(options.judge);
+    if (!parsed.ok) ctx.error(CheckCodes.BAD_MODEL_ID, `--judge: ${parsed.error}`, COMMAND_LINE, NO_SPAN, MODEL_ID_NOTES);
+    else judge = options.judge.trim();
+  } else {
+    const p = props.get("judge");
+    if (p) {
+      const id = readString(ctx, f, p.value, "judge");
+      if (id !== undefined) {
+        const parsed = parseModelId(id);
+        if (!parsed.ok) ctx.error(CheckCodes.BAD_MODEL_ID, parsed.error, f, p.value.span, MODEL_ID_NOTES);
+        else judge = id.trim();
+      }
+    }
+  }
+
+  // Contexts
+  const cross: ContextKind[] = [];
+  const crossProp = props.get("cross");
+  if (crossProp) {
+    const v = crossProp.value;
+    const entries: Value[] = v.kind === "List" ? v.items : [v];
+    for (const e of entries) {
+      const name = e.kind === "Ref" ? e.name : e.kind === "String" ? e.value : null;
+      if (name !== "culture" && name !== "usecase") {
+        ctx.error(CheckCodes.WRONG_TYPE, "cross takes culture and/or usecase", f, e.span, ["e.g. cross [culture, usecase]"]);
+        continue;
+      }
+      if (cross.includes(name)) ctx.error(CheckCodes.DUPLICATE, `'${name}' is listed twice in cross`, f, e.span);
+      else cross.push(name);
+    }
+  }
+  const contextList = (kind: ContextKind, table: Table<unknown>): string[] => {
+    const key = kind === "culture" ? "cultures" : "usecases";
+    const p = props.get(key);
+    if (!p) return cross.includes(kind) ? table.names : [];
+    const refs = readContextRefs(ctx, f, p.value, key, table) ?? [];
+    if (!cross.includes(kind)) {
+      ctx.warn(
+        CheckCodes.RESTRICTION_WITHOUT_CROSS,
+        `the run lists ${key} but does not cross ${kind}, so the list has no effect`,
+        f,
+        p.keySpan,
+        [`add ${kind} to cross: cross [${[...cross, kind].join(", ")}]`],
+      );
+      return [];
+    }
+    return refs.map((r) => r.name);
+  };
+  const runCultures = contextList("culture", cultures);
+  const runUsecases = contextList("usecase", usecases);
+  for (const kind of cross) {
+    const table = kind === "culture" ? cultures : usecases;
+    if (table.names.length === 0 && crossProp) {
+      ctx.error(CheckCodes.MISSING_PROPERTY, `the run crosses ${kind}, but no ${kind} is declared`, f, crossProp.value.span, [
+        `declare one, e.g. ${kind} ${kind === "culture" ? 'de_DE "Germany" { locale "de-DE" }' : 'general "General assistant" { }'}`,
+      ]);
+    }
+  }
+
+  const reference = { culture: runCultures[0] ?? null, usecase: runUsecases[0] ?? null };
+  const refProp = props.get("reference");
+  if (refProp) {
+    for (const e of readObject(ctx, f, refProp.value, "reference") ?? []) {
+      if (e.key !== "culture" && e.key !== "usecase") {
+        ctx.error(CheckCodes.UNKNOWN_PROPERTY, `unknown key '${e.key}' in reference`, f, e.keySpan, [
+          "reference takes culture and usecase",
+        ]);
+        continue;
+      }
+      const ref = readRef(ctx, f, e.value, `reference ${e.key}`);
+      if (!ref) continue;
+      const table = e.key === "culture" ? cultures : usecases;
+      if (!table.resolve(ctx, ref.name, f, ref.span)) continue;
+      const crossed = e.key === "culture" ? runCultures : runUsecases;
+      if (!crossed.includes(ref.name)) {
+        ctx.error(
+          CheckCodes.CONTEXT_NOT_CROSSED,
+          `the reference ${e.key} '${ref.name}' is not among the crossed ${e.key}s`,
+          f,
+          ref.span,
+          [cross.includes(e.key) ? `crossed: ${crossed.join(", ")}` : `the run does not cross ${e.key}`],
+        );
+        continue;
+      }
+      reference[e.key] = ref.name;
+    }
+  }
+
+  const run: CheckedRun = {
+    models,
+    judge,
+    temperature: num("temperature"),
+    topP: num("top_p"),
+    seed: num("seed"),
+    maxTokens: num("max_tokens"),
+    samples: num("samples") ?? RUN_DEFAULTS.samples,
+    cross,
+    cultures: runCultures,
+    usecases: runUsecases,
+    reference,
+    concurrency: num("concurrency") ?? RUN_DEFAULTS.concurrency,
+    rateLimitPerMinute: num("rate_limit"),
+    timeoutSeconds: num("timeout") ?? RUN_DEFAULTS.timeoutSeconds,
+    retries: num("retries") ?? RUN_DEFAULTS.retries,
+  };
+  return { run, at: first ? { file: f, span: first.node.span } : null };
+}
+
+const MODEL_ID_NOTES = ["model ids: ollama:NAME, openai:NAME, exec:COMMAND, mock:NAME"];
+
+function checkModel(
+  ctx: CheckContext,
+  id: string,
+  provider: CheckedModel["provider"],
+  name: string,
+  decl: Located<ModelDecl> | undefined,
+): CheckedModel {
+  const override: ModelOverrides = {
+    temperature: null,
+    topP: null,
+    maxTokens: null,
+    seed: null,
+    timeoutSeconds: null,
+    retries: null,
+  };
+  const model: CheckedModel = {
+    id,
+    provider,
+    name,
+    baseUrl: null,
+    apiKeyEnv: null,
+    headers: {},
+    concurrency: null,
+    rateLimitPerMinute: null,
+    jsonIo: false,
+    overrides: override,
+  };
+  if (!decl) return model;
+  const f = decl.file.display;
+  const props = new PropertyBag(ctx, f, decl.node.properties, MODEL_KEYS, `the settings of model '${id}'`);
+  const num = (key: keyof typeof RANGES): number | null => {
+    const p = props.get(key);
+    return p ? (readNumber(ctx, f, p.value, key, RANGES[key]) ?? null) : null;
+  };
+  const str = (key: string): string | null => {
+    const p = props.get(key);
+    return p ? (readString(ctx, f, p.value, key) ?? null) : null;
+  };
+  model.baseUrl = str("base_url");
+  const apiKeyEnv = props.get("api_key_env");
+  if (apiKeyEnv) {
+    const name = readString(ctx, f, apiKeyEnv.value, "api_key_env");
+    if (name !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      ctx.error(
+        CheckCodes.WRONG_TYPE,
+        "api_key_env is the NAME of an environment variable (letters, digits, _), not the key itself",
+        f,
+        apiKeyEnv.value.span,
+      );
+    } else if (name !== undefined) model.apiKeyEnv = name;
+  }
+  const headers = props.get("headers");
+  if (headers) {
+    for (const e of readObject(ctx, f, headers.value, "headers") ?? []) {
+      const v = readString(ctx, f, e.value, `header '${e.key}'`);
+      if (v !== undefined) model.headers[e.key] = v;
+    }
+  }
+  model.concurrency = num("concurrency");
+  model.rateLimitPerMinute = num("rate_limit");
+  const jsonIo = props.get("json_io");
+  if (jsonIo) {
+    const b = readBool(ctx, f, jsonIo.value, "json_io");
+    if (b !== undefined) {
+      if (b && provider !== "exec") {
+        ctx.error(CheckCodes.WRONG_TYPE, "json_io only applies to exec: models", f, jsonIo.keySpan);
+      } else model.jsonIo = b;
+    }
+  }
+  override.temperature = num("temperature");
+  override.topP = num("top_p");
+  override.maxTokens = num("max_tokens");
+  override.seed = num("seed");
+  override.timeoutSeconds = num("timeout");
+  override.retries = num("retries");
+  return model;
+}
+
+/** `[de_DE, en_US]`: names of declared contexts, each once. */
+export function readContextRefs(
+  ctx: CheckContext,
+  f: string,
+  value: Value,
+  what: string,
+  table: Table<unknown>,
+): NameRef[] | undefined {
+  const entries: Value[] = value.kind === "List" ? value.items : [value];
+  const out: NameRef[] = [];
+  for (const e of entries) {
+    if (e.kind !== "Ref") {
+      ctx.error(CheckCodes.WRONG_TYPE, `each entry of ${what} must be a name`, f, e.span);
+      continue;
+    }
+    if (!table.has(e.name)) {
+      ctx.error(CheckCodes.UNDEFINED, `no ${table.what} named '${e.name}'`, f, e.span, suggestionNotes(e.name, table.names, `${table.what}s`));
+      continue;
+    }
+    if (out.some((r) => r.name === e.name)) {
+      ctx.error(CheckCodes.DUPLICATE, `'${e.name}' is listed twice in ${what}`, f, e.span);
+      continue;
+    }
+    out.push({ name: e.name, span: e.span });
+  }
+  return out;
+}

@@ -1,0 +1,223 @@
+// The checked spec: every name resolved, every value typed and range-checked, every data file read
+// and validated, every template parsed. This is what the compiler turns into a Plan, so it holds only
+// facts (no AST nodes, no spans, no absolute paths): the compiler never needs to look at source again.
+//
+// File paths are relative to the entry spec's folder with "/" separators, so the spec is the same
+// wherever the project is checked out.
+
+import type { Json, JsonSchema, PlanExpr, Role } from "../compile/plan.js";
+
+export type ModelProvider = "ollama" | "openai" | "exec" | "mock";
+export type ContextKind = "culture" | "usecase";
+export type ScorerKindName = "judge" | "refusal" | "regex" | "keywords" | "likert" | "choice" | "guard" | "exec";
+
+export interface CheckedSpec {
+  /** Entry spec file name without extension, e.g. "example". */
+  name: string;
+  /** Every file the spec depends on (.vc, .hbs, data, schemas, baselines), in first-read order. */
+  inputs: Array<{ path: string; sha256: string }>;
+  /** Final parameter values (declared defaults with --set overrides applied), in declaration order. */
+  params: CheckedParam[];
+  systems: CheckedSystem[];
+  templates: CheckedTemplate[];
+  /** Items blocks in declaration order (imports are expanded where they are written). */
+  itemSets: CheckedItemSet[];
+  cultures: CheckedCulture[];
+  usecases: CheckedUsecase[];
+  scorers: CheckedScorer[];
+  baselines: CheckedBaseline[];
+  run: CheckedRun;
+  reports: CheckedReport[];
+  adaptive: CheckedAdaptive[];
+}
+
+export interface CheckedParam {
+  name: string;
+  value: Json;
+  description: string | null;
+  /** True when --set replaced the declared default. */
+  overridden: boolean;
+}
+
+export interface CheckedSystem {
+  id: string;
+  label: string;
+  description: string | null;
+  groups: Array<{ id: string; label: string }>;
+  dimensions: CheckedDimension[];
+}
+
+export interface CheckedDimension {
+  id: string;
+  label: string;
+  description: string | null;
+  groups: string[];
+  order: number;
+  weight: number;
+}
+
+export interface CheckedTemplate {
+  id: string;
+  messages: CheckedTemplateMessage[];
+  /** Every variable the template reads, as dotted paths from the context root, sorted. */
+  variables: string[];
+}
+
+export interface CheckedTemplateMessage {
+  role: Role;
+  /** Handlebars source (inline text, or the content of the file). */
+  source: string;
+  /** The .hbs file it came from (relative to the entry spec folder), null when inline. */
+  from: string | null;
+}
+
+export interface CheckedItem {
+  id: string;
+  dimension: string;
+  text: string;
+  difficulty: number | null;
+  reverse: boolean;
+  expect: string | null;
+  /** Every other field, as written in the item block or data row. */
+  fields: Record<string, Json>;
+  /** File relative to the entry spec folder; 1-based line of the data row (null for inline items). */
+  origin: { file: string; row: number | null };
+}
+
+export interface CheckedItemSet {
+  id: string;
+  system: string;
+  template: string;
+  scorers: string[];
+  items: CheckedItem[];
+  /** Contexts restricted by the block (`cultures [...]`, `usecases [...]`); null = the run's list. */
+  cultures: string[] | null;
+  usecases: string[] | null;
+  /** Structured output asked of the evaluated model. */
+  responseFormat: { name: string; schema: JsonSchema } | null;
+  /** Name of the adaptive block that uses these items as its bank, if any (then no static segment). */
+  adaptive: string | null;
+}
+
+export interface CheckedCulture {
+  id: string;
+  label: string;
+  locale: string | null;
+  language: string | null;
+  country: string | null;
+  norms: string | null;
+  fields: Record<string, Json>;
+}
+
+export interface CheckedUsecase {
+  id: string;
+  label: string;
+  description: string | null;
+  policy: string | null;
+  fields: Record<string, Json>;
+}
+
+/**
+ * Scorer settings per kind (the `config` object of the plan). Keys marked ? are present only when the
+ * spec sets them, so the scorer's own defaults apply otherwise.
+ * - judge:    { template, model: string|null, schema: JsonSchema, retries? }
+ * - refusal:  { languages: string[] }   ([] = every language)
+ * - regex:    { pattern, flags? }
+ * - keywords: { any?: string[], all?: string[] }   (at least one)
+ * - likert:   { scale, min?, centre? }
+ * - choice:   { options?: string[], correct?: string, texts?: "item.<field>", mapping?: { label: 0..100 } }
+ *             (correct: an option label, or "item.<field>")
+ * - guard:    { model, categories: { [code]: dimension | dimension[] } }
+ * - exec:     { command, timeout? (seconds) }
+ */
+export interface CheckedScorer {
+  id: string;
+  kind: ScorerKindName;
+  config: Record<string, Json>;
+  score: PlanExpr | null;
+  /** Rules declared inside the scorer, then `rule NAME for SCORER` rules in declaration order. */
+  rules: CheckedRule[];
+}
+
+export interface CheckedRule {
+  name: string;
+  when: PlanExpr;
+  score: PlanExpr | null;
+  verdict: string | null;
+  note: string | null;
+}
+
+export interface CheckedBaseline {
+  id: string;
+  label: string;
+  system: string;
+  source: string;
+  order: string[] | null;
+  values: Record<string, number> | null;
+  culture: string | null;
+}
+
+export interface CheckedModel {
+  id: string;
+  provider: ModelProvider;
+  name: string;
+  baseUrl: string | null;
+  apiKeyEnv: string | null;
+  headers: Record<string, string>;
+  concurrency: number | null;
+  rateLimitPerMinute: number | null;
+  jsonIo: boolean;
+  /** Settings from the model's block in the run that replace the run-wide ones for this model. */
+  overrides: ModelOverrides;
+}
+
+export interface ModelOverrides {
+  temperature: number | null;
+  topP: number | null;
+  maxTokens: number | null;
+  seed: number | null;
+  timeoutSeconds: number | null;
+  retries: number | null;
+}
+
+export interface CheckedRun {
+  /** After --model replacement. */
+  models: CheckedModel[];
+  /** After --judge replacement. */
+  judge: string | null;
+  temperature: number | null;
+  topP: number | null;
+  seed: number | null;
+  maxTokens: number | null;
+  samples: number;
+  cross: ContextKind[];
+  /** The cultures / usecases crossed (in order); empty when the kind is not crossed. */
+  cultures: string[];
+  usecases: string[];
+  reference: { culture: string | null; usecase: string | null };
+  concurrency: number;
+  rateLimitPerMinute: number | null;
+  timeoutSeconds: number;
+  retries: number;
+}
+
+export interface CheckedReport {
+  id: string;
+  kind: string;
+  settings: Record<string, Json>;
+}
+
+export interface CheckedAdaptive {
+  id: string;
+  /** The items block used as the bank. */
+  items: string;
+  settings: Record<string, Json>;
+}
+
+/** Defaults of the run block, in one place (also documented in docs/language.md). */
+export const RUN_DEFAULTS = {
+  samples: 1,
+  concurrency: 4,
+  timeoutSeconds: 120,
+  retries: 3,
+} as const;

@@ -1,0 +1,56 @@
+// `vc check SPEC...`: check specs without running anything. Diagnostics (with code frames) go to
+// stderr; the exit code says whether there were errors (warnings alone do not fail the check).
+
+import { sortDiagnostics } from "../../diagnostics/diagnostic.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
+import { EXIT_ERRORS, EXIT_OK, UsageError, setOptions, type CliIO, type Command } from "../command.js";
+
+export function useColor(io: CliIO): boolean {
+  return io.stderr.isTTY === true && !io.env.NO_COLOR;
+}
+
+export const checkCommand: Command = {
+  name: "check",
+  summary: "check specs: names, imports, templates, data files, values",
+  help: [
+    "Usage: vc check SPEC... [--set key=value]...",
+    "",
+    "Checks each spec and everything it imports or reads (templates, data files, schemas) without",
+    "calling any model. Problems are printed to stderr with the offending source lines.",
+    "",
+    "Options:",
+    "  --set key=value  override a declared param (repeatable), as `vc run` would",
+    "",
+    "Exit codes: 0 no errors (warnings are allowed), 1 errors, 2 wrong command line.",
+  ].join("\n"),
+  options: { set: { type: "string", multiple: true } },
+  allowPositionals: true,
+  async run(args, io) {
+    if (args.positionals.length === 0) throw new UsageError("expected at least one SPEC file");
+    const set = setOptions(args);
+    const color = useColor(io);
+    // Loaded here, not at start-up: other commands should not pay for the checker's dependencies.
+    const { loadSpec } = await import("../../check/load.js");
+    let errors = 0;
+    let warnings = 0;
+    let failed = 0;
+    for (const entry of args.positionals) {
+      const result = await loadSpec(entry, { cwd: io.cwd, set });
+      const diagnostics = sortDiagnostics(result.diagnostics);
+      const e = diagnostics.filter((d) => d.severity === "error").length;
+      errors += e;
+      warnings += diagnostics.length - e;
+      if (e > 0) failed++;
+      if (diagnostics.length > 0) io.stderr.write(formatDiagnostics(diagnostics, { sources: result.sources, color }));
+    }
+    const n = args.positionals.length;
+    const specs = `${n} spec${n === 1 ? "" : "s"}`;
+    if (errors > 0) {
+      io.stderr.write(`vc check: ${failed} of ${specs} ha${failed === 1 ? "s" : "ve"} errors\n`);
+      return EXIT_ERRORS;
+    }
+    const warned = warnings > 0 ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : "";
+    io.stdout.write(`ok: ${specs} checked${warned}\n`);
+    return EXIT_OK;
+  },
+};

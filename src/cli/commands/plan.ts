@@ -1,0 +1,164 @@
+// `vc plan SPEC`: compile a spec into its plan and show what a run would do (how many requests to
+// which models, for which systems, dimensions and contexts, and roughly how many prompt tokens), or
+// print the plan itself as JSON with --json (streamed: any size, constant memory).
+
+import { sortDiagnostics } from "../../diagnostics/diagnostic.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
+import type { Plan, PlanStep } from "../../compile/plan.js";
+import {
+  EXIT_ERRORS,
+  EXIT_OK,
+  UsageError,
+  boolOption,
+  setOptions,
+  stringListOption,
+  stringOption,
+  type Command,
+} from "../command.js";
+import { useColor } from "./check.js";
+
+export const planCommand: Command = {
+  name: "plan",
+  summary: "compile a spec and show its plan (steps, models, contexts, token estimate)",
+  help: [
+    "Usage: vc plan SPEC [--model ID]... [--judge ID] [--set key=value]... [--json]",
+    "",
+    "Checks and compiles SPEC into the plan a run would execute and prints a summary: steps per",
+    "model, system, dimension and context, the templates, and an estimate of the prompt tokens.",
+    "",
+    "Options:",
+    "  --model ID       evaluate this model instead of the spec's list (repeatable)",
+    "  --judge ID       use this judge model instead of the spec's",
+    "  --set key=value  override a declared param (repeatable)",
+    "  --json           print the whole plan (header and every step) as JSON on stdout",
+    "",
+    "Model ids: ollama:NAME, openai:NAME, exec:COMMAND, mock:NAME.",
+  ].join("\n"),
+  options: {
+    model: { type: "string", multiple: true },
+    judge: { type: "string" },
+    set: { type: "string", multiple: true },
+    json: { type: "boolean" },
+  },
+  allowPositionals: true,
+  async run(args, io) {
+    if (args.positionals.length !== 1) {
+      throw new UsageError(args.positionals.length === 0 ? "expected a SPEC file" : "expected exactly one SPEC file");
+    }
+    const entry = args.positionals[0] ?? "";
+    // Loaded here, not at start-up: other commands should not pay for the checker's dependencies.
+    const [{ loadSpec }, { compilePlan }, { writePlanJson }, { iterateSteps }] = await Promise.all([
+      import("../../check/load.js"),
+      import("../../compile/compile.js"),
+      import("../../compile/serialize.js"),
+      import("../../compile/steps.js"),
+    ]);
+    const models = stringListOption(args, "model");
+    const judge = stringOption(args, "judge");
+    const result = await loadSpec(entry, {
+      cwd: io.cwd,
+      set: setOptions(args),
+      ...(models.length > 0 ? { models } : {}),
+      ...(judge !== undefined ? { judge } : {}),
+    });
+    const diagnostics = sortDiagnostics(result.diagnostics);
+    if (diagnostics.length > 0) {
+      io.stderr.write(formatDiagnostics(diagnostics, { sources: result.sources, color: useColor(io) }));
+    }
+    if (!result.spec) return EXIT_ERRORS;
+    const plan = compilePlan(result.spec);
+    if (boolOption(args, "json")) {
+      try {
+        await writePlanJson(plan, io.stdout);
+      } catch (err) {
+        // A closed pipe (`vc plan --json | head`) is the reader's choice, not an error.
+        if ((err as { code?: unknown }).code === "EPIPE") {
+          io.stdout.on("error", () => undefined);
+          return EXIT_OK;
+        }
+        throw err;
+      }
+      return EXIT_OK;
+    }
+    io.stdout.write(summarise(plan, entry, iterateSteps));
+    return EXIT_OK;
+  },
+};
+
+function summarise(plan: Plan, entry: string, iterateSteps: (plan: Plan) => Iterable<PlanStep>): string {
+  const perModel = new Map<string, number>();
+  const perSegment = new Map<string, number>();
+  const perSystem = new Map<string, number>();
+  const perDimension = new Map<string, number>();
+  const perContext = new Map<string, number>();
+  let chars = 0;
+  const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  for (const step of iterateSteps(plan)) {
+    bump(perModel, step.model);
+    bump(perSegment, step.segment);
+    bump(perSystem, step.system);
+    bump(perDimension, `${step.system}.${step.dimension}`);
+    const c = step.context;
+    const ctx = [c.culture !== null ? `culture=${c.culture}` : null, c.usecase !== null ? `usecase=${c.usecase}` : null]
+      .filter(Boolean)
+      .join(" ");
+    bump(perContext, ctx || "(no context crossed)");
+    for (const m of step.messages) chars += m.content.length;
+  }
+  const adaptive = plan.segments.filter((s) => s.kind === "adaptive");
+  const sampling = plan.run.sampling;
+  const settings = [
+    `samples ${plan.run.samples}`,
+    sampling.seed !== undefined ? `seed ${sampling.seed}` : "no seed",
+    sampling.temperature !== undefined ? `temperature ${sampling.temperature}` : null,
+    sampling.top_p !== undefined ? `top_p ${sampling.top_p}` : null,
+    sampling.max_tokens !== undefined ? `max_tokens ${sampling.max_tokens}` : null,
+    `cross [${plan.run.cross.join(", ")}]`,
+  ].filter(Boolean);
+  const lines: string[] = [
+    `plan ${plan.name} (${entry})`,
+    `  hash      ${plan.hash}`,
+    `  steps     ${fmt(plan.stepCount)}${adaptive.length > 0 ? ` static, plus ${adaptive.length} adaptive segment${adaptive.length === 1 ? "" : "s"} (steps chosen at run time)` : ""}`,
+    `  models    ${plan.models.map((m) => m.id).join(", ") || "(none)"}`,
+    `  judge     ${plan.judge ?? "(none)"}`,
+    `  run       ${settings.join(", ")}`,
+    `  inputs    ${plan.inputs.length} file${plan.inputs.length === 1 ? "" : "s"}`,
+  ];
+  const table = (title: string, m: Map<string, number>) => {
+    lines.push("", `steps per ${title}:`);
+    const width = Math.max(0, ...[...m.keys()].map((k) => k.length));
+    for (const [k, v] of m) lines.push(`  ${k.padEnd(width)}  ${fmt(v).padStart(8)}`);
+    if (m.size === 0) lines.push("  (none)");
+  };
+  table("model", perModel);
+  table("segment", perSegment);
+  table("system", perSystem);
+  table("dimension", perDimension);
+  table("context", perContext);
+  if (adaptive.length > 0) {
+    lines.push("", "adaptive segments:");
+    for (const s of adaptive) if (s.kind === "adaptive") lines.push(`  ${s.id}  bank of ${fmt(s.bank.length)} items, ${s.models.length} models`);
+  }
+  lines.push("", "templates:");
+  const tw = Math.max(0, ...plan.templates.map((t) => t.id.length));
+  for (const t of plan.templates) {
+    const roles = t.messages.map((m) => (m.from ? `${m.role} (${m.from})` : m.role)).join(", ");
+    lines.push(`  ${t.id.padEnd(tw)}  ${roles}`);
+    if (t.variables.length > 0) lines.push(`  ${"".padEnd(tw)}  reads ${t.variables.join(", ")}`);
+  }
+  lines.push("", `scorers: ${plan.scorers.map((s) => `${s.id} (${s.kind})`).join(", ") || "(none)"}`);
+  lines.push(`reports: ${plan.reports.map((r) => `${r.id} (${r.kind})`).join(", ") || "(none)"}`);
+  const tokens = Math.round(chars / 4);
+  const perStep = plan.stepCount > 0 ? Math.round(tokens / plan.stepCount) : 0;
+  lines.push(
+    "",
+    `estimated prompt tokens: ~${fmt(tokens)} (~${fmt(perStep)} per step) — an estimate (characters / 4);`,
+    "real tokenizers differ, and judge prompts and answers are not included",
+    "",
+  );
+  return lines.join("\n");
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString("en-US");
+}

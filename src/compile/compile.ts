@@ -1,0 +1,151 @@
+// CheckedSpec → Plan. The header is a direct translation (everything has been resolved and validated
+// by the checker); the step count is arithmetic; the hash streams over every rendered step.
+
+import type { CheckedItem, CheckedItemSet, CheckedModel, CheckedSpec } from "../check/spec.js";
+import type {
+  ContextCombo,
+  Json,
+  Plan,
+  PlanItem,
+  PlanModel,
+  PlanRunSettings,
+  PlanSegment,
+  SamplingParams,
+} from "./plan.js";
+import { PLAN_SCHEMA_VERSION } from "./plan.js";
+import { planHash } from "./serialize.js";
+import { countSteps } from "./steps.js";
+
+export function compilePlan(spec: CheckedSpec): Plan {
+  const header: Omit<Plan, "hash" | "stepCount"> = {
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    name: spec.name,
+    inputs: spec.inputs.map((i) => ({ path: i.path, sha256: i.sha256 })),
+    params: Object.fromEntries(spec.params.map((p) => [p.name, p.value])) as Record<string, Json>,
+    systems: spec.systems,
+    cultures: spec.cultures,
+    usecases: spec.usecases,
+    models: spec.run.models.map(planModel),
+    judge: spec.run.judge,
+    run: runSettings(spec),
+    templates: spec.templates.map((t) => ({ id: t.id, messages: t.messages, variables: t.variables })),
+    scorers: spec.scorers.map((s) => ({ id: s.id, kind: s.kind, config: s.config, score: s.score, rules: s.rules })),
+    baselines: spec.baselines,
+    segments: segments(spec),
+    reports: spec.reports,
+  };
+  const withCount: Plan = { ...header, stepCount: countSteps(header), hash: "" };
+  return { ...withCount, hash: planHash(withCount) };
+}
+
+function planModel(m: CheckedModel): PlanModel {
+  const model: PlanModel = {
+    id: m.id,
+    provider: m.provider,
+    name: m.name,
+    baseUrl: m.baseUrl,
+    apiKeyEnv: m.apiKeyEnv,
+    headers: m.headers,
+    concurrency: m.concurrency,
+    rateLimitPerMinute: m.rateLimitPerMinute,
+    jsonIo: m.jsonIo,
+  };
+  const o = m.overrides;
+  const sampling = samplingOf(o.temperature, o.topP, o.seed, o.maxTokens);
+  if (Object.keys(sampling).length > 0) model.sampling = sampling;
+  if (o.timeoutSeconds !== null) model.timeoutMs = Math.round(o.timeoutSeconds * 1000);
+  if (o.retries !== null) model.retries = o.retries;
+  return model;
+}
+
+function samplingOf(
+  temperature: number | null,
+  topP: number | null,
+  seed: number | null,
+  maxTokens: number | null,
+): SamplingParams {
+  const s: SamplingParams = {};
+  if (temperature !== null) s.temperature = temperature;
+  if (topP !== null) s.top_p = topP;
+  if (seed !== null) s.seed = seed;
+  if (maxTokens !== null) s.max_tokens = maxTokens;
+  return s;
+}
+
+function runSettings(spec: CheckedSpec): PlanRunSettings {
+  const r = spec.run;
+  return {
+    samples: r.samples,
+    sampling: samplingOf(r.temperature, r.topP, r.seed, r.maxTokens),
+    concurrency: r.concurrency,
+    rateLimitPerMinute: r.rateLimitPerMinute,
+    timeoutMs: Math.round(r.timeoutSeconds * 1000),
+    retries: r.retries,
+    cross: [...r.cross],
+    reference: { ...r.reference },
+  };
+}
+
+function segments(spec: CheckedSpec): PlanSegment[] {
+  const models = spec.run.models.map((m) => m.id);
+  const out: PlanSegment[] = [];
+  for (const set of spec.itemSets) {
+    if (set.adaptive !== null) continue;
+    out.push({
+      kind: "static",
+      id: set.id,
+      system: set.system,
+      template: set.template,
+      scorers: [...set.scorers],
+      models,
+      contexts: contexts(spec, set),
+      samples: spec.run.samples,
+      items: set.items.map((i) => planItem(i, set.system)),
+      responseFormat: set.responseFormat,
+    });
+  }
+  for (const a of spec.adaptive) {
+    const set = spec.itemSets.find((s) => s.id === a.items);
+    if (!set) continue;
+    out.push({
+      kind: "adaptive",
+      id: a.id,
+      system: set.system,
+      template: set.template,
+      scorers: [...set.scorers],
+      models,
+      contexts: contexts(spec, set),
+      bank: set.items.map((i) => planItem(i, set.system)),
+      settings: a.settings,
+    });
+  }
+  return out;
+}
+
+/** Cultures × usecases of the crossed kinds, in the run's order; one null combination when none. */
+function contexts(spec: CheckedSpec, set: CheckedItemSet): ContextCombo[] {
+  const r = spec.run;
+  const pick = (kind: "culture" | "usecase", runList: string[], restriction: string[] | null): Array<string | null> => {
+    if (!r.cross.includes(kind)) return [null];
+    return restriction === null ? runList : runList.filter((id) => restriction.includes(id));
+  };
+  const cultures = pick("culture", r.cultures, set.cultures);
+  const usecases = pick("usecase", r.usecases, set.usecases);
+  const out: ContextCombo[] = [];
+  for (const culture of cultures) for (const usecase of usecases) out.push({ culture, usecase });
+  return out;
+}
+
+function planItem(i: CheckedItem, system: string): PlanItem {
+  return {
+    id: i.id,
+    system,
+    dimension: i.dimension,
+    text: i.text,
+    difficulty: i.difficulty,
+    reverse: i.reverse,
+    expect: i.expect,
+    fields: i.fields,
+    origin: { file: i.origin.file, row: i.origin.row },
+  };
+}

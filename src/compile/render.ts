@@ -1,0 +1,183 @@
+// Rendering templates into chat messages. The context a template sees is documented in
+// docs/language.md and checked by src/check/handlebars.ts; this module builds exactly that context,
+// for the evaluated model's prompts (steps) and for judge rubrics (scoring), from the plan alone.
+//
+// Templates are compiled once per plan (in an isolated Handlebars environment, so helpers registered
+// elsewhere cannot change what a plan renders) with { noEscape: true, strict: true }.
+
+import Handlebars from "handlebars";
+import type {
+  ChatMessage,
+  ContextCombo,
+  Json,
+  Plan,
+  PlanCulture,
+  PlanItem,
+  PlanSegment,
+  PlanUsecase,
+  Role,
+} from "./plan.js";
+
+/** What a template can read. Judge rubric templates also get `response` and `model`. */
+export interface TemplateContext {
+  item: Record<string, Json>;
+  dimension: { id: string; label: string; description: string | null };
+  system: { id: string; label: string; description: string | null };
+  culture: Record<string, Json> | null;
+  usecase: Record<string, Json> | null;
+  params: Record<string, Json>;
+  sample: number;
+  response?: string;
+  model?: string;
+}
+
+type CompiledMessage = { role: Role; render: (context: TemplateContext) => string };
+
+interface PlanIndex {
+  templates: Map<string, CompiledMessage[]>;
+  systems: Map<string, TemplateContext["system"]>;
+  dimensions: Map<string, TemplateContext["dimension"]>;
+  cultures: Map<string, Record<string, Json>>;
+  usecases: Map<string, Record<string, Json>>;
+  segments: Map<string, PlanSegment>;
+  items: Map<string, Map<string, PlanItem>>;
+}
+
+const indexes = new WeakMap<Plan, PlanIndex>();
+const handlebars = Handlebars.create();
+const OPTIONS = { noEscape: true, strict: true } as const;
+
+function indexOf(plan: Plan): PlanIndex {
+  let index = indexes.get(plan);
+  if (index) return index;
+  index = {
+    templates: new Map(),
+    systems: new Map(),
+    dimensions: new Map(),
+    cultures: new Map(),
+    usecases: new Map(),
+    segments: new Map(),
+    items: new Map(),
+  };
+  for (const t of plan.templates) {
+    index.templates.set(
+      t.id,
+      t.messages.map((m) => {
+        const fn = handlebars.compile(m.source, OPTIONS);
+        return { role: m.role, render: (context: TemplateContext) => fn(context) };
+      }),
+    );
+  }
+  for (const s of plan.systems) {
+    index.systems.set(s.id, { id: s.id, label: s.label, description: s.description });
+    for (const d of s.dimensions) {
+      index.dimensions.set(`${s.id}\u0000${d.id}`, { id: d.id, label: d.label, description: d.description });
+    }
+  }
+  for (const c of plan.cultures) index.cultures.set(c.id, cultureContext(c));
+  for (const u of plan.usecases) index.usecases.set(u.id, usecaseContext(u));
+  for (const seg of plan.segments) index.segments.set(seg.id, seg);
+  indexes.set(plan, index);
+  return index;
+}
+
+export function cultureContext(c: PlanCulture): Record<string, Json> {
+  return {
+    ...c.fields,
+    id: c.id,
+    label: c.label,
+    locale: c.locale,
+    language: c.language,
+    country: c.country,
+    norms: c.norms,
+  };
+}
+
+export function usecaseContext(u: PlanUsecase): Record<string, Json> {
+  return { ...u.fields, id: u.id, label: u.label, description: u.description, policy: u.policy };
+}
+
+export function itemContext(item: PlanItem): Record<string, Json> {
+  return {
+    ...item.fields,
+    id: item.id,
+    text: item.text,
+    dimension: item.dimension,
+    difficulty: item.difficulty,
+    reverse: item.reverse,
+    expect: item.expect,
+  };
+}
+
+export interface ContextRequest {
+  item: PlanItem;
+  context: ContextCombo;
+  sample: number;
+  /** For judge rubrics: the evaluated model's answer and id. */
+  response?: string;
+  model?: string;
+}
+
+/** The context for one item in one context combination (and, for judges, one answer). */
+export function buildTemplateContext(plan: Plan, request: ContextRequest, itemCtx?: Record<string, Json>): TemplateContext {
+  const index = indexOf(plan);
+  const { item, context } = request;
+  const ctx: TemplateContext = {
+    item: itemCtx ?? itemContext(item),
+    dimension: index.dimensions.get(`${item.system}\u0000${item.dimension}`) ?? {
+      id: item.dimension,
+      label: item.dimension,
+      description: null,
+    },
+    system: index.systems.get(item.system) ?? { id: item.system, label: item.system, description: null },
+    culture: context.culture === null ? null : (index.cultures.get(context.culture) ?? null),
+    usecase: context.usecase === null ? null : (index.usecases.get(context.usecase) ?? null),
+    params: plan.params,
+    sample: request.sample,
+  };
+  if (request.response !== undefined) ctx.response = request.response;
+  if (request.model !== undefined) ctx.model = request.model;
+  return ctx;
+}
+
+/** Render a template of the plan (prompt or judge rubric) with a context. Throws only on a bug. */
+export function renderTemplate(plan: Plan, templateId: string, context: TemplateContext): ChatMessage[] {
+  const compiled = indexOf(plan).templates.get(templateId);
+  if (!compiled) throw new Error(`plan has no template '${templateId}'`);
+  return compiled.map((m) => ({ role: m.role, content: m.render(context) }));
+}
+
+/** Find a step's item again (e.g. to render the judge rubric for a journaled answer). */
+export function findItem(plan: Plan, segmentId: string, itemId: string): PlanItem | null {
+  const index = indexOf(plan);
+  let items = index.items.get(segmentId);
+  if (!items) {
+    const seg = index.segments.get(segmentId);
+    if (!seg) return null;
+    items = new Map((seg.kind === "static" ? seg.items : seg.bank).map((i) => [i.id, i]));
+    index.items.set(segmentId, items);
+  }
+  return items.get(itemId) ?? null;
+}
+
+/**
+ * The judge rubric messages for one answer: the rubric template rendered with the step's context
+ * plus `response` and `model`. Returns null when the segment or item is not in the plan.
+ */
+export function renderJudgeRubric(
+  plan: Plan,
+  templateId: string,
+  step: { segment: string; item: string; context: ContextCombo; sample: number; model: string },
+  response: string,
+): ChatMessage[] | null {
+  const item = findItem(plan, step.segment, step.item);
+  if (!item) return null;
+  const context = buildTemplateContext(plan, {
+    item,
+    context: step.context,
+    sample: step.sample,
+    response,
+    model: step.model,
+  });
+  return renderTemplate(plan, templateId, context);
+}

@@ -1,0 +1,93 @@
+// Writing and hashing a plan. The JSON form is canonical (sorted keys, no whitespace except one
+// newline before each step), so the same plan is the same bytes on every machine. Steps are streamed
+// with backpressure: writing a plan of any size holds one chunk of steps in memory, not the plan.
+
+import { createHash } from "node:crypto";
+import { canonicalJson, canonicalStepJson } from "./canonical.js";
+import type { Plan } from "./plan.js";
+import { iterateSteps } from "./steps.js";
+
+export { canonicalJson, canonicalStepJson } from "./canonical.js";
+
+/** The plan without its hash: what the hash covers (followed by every step). */
+export function planHeader(plan: Plan | Omit<Plan, "hash">): Omit<Plan, "hash"> {
+  const { hash: _hash, ...header } = plan as Plan;
+  void _hash;
+  return header;
+}
+
+/**
+ * sha256 (hex) over the canonical JSON of the header without `hash`, then "\n" + canonical JSON of
+ * each step in order. Streams the steps.
+ */
+export function planHash(plan: Plan | Omit<Plan, "hash">): string {
+  const hash = createHash("sha256");
+  hash.update(canonicalJson(planHeader(plan)));
+  const full = { ...planHeader(plan), hash: "" } as Plan;
+  for (const step of iterateSteps(full)) hash.update("\n" + canonicalStepJson(step));
+  return hash.digest("hex");
+}
+
+const CHUNK = 1 << 16;
+
+/**
+ * Write `{ ...header, "steps": [...] }` as canonical JSON, honouring backpressure. Layout (relied on by
+ * readers that want the header without the steps, e.g. src/adaptive/plan-file.ts): the first line is
+ * every key before "steps" and ends with `"steps":[`; then one step per line (`,` at the line's end);
+ * then a line starting with `],` holding the keys after "steps"; then a final newline.
+ */
+export async function writePlanJson(plan: Plan, out: NodeJS.WritableStream): Promise<void> {
+  const keys = [...Object.keys(plan), "steps"].sort();
+  const record = plan as unknown as Record<string, unknown>;
+  let buffer = "{";
+  let first = true;
+  const flush = async (force: boolean) => {
+    if (buffer.length === 0 || (!force && buffer.length < CHUNK)) return;
+    const chunk = buffer;
+    buffer = "";
+    await write(out, chunk);
+  };
+  for (const key of keys) {
+    if (key !== "steps" && record[key] === undefined) continue;
+    if (!first) buffer += ",";
+    first = false;
+    buffer += JSON.stringify(key) + ":";
+    if (key !== "steps") {
+      buffer += canonicalJson(record[key] as object);
+      await flush(false);
+      continue;
+    }
+    buffer += "[";
+    let firstStep = true;
+    for (const step of iterateSteps(plan)) {
+      buffer += (firstStep ? "\n" : ",\n") + canonicalStepJson(step);
+      firstStep = false;
+      await flush(false);
+    }
+    buffer += firstStep ? "]" : "\n]";
+  }
+  buffer += "}\n";
+  await flush(true);
+}
+
+function write(out: NodeJS.WritableStream, chunk: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const done = (err?: unknown) => {
+      if (settled) return;
+      settled = true;
+      out.removeListener("error", onError);
+      out.removeListener("drain", onDrain);
+      out.removeListener("close", onClose);
+      if (err) reject(err instanceof Error ? err : new Error(String(err)));
+      else resolve();
+    };
+    const onError = (err: unknown) => done(err);
+    const onDrain = () => done();
+    const onClose = () => done(new Error("the output was closed before the plan was written"));
+    out.on("error", onError);
+    out.on("close", onClose);
+    if (out.write(chunk)) done();
+    else out.on("drain", onDrain);
+  });
+}

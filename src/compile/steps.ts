@@ -1,0 +1,105 @@
+// Enumerating the steps of a plan, one at a time, in the canonical order:
+//   static segment (declaration order) → model (given order) → item (declaration/file order)
+//   → context combination (cultures × usecases, declared order) → sample 0..n-1.
+// Steps are never all held in memory: a plan with a million steps streams through in constant space.
+
+import { createHash } from "node:crypto";
+import { canonicalJson } from "./canonical.js";
+import type { ContextCombo, Plan, PlanModel, PlanStep, SamplingParams, StaticSegment } from "./plan.js";
+import { buildTemplateContext, itemContext, renderTemplate } from "./render.js";
+
+/** Stable step id: independent of the step's position, so reordering a plan keeps journal entries valid. */
+export function stepId(segment: string, model: string, item: string, context: ContextCombo, sample: number): string {
+  // Equal to canonicalJson({ segment, model, item, context, sample }), spelled out because it runs
+  // once per step (test/compile/compile.test.ts checks the two agree).
+  const key =
+    `{"context":{"culture":${JSON.stringify(context.culture)},"usecase":${JSON.stringify(context.usecase)}}` +
+    `,"item":${JSON.stringify(item)},"model":${JSON.stringify(model)},"sample":${canonicalJson(sample)}` +
+    `,"segment":${JSON.stringify(segment)}}`;
+  return createHash("sha256").update(key).digest("hex").slice(0, 16);
+}
+
+/** The canonical key a step id hashes (exported for tests). */
+export function stepIdKey(segment: string, model: string, item: string, context: ContextCombo, sample: number): string {
+  return canonicalJson({ segment, model, item, context, sample });
+}
+
+/** Sampling parameters for one request: run-wide settings, the model's overrides, seed + sample. */
+export function stepParams(plan: Plan, model: PlanModel | undefined, sample: number): SamplingParams {
+  const merged: SamplingParams = { ...plan.run.sampling, ...(model?.sampling ?? {}) };
+  const params: SamplingParams = {};
+  if (merged.temperature !== undefined) params.temperature = merged.temperature;
+  if (merged.top_p !== undefined) params.top_p = merged.top_p;
+  if (merged.max_tokens !== undefined) params.max_tokens = merged.max_tokens;
+  if (merged.seed !== undefined) params.seed = merged.seed + sample;
+  return params;
+}
+
+export function* iterateSteps(plan: Plan): Generator<PlanStep> {
+  const models = new Map(plan.models.map((m) => [m.id, m]));
+  let index = 0;
+  for (const segment of plan.segments) {
+    if (segment.kind !== "static") continue;
+    yield* segmentSteps(plan, segment, models, index);
+    index += staticStepCount(segment);
+  }
+}
+
+function* segmentSteps(
+  plan: Plan,
+  segment: StaticSegment,
+  models: Map<string, PlanModel>,
+  firstIndex: number,
+): Generator<PlanStep> {
+  let index = firstIndex;
+  const paramsBySample: SamplingParams[][] = [];
+  for (const modelId of segment.models) {
+    const model = models.get(modelId);
+    const perSample: SamplingParams[] = [];
+    // Shared by every step of this model and sample: frozen, so no consumer can change one step's
+    // params through another's (and the serializer may cache their JSON).
+    for (let s = 0; s < segment.samples; s++) perSample.push(Object.freeze(stepParams(plan, model, s)));
+    paramsBySample.push(perSample);
+  }
+  const itemContexts = segment.items.map(itemContext);
+  for (let m = 0; m < segment.models.length; m++) {
+    const modelId = segment.models[m] ?? "";
+    const perSample = paramsBySample[m] ?? [];
+    for (let i = 0; i < segment.items.length; i++) {
+      const item = segment.items[i];
+      const itemCtx = itemContexts[i];
+      if (!item || !itemCtx) continue;
+      for (const context of segment.contexts) {
+        for (let sample = 0; sample < segment.samples; sample++) {
+          const templateContext = buildTemplateContext(plan, { item, context, sample }, itemCtx);
+          yield {
+            id: stepId(segment.id, modelId, item.id, context, sample),
+            index: index++,
+            segment: segment.id,
+            model: modelId,
+            system: item.system,
+            dimension: item.dimension,
+            item: item.id,
+            context,
+            sample,
+            messages: renderTemplate(plan, segment.template, templateContext),
+            params: perSample[sample] ?? {},
+            scorers: segment.scorers,
+            responseFormat: segment.responseFormat,
+          };
+        }
+      }
+    }
+  }
+}
+
+export function staticStepCount(segment: StaticSegment): number {
+  return segment.models.length * segment.items.length * segment.contexts.length * segment.samples;
+}
+
+/** Number of static steps, computed without enumerating them. */
+export function countSteps(plan: Pick<Plan, "segments">): number {
+  let n = 0;
+  for (const s of plan.segments) if (s.kind === "static") n += staticStepCount(s);
+  return n;
+}

@@ -1,0 +1,44 @@
+// Test helpers for the compiler and the CLI: the example spec checked once, and an in-process CLI
+// with captured output streams.
+
+import { Writable } from "node:stream";
+import { loadSpec, type LoadOptions } from "../../src/check/load.js";
+import type { CheckedSpec } from "../../src/check/spec.js";
+import type { CliIO } from "../../src/cli/command.js";
+import { main } from "../../src/cli/main.js";
+import { repoRoot } from "../check/helpers.js";
+
+export { repoRoot };
+
+export async function exampleSpec(options: Omit<LoadOptions, "cwd"> = {}, cwd = repoRoot): Promise<CheckedSpec> {
+  const result = await loadSpec("specs/example.vc", { cwd, ...options });
+  if (!result.spec) throw new Error(`example spec has errors: ${result.diagnostics.map((d) => d.message).join("; ")}`);
+  return result.spec;
+}
+
+export class Capture extends Writable {
+  chunks: string[] = [];
+  isTTY?: boolean;
+  constructor(tty = false) {
+    super();
+    if (tty) this.isTTY = true;
+  }
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.chunks.push(chunk.toString());
+    callback();
+  }
+  get text(): string {
+    return this.chunks.join("");
+  }
+}
+
+export async function runCli(
+  argv: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture(options.tty ?? false);
+  const io: CliIO = { stdout, stderr, cwd: options.cwd ?? repoRoot, env: options.env ?? {} };
+  const code = await main(argv, io);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
