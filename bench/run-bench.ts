@@ -1,0 +1,236 @@
+// Benchmark of the executor against a bare client loop, in the same run on the same machine:
+//   npx tsx bench/run-bench.ts [--steps 1000] [--big 100000] [--concurrency 16] [--latency 20] [--repeat 3] [--skip-big]
+//
+// 1. Overhead: a stand-in Ollama server with 20 ms latency; (a) a bare loop of the same client call the
+//    ollama adapter makes (the `ollama` package, streamed chat, 16 workers, 1,000 calls) against
+//    (b) the whole `vc run` as a child process (1,000 steps, --concurrency 16, --no-cache).
+//    Target: (b)/(a) ≤ 1.3.
+// 2. Scale: a zero-latency stand-in; 100,000 steps through `vc run`: peak RSS of the vc process
+//    (target ≤ 400 MB) and throughput against the bare loop's (target ≥ 70 %).
+// Needs the built CLI (npm run build).
+
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { Ollama } from "ollama";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const MODEL = "standin";
+
+interface Standin {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function startStandin(latencyMs: number): Promise<Standin> {
+  const child = spawn(join(root, "node_modules", ".bin", "tsx"), ["test/standins/serve.ts", "--kind", "ollama", "--latency", String(latencyMs)], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolvePromise, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /READY (\S+)/.exec(out);
+      if (m?.[1]) {
+        const url = m[1];
+        resolvePromise({
+          url,
+          stop: () =>
+            new Promise<void>((done) => {
+              child.once("exit", () => done());
+              child.kill("SIGTERM");
+            }),
+        });
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`stand-in exited early (${code})`)));
+  });
+}
+
+/** The call the ollama adapter makes, without the executor around it. */
+async function bareLoop(url: string, calls: number, concurrency: number): Promise<number> {
+  const client = new Ollama({ host: url });
+  let next = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= calls) return;
+      const stream = await client.chat({
+        model: MODEL,
+        messages: [{ role: "user", content: `Question ${i % 100}: how important is tradition to you?` }],
+        stream: true,
+        options: { temperature: 0, seed: 7 + Math.floor(i / 100) },
+      });
+      let text = "";
+      for await (const part of stream) text += part.message.content;
+      if (text.length === 0) throw new Error("empty answer");
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return performance.now() - t0;
+}
+
+function writeSpec(dir: string, items: number, samples: number): string {
+  const lines = [
+    'system s "Bench" {',
+    '  dimension tradition "Tradition"',
+    "}",
+    "template ask {",
+    '  user "{{item.text}}"',
+    "}",
+    "items qs {",
+    "  system s",
+    "  template ask",
+  ];
+  for (let i = 0; i < items; i++) lines.push(`  item q${i} { dimension tradition  text "Question ${i}: how important is tradition to you?" }`);
+  lines.push("}", "run {", `  models ["ollama:${MODEL}"]`, "  temperature 0", "  seed 7", `  samples ${samples}`, "  timeout 60", "  retries 2", "}");
+  const path = join(dir, "bench.vc");
+  writeFileSync(path, `${lines.join("\n")}\n`);
+  return path;
+}
+
+interface VcRun {
+  wallMs: number;
+  code: number | null;
+  peakRssMb: number | null;
+  stderr: string;
+}
+
+function runVc(spec: string, out: string, url: string, concurrency: number): Promise<VcRun> {
+  const vcArgs = [join(root, "bin", "vc.js"), "run", spec, "--no-cache", "--concurrency", String(concurrency), "--quiet", "--out", out];
+  const timeBin = "/usr/bin/time";
+  const useTime = existsSync(timeBin);
+  const [cmd, args] = useTime ? [timeBin, ["-v", process.execPath, ...vcArgs]] : [process.execPath, vcArgs];
+  const t0 = performance.now();
+  const child = spawn(cmd, args, { cwd: dirname(spec), env: { ...process.env, OLLAMA_HOST: url }, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  child.stdout.resume();
+  return new Promise((done) => {
+    child.once("exit", (code) => {
+      const wallMs = performance.now() - t0;
+      const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+      done({ wallMs, code, peakRssMb: m?.[1] ? Number(m[1]) / 1024 : null, stderr });
+    });
+  });
+}
+
+/** Process start-up plus loading every module of the CLI: the floor under any `vc` command. */
+function versionTime(): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(root, "bin", "vc.js"), "--version"], { stdio: "ignore" });
+  return new Promise((done) => child.once("exit", () => done(performance.now() - t0)));
+}
+
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      steps: { type: "string", default: "1000" },
+      big: { type: "string", default: "100000" },
+      concurrency: { type: "string", default: "16" },
+      latency: { type: "string", default: "20" },
+      "skip-big": { type: "boolean", default: false },
+      repeat: { type: "string", default: "3" },
+    },
+  });
+  const repeat = Math.max(1, Number(values.repeat));
+  const steps = Number(values.steps);
+  const big = Number(values.big);
+  const concurrency = Number(values.concurrency);
+  const latency = Number(values.latency);
+  if (!existsSync(join(root, "dist", "cli", "main.js"))) {
+    process.stderr.write("run `npm run build` first\n");
+    return 1;
+  }
+  const work = mkdtempSync(join(tmpdir(), "vc-bench-"));
+  let failed = false;
+  try {
+    // --- 1. overhead at 20 ms latency --------------------------------------------------------------
+    // Alternating repetitions, best of each: the machine is shared, and the minimum is the figure
+    // least disturbed by other load.
+    const slow = await startStandin(latency);
+    try {
+      await bareLoop(slow.url, 50, concurrency); // warm-up (connections, JIT)
+      const spec = writeSpec(work, 100, Math.ceil(steps / 100));
+      const bares: number[] = [];
+      const vcs: number[] = [];
+      let startup = Number.POSITIVE_INFINITY;
+      for (let r = 0; r < repeat; r++) {
+        bares.push(await bareLoop(slow.url, steps, concurrency));
+        const vc = await runVc(spec, join(work, `run-small-${r}`), slow.url, concurrency);
+        if (vc.code !== 0) {
+          failed = true;
+          process.stderr.write(vc.stderr);
+        }
+        vcs.push(vc.wallMs);
+        startup = Math.min(startup, await versionTime());
+      }
+      const bare = Math.min(...bares);
+      const vcBest = Math.min(...vcs);
+      const ratio = vcBest / bare;
+      process.stdout.write(
+        [
+          `overhead (${steps} calls, latency ${latency} ms, concurrency ${concurrency}, best of ${repeat}):`,
+          `  bare ollama client loop: ${fmt(bare)}   (all: ${bares.map(fmt).join(", ")})`,
+          `  vc run (child process):  ${fmt(vcBest)}   (all: ${vcs.map(fmt).join(", ")})`,
+          `  of which process start-up and module loading (\`vc --version\`): ${fmt(startup)}`,
+          `  ratio: ${ratio.toFixed(2)}x  (target <= 1.30)${ratio <= 1.3 ? "" : "  MISSED"}`,
+          `  ratio without start-up: ${((vcBest - startup) / bare).toFixed(2)}x`,
+          "",
+        ].join("\n"),
+      );
+    } finally {
+      await slow.stop();
+    }
+
+    if (values["skip-big"]) return failed ? 1 : 0;
+    // --- 2. scale at zero latency ---------------------------------------------------------------
+    const fast = await startStandin(0);
+    try {
+      await bareLoop(fast.url, 500, concurrency);
+      const bareCalls = Math.min(big, 20_000);
+      // The bare loop before and after the long vc run, so that drifting machine load hits both.
+      const bareBefore = await bareLoop(fast.url, bareCalls, concurrency);
+      const spec = writeSpec(work, 100, Math.ceil(big / 100));
+      const vc = await runVc(spec, join(work, "run-big"), fast.url, concurrency);
+      const bareAfter = await bareLoop(fast.url, bareCalls, concurrency);
+      const bare = (bareBefore + bareAfter) / 2;
+      const bareRate = bareCalls / (bare / 1000);
+      if (vc.code !== 0) {
+        failed = true;
+        process.stderr.write(vc.stderr.slice(-4000));
+      }
+      const vcRate = big / (vc.wallMs / 1000);
+      process.stdout.write(
+        [
+          `scale (${big} steps, zero latency, concurrency ${concurrency}):`,
+          `  bare ollama client loop: ${bareRate.toFixed(0)} calls/s (${bareCalls} calls in ${fmt(bareBefore)} before, ${fmt(bareAfter)} after)`,
+          `  vc run: ${vcRate.toFixed(0)} steps/s (${fmt(vc.wallMs)}, exit ${vc.code})`,
+          `  throughput: ${((vcRate / bareRate) * 100).toFixed(0)} % of the bare loop (target >= 70 %)`,
+          `  peak RSS of vc run: ${vc.peakRssMb === null ? "unknown (no /usr/bin/time)" : `${vc.peakRssMb.toFixed(0)} MB`} (target <= 400 MB)`,
+          "",
+        ].join("\n"),
+      );
+    } finally {
+      await fast.stop();
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`run-bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,112 @@
+// The response cache: content-addressed, one small file per answer under a two-hex fan-out
+// (.vc-cache/ab/ab12….json), written to a temporary name and renamed into place.
+//
+// Why files and not an append-only log with an in-memory index: the cache is shared by every run of
+// a project and only grows, so an index loaded at start-up would cost time and memory proportional to
+// everything ever cached; a file per key costs one open() per lookup whatever the cache size. Rename
+// is atomic, so concurrent `vc run` processes and a SIGKILL mid-write never leave a half entry under
+// a real key. See docs/running.md.
+
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { join } from "node:path";
+import type { ChatMessage, JsonSchema, SamplingParams } from "../compile/plan.js";
+import type { ChatResponse } from "../providers/types.js";
+import { canonicalJson } from "./canonical.js";
+
+/** Everything that determines an answer. Change the version when the meaning of a field changes. */
+export interface CacheKeyMaterial {
+  provider: string;
+  /** Provider-local model name (or exec command). */
+  model: string;
+  /** Ollama digest when known: a re-pulled model with new weights gets new keys. */
+  digest: string | null;
+  /** Where the request goes, without credentials. */
+  endpoint: string | null;
+  params: SamplingParams;
+  messages: ChatMessage[];
+  responseFormat: { name: string; schema: JsonSchema } | null;
+}
+
+const KEY_VERSION = 1;
+
+export function cacheKey(material: CacheKeyMaterial): string {
+  const body = canonicalJson({
+    v: KEY_VERSION,
+    provider: material.provider,
+    model: material.model,
+    digest: material.digest,
+    endpoint: material.endpoint,
+    params: material.params,
+    messages: material.messages.map((m) => ({ role: m.role, content: m.content })),
+    responseFormat: material.responseFormat,
+  });
+  return createHash("sha256").update(body).digest("hex");
+}
+
+export interface ResponseCache {
+  get(key: string): ChatResponse | null;
+  /** Best effort: returns false (and the run goes on) when the entry could not be written. */
+  put(key: string, modelId: string, response: ChatResponse): boolean;
+}
+
+interface CacheEntry {
+  v: number;
+  key: string;
+  model: string;
+  response: ChatResponse;
+}
+
+export class DiskCache implements ResponseCache {
+  private readonly madeDirs = new Set<string>();
+  /** The first write error, reported once by the caller rather than per step. */
+  writeError: string | null = null;
+
+  constructor(readonly dir: string) {}
+
+  private pathOf(key: string): { dir: string; file: string } {
+    const dir = join(this.dir, key.slice(0, 2));
+    return { dir, file: join(dir, `${key}.json`) };
+  }
+
+  get(key: string): ChatResponse | null {
+    let text: string;
+    try {
+      text = readFileSync(this.pathOf(key).file, "utf8");
+    } catch {
+      return null;
+    }
+    try {
+      const entry = JSON.parse(text) as unknown;
+      return isEntry(entry, key) ? entry.response : null;
+    } catch {
+      return null; // a corrupt entry is a miss; the next successful answer overwrites it
+    }
+  }
+
+  put(key: string, modelId: string, response: ChatResponse): boolean {
+    const { dir, file } = this.pathOf(key);
+    const entry: CacheEntry = { v: KEY_VERSION, key, model: modelId, response };
+    const tmp = join(dir, `.${key}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    try {
+      if (!this.madeDirs.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        this.madeDirs.add(dir);
+      }
+      writeFileSync(tmp, `${JSON.stringify(entry)}\n`);
+      renameSync(tmp, file);
+      return true;
+    } catch (err) {
+      this.writeError ??= err instanceof Error ? err.message : String(err);
+      rmSync(tmp, { force: true });
+      return false;
+    }
+  }
+}
+
+function isEntry(v: unknown, key: string): v is CacheEntry {
+  if (typeof v !== "object" || v === null) return false;
+  const e = v as Partial<CacheEntry>;
+  const r = e.response as Partial<ChatResponse> | undefined;
+  return e.key === key && typeof r === "object" && r !== null && typeof r.text === "string";
+}

@@ -1,0 +1,112 @@
+// One step, end to end: ask the model through the call layer, turn the outcome into a StepRecord,
+// append it to the journal. And the loop over all steps, which is the scheduler plus this.
+
+import type { PlanStep } from "../compile/plan.js";
+import type { CallOutcome, ModelCaller, ModelRequest } from "./calls.js";
+import type { Journal } from "./journal.js";
+import type { StepProgress } from "./progress.js";
+import type { StepRecord } from "./records.js";
+import { schedule, type ScheduleResult } from "./scheduler.js";
+
+export function requestOf(step: PlanStep): ModelRequest {
+  const request: ModelRequest = { messages: step.messages };
+  if (step.params.temperature !== undefined) request.temperature = step.params.temperature;
+  if (step.params.top_p !== undefined) request.top_p = step.params.top_p;
+  if (step.params.seed !== undefined) request.seed = step.params.seed;
+  if (step.params.max_tokens !== undefined) request.max_tokens = step.params.max_tokens;
+  if (step.responseFormat) request.responseFormat = step.responseFormat;
+  return request;
+}
+
+export function stepRecord(step: PlanStep, outcome: CallOutcome, mock: boolean): StepRecord {
+  const base = {
+    type: "step" as const,
+    stepId: step.id,
+    index: step.index,
+    segment: step.segment,
+    model: step.model,
+    system: step.system,
+    dimension: step.dimension,
+    item: step.item,
+    context: step.context,
+    sample: step.sample,
+    messages: step.messages,
+    cached: outcome.cached,
+    attempts: outcome.attempts,
+    mock,
+  };
+  if (outcome.result.ok) {
+    const r = outcome.result.response;
+    return { ...base, response: r.text, error: null, latencyMs: r.latencyMs, tokensIn: r.tokensIn, tokensOut: r.tokensOut };
+  }
+  const f = outcome.result.failure;
+  return {
+    ...base,
+    response: null,
+    error: { kind: f.kind, message: f.message, status: f.status },
+    latencyMs: null,
+    tokensIn: null,
+    tokensOut: null,
+  };
+}
+
+export interface ExecuteOptions {
+  steps: Iterable<PlanStep>;
+  caller: ModelCaller;
+  journal: Journal;
+  /** Step ids already journaled (and not to be retried). */
+  done: ReadonlySet<string>;
+  progress: StepProgress;
+  /** True once the user asked to stop. */
+  interrupted(): boolean;
+  afterModel?(model: string): Promise<void>;
+}
+
+export interface ExecuteResult extends ScheduleResult {
+  journaled: number;
+  failed: number;
+  /** Started but not recorded: aborted by an interrupt or a fatal stop; they run again on resume. */
+  unfinished: number;
+}
+
+export async function executeSteps(options: ExecuteOptions): Promise<ExecuteResult> {
+  const { caller, journal, progress } = options;
+  let journaled = 0;
+  let failed = 0;
+  let unfinished = 0;
+  let lastModel: string | null = null;
+  const stopping = () => options.interrupted() || caller.fatal !== null;
+
+  const run = async (step: PlanStep): Promise<void> => {
+    const outcome = await caller.call(step.model, requestOf(step));
+    // A failure that arrives once the run is stopping may be the stop itself (an aborted request, a
+    // child process killed by the same Ctrl-C, a connection lost in the same outage): leave the step
+    // out of the journal so that a resume runs it, instead of recording a failure that is not the
+    // model's. Fatal failures are about the environment, never about the step.
+    if (!outcome.result.ok && (outcome.result.failure.kind === "aborted" || stopping())) {
+      unfinished++;
+      return;
+    }
+    const record = stepRecord(step, outcome, caller.isMock(step.model));
+    journal.append(record);
+    journaled++;
+    if (record.error) failed++;
+    progress.stepDone({ failed: record.error !== null, cached: record.cached });
+  };
+
+  const result = await schedule({
+    steps: options.steps,
+    isDone: (step) => options.done.has(step.id),
+    execute: (step) => {
+      if (step.model !== lastModel) {
+        lastModel = step.model;
+        progress.model(step.model);
+      }
+      return run(step);
+    },
+    windowFor: (model) => Math.max(2, caller.concurrencyOf(model) * 2),
+    stopped: stopping,
+    ...(options.afterModel ? { afterModel: options.afterModel } : {}),
+  });
+  return { ...result, journaled, failed, unfinished };
+}

@@ -1,0 +1,191 @@
+// journal.jsonl: one StepRecord per finished step, appended with a single write() per line on a file
+// opened for appending, so a finished step is in the file (the OS page cache) the moment it is
+// finished — a SIGKILL loses at most the line being written. On resume the file is scanned, a torn
+// last line is cut off, and the ids found are the steps that are done.
+
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync, existsSync } from "node:fs";
+import type { StepRecord } from "./records.js";
+
+export const JOURNAL_FILE = "journal.jsonl";
+
+export class Journal {
+  private constructor(
+    private fd: number | null,
+    readonly path: string,
+  ) {}
+
+  static open(path: string): Journal {
+    return new Journal(openSync(path, "a"), path);
+  }
+
+  append(record: StepRecord): void {
+    if (this.fd === null) throw new Error("journal is closed");
+    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+export interface JournalLine {
+  record: StepRecord;
+  offset: number;
+  length: number;
+}
+
+export interface JournalScan {
+  /** Steps that need no more work: succeeded, or failed (unless failures are to be retried). */
+  done: Set<string>;
+  /** Steps whose latest record is a failure. */
+  failed: Set<string>;
+  /** Distinct steps journaled. */
+  steps: number;
+  /** Steps whose latest record came from the cache / needed more than one try. */
+  cached: number;
+  retried: number;
+  records: number;
+  /** Bytes cut from the end: a line torn by a crash. */
+  truncatedBytes: number;
+  /** Unreadable lines before the end (never written by vc; kept, ignored). */
+  badLines: number;
+}
+
+/**
+ * Read the journal (if any), cut a torn last line, and collect what is done. Streams the file in
+ * chunks: a journal of a large run does not fit comfortably in one string.
+ */
+export function recoverJournal(path: string, options: { retryFailed: boolean }): JournalScan {
+  const scan: JournalScan = { done: new Set(), failed: new Set(), steps: 0, cached: 0, retried: 0, records: 0, truncatedBytes: 0, badLines: 0 };
+  if (!existsSync(path)) return scan;
+  // Per step, flags of its latest record: 1 failed, 2 cached, 4 retried.
+  const latest = new Map<string, number>();
+  const { validEnd, size, badLines } = scanLines(path, ({ record }) => {
+    scan.records++;
+    latest.set(record.stepId, (record.error !== null ? 1 : 0) | (record.cached ? 2 : 0) | (record.attempts > 1 ? 4 : 0));
+  });
+  scan.badLines = badLines;
+  if (validEnd < size) {
+    const fd = openSync(path, "r+");
+    try {
+      ftruncateSync(fd, validEnd);
+    } finally {
+      closeSync(fd);
+    }
+    scan.truncatedBytes = size - validEnd;
+  }
+  scan.steps = latest.size;
+  for (const [id, flags] of latest) {
+    const isFailed = (flags & 1) !== 0;
+    if (isFailed) scan.failed.add(id);
+    if (!isFailed || !options.retryFailed) scan.done.add(id);
+    if (flags & 2) scan.cached++;
+    if (flags & 4) scan.retried++;
+  }
+  return scan;
+}
+
+/** Every readable record, in file order. */
+export function* readJournal(path: string): Generator<JournalLine> {
+  if (!existsSync(path)) return;
+  const fd = openSync(path, "r");
+  try {
+    for (const line of rawLines(fd)) {
+      if (line.record) yield { record: line.record, offset: line.offset, length: line.length };
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function scanLines(path: string, onLine: (line: JournalLine) => void): { validEnd: number; size: number; badLines: number } {
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    let validEnd = 0;
+    let badLines = 0;
+    let pendingBad = 0;
+    for (const line of rawLines(fd)) {
+      if (line.record) {
+        onLine({ record: line.record, offset: line.offset, length: line.length });
+        badLines += pendingBad;
+        pendingBad = 0;
+        validEnd = line.offset + line.length;
+      } else if (line.complete) {
+        // An unreadable complete line counts as torn only if nothing valid follows it.
+        pendingBad++;
+      }
+    }
+    return { validEnd, size, badLines };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface RawLine {
+  record: StepRecord | null;
+  offset: number;
+  length: number;
+  complete: boolean;
+}
+
+function* rawLines(fd: number): Generator<RawLine> {
+  let offset = 0;
+  let carry = Buffer.alloc(0);
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  for (;;) {
+    const n = readSync(fd, chunk, 0, chunk.length, offset + carry.length);
+    if (n === 0) break;
+    const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+    let start = 0;
+    for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
+      yield { record: parseRecord(data.subarray(start, nl)), offset: offset + start, length: nl + 1 - start, complete: true };
+      start = nl + 1;
+    }
+    offset += start;
+    carry = Buffer.from(data.subarray(start));
+  }
+  if (carry.length > 0) yield { record: null, offset, length: carry.length, complete: false };
+}
+
+function parseRecord(bytes: Buffer): StepRecord | null {
+  if (bytes.length === 0) return null;
+  try {
+    const v = JSON.parse(bytes.toString("utf8")) as unknown;
+    return isStepRecord(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function isStepRecord(v: unknown): v is StepRecord {
+  if (typeof v !== "object" || v === null) return false;
+  const r = v as Partial<StepRecord>;
+  return r.type === "step" && typeof r.stepId === "string" && typeof r.index === "number";
+}
+
+/**
+ * The final record of every journaled step (the last one, when --retry-failed re-ran a failed step),
+ * in plan order. Holds only offsets in memory and reads each record back when its turn comes.
+ */
+export function* finalRecordsInPlanOrder(path: string): Generator<StepRecord> {
+  if (!existsSync(path)) return;
+  const where = new Map<number, { offset: number; length: number }>();
+  for (const line of readJournal(path)) where.set(line.record.index, { offset: line.offset, length: line.length });
+  const indexes = [...where.keys()].sort((a, b) => a - b);
+  const fd = openSync(path, "r");
+  try {
+    let buf = Buffer.allocUnsafe(64 * 1024);
+    for (const index of indexes) {
+      const at = where.get(index);
+      if (!at) continue;
+      if (buf.length < at.length) buf = Buffer.allocUnsafe(at.length * 2);
+      readSync(fd, buf, 0, at.length, at.offset);
+      const record = parseRecord(buf.subarray(0, at.length - 1));
+      if (record) yield record;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,220 @@
+// manifest.json: what was run, with what, where, and how it went. Built field by field from an
+// allow-list — never by copying an options object or the environment — so that a secret has no path
+// into it. Connection settings appear as endpoints without credentials; API keys never at all.
+
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { execa } from "execa";
+import type { Json, Plan, PlanInput, SamplingParams } from "../compile/plan.js";
+import type { ModelInfo, ProviderKind } from "../providers/types.js";
+import { safeUrl } from "./endpoints.js";
+
+export const MANIFEST_FILE = "manifest.json";
+export const MANIFEST_VERSION = 1;
+
+export type RunStatus = "running" | "completed" | "completed_with_errors" | "stopped" | "interrupted";
+
+/** What `vc run` was asked to do; enough for `vc run --resume DIR` to rebuild the same plan. */
+export interface Invocation {
+  /** The entry spec, relative to the run directory (so a project folder can move as a whole). */
+  spec: string;
+  /** `--model` values (empty: the spec's list). */
+  models: string[];
+  judge: string | null;
+  set: Record<string, string>;
+  concurrency: number | null;
+  cache: boolean;
+  /** Cache folder, relative to the run directory. */
+  cacheDir: string | null;
+}
+
+export interface ManifestModel {
+  id: string;
+  provider: ProviderKind;
+  name: string;
+  role: "evaluated" | "judge";
+  digest: string | null;
+  endpoint: string | null;
+  mock: boolean;
+  fingerprints: string[];
+}
+
+export interface RunCounts {
+  total: number;
+  done: number;
+  succeeded: number;
+  failed: number;
+  cached: number;
+  retried: number;
+  remaining: number;
+}
+
+export interface Session {
+  startedAt: string;
+  endedAt: string | null;
+  status: RunStatus;
+  calls: number;
+  cacheHits: number;
+}
+
+export interface Manifest {
+  manifestVersion: typeof MANIFEST_VERSION;
+  runId: string;
+  status: RunStatus;
+  spec: { name: string; planHash: string; stepCount: number; inputs: PlanInput[] };
+  invocation: Invocation;
+  tool: { name: string; version: string };
+  git: GitInfo | null;
+  node: string;
+  platform: string;
+  models: ManifestModel[];
+  parameters: {
+    samples: number;
+    sampling: SamplingParams;
+    concurrency: number;
+    rateLimitPerMinute: number | null;
+    timeoutMs: number;
+    retries: number;
+    cross: string[];
+    params: Record<string, Json>;
+    retryFailed: boolean;
+  };
+  startedAt: string;
+  endedAt: string | null;
+  sessions: Session[];
+  counts: RunCounts;
+  stop: { reason: "fatal" | "interrupted"; message: string } | null;
+  /** Files of the run directory, relative to it: the executor's and the later stages'. */
+  files: string[];
+}
+
+export interface GitInfo {
+  commit: string;
+  dirty: boolean;
+}
+
+/** The commit of the repository holding the spec, or null when it is not in one (or git is absent). */
+export async function gitInfo(dir: string): Promise<GitInfo | null> {
+  try {
+    const head = await execa("git", ["rev-parse", "HEAD"], { cwd: dir, reject: false, timeout: 10_000 });
+    const commit = head.stdout.trim();
+    if (head.exitCode !== 0 || !/^[0-9a-f]{40,64}$/.test(commit)) return null;
+    const status = await execa("git", ["status", "--porcelain"], { cwd: dir, reject: false, timeout: 30_000 });
+    return { commit, dirty: status.exitCode !== 0 || status.stdout.trim().length > 0 };
+  } catch {
+    return null;
+  }
+}
+
+export interface ManifestModelInput {
+  id: string;
+  provider: ProviderKind;
+  name: string;
+  role: "evaluated" | "judge";
+  info: ModelInfo | null;
+  fingerprints: string[];
+}
+
+export interface ManifestInput {
+  runId: string;
+  status: RunStatus;
+  plan: Plan;
+  invocation: Invocation;
+  toolVersion: string;
+  git: GitInfo | null;
+  models: ManifestModelInput[];
+  concurrency: number;
+  retryFailed: boolean;
+  sessions: Session[];
+  counts: RunCounts;
+  stop: { reason: "fatal" | "interrupted"; message: string } | null;
+  files: string[];
+}
+
+export function buildManifest(input: ManifestInput): Manifest {
+  const { plan } = input;
+  const sampling: SamplingParams = {};
+  if (plan.run.sampling.temperature !== undefined) sampling.temperature = plan.run.sampling.temperature;
+  if (plan.run.sampling.top_p !== undefined) sampling.top_p = plan.run.sampling.top_p;
+  if (plan.run.sampling.seed !== undefined) sampling.seed = plan.run.sampling.seed;
+  if (plan.run.sampling.max_tokens !== undefined) sampling.max_tokens = plan.run.sampling.max_tokens;
+  const first = input.sessions[0];
+  const last = input.sessions[input.sessions.length - 1];
+  return {
+    manifestVersion: MANIFEST_VERSION,
+    runId: input.runId,
+    status: input.status,
+    spec: {
+      name: plan.name,
+      planHash: plan.hash,
+      stepCount: plan.stepCount,
+      inputs: plan.inputs.map((i) => ({ path: i.path, sha256: i.sha256 })),
+    },
+    invocation: {
+      spec: input.invocation.spec,
+      models: [...input.invocation.models],
+      judge: input.invocation.judge,
+      set: { ...input.invocation.set },
+      concurrency: input.invocation.concurrency,
+      cache: input.invocation.cache,
+      cacheDir: input.invocation.cacheDir,
+    },
+    tool: { name: "value-compass", version: input.toolVersion },
+    git: input.git ? { commit: input.git.commit, dirty: input.git.dirty } : null,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    models: input.models.map((m) => ({
+      id: m.id,
+      provider: m.provider,
+      name: m.name,
+      role: m.role,
+      digest: m.info?.digest ?? null,
+      endpoint: m.info?.endpoint ? safeUrl(m.info.endpoint) : null,
+      mock: m.info?.mock ?? m.provider === "mock",
+      fingerprints: [...m.fingerprints],
+    })),
+    parameters: {
+      samples: plan.run.samples,
+      sampling,
+      concurrency: input.concurrency,
+      rateLimitPerMinute: plan.run.rateLimitPerMinute,
+      timeoutMs: plan.run.timeoutMs,
+      retries: plan.run.retries,
+      cross: [...plan.run.cross],
+      params: plan.params,
+      retryFailed: input.retryFailed,
+    },
+    startedAt: first?.startedAt ?? new Date().toISOString(),
+    endedAt: last?.endedAt ?? null,
+    sessions: input.sessions.map((s) => ({ ...s })),
+    counts: { ...input.counts },
+    stop: input.stop ? { reason: input.stop.reason, message: input.stop.message } : null,
+    files: input.files.filter((f) => typeof f === "string"),
+  };
+}
+
+/** Written to a temporary file and renamed: a crash leaves the old manifest or the new one. */
+export function writeManifest(path: string, manifest: Manifest): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(tmp, path);
+}
+
+export type ReadManifest = { ok: true; manifest: Manifest } | { ok: false; message: string };
+
+export function readManifest(path: string): ReadManifest {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return { ok: false, message: `no ${MANIFEST_FILE} there` };
+  }
+  try {
+    const v = JSON.parse(text) as Partial<Manifest> | null;
+    if (!v || typeof v !== "object" || v.manifestVersion !== MANIFEST_VERSION || typeof v.spec?.planHash !== "string" || !v.invocation) {
+      return { ok: false, message: `its ${MANIFEST_FILE} is not a value-compass run manifest` };
+    }
+    return { ok: true, manifest: v as Manifest };
+  } catch {
+    return { ok: false, message: `its ${MANIFEST_FILE} is not valid JSON` };
+  }
+}

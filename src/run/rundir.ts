@@ -1,0 +1,67 @@
+// The run directory: its name, a lock so two processes never write one journal, and where the cache
+// lives by default.
+
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+
+/** UTC timestamp plus the first 8 hex digits of the plan hash: sortable, and says which plan. */
+export function makeRunId(at: Date, planHash: string): string {
+  const stamp = at.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  return `${stamp}-${planHash.slice(0, 8)}`;
+}
+
+export const LOCK_FILE = "run.lock";
+
+export type Lock = { ok: true; release(): void } | { ok: false; message: string };
+
+export function lockRunDir(dir: string): Lock {
+  const path = join(dir, LOCK_FILE);
+  for (let tries = 0; tries < 2; tries++) {
+    try {
+      const fd = openSync(path, "wx");
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return { ok: true, release: () => rmSync(path, { force: true }) };
+    } catch {
+      const pid = Number.parseInt(readFileSafe(path), 10);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        return { ok: false, message: `another vc run (pid ${pid}) is working in ${dir}` };
+      }
+      rmSync(path, { force: true }); // left by a run that crashed or was killed
+    }
+  }
+  return { ok: false, message: `cannot lock ${dir}` };
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === "EPERM";
+  }
+}
+
+/**
+ * The project a spec belongs to: the nearest folder at or above the spec's folder that holds a
+ * `.vc-cache`, a `.git` or a `package.json`; the spec's own folder when there is none.
+ */
+export function projectRoot(specDir: string): string {
+  let dir = resolve(specDir);
+  for (;;) {
+    if (existsSync(join(dir, ".vc-cache")) || existsSync(join(dir, ".git")) || existsSync(join(dir, "package.json"))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return resolve(specDir);
+    dir = up;
+  }
+}
+
+export const CACHE_DIR_NAME = ".vc-cache";

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { finalRecordsInPlanOrder, Journal, readJournal, recoverJournal } from "../../src/run/journal.js";
+import type { StepRecord } from "../../src/run/records.js";
+
+function record(index: number, extra: Partial<StepRecord> = {}): StepRecord {
+  return {
+    type: "step",
+    stepId: `s${index}`,
+    index,
+    segment: "b",
+    model: "mock:x",
+    system: "sys",
+    dimension: "d",
+    item: `i${index}`,
+    context: { culture: null, usecase: null },
+    sample: 0,
+    messages: [{ role: "user", content: `q${index}` }],
+    response: `a${index}`,
+    error: null,
+    latencyMs: 1,
+    tokensIn: 1,
+    tokensOut: 1,
+    cached: false,
+    attempts: 1,
+    mock: true,
+    ...extra,
+  };
+}
+
+const tmp = () => join(mkdtempSync(join(tmpdir(), "vc-journal-")), "journal.jsonl");
+
+describe("journal", () => {
+  it("appends one line per record, readable back", () => {
+    const path = tmp();
+    const j = Journal.open(path);
+    for (let i = 0; i < 3; i++) j.append(record(i));
+    j.close();
+    expect(readFileSync(path, "utf8").split("\n")).toHaveLength(4);
+    expect([...readJournal(path)].map((l) => l.record.stepId)).toEqual(["s0", "s1", "s2"]);
+  });
+
+  it("cuts a torn last line on recovery and keeps every complete one", () => {
+    const path = tmp();
+    const j = Journal.open(path);
+    j.append(record(0));
+    j.append(record(1));
+    j.close();
+    const good = statSync(path).size;
+    appendFileSync(path, JSON.stringify(record(2)).slice(0, 40)); // a write cut short by SIGKILL
+    const scan = recoverJournal(path, { retryFailed: false });
+    expect([...scan.done].sort()).toEqual(["s0", "s1"]);
+    expect(scan.truncatedBytes).toBeGreaterThan(0);
+    expect(statSync(path).size).toBe(good);
+    // Appending after recovery gives a clean file.
+    const again = Journal.open(path);
+    again.append(record(2));
+    again.close();
+    expect([...readJournal(path)].map((l) => l.record.stepId)).toEqual(["s0", "s1", "s2"]);
+  });
+
+  it("a complete but unreadable last line is torn too; one in the middle is skipped", () => {
+    const path = tmp();
+    writeFileSync(path, `${JSON.stringify(record(0))}\n{"garbage\n${JSON.stringify(record(1))}\n{"type":"st\n`);
+    const scan = recoverJournal(path, { retryFailed: false });
+    expect([...scan.done].sort()).toEqual(["s0", "s1"]);
+    expect(scan.badLines).toBe(1);
+    expect(readFileSync(path, "utf8").endsWith(`${JSON.stringify(record(1))}\n`)).toBe(true);
+  });
+
+  it("failed steps are done unless --retry-failed; the last record of a step wins", () => {
+    const path = tmp();
+    const j = Journal.open(path);
+    j.append(record(0, { error: { kind: "bad_request", message: "no", status: 400 }, response: null }));
+    j.append(record(1, { error: { kind: "timeout", message: "slow", status: null }, response: null }));
+    j.append(record(1, { attempts: 2 })); // a retry that succeeded
+    j.close();
+    const keep = recoverJournal(path, { retryFailed: false });
+    expect([...keep.done].sort()).toEqual(["s0", "s1"]);
+    expect([...keep.failed]).toEqual(["s0"]);
+    expect(keep.retried).toBe(1);
+    const retry = recoverJournal(path, { retryFailed: true });
+    expect([...retry.done]).toEqual(["s1"]);
+  });
+
+  it("final records come out in plan order whatever the journal order", () => {
+    const path = tmp();
+    const j = Journal.open(path);
+    for (const i of [3, 0, 2, 1]) j.append(record(i));
+    j.append(record(2, { response: "second try" }));
+    j.close();
+    const out = [...finalRecordsInPlanOrder(path)];
+    expect(out.map((r) => r.index)).toEqual([0, 1, 2, 3]);
+    expect(out[2]?.response).toBe("second try");
+  });
+
+  it("reads lines that straddle its 1 MiB read buffer", () => {
+    const path = tmp();
+    const j = Journal.open(path);
+    const big = "x".repeat(700_000);
+    for (let i = 0; i < 4; i++) j.append(record(i, { response: big }));
+    j.close();
+    expect([...readJournal(path)].map((l) => l.record.index)).toEqual([0, 1, 2, 3]);
+    expect(recoverJournal(path, { retryFailed: false }).done.size).toBe(4);
+  });
+});
