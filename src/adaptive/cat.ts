@@ -4,6 +4,7 @@
 // replays the same answers makes the same choices. Randomness (for exposure control) comes from a PRNG
 // seeded by (seed, examinee, position), never from Math.random.
 
+import { fnv1a32, mulberry32 } from "../util/random.js";
 import { estimateEap, estimateMle, itemInformation, type AbilityEstimate, type IrtModel, type Response } from "./irt.js";
 
 export interface BankItem {
@@ -114,26 +115,10 @@ export function decideNext(
 
 /** A uniform number in [0, 1) from (seed, examinee, position): FNV-1a hash then mulberry32. */
 export function seededUniform(seed: number, examinee: string, position: number): number {
-  let h = 0x811c9dc5 ^ (seed >>> 0);
-  const key = `${examinee}\u0000${position}`;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return mulberry32(h >>> 0)();
+  return mulberry32(fnv1a32(`${examinee}\u0000${position}`, 0x811c9dc5 ^ (seed >>> 0)))();
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+export { mulberry32 };
 /**
  * Run a whole adaptive test for one examinee given an answer function (used by simulations and by
  * the executor's adaptive segments, where `answer` calls the model and scores the response).

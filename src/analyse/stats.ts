@@ -38,21 +38,8 @@ export function sd(xs: readonly number[]): number | null {
   return v === null ? null : Math.sqrt(v);
 }
 
-/**
- * mulberry32: a 32-bit-state PRNG (Tommy Ettinger's public-domain generator). Uniform on [0, 1) with
- * 2^-32 resolution and period 2^32 — plenty for bootstrap resampling, tiny, and identical on every
- * platform because it only uses 32-bit integer arithmetic (Math.imul, >>>). Not for cryptography.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from "../util/random.js";
+import { mulberry32 } from "../util/random.js";
 
 /**
  * A seed for one analysis cell, derived from the run seed and the cell's key (FNV-1a over the UTF-16

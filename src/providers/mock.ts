@@ -17,6 +17,7 @@ import { failure } from "./failure.js";
 import { detectLanguage, REFUSALS } from "./mock-language.js";
 import { DEFAULT_FILL, fillSchema, type FillOptions } from "./schema-fill.js";
 import type { ChatRequest, ChatResult, ModelInfo, PrepareResult, Provider } from "./types.js";
+import { mulberry32 } from "../util/random.js";
 
 export const MOCK_BEHAVIOURS = ["refuse", "comply", "echo", "likert", "judge", "junk", "irt"] as const;
 export type MockBehaviour = (typeof MOCK_BEHAVIOURS)[number];
@@ -186,16 +187,6 @@ function hash32(text: string): number {
   return createHash("sha256").update(text).digest().readUInt32BE(0);
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A crude token count (about four characters per token), so reports have something to sum. */
 export function roughTokens(text: string): number {

@@ -114,3 +114,8 @@ function canonicalIp(ip: string): string {
     return ip.toLowerCase();
   }
 }
+
+/** The host URL for messages and manifests: user info (if someone put it there) removed. */
+export function ollamaEndpoint(host: OllamaHost): string {
+  return host.url.replace(/^([a-z][a-z0-9+.-]*:\/\/\[?)[^/@\]]*@/i, "$1");
+}

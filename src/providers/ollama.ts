@@ -12,7 +12,9 @@ import { Ollama } from "ollama";
 import type { PlanModel } from "../compile/plan.js";
 import { startDeadline, type Deadline } from "./deadline.js";
 import { clip, describeNetworkError, errorMessage, failure, networkErrorCode, networkKind, parseRetryAfter, statusKind } from "./failure.js";
-import { parseOllamaHost, type OllamaHost } from "./ollama-host.js";
+import { ollamaEndpoint, parseOllamaHost, type OllamaHost } from "./ollama-host.js";
+
+export { ollamaEndpoint };
 import { makeRedactor, redactFailure, secretValues, type Redactor } from "./secrets.js";
 import type {
   ChatRequest,
@@ -230,10 +232,6 @@ export function createOllamaProvider(model: PlanModel, env: ProviderEnv): Provid
   return new OllamaProvider(model, env);
 }
 
-/** The host URL for messages and manifests: user info (if someone put it there) removed. */
-export function ollamaEndpoint(host: OllamaHost): string {
-  return host.url.replace(/^([a-z][a-z0-9+.-]*:\/\/\[?)[^/@\]]*@/i, "$1");
-}
 
 /** "llama3.2" and "llama3.2:latest" are the same model to ollama. */
 export function normaliseName(name: string): string {

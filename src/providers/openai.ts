@@ -15,8 +15,10 @@ import { startDeadline, type Deadline } from "./deadline.js";
 import { clip, describeNetworkError, errorMessage, failure, networkErrorCode, networkKind, parseRetryAfter, statusKind } from "./failure.js";
 import { makeRedactor, redactFailure, secretValues, type Redactor } from "./secrets.js";
 import type { ChatRequest, ChatResult, ModelInfo, PrepareOptions, PrepareResult, Provider, ProviderEnv, ProviderFailure } from "./types.js";
+import { DEFAULT_OPENAI_BASE_URL, isLoopback, openaiBaseUrl, safeUrl } from "./endpoints.js";
 
-export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+export { DEFAULT_OPENAI_BASE_URL, isLoopback, openaiBaseUrl, safeUrl };
+
 export const DEFAULT_OPENAI_KEY_ENV = "OPENAI_API_KEY";
 /** Sent as the key to loopback servers when no key is set; such servers ignore it. */
 export const PLACEHOLDER_KEY = "not-needed";
@@ -38,33 +40,6 @@ export function resolveApiKey(model: PlanModel, env: ProviderEnv, baseUrl: strin
   };
 }
 
-export function openaiBaseUrl(model: PlanModel, env: ProviderEnv): string {
-  const fromEnv = env["OPENAI_BASE_URL"];
-  return model.baseUrl ?? (fromEnv !== undefined && fromEnv.trim() !== "" ? fromEnv.trim() : DEFAULT_OPENAI_BASE_URL);
-}
-
-export function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, "").toLowerCase();
-    return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
-  } catch {
-    return false;
-  }
-}
-
-/** A URL without user info, query or fragment (where keys sometimes hide), and no trailing slash. */
-export function safeUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    url.username = "";
-    url.password = "";
-    url.search = "";
-    url.hash = "";
-    return url.toString().replace(/\/+$/, "");
-  } catch {
-    return "(invalid URL)";
-  }
-}
 
 export class OpenAIProvider implements Provider {
   readonly kind = "openai" as const;

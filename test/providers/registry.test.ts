@@ -3,7 +3,7 @@ import { ExecProvider } from "../../src/providers/exec.js";
 import { MockProvider } from "../../src/providers/mock.js";
 import { OllamaProvider } from "../../src/providers/ollama.js";
 import { OpenAIProvider } from "../../src/providers/openai.js";
-import { createProvider, describeEndpoint } from "../../src/providers/registry.js";
+import { adapterOf, createProvider, describeEndpoint } from "../../src/providers/registry.js";
 import { model } from "./helpers.js";
 
 describe("createProvider", () => {
@@ -12,10 +12,14 @@ describe("createProvider", () => {
     ["openai:gpt-4o-mini", OpenAIProvider],
     ["exec:python3 answer.py", ExecProvider],
     ["mock:refuse", MockProvider],
-  ])("%s gets its adapter", (id, cls) => {
+  ])("%s gets its adapter", async (id, cls) => {
     const p = createProvider(model(id), {});
-    expect(p).toBeInstanceOf(cls);
     expect(p.id).toBe(id);
+    // Client libraries load on first use; the adapter behind the provider is the right one.
+    const adapter = await adapterOf(p);
+    expect(adapter).toBeInstanceOf(cls);
+    expect(adapter.id).toBe(id);
+    expect(adapter.kind).toBe(p.kind);
   });
 });
 
