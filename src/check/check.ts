@@ -4,6 +4,7 @@
 // expressions read item fields, everything before template uses and the unused-declaration warnings).
 
 import { basename, extname } from "node:path";
+import type { Span } from "../diagnostics/diagnostic.js";
 import { CheckCodes } from "./codes.js";
 import type { CheckContext } from "./context.js";
 import { collectDeclarations, type Declarations } from "./decls.js";
@@ -11,7 +12,7 @@ import { checkAdaptive, checkBaseline, checkReport } from "./extras.js";
 import type { Program } from "./imports.js";
 import { checkItemSet, type ItemSetInfo } from "./items.js";
 import { checkParams } from "./params.js";
-import { checkRun } from "./run.js";
+import { checkRun, NO_CONTEXT } from "./run.js";
 import { SchemaLoader } from "./schemas.js";
 import { checkRules, checkScorer, type ScorerInfo } from "./scorers.js";
 import { ANY, contextShape, itemShape, rootShape, type Shape } from "./shapes.js";
@@ -43,6 +44,18 @@ export async function checkProgram(
 ): Promise<CheckedSpec | null> {
   const decls = collectDeclarations(ctx, program);
   const params = checkParams(ctx, decls.params, options.set ?? {});
+  // `none` in a cultures / usecases list means "without one"; a context of that name would be ambiguous.
+  for (const table of [decls.cultures, decls.usecases]) {
+    const clash = table.get(NO_CONTEXT);
+    if (!clash) continue;
+    ctx.error(
+      CheckCodes.RESERVED_CONTEXT_NAME,
+      `a ${table.what} cannot be named '${NO_CONTEXT}'`,
+      clash.file.display,
+      (clash.node as { name: { span: Span } }).name.span,
+      [`in ${table.what === "culture" ? "cultures" : "usecases"} lists '${NO_CONTEXT}' stands for "no ${table.what}"; choose another name`],
+    );
+  }
 
   const systems = new Map<string, CheckedSystem>();
   for (const s of decls.systems.entries) systems.set(s.node.name.name, checkSystem(ctx, s));
@@ -59,6 +72,7 @@ export async function checkProgram(
 
   const schemas = new SchemaLoader(ctx);
   const itemSets = new Map<string, ItemSetInfo>();
+  const reportedParamProblems = new Set<string>();
   for (const i of decls.items.entries) {
     itemSets.set(
       i.node.name.name,
@@ -73,6 +87,7 @@ export async function checkProgram(
           cultures: decls.cultures,
           usecases: decls.usecases,
           run,
+          reportedParamProblems,
         },
         schemas,
       ),
@@ -88,7 +103,7 @@ export async function checkProgram(
     return out;
   };
   const itemFieldsFor = (scorer: string): ReadonlySet<string> | null => {
-    const users = [...itemSets.values()].filter((s) => s.set.scorers.includes(scorer));
+    const users = [...itemSets.values()].filter((s) => s.scorerCandidates.includes(scorer));
     if (users.length === 0 || users.some((s) => !s.complete)) return null;
     return fieldSet(
       ITEM_FIXED_FIELDS,
@@ -129,17 +144,17 @@ export async function checkProgram(
   }
   const reports: CheckedReport[] = [];
   for (const r of decls.reports.entries) {
-    const checked = checkReport(ctx, r, decls.systems, decls.baselines, baselines);
+    const checked = checkReport(ctx, r, { systems: decls.systems, baselines: decls.baselines, checkedBaselines: baselines, scorers: decls.scorers, run });
     if (checked) reports.push(checked);
   }
   const adaptive: CheckedAdaptive[] = [];
   for (const a of decls.adaptive.entries) {
-    const checked = checkAdaptive(ctx, a, decls.items, itemSets);
+    const checked = checkAdaptive(ctx, a, decls.items, itemSets, decls.scorers, run);
     if (checked) adaptive.push(checked);
   }
 
   checkTemplateUses(ctx, templates, itemSets, scorers, cultures, usecases, run.cross, run.cultures, run.usecases, params);
-  warnUnused(ctx, decls, systems, templates, itemSets, scorers);
+  warnUnused(ctx, decls, systems, templates, itemSets, scorers, adaptive);
 
   if (ctx.errorCount() > 0) return null;
   return {
@@ -171,25 +186,24 @@ function checkTemplateUses(
   cultures: CheckedCulture[],
   usecases: CheckedUsecase[],
   cross: readonly string[],
-  runCultures: readonly string[],
-  runUsecases: readonly string[],
+  runCultures: ReadonlyArray<string | null>,
+  runUsecases: ReadonlyArray<string | null>,
   params: CheckedSpec["params"],
 ): void {
   const paramValues = Object.fromEntries(params.map((p) => [p.name, p.value]));
-  const cultureShape = (ids: readonly string[] | null): Shape =>
+  // null ids: the kind is not crossed; a null id among them: `none`, a combination without one.
+  const shapeFor = (kind: "culture" | "usecase", records: ReadonlyArray<CheckedCulture | CheckedUsecase>, ids: ReadonlyArray<string | null> | null): Shape =>
     contextShape(
-      "culture",
-      ids === null ? null : cultures.filter((c) => ids.includes(c.id)),
-      cultures,
-      "the run does not cross culture",
+      kind,
+      ids === null ? null : records.filter((r) => ids.includes(r.id)),
+      records,
+      ids === null
+        ? `the run does not cross ${kind}`
+        : `${NO_CONTEXT} is among the ${kind === "culture" ? "cultures" : "usecases"} these items are crossed with`,
+      ids !== null && ids.includes(null),
     );
-  const usecaseShape = (ids: readonly string[] | null): Shape =>
-    contextShape(
-      "usecase",
-      ids === null ? null : usecases.filter((u) => ids.includes(u.id)),
-      usecases,
-      "the run does not cross usecase",
-    );
+  const cultureShape = (ids: ReadonlyArray<string | null> | null): Shape => shapeFor("culture", cultures, ids);
+  const usecaseShape = (ids: ReadonlyArray<string | null> | null): Shape => shapeFor("usecase", usecases, ids);
   const used = new Set<string>();
   const judgeUsed = new Set<string>();
   for (const info of itemSets.values()) {
@@ -204,7 +218,7 @@ function checkTemplateUses(
       used.add(t.id);
       checkTemplateUse(ctx, t, rootShape({ ...base, judge: false }), `as used by items '${info.set.id}'`);
     }
-    for (const s of info.set.scorers) {
+    for (const s of info.scorerCandidates) {
       const scorer = scorers.get(s);
       const rubric = scorer?.templateRef ? templates.get(scorer.templateRef.name) : undefined;
       if (!scorer || !rubric) continue;
@@ -256,6 +270,7 @@ function warnUnused(
   templates: Map<string, TemplateInfo>,
   itemSets: Map<string, ItemSetInfo>,
   scorers: Map<string, ScorerInfo>,
+  adaptive: readonly CheckedAdaptive[],
 ): void {
   const sets = [...itemSets.values()];
   const usedTemplates = new Set<string>();
@@ -285,10 +300,22 @@ function warnUnused(
     }
   }
 
-  const usedScorers = new Set(sets.flatMap((s) => s.set.scorers));
+  const usedScorers = new Set(sets.flatMap((s) => s.scorerCandidates));
+  for (const a of adaptive) if (typeof a.settings.scorer === "string") usedScorers.add(a.settings.scorer);
+  // When params select scorers, the likely cause is a scorer missing from the param's `one of`.
+  const paramSelects = sets.some((s) => {
+    const v = s.decl.node.properties.find((p) => p.key === "scorers")?.value;
+    return v !== undefined && (v.kind === "Param" || (v.kind === "List" && v.items.some((i) => i.kind === "Param")));
+  });
   for (const s of decls.scorers.entries) {
     if (usedScorers.has(s.node.name.name)) continue;
-    ctx.warn(CheckCodes.UNUSED_SCORER, `scorer '${s.node.name.name}' is not used by any items block`, s.file.display, s.node.name.span);
+    ctx.warn(
+      CheckCodes.UNUSED_SCORER,
+      `scorer '${s.node.name.name}' is not used by any items block`,
+      s.file.display,
+      s.node.name.span,
+      paramSelects ? [`a scorer a param may select counts as used when it is among the param's values: one of [..., "${s.node.name.name}"]`] : undefined,
+    );
   }
 
   const crossedCultures = new Set(sets.flatMap((s) => s.cultures ?? []));

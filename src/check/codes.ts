@@ -11,6 +11,7 @@ export const CheckCodes = {
   DUPLICATE: "VC1101",
   UNDEFINED: "VC1102",
   WRONG_SYSTEM: "VC1103",
+  RESERVED_CONTEXT_NAME: "VC1104",
   // Properties and values
   UNKNOWN_PROPERTY: "VC1201",
   DUPLICATE_PROPERTY: "VC1202",
@@ -23,10 +24,12 @@ export const CheckCodes = {
   UNKNOWN_SET_PARAM: "VC1302",
   SET_TYPE_MISMATCH: "VC1303",
   PARAM_NOT_LITERAL: "VC1304",
+  PARAM_NOT_A_CHOICE: "VC1305",
   // Models and run
   BAD_MODEL_ID: "VC1401",
   DUPLICATE_RUN: "VC1402",
   CONTEXT_NOT_CROSSED: "VC1403",
+  EMPTY_CONTEXT_LIST: "VC1404",
   // Scorers, rules and expressions
   UNKNOWN_SCORER_KIND: "VC1501",
   BAD_SCORER_SETTING: "VC1502",
@@ -61,6 +64,7 @@ export const CheckCodes = {
   CULTURE_NEVER_CROSSED: "VC1904",
   USECASE_NEVER_CROSSED: "VC1905",
   RESTRICTION_WITHOUT_CROSS: "VC1906",
+  REPORT_NAME_TAKEN: "VC1907",
   // Internal
   INTERNAL: "VC1999",
 } as const;
@@ -76,6 +80,7 @@ export const CHECK_CODE_TITLES: Record<CheckCode, string> = {
   VC1101: "duplicate declaration",
   VC1102: "undefined name",
   VC1103: "name belongs to another value system",
+  VC1104: "'none' declared as a culture or usecase",
   VC1201: "unknown property",
   VC1202: "property given twice",
   VC1203: "required property missing",
@@ -86,9 +91,11 @@ export const CHECK_CODE_TITLES: Record<CheckCode, string> = {
   VC1302: "--set of an unknown param",
   VC1303: "--set value does not match the param's type",
   VC1304: "param value is not a literal",
+  VC1305: "param value is not one of its allowed values",
   VC1401: "invalid model id",
   VC1402: "more than one run block",
   VC1403: "context kind not crossed",
+  VC1404: "empty cultures or usecases list",
   VC1501: "unknown scorer kind",
   VC1502: "invalid scorer setting",
   VC1503: "judge scorer without a judge model",
@@ -118,5 +125,6 @@ export const CHECK_CODE_TITLES: Record<CheckCode, string> = {
   VC1904: "culture never crossed with items (warning)",
   VC1905: "usecase never crossed with items (warning)",
   VC1906: "context restriction without crossing (warning)",
+  VC1907: "report named like a built-in table (warning)",
   VC1999: "internal checker error (a bug: please report it)",
 };

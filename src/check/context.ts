@@ -17,6 +17,15 @@ export interface SourceFile {
 export interface ParamInfo {
   value: Json;
   overridden: boolean;
+  /**
+   * Where the value comes from, for messages about the value itself (`scorers [$scoring]` naming no
+   * scorer): the default in its declaration, or the command line after `--set`.
+   */
+  origin: { file: string; span: Span };
+  /** `one of [...]`: the allowed values, each with where it is written; null when any value goes. */
+  choices: Array<{ value: Json; span: Span }> | null;
+  /** The file and name of the declaration (for notes). */
+  decl: { file: string; span: Span };
 }
 
 export class CheckContext {

@@ -7,6 +7,7 @@
 import type { Json, PlanExpr } from "../compile/plan.js";
 import type { Expr } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
+import { NO_CONTEXT } from "./run.js";
 import { listPreview, suggestionNotes, type CheckContext } from "./context.js";
 import type { ScorerKindName } from "./spec.js";
 
@@ -154,6 +155,8 @@ function idOperand(ctx: CheckContext, file: string, e: Expr, kind: IdKind, env: 
     id = e.value;
   }
   if (id === null) return convert(ctx, file, e, env);
+  // `culture = none`: the combination without a culture, where `culture` is null.
+  if (id === NO_CONTEXT && e.kind === "Path" && (kind === "culture" || kind === "usecase")) return { kind: "Literal", value: null };
   const known = declaredIds(kind, env);
   const exists = kind === "dimension" ? env.dimensions.has(id) : known.includes(id);
   if (!exists) {

@@ -1,18 +1,32 @@
 // Baselines (published human value profiles), reports (which tables to write) and adaptive blocks
 // (an items block used as a calibrated bank for dynamic evaluation).
 
+import { GROUP_KEYS } from "../analyse/aggregate.js";
+import { CORRELATION_METHODS } from "../analyse/stats.js";
 import type { Json } from "../compile/plan.js";
+import { parseModelId } from "../providers/model-id.js";
+import { BUILTIN_TABLES } from "../report/builtin-tables.js";
+import { REPORT_KINDS, REPORT_SETTINGS } from "../report/report-tables.js";
 import type { AdaptiveDecl, BaselineDecl, ReportDecl, Value } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
-import { suggestionNotes, type CheckContext } from "./context.js";
+import { suggestionNotes, type CheckContext, type SourceFile } from "./context.js";
 import type { Table } from "./decls.js";
 import type { Located } from "./imports.js";
 import type { ItemSetInfo } from "./items.js";
 import { parseJsonText } from "./schemas.js";
-import type { CheckedAdaptive, CheckedBaseline, CheckedReport, CheckedSystem } from "./spec.js";
+import type {
+  CheckedAdaptive,
+  CheckedBaseline,
+  CheckedItem,
+  CheckedReport,
+  CheckedRun,
+  CheckedSystem,
+  ContextKind,
+} from "./spec.js";
 import { labelOf } from "./systems.js";
 import {
   PropertyBag,
+  readBool,
   readNumber,
   readObject,
   readRef,
@@ -21,7 +35,10 @@ import {
   readStringNode,
   resolveParams,
   type NameRef,
+  type NumberRange,
 } from "./values.js";
+
+type ReportKind = (typeof REPORT_KINDS)[number];
 
 export async function checkBaseline(
   ctx: CheckContext,
@@ -150,30 +167,30 @@ export async function checkBaseline(
   return { id, label: labelOf(node.label, id), system: system.id, source: source ?? "", order, values, culture };
 }
 
-export const REPORT_KINDS = [
-  "scores",
-  "value_hierarchy",
-  "culture_alignment",
-  "context_effects",
-  "cross_system",
-  "model_similarity",
-] as const;
+// Report kinds and the settings each reads come from the report code itself, so the checker accepts
+// exactly what reports understand. The values of `by`, `method` and `weighting` likewise.
+export { REPORT_KINDS };
 
-const BY_COLUMNS = ["model", "system", "dimension", "group", "culture", "usecase", "item", "scorer", "segment", "sample"];
+const WEIGHTINGS = ["equal", "weighted", "auto"] as const;
+/** The context kinds a context_effects report compares. */
+const EFFECT_KINDS = ["culture", "usecase"] as const;
 
-export function checkReport(
-  ctx: CheckContext,
-  { file, node }: Located<ReportDecl>,
-  systemTable: Table<unknown>,
-  baselines: Table<BaselineDecl>,
-  checkedBaselines: Map<string, CheckedBaseline>,
-): CheckedReport | null {
+export interface ReportTables {
+  systems: Table<unknown>;
+  baselines: Table<BaselineDecl>;
+  checkedBaselines: Map<string, CheckedBaseline>;
+  scorers: Table<unknown>;
+  run: CheckedRun;
+}
+
+export function checkReport(ctx: CheckContext, { file, node }: Located<ReportDecl>, tables: ReportTables): CheckedReport | null {
   const f = file.display;
   const id = node.name.name;
   const kindIdent = node.reportKind ?? node.name;
   const kind = kindIdent.name;
   const before = ctx.errorCount();
-  if (!(REPORT_KINDS as readonly string[]).includes(kind)) {
+  const known = (REPORT_KINDS as readonly string[]).includes(kind);
+  if (!known) {
     ctx.error(
       CheckCodes.UNKNOWN_REPORT_KIND,
       `unknown report kind '${kind}'`,
@@ -181,55 +198,122 @@ export function checkReport(
       kindIdent.span,
       suggestionNotes(kind, REPORT_KINDS, "kinds").map((n) => n.replace("declared kinds", "report kinds")),
     );
+    return null;
   }
-  const props = new PropertyBag(ctx, f, node.properties, ["by", "system", "baseline"], `report '${id}'`);
+  const allowed = REPORT_SETTINGS[kind as ReportKind];
+  const props = new PropertyBag(ctx, f, node.properties, allowed, `${kind} report '${id}'`);
   const settings: Record<string, Json> = {};
+  for (const [a, b] of [["scorer", "scorers"], ["system", "systems"]] as const) {
+    const second = props.get(b);
+    if (props.has(a) && second) {
+      ctx.error(CheckCodes.CONFLICTING_PROPERTIES, `report '${id}' has both '${a}' and '${b}'; give one`, f, second.keySpan);
+    }
+  }
+
+  // Names of declarations: one (`system s`) or a list (`systems [a, b]`); written back as given.
+  const names = (key: string, table: Table<unknown>): NameRef[] | null => {
+    const p = props.get(key);
+    if (!p) return null;
+    const refs = p.value.kind === "List" ? readRefList(ctx, f, p.value, key) : readRef(ctx, f, p.value, key);
+    if (!refs) return null;
+    const list = Array.isArray(refs) ? refs : [refs];
+    const out: NameRef[] = [];
+    for (const r of list) {
+      if (!table.resolve(ctx, r.name, f, r.span)) continue;
+      if (out.some((o) => o.name === r.name)) ctx.error(CheckCodes.DUPLICATE, `'${r.name}' is listed twice in ${key}`, f, r.span);
+      else out.push(r);
+    }
+    settings[key] = Array.isArray(refs) ? out.map((r) => r.name) : (out[0]?.name ?? null);
+    return out;
+  };
+  for (const key of ["scorer", "scorers"]) names(key, tables.scorers);
+  const systems = [...(names("system", tables.systems) ?? []), ...(names("systems", tables.systems) ?? [])].map((r) => r.name);
+  const sameSystem = (baseline: NameRef) => {
+    const b = tables.checkedBaselines.get(baseline.name);
+    if (b && systems.length > 0 && !systems.includes(b.system)) {
+      ctx.error(
+        CheckCodes.WRONG_SYSTEM,
+        `baseline '${baseline.name}' is a profile of system '${b.system}', but the report is about ${systems.map((s) => `'${s}'`).join(", ")}`,
+        f,
+        baseline.span,
+      );
+    }
+  };
+  for (const key of ["baseline", "baselines"]) for (const r of names(key, tables.baselines) ?? []) sameSystem(r);
+
   const by = props.get("by");
   if (by) {
+    const columns: readonly string[] = kind === "context_effects" ? EFFECT_KINDS : GROUP_KEYS;
+    const what = kind === "context_effects" ? "context kinds" : "columns";
     const cols: string[] = [];
     for (const r of readRefList(ctx, f, by.value, "by") ?? []) {
-      if (!BY_COLUMNS.includes(r.name)) {
-        ctx.error(CheckCodes.UNDEFINED, `unknown column '${r.name}' in by`, f, r.span, suggestionNotes(r.name, BY_COLUMNS, "columns").map((n) => n.replace("declared columns", "columns")));
-      } else if (cols.includes(r.name)) ctx.error(CheckCodes.DUPLICATE, `column '${r.name}' is listed twice`, f, r.span);
-      else cols.push(r.name);
+      if (!columns.includes(r.name)) {
+        ctx.error(
+          CheckCodes.UNDEFINED,
+          kind === "context_effects" ? `context effects are by culture or usecase, not '${r.name}'` : `unknown column '${r.name}' in by`,
+          f,
+          r.span,
+          suggestionNotes(r.name, columns, what).map((n) => n.replace(`declared ${what}`, what)),
+        );
+      } else if (cols.includes(r.name)) ctx.error(CheckCodes.DUPLICATE, `'${r.name}' is listed twice in by`, f, r.span);
+      else if (kind === "context_effects" && !tables.run.cross.includes(r.name as ContextKind)) {
+        ctx.error(CheckCodes.CONTEXT_NOT_CROSSED, `the run does not cross ${r.name}, so there is no ${r.name} effect to report`, f, r.span, [
+          `add ${r.name} to the run's cross list`,
+        ]);
+      } else cols.push(r.name);
     }
     settings.by = cols;
   }
-  let systemRef: NameRef | undefined;
-  const sys = props.get("system");
-  if (sys) {
-    systemRef = readRef(ctx, f, sys.value, "system");
-    if (systemRef && systemTable.resolve(ctx, systemRef.name, f, systemRef.span)) settings.system = systemRef.name;
-  }
-  const base = props.get("baseline");
-  if (base) {
-    const r = readRef(ctx, f, base.value, "baseline");
-    if (r && baselines.resolve(ctx, r.name, f, r.span)) {
-      settings.baseline = r.name;
-      const b = checkedBaselines.get(r.name);
-      if (b && systemRef && b.system !== systemRef.name) {
-        ctx.error(
-          CheckCodes.WRONG_SYSTEM,
-          `baseline '${r.name}' is a profile of system '${b.system}', but the report is about '${systemRef.name}'`,
-          f,
-          r.span,
-        );
-      }
+  const oneOf = (key: string, allowedValues: readonly string[]) => {
+    const p = props.get(key);
+    if (!p) return;
+    const v = resolveParams(ctx, f, p.value);
+    if (!v) return;
+    const word = v.kind === "Ref" ? v.name : v.kind === "String" ? v.value : null;
+    if (word === null || !allowedValues.includes(word)) {
+      ctx.error(CheckCodes.OUT_OF_RANGE, `${key} must be one of ${allowedValues.join(", ")}`, f, v.span);
+      return;
     }
-  } else if (kind === "value_hierarchy") {
-    ctx.error(CheckCodes.MISSING_PROPERTY, `a value_hierarchy report needs 'baseline' (the order to compare with)`, f, node.name.span);
+    settings[key] = word;
+  };
+  oneOf("method", CORRELATION_METHODS);
+  oneOf("weighting", WEIGHTINGS);
+  const within = props.get("within");
+  if (within) {
+    const b = readBool(ctx, f, within.value, "within");
+    if (b !== undefined) settings.within = b;
+  }
+
+  // buildReport writes such a report as report_<id>.csv so the built-in table is not lost.
+  if ((BUILTIN_TABLES as readonly string[]).includes(id)) {
+    ctx.warn(
+      CheckCodes.REPORT_NAME_TAKEN,
+      `report '${id}' has the name of a built-in table, so it is written as report_${id}.csv`,
+      f,
+      node.name.span,
+      [`every run writes ${BUILTIN_TABLES.map((t) => `${t}.csv`).join(", ")}; give the report another name`],
+    );
   }
   if (ctx.errorCount() > before) return null;
   return { id, kind, settings };
 }
 
-const ADAPTIVE_KEYS = ["items", "irt", "start", "select", "exposure", "estimator", "stop"];
+const ADAPTIVE_KEYS = ["items", "irt", "start", "select", "exposure", "estimator", "stop", "scorer", "threshold", "generate"];
 
+/**
+ * The settings are written in the shape the run reads them: src/adaptive/bank.ts catSettingsFromPlan
+ * (irt, start, select, estimator, exposure as a number or { top_k, max_exposure }, stop { se,
+ * max_items, min_items }) and src/run/adaptive-rules.ts (scorer, threshold, generate { model, judge,
+ * window, min_items, count, file }). Keys are present only when the spec sets them, so the run's
+ * defaults apply otherwise.
+ */
 export function checkAdaptive(
   ctx: CheckContext,
   { file, node }: Located<AdaptiveDecl>,
   itemTable: Table<unknown>,
   itemSets: Map<string, ItemSetInfo>,
+  scorerTable: Table<unknown>,
+  run: CheckedRun,
 ): CheckedAdaptive | null {
   const f = file.display;
   const id = node.name.name;
@@ -245,17 +329,7 @@ export function checkAdaptive(
       ctx.error(CheckCodes.ADAPTIVE_BAD, `items '${ref.name}' is already the bank of adaptive block '${info.set.adaptive}'`, f, ref.span);
     } else {
       info.set.adaptive = id;
-      const lacking = info.set.items.filter((i) => i.difficulty === null);
-      if (lacking.length > 0) {
-        const first = lacking[0]!;
-        ctx.error(
-          CheckCodes.ADAPTIVE_BAD,
-          `every item of an adaptive bank needs a difficulty; ${lacking.length} of ${info.set.items.length} in '${ref.name}' have none`,
-          f,
-          ref.span,
-          [`e.g. '${first.id}' (${first.origin.file}${first.origin.row !== null ? ` row ${first.origin.row}` : ""})`],
-        );
-      }
+      checkBank(ctx, f, ref, info);
     }
   }
   const enumSetting = (key: string, allowed: readonly string[]) => {
@@ -273,32 +347,159 @@ export function checkAdaptive(
   enumSetting("irt", ["1pl", "2pl"]);
   enumSetting("select", ["max_info", "random"]);
   enumSetting("estimator", ["eap", "mle", "map"]);
+  const num = (key: string, value: Value, what: string, range: NumberRange, into: Record<string, Json>) => {
+    const n = readNumber(ctx, f, value, what, range);
+    if (n !== undefined) into[key] = n;
+  };
   const start = props.get("start");
-  if (start) {
-    const n = readNumber(ctx, f, start.value, "start");
-    if (n !== undefined) settings.start = n;
-  }
+  if (start) num("start", start.value, "start", {}, settings);
+  const threshold = props.get("threshold");
+  if (threshold) num("threshold", threshold.value, "threshold (the score from which an answer conforms)", { min: 0, max: 100 }, settings);
+
   const exposure = props.get("exposure");
   if (exposure) {
-    const n = readNumber(ctx, f, exposure.value, "exposure", { min: 0, max: 1 });
-    if (n !== undefined) settings.exposure = n;
+    const v = resolveParams(ctx, f, exposure.value);
+    if (v?.kind === "Object") {
+      const out: Record<string, Json> = {};
+      for (const e of readObject(ctx, f, v, "exposure") ?? []) {
+        if (e.key === "top_k") num("top_k", e.value, "exposure top_k", { min: 1, integer: true }, out);
+        else if (e.key === "max_exposure") num("max_exposure", e.value, "exposure max_exposure", SHARE, out);
+        else ctx.error(CheckCodes.UNKNOWN_PROPERTY, `unknown exposure setting '${e.key}'`, f, e.keySpan, ["exposure takes top_k and max_exposure"]);
+      }
+      settings.exposure = out;
+    } else if (v) num("exposure", v, "exposure (the share of examinees an item may be given to)", SHARE, settings);
   }
+
   const stop = props.get("stop");
   if (stop) {
     const out: Record<string, Json> = {};
+    const spans: Record<string, Value["span"]> = {};
     for (const e of readObject(ctx, f, stop.value, "stop") ?? []) {
-      if (e.key === "se") {
-        const n = readNumber(ctx, f, e.value, "stop se", { min: 0, minExclusive: true });
-        if (n !== undefined) out.se = n;
-      } else if (e.key === "max_items") {
-        const n = readNumber(ctx, f, e.value, "stop max_items", { min: 1, integer: true });
-        if (n !== undefined) out.max_items = n;
-      } else {
-        ctx.error(CheckCodes.UNKNOWN_PROPERTY, `unknown stop rule '${e.key}'`, f, e.keySpan, ["stop rules: se, max_items"]);
-      }
+      spans[e.key] = e.value.span;
+      if (e.key === "se") num("se", e.value, "stop se", { min: 0, minExclusive: true }, out);
+      else if (e.key === "max_items" || e.key === "min_items") num(e.key, e.value, `stop ${e.key}`, { min: 1, integer: true }, out);
+      else ctx.error(CheckCodes.UNKNOWN_PROPERTY, `unknown stop rule '${e.key}'`, f, e.keySpan, ["stop rules: se, min_items, max_items"]);
+    }
+    const min = out.min_items;
+    const max = out.max_items;
+    if (typeof min === "number" && typeof max === "number" && min > max) {
+      ctx.error(CheckCodes.OUT_OF_RANGE, `stop min_items (${min}) is above max_items (${max})`, f, spans.min_items ?? stop.value.span);
     }
     settings.stop = out;
   }
+
+  const scorerProp = props.get("scorer");
+  if (scorerProp) {
+    const s = readRef(ctx, f, scorerProp.value, "scorer");
+    if (s && scorerTable.resolve(ctx, s.name, f, s.span)) {
+      // A bank with scorers is decided by one of them (any a param of its list may select), so the
+      // checks of that block (rubric variables, item fields) cover the deciding scorer too.
+      if (info && info.scorerCandidates.length > 0 && !info.scorerCandidates.includes(s.name)) {
+        ctx.error(CheckCodes.ADAPTIVE_BAD, `scorer '${s.name}' does not score the bank's items ('${info.set.id}')`, f, s.span, [
+          `the bank is scored by: ${info.scorerCandidates.join(", ")}`,
+        ]);
+      } else settings.scorer = s.name;
+    }
+  } else if (info && !info.decl.node.properties.some((p) => p.key === "scorers")) {
+    ctx.error(CheckCodes.ADAPTIVE_BAD, `the bank '${info.set.id}' of ${what} is scored by no scorer, so no answer can count as conforming`, f, ref?.span ?? node.name.span, [
+      `add scorers [...] to items '${info.set.id}'`,
+    ]);
+  }
+
+  const generate = props.get("generate");
+  if (generate) settings.generate = checkGenerate(ctx, file, generate.value, run) ?? null;
+
   if (ctx.errorCount() > before || !ref) return null;
   return { id, items: ref.name, settings };
+}
+
+const SHARE: NumberRange = { min: 0, minExclusive: true, max: 1 };
+
+/** Every bank item needs a difficulty (b); a discrimination (a) is optional, default 1, and must be > 0. */
+function checkBank(ctx: CheckContext, f: string, ref: NameRef, info: ItemSetInfo): void {
+  const items = info.set.items;
+  const example = (i: CheckedItem) => `e.g. '${i.id}' (${i.origin.file}${i.origin.row !== null ? ` row ${i.origin.row}` : ""})`;
+  const lacking = items.filter((i) => i.difficulty === null);
+  const first = lacking[0];
+  if (first) {
+    ctx.error(
+      CheckCodes.ADAPTIVE_BAD,
+      `every item of an adaptive bank needs a difficulty; ${lacking.length} of ${items.length} in '${ref.name}' have none`,
+      f,
+      ref.span,
+      [example(first)],
+    );
+  }
+  const badA = items.filter((i) => {
+    const a = i.fields["discrimination"];
+    return a !== undefined && !(typeof a === "number" && Number.isFinite(a) && a > 0);
+  });
+  const firstBad = badA[0];
+  if (firstBad) {
+    ctx.error(
+      CheckCodes.ADAPTIVE_BAD,
+      `an item's discrimination must be a number > 0 (1 when absent); ${badA.length} of ${items.length} in '${ref.name}' are not`,
+      f,
+      ref.span,
+      [example(firstBad)],
+    );
+    return;
+  }
+  // Written into the bank, so the plan states every item's a (hand-graded levels and generated
+  // items have none until `vc calibrate` estimates it).
+  for (const i of items) if (i.fields["discrimination"] === undefined) i.fields["discrimination"] = 1;
+}
+
+const GENERATE_KEYS = ["model", "judge", "window", "min_items", "count", "file"];
+
+/** generate { model "...", judge "...", window 0.5, min_items 3, count 5, file "..." } */
+function checkGenerate(ctx: CheckContext, file: SourceFile, value: Value, run: CheckedRun): Record<string, Json> | undefined {
+  const f = file.display;
+  const entries = readObject(ctx, f, value, "generate");
+  if (!entries) return undefined;
+  const out: Record<string, Json> = {};
+  const byKey = new Map(entries.map((e) => [e.key, e]));
+  for (const e of entries) {
+    if (!GENERATE_KEYS.includes(e.key)) {
+      ctx.error(CheckCodes.UNKNOWN_PROPERTY, `unknown generate setting '${e.key}'`, f, e.keySpan, [
+        ...suggestionNotes(e.key, GENERATE_KEYS, "settings").filter((n) => n.startsWith("did you mean")),
+        `generate takes ${GENERATE_KEYS.join(", ")}`,
+      ]);
+    }
+  }
+  const modelId = (key: "model" | "judge"): void => {
+    const e = byKey.get(key);
+    if (!e) return;
+    const text = readString(ctx, f, e.value, `generate ${key}`);
+    if (text === undefined) return;
+    const parsed = parseModelId(text);
+    if (!parsed.ok) ctx.error(CheckCodes.BAD_MODEL_ID, parsed.error, f, e.value.span, ["model ids: ollama:NAME, openai:NAME, exec:COMMAND, mock:NAME"]);
+    else out[key] = text.trim();
+  };
+  if (!byKey.has("model")) {
+    ctx.error(CheckCodes.MISSING_PROPERTY, "generate needs 'model' (the generator model)", f, value.span, ['e.g. generate { model "ollama:qwen2.5:7b" }']);
+  }
+  modelId("model");
+  modelId("judge");
+  if (!byKey.has("judge") && run.judge === null) {
+    ctx.error(CheckCodes.NO_JUDGE_MODEL, "generate names no judge and the run has no judge", f, value.span, [
+      'add judge "PROVIDER:NAME" to the generate block or to the run block, or pass --judge',
+    ]);
+  }
+  const number = (key: string, range: NumberRange) => {
+    const e = byKey.get(key);
+    if (!e) return;
+    const n = readNumber(ctx, f, e.value, `generate ${key}`, range);
+    if (n !== undefined) out[key] = n;
+  };
+  number("window", { min: 0, minExclusive: true });
+  number("min_items", { min: 1, integer: true });
+  number("count", { min: 1, max: 100, integer: true });
+  const fileEntry = byKey.get("file");
+  if (fileEntry) {
+    // Relative to the .vc file that writes it, like every path; the plan holds it relative to the spec folder.
+    const written = readString(ctx, f, fileEntry.value, "generate file");
+    if (written !== undefined) out.file = ctx.files.specRelative(ctx.files.resolveFrom(file.abs, written));
+  }
+  return out;
 }

@@ -4,25 +4,26 @@
 
 import type { Span } from "../diagnostics/diagnostic.js";
 import type { Json } from "../compile/plan.js";
-import type { ItemDecl, ItemsDecl, StringValue } from "../syntax/ast.js";
+import type { ItemDecl, ItemsDecl, StringValue, Value } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import { suggestionNotes, where, type CheckContext } from "./context.js";
 import { readDataFile, type DataRow } from "./data.js";
 import type { Table } from "./decls.js";
 import type { Located } from "./imports.js";
 import { readOutputSchema } from "./outputs.js";
-import { readContextRefs } from "./run.js";
+import { contextName, readContextRefs } from "./run.js";
 import type { SchemaLoader } from "./schemas.js";
 import type { CheckedItem, CheckedItemSet, CheckedRun, CheckedSystem } from "./spec.js";
 import {
   PropertyBag,
+  describeValue,
   readBool,
   readJson,
   readNumber,
   readRef,
-  readRefList,
   readString,
   readStringNode,
+  resolveParams,
   type NameRef,
 } from "./values.js";
 
@@ -36,9 +37,15 @@ export interface ItemSetInfo {
   complete: boolean;
   templateRef: NameRef | null;
   scorerRefs: NameRef[];
-  /** Effective contexts: null when the kind is not crossed. */
-  cultures: string[] | null;
-  usecases: string[] | null;
+  /**
+   * Every scorer the block can be scored with: the ones it names, and every scorer a `$param` in its
+   * list may select (the param's `one of` values, else its value). The checker checks the block
+   * against all of them, so `--set` cannot uncover new errors, and none of them is "unused".
+   */
+  scorerCandidates: string[];
+  /** Effective contexts: null when the kind is not crossed; a null entry is `none`. */
+  cultures: Array<string | null> | null;
+  usecases: Array<string | null> | null;
 }
 
 export interface ItemTables {
@@ -49,6 +56,118 @@ export interface ItemTables {
   cultures: Table<unknown>;
   usecases: Table<unknown>;
   run: CheckedRun;
+  /** Problems with a param's value are reported once, not once per items block that uses it. */
+  reportedParamProblems: Set<string>;
+}
+
+/**
+ * `scorers [harmless, $scoring]`: scorer names, and params whose value is a scorer name or a list of
+ * them. A name a param gives that is not a scorer is reported where the value comes from: the param's
+ * default (or one of its `one of` values) in the spec, or `<command line>` after --set.
+ */
+function readScorers(
+  ctx: CheckContext,
+  f: string,
+  value: Value,
+  what: string,
+  tables: ItemTables,
+): { refs: NameRef[]; candidates: string[] } {
+  const refs: NameRef[] = [];
+  const candidates: string[] = [];
+  const addCandidate = (name: string) => {
+    if (!candidates.includes(name)) candidates.push(name);
+  };
+  const entries: Value[] = value.kind === "List" ? value.items : [value];
+  for (const e of entries) {
+    if (e.kind === "Ref") {
+      if (!tables.scorers.resolve(ctx, e.name, f, e.span)) continue;
+      if (refs.some((s) => s.name === e.name)) {
+        ctx.error(CheckCodes.DUPLICATE, `scorer '${e.name}' is listed twice`, f, e.span);
+        continue;
+      }
+      refs.push({ name: e.name, span: e.span });
+      addCandidate(e.name);
+      continue;
+    }
+    if (e.kind !== "Param") {
+      ctx.error(CheckCodes.WRONG_TYPE, `each entry of scorers must be a scorer name or a $param, got ${describeValue(e)}`, f, e.span);
+      continue;
+    }
+    const param = ctx.params.get(e.name);
+    if (!param) {
+      resolveParams(ctx, f, e); // reports the undefined param
+      continue;
+    }
+    const names = scorerNames(param.value);
+    if (names === null) {
+      ctx.error(
+        CheckCodes.WRONG_TYPE,
+        `$${e.name} must be a scorer name (a string) or a list of them to be used in scorers, got ${JSON.stringify(param.value)}`,
+        f,
+        e.span,
+      );
+      continue;
+    }
+    const once = (key: string, report: () => void) => {
+      if (tables.reportedParamProblems.has(key)) return;
+      tables.reportedParamProblems.add(key);
+      report();
+    };
+    for (const name of names) {
+      // With `one of`, the value is one of the choices (else VC1305 said so) and the choices are checked below.
+      if (!tables.scorers.has(name) && param.choices !== null) continue;
+      if (!tables.scorers.has(name)) {
+        once(`${e.name}\u0000value\u0000${name}`, () =>
+          ctx.error(
+            CheckCodes.UNDEFINED,
+            `no scorer named '${name}' (the value of $${e.name}, used in the scorers of ${what})`,
+            param.origin.file,
+            param.origin.span,
+            [...suggestionNotes(name, tables.scorers.names, "scorers"), `used at ${where(f, e.span)}`],
+          ),
+        );
+        continue;
+      }
+      addCandidate(name);
+      // A param may repeat a name listed beside it (`[judge, $scoring]` with scoring=judge): counted once.
+      if (!refs.some((s) => s.name === name)) refs.push({ name, span: e.span });
+    }
+    for (const choice of param.choices ?? []) {
+      const choiceNames = scorerNames(choice.value);
+      if (choiceNames === null) {
+        once(`${e.name}\u0000choice\u0000${JSON.stringify(choice.value)}`, () =>
+          ctx.error(
+            CheckCodes.WRONG_TYPE,
+            `$${e.name} is used in scorers, so each of its values must be a scorer name or a list of them, got ${JSON.stringify(choice.value)}`,
+            param.decl.file,
+            choice.span,
+          ),
+        );
+        continue;
+      }
+      for (const name of choiceNames) {
+        if (tables.scorers.has(name)) addCandidate(name);
+        else {
+          once(`${e.name}\u0000choice\u0000${name}`, () =>
+            ctx.error(
+              CheckCodes.UNDEFINED,
+              `no scorer named '${name}' (an allowed value of $${e.name}, used in the scorers of ${what})`,
+              param.decl.file,
+              choice.span,
+              suggestionNotes(name, tables.scorers.names, "scorers"),
+            ),
+          );
+        }
+      }
+    }
+  }
+  return { refs, candidates };
+}
+
+function scorerNames(v: Json): string[] | null {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v) && v.every((x): x is string => typeof x === "string")) return v;
+  return null;
 }
 
 export async function checkItemSet(
@@ -76,25 +195,21 @@ export async function checkItemSet(
   const templateRef = (templateProp && readRef(ctx, f, templateProp.value, "template")) ?? null;
   if (templateRef) tables.templates.resolve(ctx, templateRef.name, f, templateRef.span);
 
-  const scorerRefs: NameRef[] = [];
   const scorersProp = props.get("scorers");
-  for (const r of (scorersProp && readRefList(ctx, f, scorersProp.value, "scorers")) ?? []) {
-    if (!tables.scorers.resolve(ctx, r.name, f, r.span)) continue;
-    if (scorerRefs.some((s) => s.name === r.name)) {
-      ctx.error(CheckCodes.DUPLICATE, `scorer '${r.name}' is listed twice`, f, r.span);
-      continue;
-    }
-    scorerRefs.push(r);
-  }
+  const { refs: scorerRefs, candidates: scorerCandidates } = scorersProp
+    ? readScorers(ctx, f, scorersProp.value, what, tables)
+    : { refs: [], candidates: [] };
 
   // Contexts: a block may narrow the run's cultures / usecases.
-  const restrict = (kind: "culture" | "usecase"): { restriction: string[] | null; effective: string[] | null } => {
+  type Contexts = Array<string | null>;
+  const restrict = (kind: "culture" | "usecase"): { restriction: Contexts | null; effective: Contexts | null } => {
     const key = kind === "culture" ? "cultures" : "usecases";
     const crossed = tables.run.cross.includes(kind);
     const runList = kind === "culture" ? tables.run.cultures : tables.run.usecases;
     const p = props.get(key);
     if (!p) return { restriction: null, effective: crossed ? runList : null };
-    const refs = readContextRefs(ctx, f, p.value, key, kind === "culture" ? tables.cultures : tables.usecases) ?? [];
+    const refs = readContextRefs(ctx, f, p.value, key, kind === "culture" ? tables.cultures : tables.usecases);
+    if (refs === undefined) return { restriction: null, effective: crossed ? runList : null };
     if (!crossed) {
       ctx.warn(
         CheckCodes.RESTRICTION_WITHOUT_CROSS,
@@ -107,8 +222,9 @@ export async function checkItemSet(
     }
     for (const r of refs) {
       if (!runList.includes(r.name)) {
-        ctx.error(CheckCodes.CONTEXT_NOT_CROSSED, `${kind} '${r.name}' is not among the run's ${key}`, f, r.span, [
-          `the run crosses: ${runList.join(", ") || "(none)"}`,
+        ctx.error(CheckCodes.CONTEXT_NOT_CROSSED, `${kind} '${contextName(r.name)}' is not among the run's ${key}`, f, r.span, [
+          `the run crosses: ${runList.map(contextName).join(", ")}`,
+          ...(r.name === null ? [`add ${contextName(null)} to the run's ${key} to have combinations without a ${kind}`] : []),
         ]);
       }
     }
@@ -216,6 +332,7 @@ export async function checkItemSet(
     complete,
     templateRef,
     scorerRefs,
+    scorerCandidates,
     cultures: cultures.effective,
     usecases: usecases.effective,
   };

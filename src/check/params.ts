@@ -2,7 +2,8 @@
 // A --set value is parsed like a .vc literal and must have the type of the declared default, so a
 // typo on the command line is an error instead of a silently different experiment.
 
-import { NO_SPAN } from "../diagnostics/diagnostic.js";
+import { NO_SPAN, type Span } from "../diagnostics/diagnostic.js";
+import { canonicalJson } from "../compile/canonical.js";
 import type { Json } from "../compile/plan.js";
 import type { ParamDecl, Value } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
@@ -32,24 +33,60 @@ export function checkParams(
     first.set(name, d);
     const value = literalJson(ctx, d.file.display, d.node.value);
     if (value === undefined) continue;
+    const choices = d.node.choices ? readChoices(ctx, d.file.display, d.node.choices) : null;
+    const allowed = (v: Json): boolean => choices === null || choices.some((c) => canonicalJson(c.value) === canonicalJson(v));
+    const choiceList = choices?.map((c) => JSON.stringify(c.value)).join(", ") ?? "";
+    if (!allowed(value)) {
+      ctx.error(
+        CheckCodes.PARAM_NOT_A_CHOICE,
+        `the default of param '${name}' is not one of its allowed values`,
+        d.file.display,
+        d.node.value.span,
+        [`allowed: ${choiceList}`],
+      );
+    }
     let final = value;
     let overridden = false;
+    let origin = { file: d.file.display, span: d.node.value.span };
     const raw = set[name];
     if (raw !== undefined) {
-      const parsed = parseSetValue(raw, value);
-      if (parsed.ok) {
-        final = parsed.value;
-        overridden = true;
-      } else {
+      // With `one of`, the value is read as whichever allowed value it spells (they may differ in type).
+      const matching = choices?.find((c) => {
+        const p = parseSetValue(raw, c.value);
+        return p.ok && canonicalJson(p.value) === canonicalJson(c.value);
+      });
+      const parsed: SetParse = matching ? { ok: true, value: matching.value } : choices ? { ok: true, value: raw } : parseSetValue(raw, value);
+      if (!parsed.ok) {
         ctx.error(
           CheckCodes.SET_TYPE_MISMATCH,
           `--set ${name}=${raw}: '${name}' is ${parsed.expected} (default ${JSON.stringify(value)})`,
           d.file.display,
           d.node.value.span,
         );
+      } else if (!allowed(parsed.value)) {
+        ctx.error(
+          CheckCodes.PARAM_NOT_A_CHOICE,
+          `--set ${name}=${raw}: '${name}' must be one of ${choiceList}`,
+          COMMAND_LINE,
+          NO_SPAN,
+          [
+            ...suggestionNotes(raw, (choices ?? []).map((c) => (typeof c.value === "string" ? c.value : JSON.stringify(c.value))), "values").filter((n) => n.startsWith("did you mean")),
+            `allowed values declared at ${where(d.file.display, d.node.choices?.span ?? d.node.value.span)}`,
+          ],
+        );
+      } else {
+        final = parsed.value;
+        overridden = true;
+        origin = { file: COMMAND_LINE, span: NO_SPAN };
       }
     }
-    ctx.params.set(name, { value: final, overridden });
+    ctx.params.set(name, {
+      value: final,
+      overridden,
+      origin,
+      choices,
+      decl: { file: d.file.display, span: d.node.name.span },
+    });
     out.push({
       name,
       value: final,
@@ -67,6 +104,25 @@ export function checkParams(
         suggestionNotes(key, [...first.keys()], "params"),
       );
     }
+  }
+  return out;
+}
+
+/** `one of [a, b, ...]`: a list of literals, each once. */
+function readChoices(ctx: CheckContext, file: string, v: Value): Array<{ value: Json; span: Span }> | null {
+  if (v.kind !== "List") {
+    ctx.error(CheckCodes.WRONG_TYPE, "'one of' takes a list of the allowed values, e.g. one of [\"judge\", \"refusal\"]", file, v.span);
+    return null;
+  }
+  const out: Array<{ value: Json; span: Span }> = [];
+  for (const item of v.items) {
+    const j = literalJson(ctx, file, item);
+    if (j === undefined) continue;
+    if (out.some((c) => canonicalJson(c.value) === canonicalJson(j))) {
+      ctx.error(CheckCodes.DUPLICATE, `${JSON.stringify(j)} is listed twice in 'one of'`, file, item.span);
+      continue;
+    }
+    out.push({ value: j, span: item.span });
   }
   return out;
 }

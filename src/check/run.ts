@@ -188,11 +188,12 @@ export function checkRun(
       else cross.push(name);
     }
   }
-  const contextList = (kind: ContextKind, table: Table<unknown>): string[] => {
+  const contextList = (kind: ContextKind, table: Table<unknown>): Array<string | null> => {
     const key = kind === "culture" ? "cultures" : "usecases";
     const p = props.get(key);
     if (!p) return cross.includes(kind) ? table.names : [];
-    const refs = readContextRefs(ctx, f, p.value, key, table) ?? [];
+    const refs = readContextRefs(ctx, f, p.value, key, table);
+    if (refs === undefined) return cross.includes(kind) ? table.names : [];
     if (!cross.includes(kind)) {
       ctx.warn(
         CheckCodes.RESTRICTION_WITHOUT_CROSS,
@@ -229,19 +230,20 @@ export function checkRun(
       const ref = readRef(ctx, f, e.value, `reference ${e.key}`);
       if (!ref) continue;
       const table = e.key === "culture" ? cultures : usecases;
-      if (!table.resolve(ctx, ref.name, f, ref.span)) continue;
+      const id = ref.name === NO_CONTEXT ? null : ref.name;
+      if (id !== null && !table.resolve(ctx, id, f, ref.span)) continue;
       const crossed = e.key === "culture" ? runCultures : runUsecases;
-      if (!crossed.includes(ref.name)) {
+      if (!cross.includes(e.key) || !crossed.includes(id)) {
         ctx.error(
           CheckCodes.CONTEXT_NOT_CROSSED,
           `the reference ${e.key} '${ref.name}' is not among the crossed ${e.key}s`,
           f,
           ref.span,
-          [cross.includes(e.key) ? `crossed: ${crossed.join(", ")}` : `the run does not cross ${e.key}`],
+          [cross.includes(e.key) ? `crossed: ${crossed.map(contextName).join(", ")}` : `the run does not cross ${e.key}`],
         );
         continue;
       }
-      reference[e.key] = ref.name;
+      reference[e.key] = id;
     }
   }
 
@@ -263,6 +265,11 @@ export function checkRun(
     retries: num("retries") ?? RUN_DEFAULTS.retries,
   };
   return { run, at: first ? { file: f, span: first.node.span } : null };
+}
+
+/** A context id for messages: `none` for the combination without one. */
+export function contextName(id: string | null): string {
+  return id ?? NO_CONTEXT;
 }
 
 const MODEL_ID_NOTES = ["model ids: ollama:NAME, openai:NAME, exec:COMMAND, mock:NAME"];
@@ -345,30 +352,52 @@ function checkModel(
   return model;
 }
 
-/** `[de_DE, en_US]`: names of declared contexts, each once. */
+/** The word that stands for "no context of this kind" in cultures / usecases lists and references. */
+export const NO_CONTEXT = "none";
+
+/** A context in a list: a declared id, or null for `none` (the combination without this kind). */
+export interface ContextRef {
+  name: string | null;
+  span: Span;
+}
+
+/**
+ * `[none, de_DE, en_US]`: names of declared contexts, or `none`, each once. An empty list is an
+ * error: it would select no combination, so the items it applies to would yield no steps.
+ */
 export function readContextRefs(
   ctx: CheckContext,
   f: string,
   value: Value,
   what: string,
   table: Table<unknown>,
-): NameRef[] | undefined {
+): ContextRef[] | undefined {
   const entries: Value[] = value.kind === "List" ? value.items : [value];
-  const out: NameRef[] = [];
+  if (value.kind === "List" && entries.length === 0) {
+    ctx.error(CheckCodes.EMPTY_CONTEXT_LIST, `an empty ${what} list selects no context, so no steps would be made`, f, value.span, [
+      `to evaluate without a ${table.what}, write ${what} [${NO_CONTEXT}]; to keep every ${table.what}, leave the list out`,
+    ]);
+    return undefined;
+  }
+  const out: ContextRef[] = [];
   for (const e of entries) {
     if (e.kind !== "Ref") {
       ctx.error(CheckCodes.WRONG_TYPE, `each entry of ${what} must be a name`, f, e.span);
       continue;
     }
-    if (!table.has(e.name)) {
-      ctx.error(CheckCodes.UNDEFINED, `no ${table.what} named '${e.name}'`, f, e.span, suggestionNotes(e.name, table.names, `${table.what}s`));
+    const name = e.name === NO_CONTEXT ? null : e.name;
+    if (name !== null && !table.has(name)) {
+      ctx.error(CheckCodes.UNDEFINED, `no ${table.what} named '${name}'`, f, e.span, [
+        ...suggestionNotes(name, table.names, `${table.what}s`),
+        `'${NO_CONTEXT}' stands for no ${table.what}`,
+      ]);
       continue;
     }
-    if (out.some((r) => r.name === e.name)) {
+    if (out.some((r) => r.name === name)) {
       ctx.error(CheckCodes.DUPLICATE, `'${e.name}' is listed twice in ${what}`, f, e.span);
       continue;
     }
-    out.push({ name: e.name, span: e.span });
+    out.push({ name, span: e.span });
   }
   return out;
 }

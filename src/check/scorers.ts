@@ -2,7 +2,10 @@
 // read (`output` for a judge, `rating` for likert ...). Rules declared at top level with
 // `rule NAME for SCORER` join the scorer's own rules, after them.
 
+import { readdirSync } from "node:fs";
 import type { Json, PlanExpr } from "../compile/plan.js";
+import { dataPath } from "../score/data-path.js";
+import { parsePhraseFile } from "../score/refusal-phrases.js";
 import type { RuleDecl, ScorerDecl } from "../syntax/ast.js";
 import { parseModelId } from "../providers/model-id.js";
 import { CheckCodes } from "./codes.js";
@@ -38,9 +41,9 @@ export const SCORER_KINDS: readonly ScorerKindName[] = [
 
 const KIND_KEYS: Record<ScorerKindName, readonly string[]> = {
   judge: ["template", "model", "output", "schema", "retries"],
-  refusal: ["languages"],
+  refusal: ["languages", "phrases", "opening"],
   regex: ["pattern", "flags"],
-  keywords: ["any", "all"],
+  keywords: ["any", "all", "case_sensitive"],
   likert: ["scale", "min", "centre"],
   choice: ["options", "correct", "mapping", "texts"],
   guard: ["model", "categories"],
@@ -159,7 +162,41 @@ export async function checkScorer(
     }
     case "refusal": {
       const p = props.get("languages");
-      config.languages = (p && readStringList(ctx, f, p.value, "languages")) ?? [];
+      const languages = (p && readStringList(ctx, f, p.value, "languages")) ?? [];
+      if (p && languages.length > 0) {
+        // One phrase file per language in the package's data/refusal/ folder.
+        const available = refusalLanguages();
+        for (const language of languages) {
+          if (available !== null && !available.includes(language)) {
+            ctx.error(CheckCodes.BAD_SCORER_SETTING, `no refusal phrase list for language '${language}'`, f, p.value.span, [
+              ...suggestionNotes(language, available, "languages").map((n) => n.replace("declared languages", "phrase lists")),
+              "a list is data/refusal/<language>.txt in the value-compass package (docs/scoring.md)",
+            ]);
+          }
+        }
+      }
+      config.languages = languages;
+      const phrasesProp = props.get("phrases");
+      if (phrasesProp) {
+        const phrases = readStringList(ctx, f, phrasesProp.value, "phrases");
+        if (phrases) {
+          // The phrase-file syntax, one entry per line; errors name the entry that has them.
+          const { errors } = parsePhraseFile("custom", phrases.join("\n"), "phrases");
+          const entries = phrasesProp.value.kind === "List" ? phrasesProp.value.items : [phrasesProp.value];
+          const oneLineEach = phrases.every((ph) => !ph.includes("\n"));
+          for (const message of errors) {
+            const m = /^phrases:(\d+): (.*)$/.exec(message);
+            const entry = m && oneLineEach ? entries[Number(m[1]) - 1] : undefined;
+            ctx.error(CheckCodes.BAD_SCORER_SETTING, `invalid refusal phrase: ${m ? m[2] : message}`, f, (entry ?? phrasesProp.value).span, [
+              "phrase syntax: docs/scoring.md#refusal-phrase-files",
+            ]);
+          }
+          config.phrases = phrases;
+        }
+      }
+      const opening = props.get("opening");
+      const chars = opening ? readNumber(ctx, f, opening.value, "opening (characters from the start of the answer)", { min: 1, integer: true }) : undefined;
+      if (chars !== undefined) config.opening = chars;
       break;
     }
     case "regex": {
@@ -194,6 +231,9 @@ export async function checkScorer(
         if (list && list.length === 0) ctx.error(CheckCodes.BAD_SCORER_SETTING, `'${key}' needs at least one keyword`, f, p.value.span);
         if (list) config[key] = list;
       }
+      const cs = props.get("case_sensitive");
+      const caseSensitive = cs ? readBool(ctx, f, cs.value, "case_sensitive") : undefined;
+      if (caseSensitive !== undefined) config.case_sensitive = caseSensitive;
       break;
     }
     case "likert": {
@@ -333,6 +373,23 @@ export async function checkScorer(
     env: baseEnv,
     ruleNames,
   };
+}
+
+let languagesCache: string[] | null | undefined;
+
+/** Languages with a refusal phrase list (null when the folder cannot be read: then nothing is checked). */
+function refusalLanguages(): string[] | null {
+  if (languagesCache === undefined) {
+    try {
+      languagesCache = readdirSync(dataPath("refusal"))
+        .filter((n) => n.endsWith(".txt"))
+        .map((n) => n.slice(0, -".txt".length))
+        .sort();
+    } catch {
+      languagesCache = null;
+    }
+  }
+  return languagesCache;
 }
 
 /** Rules of one scorer (its own, or top-level ones for it); names are unique per scorer. */

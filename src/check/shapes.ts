@@ -189,8 +189,12 @@ export function contextShape(
   crossed: ReadonlyArray<CheckedCulture | CheckedUsecase> | null,
   declared: ReadonlyArray<CheckedCulture | CheckedUsecase>,
   nullWhy: string,
+  /** `none` is among the crossed contexts: the variable is null in those combinations. */
+  withNone = false,
 ): ObjectShape {
-  const records = crossed ?? declared;
+  // With only `none` crossed the variable is always null; the declared records still tell which
+  // fields a guarded read could mean, so typos are caught.
+  const records = crossed === null || crossed.length === 0 ? declared : crossed;
   const fields = customFields(
     records,
     (r) => r.fields,
@@ -202,7 +206,7 @@ export function contextShape(
       ? ["id", "label", "locale", "language", "country", "norms"]
       : ["id", "label", "description", "policy"];
   for (const k of fixed) fields.set(k, { shape: STRING });
-  return crossed === null
+  return crossed === null || withNone
     ? { kind: "object", name: kind, fields, nullable: true, nullWhy }
     : { kind: "object", name: kind, fields, nullable: false };
 }

@@ -90,9 +90,9 @@ export interface CheckedItemSet {
   template: string;
   scorers: string[];
   items: CheckedItem[];
-  /** Contexts restricted by the block (`cultures [...]`, `usecases [...]`); null = the run's list. */
-  cultures: string[] | null;
-  usecases: string[] | null;
+  /** Contexts restricted by the block (`cultures [...]`, `usecases [...]`; null entry = `none`); null = the run's list. */
+  cultures: Array<string | null> | null;
+  usecases: Array<string | null> | null;
   /** Structured output asked of the evaluated model. */
   responseFormat: { name: string; schema: JsonSchema } | null;
   /** Name of the adaptive block that uses these items as its bank, if any (then no static segment). */
@@ -191,9 +191,12 @@ export interface CheckedRun {
   maxTokens: number | null;
   samples: number;
   cross: ContextKind[];
-  /** The cultures / usecases crossed (in order); empty when the kind is not crossed. */
-  cultures: string[];
-  usecases: string[];
+  /**
+   * The cultures / usecases crossed (in order); empty when the kind is not crossed. null is `none`:
+   * the combinations without a culture (use case), e.g. `cultures [none, de_DE]`.
+   */
+  cultures: Array<string | null>;
+  usecases: Array<string | null>;
   reference: { culture: string | null; usecase: string | null };
   concurrency: number;
   rateLimitPerMinute: number | null;

@@ -211,7 +211,9 @@ export function readNumber(
 
 export function describeRange(range: NumberRange): string {
   const kind = range.integer ? "a whole number" : "a number";
-  if (range.min !== undefined && range.max !== undefined) return `must be ${kind} from ${range.min} to ${range.max}`;
+  if (range.min !== undefined && range.max !== undefined) {
+    return range.minExclusive ? `must be ${kind} > ${range.min} and <= ${range.max}` : `must be ${kind} from ${range.min} to ${range.max}`;
+  }
   if (range.min !== undefined) return `must be ${kind} ${range.minExclusive ? ">" : ">="} ${range.min}`;
   if (range.max !== undefined) return `must be ${kind} <= ${range.max}`;
   return `must be ${kind}`;

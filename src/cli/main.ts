@@ -5,8 +5,8 @@ import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from "./command.js";
-import { commands } from "./commands/index.js";
+import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from "./command.js";
+import { commands, type CommandEntry } from "./commands/index.js";
 
 export function toolVersion(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -58,12 +58,14 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   return runCommand(command, rest, io);
 }
 
-async function runCommand(command: Command, argv: string[], io: CliIO): Promise<number> {
+async function runCommand(entry: CommandEntry, argv: string[], io: CliIO): Promise<number> {
+  // Help is static: printing it loads none of the command's code.
   if (argv.includes("--help") || argv.includes("-h")) {
-    io.stdout.write(command.help.endsWith("\n") ? command.help : `${command.help}\n`);
+    io.stdout.write(entry.help.endsWith("\n") ? entry.help : `${entry.help}\n`);
     return EXIT_OK;
   }
   try {
+    const command = await entry.load();
     const parsed = parseArgs({
       args: argv,
       options: command.options,
@@ -73,10 +75,10 @@ async function runCommand(command: Command, argv: string[], io: CliIO): Promise<
     return await command.run({ values: parsed.values, positionals: parsed.positionals }, io);
   } catch (err) {
     if (err instanceof UsageError || isParseArgsError(err)) {
-      io.stderr.write(`vc ${command.name}: ${(err as Error).message}\nRun 'vc ${command.name} --help' for usage.\n`);
+      io.stderr.write(`vc ${entry.name}: ${(err as Error).message}\nRun 'vc ${entry.name} --help' for usage.\n`);
       return EXIT_USAGE;
     }
-    io.stderr.write(`vc ${command.name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr.write(`vc ${entry.name}: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_ERRORS;
   }
 }

@@ -122,10 +122,14 @@ function segments(spec: CheckedSpec): PlanSegment[] {
   return out;
 }
 
-/** Cultures × usecases of the crossed kinds, in the run's order; one null combination when none. */
+/**
+ * Cultures × usecases of the crossed kinds, in the run's order; one null combination when nothing is
+ * crossed. A null in a list (`none`) is a combination without that kind, exactly like an uncrossed one.
+ */
 function contexts(spec: CheckedSpec, set: CheckedItemSet): ContextCombo[] {
   const r = spec.run;
-  const pick = (kind: "culture" | "usecase", runList: string[], restriction: string[] | null): Array<string | null> => {
+  type Ids = Array<string | null>;
+  const pick = (kind: "culture" | "usecase", runList: Ids, restriction: Ids | null): Ids => {
     if (!r.cross.includes(kind)) return [null];
     return restriction === null ? runList : runList.filter((id) => restriction.includes(id));
   };

@@ -226,11 +226,17 @@ export interface ImportDecl extends Node {
   path: StringValue;
 }
 
-/** `param seed = 7` — overridable with `--set seed=9`. */
+/**
+ * `param seed = 7` — overridable with `--set seed=9`.
+ * `param scoring = "judge" one of ["judge", "refusal", "guard"]` — the default and any --set value
+ * must be one of the listed values (and a param used in `scorers` selects among those scorers).
+ */
 export interface ParamDecl extends Node {
   kind: "Param";
   name: Ident;
   value: Value;
+  /** The list after `one of` (a List value when well-formed; the checker verifies). */
+  choices?: Value;
   description?: StringValue;
 }
 

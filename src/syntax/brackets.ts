@@ -9,7 +9,7 @@
 // The indentation guess is only trusted if the repaired token list balances; otherwise closers are
 // inserted where plain bracket matching puts them (before a mismatched closer, or at the end).
 
-import { type IToken, type TokenType } from "chevrotain";
+import type { IToken, TokenType } from "chevrotain";
 import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { LBrace, LBracket, LParen, RBrace, RBracket, RParen } from "./tokens.js";
 import type { SourceText } from "./source.js";

@@ -250,6 +250,7 @@ class AstBuilder {
     if (first.tokenType === Identifier || KEYWORD_TYPES.has(first.tokenType)) {
       const suggestion = closestWord(first.image, STATEMENT_KEYWORDS);
       const notes = suggestion ? [`did you mean '${suggestion}'?`, statementList] : [statementList];
+      if (first.image === "one") notes.unshift("a param's `one of [...]` comes before its description: param p = 1 one of [1, 2] \"...\"");
       const message = KEYWORD_TYPES.has(first.tokenType)
         ? `'${first.image}' cannot start a statement`
         : `unknown keyword '${first.image}'`;
@@ -273,13 +274,28 @@ class AstBuilder {
     const value = this.value(sub(node, "value"));
     if (!value) return undefined;
     const description = this.stringValue(tok(node, "description"));
+    const choices = this.paramChoices(sub(node, "paramChoices"));
     return {
       kind: "Param",
       name: this.declName(node, "parameter"),
       value,
+      ...(choices ? { choices } : {}),
       ...(description ? { description } : {}),
       span: this.nodeSpan(node),
     };
+  }
+
+  /** `one of [...]`: the parser only checked the first word, so `of` is checked here. */
+  private paramChoices(node: CstNode | undefined): Value | undefined {
+    if (!node) return undefined;
+    const of = tok(node, "of");
+    if (of && of.image !== "of") {
+      this.report(SyntaxCodes.UNEXPECTED_TOKEN, `unexpected ${describeActual(of)}`, this.tokenSpan(of), [
+        "a param's allowed values are written `one of [a, b, ...]`",
+      ]);
+      return undefined;
+    }
+    return this.value(sub(node, "choices"));
   }
 
   private systemStatement(node: CstNode): SystemDecl {

@@ -5,7 +5,8 @@
 // Every stage adds diagnostics and the next one carries on, so one run reports several problems.
 // When there are errors the AST is partial (see build-ast.ts); later stages should not rely on it.
 
-import { EOF, type IRecognitionException, type IToken } from "chevrotain";
+import type { IRecognitionException, IToken } from "chevrotain";
+import { EOF } from "./chevrotain.js";
 import { error, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Comment, SpecFile } from "./ast.js";
 import { repairBrackets } from "./brackets.js";

@@ -12,7 +12,8 @@
 //   balanced brackets) and reported once, so parsing resumes at the next statement keyword.
 // grammar/vc.ebnf mirrors these rules; keep the two in sync.
 
-import { CstParser, EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+import { CstParser, EOF, tokenMatcher } from "./chevrotain.js";
 import {
   ALL_TOKENS,
   AnyToken,
@@ -119,13 +120,26 @@ export class VcParser extends CstParser {
     this.CONSUME(StringToken, { LABEL: "path" });
   });
 
-  /** param seed = 7 "optional description" */
+  /** param seed = 7 "optional description"   param scoring = "judge" one of ["judge", "refusal"] "..." */
   public readonly paramStatement = this.RULE("paramStatement", () => {
     this.CONSUME(K.param);
     this.CONSUME(Name, { LABEL: "name" });
     this.CONSUME(Eq);
     this.SUBRULE(this.value);
-    this.OPTION(() => this.CONSUME(StringToken, { LABEL: "description" }));
+    this.OPTION({
+      // `one` and `of` are ordinary words (not reserved); only here, right after a param's value,
+      // do they introduce the list of values the param may take.
+      GATE: () => this.LA(1).tokenType === Identifier && this.LA(1).image === "one",
+      DEF: () => this.SUBRULE(this.paramChoices),
+    });
+    this.OPTION2(() => this.CONSUME(StringToken, { LABEL: "description" }));
+  });
+
+  /** one of [v, v, ...] — the values a param may take (its default and any --set value) */
+  public readonly paramChoices = this.RULE("paramChoices", () => {
+    this.CONSUME(Identifier, { LABEL: "one" });
+    this.CONSUME2(Identifier, { LABEL: "of" });
+    this.SUBRULE(this.value, { LABEL: "choices" });
   });
 
   /** system NAME "label" { description ...  group ...  dimension ... } */

@@ -11,7 +11,8 @@
 //               top-level statement is made of
 //   AnyToken    every token except brackets: the inside of a skipped `{ ... }` group
 
-import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
+import type { IToken, TokenType } from "chevrotain";
+import { createToken, Lexer } from "./chevrotain.js";
 import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { OTHER_KEYWORDS, STATEMENT_KEYWORDS, type Keyword } from "./vocabulary.js";
 import type { SourceText } from "./source.js";

@@ -102,6 +102,8 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
       "schema",
       "retries",
       "languages",
+      "phrases",
+      "opening",
       "scale",
       "min",
       "centre",
@@ -112,6 +114,7 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
       "categories",
       "any",
       "all",
+      "case_sensitive",
       "pattern",
       "flags",
       "command",
@@ -161,9 +164,15 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
     structural: [],
     open: true,
   },
-  report: { properties: ["by", "system", "baseline"], structural: [], open: false },
+  // Every setting some report kind reads (src/report/report-tables.ts REPORT_SETTINGS; which kind
+  // reads which is the checker's business; test/check/language-features.test.ts keeps the two in step).
+  report: {
+    properties: ["by", "system", "systems", "baseline", "baselines", "scorer", "scorers", "method", "weighting", "within"],
+    structural: [],
+    open: false,
+  },
   adaptive: {
-    properties: ["items", "irt", "start", "select", "exposure", "estimator", "stop"],
+    properties: ["items", "irt", "start", "select", "exposure", "estimator", "stop", "scorer", "threshold", "generate"],
     structural: [],
     open: false,
   },

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { loadSpec } from "../../src/check/load.js";
+import { REPORT_KINDS } from "../../src/report/report-tables.js";
 import { BASE, checkFiles, repoRoot } from "./helpers.js";
 
 describe("the example spec", () => {
@@ -19,9 +20,7 @@ describe("the example spec", () => {
     expect(new Set(spec.scorers.map((s) => s.kind))).toEqual(
       new Set(["judge", "refusal", "regex", "keywords", "likert", "choice", "guard", "exec"]),
     );
-    expect(new Set(spec.reports.map((r) => r.kind))).toEqual(
-      new Set(["scores", "value_hierarchy", "culture_alignment", "context_effects", "cross_system", "model_similarity"]),
-    );
+    expect(new Set(spec.reports.map((r) => r.kind))).toEqual(new Set(REPORT_KINDS));
     const roles = new Set(spec.templates.flatMap((t) => t.messages.map((m) => m.role)));
     expect(roles).toEqual(new Set(["system", "user", "assistant"]));
     expect(spec.templates.some((t) => t.messages.some((m) => m.from !== null))).toBe(true);
@@ -335,16 +334,18 @@ describe("contexts, baselines, reports, adaptive", () => {
 
   it("checks report kinds and columns", async () => {
     const r = await checkFiles({
-      "main.vc": spec('report a scores { by [model, colour] }\nreport b leaderboard { }\nreport c value_hierarchy { system s }'),
+      "main.vc": spec('report a scores { by [model, colour] }\nreport b leaderboards { }\nreport c value_hierarchy { system s }'),
     });
-    expect(r.codes).toEqual(["VC1102", "VC1801", "VC1203"]);
+    expect(r.codes).toEqual(["VC1102", "VC1801"]);
   });
 
   it("makes an items block an adaptive bank, which needs a difficulty on every item", async () => {
-    const r = await checkFiles({ "main.vc": spec("adaptive cat { items i  irt \"3pl\" }") });
+    const scored = (extra: string) =>
+      spec(extra).replace("items i { system s  template t", "scorer sc refusal { }\nitems i { system s  template t  scorers [sc]");
+    const r = await checkFiles({ "main.vc": scored("adaptive cat { items i  irt \"3pl\" }") });
     expect(r.codes).toEqual(["VC1803", "VC1205"]);
     const ok = await checkFiles({
-      "main.vc": spec("adaptive cat { items i  irt \"2pl\"  stop { se 0.3, max_items 5 } }").replace('text "b"', 'text "b"  difficulty 2'),
+      "main.vc": scored("adaptive cat { items i  irt \"2pl\"  stop { se 0.3, max_items 5 } }").replace('text "b"', 'text "b"  difficulty 2'),
     });
     expect(ok.errors).toEqual([]);
     expect(ok.spec?.itemSets[0]?.adaptive).toBe("cat");

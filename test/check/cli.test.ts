@@ -60,12 +60,14 @@ describe("vc plan", () => {
   it("summarises steps per model, system, dimension and context with a labelled token estimate", async () => {
     const r = await runCli(["plan", "specs/example.vc"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/steps {5}228 static, plus 1 adaptive segment/);
+    expect(r.stdout).toMatch(/steps {5}336 static, plus 1 adaptive segment/);
     for (const heading of ["steps per model:", "steps per system:", "steps per dimension:", "steps per context:", "templates:"]) {
       expect(r.stdout).toContain(heading);
     }
-    expect(r.stdout).toMatch(/mock:refuse +76\n/);
+    expect(r.stdout).toMatch(/mock:refuse +112\n/);
     expect(r.stdout).toMatch(/culture=en_US usecase=general +90\n/);
+    // `cultures [none, ...]`: the combinations without a culture are listed as culture=none.
+    expect(r.stdout).toMatch(/culture=none usecase=sex_ed +30\n/);
     expect(r.stdout).toMatch(/estimated prompt tokens: ~[\d,]+ .*an estimate \(characters \/ 4\)/);
   });
 
@@ -73,7 +75,7 @@ describe("vc plan", () => {
     const r = await runCli(["plan", "specs/example.vc", "--model", "mock:echo", "--model", "mock:refuse", "--judge", "mock:judge"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("models    mock:echo, mock:refuse\n");
-    expect(r.stdout).toMatch(/steps {5}152 static/);
+    expect(r.stdout).toMatch(/steps {5}224 static/);
   });
 
   it("prints the plan as JSON with --json", async () => {

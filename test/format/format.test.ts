@@ -23,6 +23,7 @@ const INPUTS: Array<[string, string]> = [
   ["messy example", local("messy.vc")],
   ["one-liners", 'param a=1 /* one */ param b=[1,2] culture c{locale "x"} // end'],
   ["CRLF", 'culture c {\r\n  locale "x"  // c\r\n  norms """\r\n    a\r\n    """\r\n}\r\n'],
+  ["param choices and none", 'param s="a"   one of ["a","b"]"d"\nitems i{cultures [none,de] // none: no culture\n}\nadaptive a { exposure {top_k 2,max_exposure 0.2} generate {model "mock:comply" count 3} }'],
 ];
 
 describe("formatSpec", () => {
@@ -69,6 +70,10 @@ describe("formatSpec", () => {
 });
 
 describe("layout rules", () => {
+  it("lays out a param's allowed values like any list", () => {
+    expect(fmt('param s="a"   one of ["a","b"]"d"')).toBe('param s = "a" one of ["a", "b"] "d"\n');
+  });
+
   it("indents by brace depth and collapses blank lines", () => {
     expect(fmt('\n\nsystem s {\n\n\n      description "d"\n\n\n\n  dimension a "A"\n\n}\n\n\n\nparam x = 1')).toBe(
       'system s {\n  description "d"\n\n  dimension a "A"\n}\n\nparam x = 1\n',

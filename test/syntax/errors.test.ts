@@ -21,6 +21,16 @@ interface Case {
 
 const cases: Case[] = [
   {
+    name: "one of with a misspelt 'of'",
+    source: 'param p = "a" one af ["a", "b"]',
+    errors: [{ code: "VC0010", line: 1, column: 19, message: "unexpected name 'af'", note: "one of [a, b, ...]" }],
+  },
+  {
+    name: "one of after the description",
+    source: 'param p = "a" "what p is" one of ["a", "b"]',
+    errors: [{ code: "VC0011", line: 1, column: 27, message: "unknown keyword 'one'", note: "comes before its description" }],
+  },
+  {
     name: "unexpected character",
     source: "param a = 1 @",
     errors: [{ code: "VC0001", line: 1, column: 13, message: "unexpected character '@'" }],

@@ -29,6 +29,23 @@ describe("statements", () => {
     expect(b?.span.start.line).toBe(2);
   });
 
+  it("param with allowed values (one of), before the description", () => {
+    const ast = parseOk('param scoring = "judge" one of ["judge", "refusal"] "which scorer"\nparam n = 1 one of [1, 2]\nparam one = 1');
+    const [a, b, c] = ast.statements;
+    expect(a?.kind === "Param" && a.description?.value).toBe("which scorer");
+    expect(a?.kind === "Param" && a.choices && withoutPositions(a.choices)).toEqual({
+      kind: "List",
+      items: [
+        { kind: "String", value: "judge", triple: false },
+        { kind: "String", value: "refusal", triple: false },
+      ],
+    });
+    expect(b?.kind === "Param" && b.choices?.kind === "List" && b.choices.items.length).toBe(2);
+    // `one` and `of` are not reserved: a param may be called `one`.
+    expect(c?.kind === "Param" && c.name.name).toBe("one");
+    expect(c?.kind === "Param" && c.choices).toBeUndefined();
+  });
+
   it("system with groups, dimensions and properties", () => {
     const s = only(
       `system schwartz "Schwartz basic values" {

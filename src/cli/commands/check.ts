@@ -4,27 +4,14 @@
 import { sortDiagnostics } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../../diagnostics/format.js";
 import { EXIT_ERRORS, EXIT_OK, UsageError, setOptions, type CliIO, type Command } from "../command.js";
+import { commandInfo } from "./index.js";
 
 export function useColor(io: CliIO): boolean {
   return io.stderr.isTTY === true && !io.env.NO_COLOR;
 }
 
 export const checkCommand: Command = {
-  name: "check",
-  summary: "check specs: names, imports, templates, data files, values",
-  help: [
-    "Usage: vc check SPEC... [--set key=value]...",
-    "",
-    "Checks each spec and everything it imports or reads (templates, data files, schemas) without",
-    "calling any model. Problems are printed to stderr with the offending source lines.",
-    "",
-    "Options:",
-    "  --set key=value  override a declared param (repeatable), as `vc run` would",
-    "",
-    "Exit codes: 0 no errors (warnings are allowed), 1 errors, 2 wrong command line.",
-  ].join("\n"),
-  options: { set: { type: "string", multiple: true } },
-  allowPositionals: true,
+  ...commandInfo("check"),
   async run(args, io) {
     if (args.positionals.length === 0) throw new UsageError("expected at least one SPEC file");
     const set = setOptions(args);

@@ -7,24 +7,10 @@ import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { formatDiagnostics } from "../../diagnostics/format.js";
 import { formatSpec } from "../../format/format.js";
 import { boolOption, EXIT_ERRORS, EXIT_OK, UsageError, type CliIO, type Command } from "../command.js";
+import { commandInfo } from "./index.js";
 
 export const fmtCommand: Command = {
-  name: "fmt",
-  summary: "format .vc files canonically (or --check that they are)",
-  help: [
-    "Usage: vc fmt SPEC... [--check]",
-    "",
-    "Rewrites each .vc file (directories: every .vc file below them) in the canonical layout:",
-    "2-space indentation, one space between tokens, aligned trailing comments, re-indented",
-    'triple-quoted strings. Comments and meaning are kept. Files are written only when they change.',
-    "",
-    "Options:",
-    "  --check   do not write; list the files that are not formatted and exit 1 if there are any",
-    "",
-    "Exit codes: 0 ok, 1 syntax errors or (with --check) unformatted files, 2 wrong command line.",
-  ].join("\n"),
-  options: { check: { type: "boolean" } },
-  allowPositionals: true,
+  ...commandInfo("fmt"),
   async run(args, io) {
     if (args.positionals.length === 0) throw new UsageError("expected at least one .vc file or directory");
     const check = boolOption(args, "check");

@@ -15,32 +15,11 @@ import {
   stringOption,
   type Command,
 } from "../command.js";
+import { commandInfo } from "./index.js";
 import { useColor } from "./check.js";
 
 export const planCommand: Command = {
-  name: "plan",
-  summary: "compile a spec and show its plan (steps, models, contexts, token estimate)",
-  help: [
-    "Usage: vc plan SPEC [--model ID]... [--judge ID] [--set key=value]... [--json]",
-    "",
-    "Checks and compiles SPEC into the plan a run would execute and prints a summary: steps per",
-    "model, system, dimension and context, the templates, and an estimate of the prompt tokens.",
-    "",
-    "Options:",
-    "  --model ID       evaluate this model instead of the spec's list (repeatable)",
-    "  --judge ID       use this judge model instead of the spec's",
-    "  --set key=value  override a declared param (repeatable)",
-    "  --json           print the whole plan (header and every step) as JSON on stdout",
-    "",
-    "Model ids: ollama:NAME, openai:NAME, exec:COMMAND, mock:NAME.",
-  ].join("\n"),
-  options: {
-    model: { type: "string", multiple: true },
-    judge: { type: "string" },
-    set: { type: "string", multiple: true },
-    json: { type: "boolean" },
-  },
-  allowPositionals: true,
+  ...commandInfo("plan"),
   async run(args, io) {
     if (args.positionals.length !== 1) {
       throw new UsageError(args.positionals.length === 0 ? "expected a SPEC file" : "expected exactly one SPEC file");
@@ -99,9 +78,10 @@ function summarise(plan: Plan, entry: string, iterateSteps: (plan: Plan) => Iter
     bump(perSystem, step.system);
     bump(perDimension, `${step.system}.${step.dimension}`);
     const c = step.context;
-    const ctx = [c.culture !== null ? `culture=${c.culture}` : null, c.usecase !== null ? `usecase=${c.usecase}` : null]
-      .filter(Boolean)
-      .join(" ");
+    // A crossed kind without a value is `none` (e.g. cultures [none, de_DE]); an uncrossed one is left out.
+    const part = (kind: "culture" | "usecase", id: string | null) =>
+      id !== null ? `${kind}=${id}` : plan.run.cross.includes(kind) ? `${kind}=none` : null;
+    const ctx = [part("culture", c.culture), part("usecase", c.usecase)].filter(Boolean).join(" ");
     bump(perContext, ctx || "(no context crossed)");
     for (const m of step.messages) chars += m.content.length;
   }
