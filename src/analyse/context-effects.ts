@@ -43,7 +43,9 @@ export interface ContextEffectOptions {
 /** The reference value of a kind: the run's declared reference, else the first value (plan order) in the data. */
 export function referenceValue(ds: Dataset, kind: ContextKind): string | null {
   const declared = ds.plan.run.reference[kind];
-  if (declared !== null) return declared;
+  // For a crossed kind the checker always fills in the reference, so null there means `none`: the
+  // condition without that context (e.g. "the model's default values" in culture.vc).
+  if (declared !== null || ds.plan.run.cross.includes(kind)) return declared;
   const values = new Set(ds.metas.map((m) => m[kind]).filter((v): v is string => v !== null));
   const sorted = [...values].sort((a, b) => ds.order[kind](a) - ds.order[kind](b) || (a < b ? -1 : 1));
   return sorted[0] ?? null;

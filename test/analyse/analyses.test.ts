@@ -195,6 +195,34 @@ describe("context effects", () => {
   });
 });
 
+describe("context effects against `none` (no culture context) as the reference", () => {
+  // One model answers item "a" without a culture (mean 50) and steered to us (80) and cn (20).
+  const nonePlan = makePlan({
+    systems: [system("sv", ["a"])],
+    models: ["mock:m"],
+    cultures: ["us", "cn"],
+    cross: ["culture"],
+    reference: { culture: null, usecase: null },
+    scorers: [scorer("judge")],
+    segments: [{ id: "values", system: "sv", scorers: ["judge"], items: [item("ia", "sv", "a")] }],
+  });
+  const steps: StepRecord[] = [];
+  const scores: ScoreRecord[] = [];
+  for (const [culture, v] of [[null, 50], ["us", 80], ["cn", 20]] as const) {
+    const rec = step({ model: "mock:m", segment: "values", system: "sv", dimension: "a", item: "ia", culture: culture ?? undefined }, steps.length);
+    steps.push(rec);
+    scores.push(score(rec.stepId, "judge", v));
+  }
+  const rows = contextEffects(buildDataset(nonePlan, steps, scores), { seed: 1 });
+
+  it("compares each steered culture with the default condition, not with the first culture", () => {
+    expect(rows.map((r) => [r.culture, r.referenceCulture, r.difference])).toEqual([
+      ["us", null, 30],
+      ["cn", null, -30],
+    ]);
+  });
+});
+
 describe("cross-system correlation", () => {
   const pooled = sortProfiles(ds, buildProfiles(ds, { slices: "all" }));
   const dims = [
