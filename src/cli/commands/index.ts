@@ -40,7 +40,7 @@ const PLAN: CommandInfo = {
   name: "plan",
   summary: "compile a spec and show its plan (steps, models, contexts, token estimate)",
   help: [
-    "Usage: vc plan SPEC [--model ID]... [--judge ID] [--set key=value]... [--json]",
+    "Usage: vc plan SPEC [--model ID]... [--judge ID] [--set key=value]... [--json | --items [--by FIELD]]",
     "",
     "Checks and compiles SPEC into the plan a run would execute and prints a summary: steps per",
     "model, system, dimension and context, the templates, and an estimate of the prompt tokens.",
@@ -50,6 +50,9 @@ const PLAN: CommandInfo = {
     "  --judge ID       use this judge model instead of the spec's",
     "  --set key=value  override a declared param (repeatable)",
     "  --json           print the whole plan (header and every step) as JSON on stdout",
+    "  --items          print item counts per dimension as a Markdown table (for docs)",
+    "  --by FIELD       with --items: the columns: segment (default), difficulty, or any item",
+    "                   field such as locale or task",
     "",
     "Model ids: ollama:NAME, openai:NAME, exec:COMMAND, mock:NAME.",
   ].join("\n"),
@@ -58,6 +61,8 @@ const PLAN: CommandInfo = {
     judge: { type: "string" },
     set: { type: "string", multiple: true },
     json: { type: "boolean" },
+    items: { type: "boolean" },
+    by: { type: "string" },
   },
   allowPositionals: true,
 };

@@ -4,7 +4,7 @@
 
 import { sortDiagnostics } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../../diagnostics/format.js";
-import type { Plan, PlanStep } from "../../compile/plan.js";
+import type { Plan, PlanItem, PlanStep } from "../../compile/plan.js";
 import {
   EXIT_ERRORS,
   EXIT_OK,
@@ -46,6 +46,13 @@ export const planCommand: Command = {
     }
     if (!result.spec) return EXIT_ERRORS;
     const plan = compilePlan(result.spec);
+    const by = stringOption(args, "by");
+    if (by !== undefined && !boolOption(args, "items")) throw new UsageError("--by goes with --items");
+    if (boolOption(args, "items")) {
+      if (boolOption(args, "json")) throw new UsageError("--items and --json cannot be combined");
+      io.stdout.write(itemCounts(plan, by ?? "segment"));
+      return EXIT_OK;
+    }
     if (boolOption(args, "json")) {
       try {
         await writePlanJson(plan, io.stdout);
@@ -137,6 +144,51 @@ function summarise(plan: Plan, entry: string, iterateSteps: (plan: Plan) => Iter
     "",
   );
   return lines.join("\n");
+}
+
+/**
+ * Items (not steps) per system dimension and one column field, as a Markdown table per system: the
+ * counts docs/benchmarks.md shows, produced from the spec rather than typed by hand. Adaptive banks
+ * count as items too.
+ */
+export function itemCounts(plan: Plan, by: string): string {
+  const column = (segment: string, item: PlanItem): string => {
+    if (by === "segment") return segment;
+    if (by === "difficulty") return item.difficulty === null ? "(none)" : String(item.difficulty);
+    const v = item.fields[by];
+    return v === undefined || v === null ? "(none)" : typeof v === "string" ? v : JSON.stringify(v);
+  };
+  const out: string[] = [];
+  for (const system of plan.systems) {
+    const counts = new Map<string, Map<string, number>>();
+    const columns: string[] = [];
+    for (const segment of plan.segments) {
+      if (segment.system !== system.id) continue;
+      for (const item of segment.kind === "static" ? segment.items : segment.bank) {
+        const col = column(segment.id, item);
+        if (!columns.includes(col)) columns.push(col);
+        const row = counts.get(item.dimension) ?? new Map<string, number>();
+        row.set(col, (row.get(col) ?? 0) + 1);
+        counts.set(item.dimension, row);
+      }
+    }
+    if (columns.length === 0) continue;
+    columns.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    out.push(`${system.label} (\`${system.id}\`), items per dimension and ${by}:`, "");
+    out.push(`| dimension | ${columns.join(" | ")} | total |`, `|---|${columns.map(() => "--:").join("|")}|--:|`);
+    const totals = columns.map(() => 0);
+    for (const dim of system.dimensions) {
+      const row = counts.get(dim.id) ?? new Map<string, number>();
+      const cells = columns.map((c, i) => {
+        const n = row.get(c) ?? 0;
+        totals[i]! += n;
+        return n;
+      });
+      out.push(`| ${dim.id} | ${cells.join(" | ")} | ${cells.reduce((a, b) => a + b, 0)} |`);
+    }
+    out.push(`| **total** | ${totals.join(" | ")} | ${totals.reduce((a, b) => a + b, 0)} |`, "");
+  }
+  return out.length > 0 ? out.join("\n") : "(no items)\n";
 }
 
 function fmt(n: number): string {
