@@ -27,11 +27,14 @@ export interface Invocation {
   cacheDir: string | null;
 }
 
+/** evaluated: answers the items; judge: scores answers or checks generated items; generator: writes items. */
+export type ModelRole = "evaluated" | "judge" | "generator";
+
 export interface ManifestModel {
   id: string;
   provider: ProviderKind;
   name: string;
-  role: "evaluated" | "judge";
+  role: ModelRole;
   digest: string | null;
   endpoint: string | null;
   mock: boolean;
@@ -45,7 +48,33 @@ export interface RunCounts {
   failed: number;
   cached: number;
   retried: number;
+  /** Steps of adaptive segments (chosen at run time; included in total and done). */
+  adaptive: number;
+  /** Static steps not yet done. */
   remaining: number;
+}
+
+/** The latest score record of every (step, scorer) pair in scores.jsonl, by outcome. */
+export interface ScoringCountsField {
+  records: number;
+  scored: number;
+  /** Scoring errors on answered steps (never a made-up score). */
+  errors: number;
+  /** Records of steps without an answer. */
+  noResponse: number;
+}
+
+/** One `vc rescore` of the run. */
+export interface Rescore {
+  at: string;
+  /** The judge the rescore used (`--judge`, else the run's), and scorer model overrides. */
+  judge: string | null;
+  scorerModels: Record<string, string>;
+  planHash: string;
+  /** Where the scores and the plan before the rescore were kept, relative to the run directory. */
+  previousScores: string | null;
+  previousPlan: string | null;
+  scoring: ScoringCountsField;
 }
 
 export interface Session {
@@ -85,6 +114,10 @@ export interface Manifest {
   stop: { reason: "fatal" | "interrupted"; message: string } | null;
   /** Files of the run directory, relative to it: the executor's and the later stages'. */
   files: string[];
+  /** Scores in scores.jsonl (null before anything was scored). */
+  scoring: ScoringCountsField | null;
+  /** `vc rescore` runs, oldest first. */
+  rescores: Rescore[];
 }
 
 export interface GitInfo {
@@ -109,7 +142,7 @@ export interface ManifestModelInput {
   id: string;
   provider: ProviderKind;
   name: string;
-  role: "evaluated" | "judge";
+  role: ModelRole;
   info: ModelInfo | null;
   fingerprints: string[];
 }
@@ -128,6 +161,12 @@ export interface ManifestInput {
   counts: RunCounts;
   stop: { reason: "fatal" | "interrupted"; message: string } | null;
   files: string[];
+  scoring?: ScoringCountsField | null;
+  rescores?: Rescore[];
+}
+
+function scoringField(s: ScoringCountsField): ScoringCountsField {
+  return { records: s.records, scored: s.scored, errors: s.errors, noResponse: s.noResponse };
 }
 
 export function buildManifest(input: ManifestInput): Manifest {
@@ -189,6 +228,16 @@ export function buildManifest(input: ManifestInput): Manifest {
     counts: { ...input.counts },
     stop: input.stop ? { reason: input.stop.reason, message: input.stop.message } : null,
     files: input.files.filter((f) => typeof f === "string"),
+    scoring: input.scoring ? scoringField(input.scoring) : null,
+    rescores: (input.rescores ?? []).map((r) => ({
+      at: r.at,
+      judge: r.judge,
+      scorerModels: { ...r.scorerModels },
+      planHash: r.planHash,
+      previousScores: r.previousScores,
+      previousPlan: r.previousPlan,
+      scoring: scoringField(r.scoring),
+    })),
   };
 }
 

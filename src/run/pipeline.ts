@@ -1,10 +1,11 @@
 // `vc run` from a parsed command line to an exit code: resolve the run directory (new, or resume),
-// compile, prepare every model, run the steps, let the stages (scoring) work, write responses.csv and
-// the manifest. The spec loader, the plan writer and the provider factory come in as dependencies so
-// that tests can run the whole pipeline in-process with fakes.
+// compile, prepare every model, run the static steps (the stages score each model's answers after
+// them), let the stages run the adaptive segments, write responses.csv, let the stages write the
+// reports, write the manifest. The spec loader, the plan writer and the provider factory come in as
+// dependencies so that tests can run the whole pipeline in-process with fakes.
 
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Plan, PlanModel, PlanStep } from "../compile/plan.js";
 import { planModelFromId } from "../providers/model-id.js";
 import type { Provider, ProviderEnv } from "../providers/types.js";
@@ -23,15 +24,19 @@ import {
   type Invocation,
   type Manifest,
   type ManifestModelInput,
+  type ModelRole,
   type RunCounts,
   type RunStatus,
   type Session,
 } from "./manifest.js";
 import { createProgress, createPullProgress, formatDuration, type ProgressStream } from "./progress.js";
+import { adaptiveStepBound, generationModels } from "./adaptive-rules.js";
 import { RESPONSES_FILE, writeResponsesCsv } from "./responses.js";
+import { SCORES_FILE } from "./score-journal.js";
+import { countScores, judgeModelsOf } from "./scoring-stage.js";
 import { CACHE_DIR_NAME, lockRunDir, makeRunId, projectRoot } from "./rundir.js";
 import { modelMajorSteps } from "./scheduler.js";
-import type { RunStage, StageContext } from "./stages.js";
+import type { RunStage, StageContext, StageReport } from "./stages.js";
 import type { Timing } from "./timing.js";
 import { packageVersion } from "./version.js";
 
@@ -56,6 +61,10 @@ export interface RunRequest {
   pull: boolean;
   quiet: boolean;
   retryFailed: boolean;
+  /** Write a UTF-8 byte-order mark at the start of every CSV file (`--bom`). Default false. */
+  bom?: boolean;
+  /** Prefix text cells a spreadsheet would run as a formula with ' (default true; `--no-neutralize`). */
+  neutralize?: boolean;
 }
 
 export type CompileOutcome = { ok: true; plan: Plan } | { ok: false; output: string };
@@ -186,7 +195,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     // --- Prepare every model before any step runs ------------------------------------------------
     const needed = modelsOfPlan(plan);
     const entries: CallerModel[] = [];
-    const roles = new Map<string, "evaluated" | "judge">();
+    const roles = new Map<string, ModelRole>();
     for (const { id, role } of needed) {
       const model = plan.models.find((m) => m.id === id) ?? modelFromIdOrNull(id);
       if (!model) {
@@ -302,6 +311,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
       }));
     const manifestPath = join(runDir, MANIFEST_FILE);
     const executorFiles = [PLAN_FILE, MANIFEST_FILE, JOURNAL_FILE, RESPONSES_FILE];
+    const scoresPath = join(runDir, SCORES_FILE);
     const saveManifest = (status: RunStatus, counts: RunCounts, stop: Manifest["stop"], files: string[] = executorFiles) =>
       writeManifest(
         manifestPath,
@@ -319,6 +329,8 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
           counts,
           stop,
           files,
+          scoring: existsSync(scoresPath) ? countScores(scoresPath) : null,
+          rescores: previous?.rescores ?? [],
         }),
       );
     const doneBefore = scan.done.size;
@@ -331,6 +343,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
         failed: scan.failed.size,
         cached: scan.cached,
         retried: scan.retried,
+        adaptive: 0,
         remaining: Math.max(0, plan.stepCount - scan.steps),
       },
       null,
@@ -339,6 +352,8 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     // --- Steps --------------------------------------------------------------------------------------
     const progress = createProgress(io.stderr, { quiet: request.quiet });
     note = (message) => progress.note(message);
+    const journal = Journal.open(journalPath);
+    const csv = { bom: request.bom ?? false, neutralize: request.neutralize ?? true };
     const stageContext: StageContext = {
       plan,
       runId,
@@ -347,9 +362,16 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
       specDir: dirname(specPath),
       env: io.env,
       records: (model) => recordsOf(journalPath, model),
+      journalStep: (record) => {
+        journal.append(record);
+        progress.stepDone({ failed: record.error !== null, cached: record.cached });
+      },
+      retryFailed: request.retryFailed,
+      csv,
       signal: stopController.signal,
       note: (message) => progress.note(message),
       quiet: request.quiet,
+      colour: io.stderr.isTTY === true && !io.env["NO_COLOR"],
     };
     let stageErrors = 0;
     const stageFailed = (stage: RunStage, error: unknown) => {
@@ -357,9 +379,16 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
       progress.note(`vc run: stage ${stage.name} failed: ${error instanceof Error ? error.message : String(error)}`);
     };
     const stagesWithAfterModel = deps.stages.filter((s) => s.afterModel);
-    const journal = Journal.open(journalPath);
     const t0 = performance.now();
-    progress.start(plan.stepCount, doneBefore);
+    // Adaptive segments add steps at run time: the display counts the most they can take.
+    progress.start(plan.stepCount + adaptiveStepBound(plan), doneBefore);
+    const stageFiles: string[] = [];
+    const summaries: string[] = [];
+    const took = (report: StageReport) => {
+      stageErrors += report.errors;
+      stageFiles.push(...report.files);
+      if (report.summary) summaries.push(report.summary);
+    };
     let executed;
     try {
       executed = await executeSteps({
@@ -384,6 +413,17 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
             }
           : {}),
       });
+      // Steps chosen at run time (adaptive segments), while the journal is open.
+      if (interrupts === 0 && !activeCaller.fatal && executed.exhausted) {
+        for (const stage of deps.stages) {
+          if (!stage.extraSteps || stopController.signal.aborted) continue;
+          try {
+            took(await stage.extraSteps(stageContext));
+          } catch (error) {
+            stageFailed(stage, error);
+          }
+        }
+      }
     } finally {
       journal.close();
       if (graceTimer) clearTimeout(graceTimer);
@@ -396,17 +436,20 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
       stageErrors++;
       progress.note(`vc run: could not write ${PLAN_FILE}: ${planError}`);
     }
-    // responses.csv before the stages: a report stage may replace it with a fuller table.
-    const counted = writeResponsesCsv(journalPath, join(runDir, RESPONSES_FILE), runId);
-    const counts: RunCounts = { total: plan.stepCount, ...counted, remaining: Math.max(0, plan.stepCount - counted.done) };
-    const stageFiles: string[] = [];
+    // responses.csv: written here, whatever happens next, so an interrupted run has it too. The
+    // run_id column is the folder's name, as in every table (`vc report` writes the same bytes).
+    const counted = writeResponsesCsv(plan, journalPath, join(runDir, RESPONSES_FILE), basename(runDir), csv);
+    const staticDone = counted.done - counted.adaptive;
+    const counts: RunCounts = {
+      total: plan.stepCount + counted.adaptive,
+      ...counted,
+      remaining: Math.max(0, plan.stepCount - staticDone),
+    };
     if (!interrupted && !fatal && executed.exhausted) {
       for (const stage of deps.stages) {
         if (!stage.afterSteps || stopController.signal.aborted) continue;
         try {
-          const report = await stage.afterSteps(stageContext);
-          stageErrors += report.errors;
-          stageFiles.push(...report.files);
+          took(await stage.afterSteps(stageContext));
         } catch (error) {
           stageFailed(stage, error);
         }
@@ -461,6 +504,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
         err(`vc run: ${counts.failed} of ${counts.total} steps failed (see the error column of ${RESPONSES_FILE}); retry them with: ${resume} --retry-failed`);
       }
       if (stageErrors > 0) err(`vc run: ${stageErrors} error${stageErrors === 1 ? "" : "s"} in later stages (see above)`);
+      if (!request.quiet) for (const summary of summaries) io.stderr.write(summary.endsWith("\n") ? summary : `${summary}\n`);
     }
     io.stdout.write(`${displayPath(io.cwd, runDir)}\n`);
     if (status === "interrupted") return EXIT_INTERRUPTED;
@@ -473,26 +517,18 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
   }
 }
 
-/** Every model the run calls: the evaluated ones, then the judges its scorers use. */
-export function modelsOfPlan(plan: Plan): Array<{ id: string; role: "evaluated" | "judge" }> {
-  const out: Array<{ id: string; role: "evaluated" | "judge" }> = [];
+/** Every model the run calls: the evaluated ones, the judges its scorers use, then item generators. */
+export function modelsOfPlan(plan: Plan): Array<{ id: string; role: ModelRole }> {
+  const out: Array<{ id: string; role: ModelRole }> = [];
   const seen = new Set<string>();
-  const add = (id: string, role: "evaluated" | "judge") => {
+  const add = (id: string, role: ModelRole) => {
     if (seen.has(id)) return;
     seen.add(id);
     out.push({ id, role });
   };
-  const usedScorers = new Set<string>();
-  for (const segment of plan.segments) {
-    for (const model of segment.models) add(model, "evaluated");
-    for (const scorer of segment.scorers) usedScorers.add(scorer);
-  }
-  for (const scorer of plan.scorers) {
-    if (!usedScorers.has(scorer.id) || (scorer.kind !== "judge" && scorer.kind !== "guard")) continue;
-    const own = scorer.config["model"];
-    const id = typeof own === "string" ? own : plan.judge;
-    if (id) add(id, "judge");
-  }
+  for (const segment of plan.segments) for (const model of segment.models) add(model, "evaluated");
+  for (const id of judgeModelsOf(plan)) add(id, "judge");
+  for (const { id, role } of generationModels(plan)) add(id, role);
   return out;
 }
 

@@ -1,32 +1,18 @@
 // responses.csv: one row per journaled step, in plan order, rebuilt from the journal (so a resumed
-// run's file covers every session). The same pass counts what the manifest reports.
+// run's file covers every session). There is one writer and one column list: the rows are made by the
+// report module's `responsesTable` and written by its `toCsv` (src/report), a batch at a time, so the
+// file a run writes and the one `vc report` writes are the same bytes, and a run of 100k steps never
+// holds more than one batch of answers in memory. The same pass counts what the manifest reports.
 
-import { closeSync, openSync, renameSync, writeSync } from "node:fs";
-import { stringify } from "csv-stringify/sync";
+import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { buildDataset } from "../analyse/dataset.js";
+import type { Plan } from "../compile/plan.js";
+import { responsesTable } from "../report/builtin-tables.js";
+import { toCsv, type CsvOptions } from "../report/csv.js";
 import { finalRecordsInPlanOrder } from "./journal.js";
 import type { StepRecord } from "./records.js";
 
 export const RESPONSES_FILE = "responses.csv";
-
-export const RESPONSE_COLUMNS = [
-  "run_id",
-  "model",
-  "system",
-  "dimension",
-  "item",
-  "culture",
-  "usecase",
-  "sample",
-  "prompt",
-  "response",
-  "latency_ms",
-  "tokens_in",
-  "tokens_out",
-  "cached",
-  "attempts",
-  "mock",
-  "error",
-] as const;
 
 export interface JournalCounts {
   done: number;
@@ -34,58 +20,43 @@ export interface JournalCounts {
   failed: number;
   cached: number;
   retried: number;
+  /** Steps of adaptive segments among `done`. */
+  adaptive: number;
+}
+
+const BATCH = 1000;
+
+/** The CSV text of one batch of records (in plan order), with or without the header line. */
+function batchCsv(plan: Plan, records: StepRecord[], runId: string | null, options: CsvOptions, header: boolean): string {
+  const table = responsesTable(buildDataset(plan, records, [], { centre: "off" }), runId);
+  const text = toCsv(table, { ...options, bom: header && (options.bom ?? false) });
+  if (header) return text;
+  // Drop the header line: the header holds no quoted field, so its end is the first LF.
+  return text.slice(text.indexOf("\n") + 1);
 }
 
 /**
- * A spreadsheet runs a cell that starts with = + - @ (or a tab / carriage return before one) as a
- * formula; a model's answer is untrusted text. A leading apostrophe makes it plain text.
+ * Writes the CSV (to a temporary file, renamed at the end) and returns the counts over the final
+ * record of every step. `runId` fills the run_id column (the run folder's name).
  */
-export function neutraliseCell(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
-function lastUserMessage(record: StepRecord): string {
-  for (let i = record.messages.length - 1; i >= 0; i--) {
-    const m = record.messages[i];
-    if (m && m.role === "user") return m.content;
-  }
-  return "";
-}
-
-export function responseRow(runId: string, r: StepRecord): Array<string | number> {
-  const text = (s: string | null) => (s === null ? "" : neutraliseCell(s));
-  const num = (n: number | null) => (n === null ? "" : n);
-  return [
-    text(runId),
-    text(r.model),
-    text(r.system),
-    text(r.dimension),
-    text(r.item),
-    text(r.context.culture),
-    text(r.context.usecase),
-    r.sample,
-    text(lastUserMessage(r)),
-    text(r.response),
-    num(r.latencyMs === null ? null : Math.round(r.latencyMs)),
-    num(r.tokensIn),
-    num(r.tokensOut),
-    r.cached ? "true" : "false",
-    r.attempts,
-    r.mock ? "true" : "false",
-    text(r.error ? `${r.error.kind}: ${r.error.message}` : null),
-  ];
-}
-
-/** Writes the CSV (atomically) and returns the counts over the final record of every step. */
-export function writeResponsesCsv(journalPath: string, csvPath: string, runId: string): JournalCounts {
-  const counts: JournalCounts = { done: 0, succeeded: 0, failed: 0, cached: 0, retried: 0 };
-  const tmp = `${csvPath}.tmp`;
+export function writeResponsesCsv(
+  plan: Plan,
+  journalPath: string,
+  csvPath: string,
+  runId: string | null,
+  options: CsvOptions = {},
+): JournalCounts {
+  const counts: JournalCounts = { done: 0, succeeded: 0, failed: 0, cached: 0, retried: 0, adaptive: 0 };
+  const adaptive = new Set(plan.segments.filter((s) => s.kind === "adaptive").map((s) => s.id));
+  const tmp = `${csvPath}.tmp-${process.pid}`;
   const fd = openSync(tmp, "w");
   try {
-    writeSync(fd, stringify([[...RESPONSE_COLUMNS]]));
-    let batch: Array<Array<string | number>> = [];
+    let batch: StepRecord[] = [];
+    let first = true;
     const flush = () => {
-      if (batch.length) writeSync(fd, stringify(batch));
+      if (batch.length === 0 && !first) return;
+      writeSync(fd, batchCsv(plan, batch, runId, options, first));
+      first = false;
       batch = [];
     };
     for (const record of finalRecordsInPlanOrder(journalPath)) {
@@ -94,13 +65,17 @@ export function writeResponsesCsv(journalPath: string, csvPath: string, runId: s
       else counts.succeeded++;
       if (record.cached) counts.cached++;
       if (record.attempts > 1) counts.retried++;
-      batch.push(responseRow(runId, record));
-      if (batch.length >= 512) flush();
+      if (adaptive.has(record.segment)) counts.adaptive++;
+      batch.push(record);
+      if (batch.length >= BATCH) flush();
     }
     flush();
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw error;
   }
+  closeSync(fd);
   renameSync(tmp, csvPath);
   return counts;
 }

@@ -1,17 +1,25 @@
-// Where later stages plug into a run. The executor answers the steps; a stage does more with the
-// answers: scoring (judge calls through the same ModelCaller, so they share the cache, the limits and
-// the fatal circuit), and later the tables. Register a stage by adding it to `runStages` below.
+// Where later stages plug into a run. The executor answers the static steps; a stage does more with
+// the answers: scoring (judge calls through the same ModelCaller, so they share the cache, the limits
+// and the fatal circuit), adaptive segments (steps chosen one at a time at run time), and the tables.
+// The stages of `vc run` are listed in `runStages` below, in the order their hooks run.
 //
 // `afterModel` runs after every step of one model has finished and before the next model's steps
 // start (model-major order): on a local Ollama server the judge runs between two evaluated models
 // instead of interleaving with them. It also runs, on resume, for a model whose steps were all done
 // before, so a stage must be idempotent (skip what its own journal already holds).
+// `extraSteps` runs once after the static steps, while the journal is still open: a stage may run
+// further steps there (adaptive segments) and journal them with `ctx.journalStep`. Not run when the
+// static steps were interrupted or stopped.
 // `afterSteps` runs once, after all steps, and not when the run was interrupted or stopped.
 
 import type { Plan } from "../compile/plan.js";
+import type { CsvOptions } from "../report/csv.js";
 import type { ProviderEnv } from "../providers/types.js";
 import type { ModelCaller } from "./calls.js";
 import type { StepRecord } from "./records.js";
+import { adaptiveStage } from "./adaptive-stage.js";
+import { reportStage } from "./report-stage.js";
+import { scoringStage } from "./scoring-stage.js";
 
 export interface StageContext {
   plan: Plan;
@@ -27,11 +35,22 @@ export interface StageContext {
   env: ProviderEnv;
   /** The final record of every journaled step, in plan order, optionally of one model only. */
   records(model?: string): Iterable<StepRecord>;
+  /**
+   * Journal a step the stage ran itself (adaptive segments): appended to journal.jsonl and counted by
+   * the progress display. Only during `extraSteps`; elsewhere it throws (the journal is closed).
+   */
+  journalStep(record: StepRecord): void;
+  /** `--retry-failed` was given. */
+  retryFailed: boolean;
+  /** How the CSV files are written (`--bom`, `--no-neutralize`). */
+  csv: Required<CsvOptions>;
   /** Aborts on the first interrupt or a fatal failure: finish what is in hand and return. */
   signal: AbortSignal;
   /** A line for the user (stderr, above the progress bar). */
   note(message: string): void;
   quiet: boolean;
+  /** Colour is allowed on stderr (a terminal, NO_COLOR unset). */
+  colour: boolean;
 }
 
 export interface StageReport {
@@ -39,13 +58,19 @@ export interface StageReport {
   errors: number;
   /** Files it wrote, relative to the run directory. */
   files: string[];
+  /** Text for the user, printed on stderr after the progress display has ended (unless --quiet). */
+  summary?: string;
 }
 
 export interface RunStage {
   name: string;
   afterModel?(ctx: StageContext, model: string): Promise<void>;
+  extraSteps?(ctx: StageContext): Promise<StageReport>;
   afterSteps?(ctx: StageContext): Promise<StageReport>;
 }
 
-/** The stages of `vc run`, in order. Scoring goes here. */
-export const runStages: RunStage[] = [];
+/**
+ * The stages of `vc run`, in order: scoring (afterModel: each model's answers; afterSteps: anything
+ * left, e.g. the adaptive steps' other scorers), adaptive segments (extraSteps), reports (afterSteps).
+ */
+export const runStages: RunStage[] = [scoringStage, adaptiveStage, reportStage];

@@ -135,7 +135,18 @@ describe("vc run (child process)", () => {
     expect(first.code).toBe(0);
     const runDir = join(dir, first.stdout.trim());
     expect(first.stdout).toMatch(/^outputs\/study\/\d{8}T\d{6}Z-[0-9a-f]{8}\n$/);
-    expect(readdirSync(runDir).sort()).toEqual(["journal.jsonl", "manifest.json", "plan.json", "responses.csv"]);
+    // No scorer in this spec: no scores.jsonl, but every run gets its tables (here with no scores).
+    expect(readdirSync(runDir).sort()).toEqual([
+      "dimensions.csv",
+      "journal.jsonl",
+      "leaderboard.csv",
+      "manifest.json",
+      "plan.json",
+      "responses.csv",
+      "scores.csv",
+      "value_hierarchy.csv",
+      "value_hierarchy_ranks.csv",
+    ]);
     expect(ollama.requestsTo("/api/chat").length - before).toBe(8);
     const rows = parse(readFileSync(join(runDir, "responses.csv"), "utf8"), { columns: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(8);

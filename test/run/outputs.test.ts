@@ -5,15 +5,20 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { buildManifest, type ManifestInput } from "../../src/run/manifest.js";
 import { createProgress } from "../../src/run/progress.js";
-import { neutraliseCell, RESPONSE_COLUMNS, writeResponsesCsv } from "../../src/run/responses.js";
-import { Journal } from "../../src/run/journal.js";
+import { writeResponsesCsv } from "../../src/run/responses.js";
+import { finalRecordsInPlanOrder, Journal } from "../../src/run/journal.js";
+import { buildDataset } from "../../src/analyse/dataset.js";
+import { responsesTable } from "../../src/report/builtin-tables.js";
+import { toCsv, writeTables, type Cell, type Table } from "../../src/report/csv.js";
+import { writeTablesInBatches } from "../../src/run/report-stage.js";
 import { makeRunId } from "../../src/run/rundir.js";
 import { resumeCommand } from "../../src/run/pipeline.js";
 import { makePlan } from "./fixtures.js";
 
 describe("responses.csv", () => {
-  it("has the documented columns, one row per step in plan order, and neutralised formula cells", () => {
+  it("has the report module's columns, one row per step in plan order, and neutralised formula cells", () => {
     const dir = mkdtempSync(join(tmpdir(), "vc-csv-"));
+    const plan = makePlan([{ id: "b", models: ["mock:x"], items: 2 }]);
     const journal = Journal.open(join(dir, "journal.jsonl"));
     const base = {
       type: "step" as const,
@@ -30,12 +35,12 @@ describe("responses.csv", () => {
       attempts: 1,
       mock: true,
     };
-    journal.append({ ...base, stepId: "b", index: 1, item: "i2", messages: [{ role: "user", content: "=1+1" }], response: "- a list", error: null });
+    journal.append({ ...base, stepId: "b", index: 1, item: "b1i2", messages: [{ role: "user", content: "=1+1" }], response: "- a list", error: null });
     journal.append({
       ...base,
       stepId: "a",
       index: 0,
-      item: "i1",
+      item: "b1i1",
       messages: [
         { role: "system", content: "sys" },
         { role: "user", content: "first" },
@@ -47,19 +52,94 @@ describe("responses.csv", () => {
       attempts: 2,
     });
     journal.close();
-    const counts = writeResponsesCsv(join(dir, "journal.jsonl"), join(dir, "responses.csv"), "RUN");
-    expect(counts).toEqual({ done: 2, succeeded: 1, failed: 1, cached: 0, retried: 1 });
+    const counts = writeResponsesCsv(plan, join(dir, "journal.jsonl"), join(dir, "responses.csv"), "RUN");
+    expect(counts).toEqual({ done: 2, succeeded: 1, failed: 1, cached: 0, retried: 1, adaptive: 0 });
     const text = readFileSync(join(dir, "responses.csv"), "utf8");
     const rows = parse(text) as string[][];
-    expect(rows[0]).toEqual([...RESPONSE_COLUMNS]);
-    expect(rows[1]).toEqual(["RUN", "mock:x", "s", "d", "i1", "de_DE", "", "0", "first", "", "", "3", "4", "false", "2", "true", "bad_request: too long"]);
-    expect(rows[2]?.slice(8, 11)).toEqual(["'=1+1", "'- a list", "13"]);
+    // One column list: the report module's responses table.
+    const reference = responsesTable(buildDataset(plan, [], []), null);
+    expect(rows[0]).toEqual(reference.columns);
+    const row = (r: string[] | undefined) => Object.fromEntries(reference.columns.map((c, i) => [c, r?.[i]]));
+    expect(row(rows[1])).toMatchObject({
+      run_id: "RUN",
+      step_id: "a",
+      step_index: "0",
+      segment: "b",
+      item: "b1i1",
+      culture: "de_DE",
+      usecase: "",
+      prompt: "first",
+      response: "",
+      latency_ms: "",
+      attempts: "2",
+      mock: "true",
+      error_kind: "bad_request",
+      error: "bad_request: too long",
+    });
+    expect(row(rows[2])).toMatchObject({ prompt: "'=1+1", response: "'- a list", latency_ms: "13" });
   });
 
-  it("neutralises only what a spreadsheet would evaluate", () => {
-    expect(neutraliseCell("@SUM(A1)")).toBe("'@SUM(A1)");
-    expect(neutraliseCell("+49 30 123")).toBe("'+49 30 123");
-    expect(neutraliseCell("plain = text")).toBe("plain = text");
+  it("writes the same bytes in one batch or many, with a BOM only at the start and neutralisation optional", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vc-csv-"));
+    const plan = makePlan([{ id: "b", models: ["mock:x"], items: 2500 }]);
+    const journal = Journal.open(join(dir, "journal.jsonl"));
+    for (let i = 0; i < 2500; i++) {
+      journal.append({
+        type: "step",
+        stepId: `s${i}`,
+        index: i,
+        segment: "b",
+        model: "mock:x",
+        system: "sys",
+        dimension: "d1",
+        item: `b1i${i + 1}`,
+        context: { culture: null, usecase: null },
+        sample: 0,
+        messages: [{ role: "user", content: `q${i}` }],
+        response: i % 7 === 0 ? `=cmd|${i}` : `line 1\nline "2", ${i}`,
+        error: null,
+        latencyMs: 1,
+        tokensIn: 1,
+        tokensOut: 1,
+        cached: false,
+        attempts: 1,
+        mock: true,
+      });
+    }
+    journal.close();
+    writeResponsesCsv(plan, join(dir, "journal.jsonl"), join(dir, "a.csv"), "R", { bom: true });
+    writeResponsesCsv(plan, join(dir, "journal.jsonl"), join(dir, "b.csv"), "R", { neutralize: false });
+    const a = readFileSync(join(dir, "a.csv"));
+    expect([...a.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(a.indexOf(Buffer.from([0xef, 0xbb, 0xbf]), 3)).toBe(-1);
+    const rowsA = parse(a, { bom: true, columns: true }) as Array<Record<string, string>>;
+    const rowsB = parse(readFileSync(join(dir, "b.csv")), { columns: true }) as Array<Record<string, string>>;
+    expect(rowsA).toHaveLength(2500);
+    expect(rowsA.map((r) => r["step_index"])).toEqual(Array.from({ length: 2500 }, (_, i) => String(i)));
+    expect(rowsA[7]?.["response"]).toBe("'=cmd|7");
+    expect(rowsB[7]?.["response"]).toBe("=cmd|7");
+    expect(rowsB[8]?.["response"]).toBe('line 1\nline "2", 8');
+    // The whole table in one piece, as the report module would write it, is the same text.
+    const whole = toCsv(responsesTable(buildDataset(plan, [...finalRecordsInPlanOrder(join(dir, "journal.jsonl"))], []), "R"), { bom: true });
+    expect(a.toString("utf8")).toBe(whole);
+  });
+});
+
+describe("report tables written in batches", () => {
+  it("are the same bytes as writeTables writes, with and without a BOM", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vc-tables-"));
+    const rows: Cell[][] = Array.from({ length: 4500 }, (_, i) => [`=t${i}`, i % 3 === 0 ? null : i / 7, i % 2 === 0, `line\r\n"${i}", x`]);
+    const tables: Table[] = [
+      { name: "big", columns: ["text", "value", "flag", "note"], formats: ["text", "score", "bool", "text"], rows },
+      { name: "empty", columns: ["a"], formats: ["int"], rows: [] },
+    ];
+    for (const options of [{}, { bom: true }, { neutralize: false }]) {
+      const a = writeTablesInBatches(join(dir, "a"), tables, options);
+      const b = writeTables(join(dir, "b"), tables, options);
+      expect(a.ok && b.ok).toBe(true);
+      for (const t of tables) expect(readFileSync(join(dir, "a", `${t.name}.csv`)).equals(readFileSync(join(dir, "b", `${t.name}.csv`))), t.name).toBe(true);
+    }
+    expect(writeTablesInBatches(dir, [{ ...tables[1]!, name: "../x" }], {}).ok).toBe(false);
   });
 });
 
@@ -85,7 +165,7 @@ describe("manifest", () => {
       concurrency: 4,
       retryFailed: false,
       sessions: [{ startedAt: "2025-01-01T00:00:00.000Z", endedAt: "2025-01-01T00:01:00.000Z", status: "completed", calls: 1, cacheHits: 0 }],
-      counts: { total: 1, done: 1, succeeded: 1, failed: 0, cached: 0, retried: 0, remaining: 0 },
+      counts: { total: 1, done: 1, succeeded: 1, failed: 0, cached: 0, retried: 0, adaptive: 0, remaining: 0 },
       stop: null,
       files: ["plan.json"],
     };

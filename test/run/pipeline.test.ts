@@ -318,4 +318,46 @@ describe("vc run pipeline", () => {
     expect(r.code).toBe(0);
     expect(log).toEqual(["mock:a:6", "mock:b:8", "end:14"]);
   });
+
+  it("stages: extraSteps runs after the static steps with the journal open; its steps are counted and in responses.csv", async () => {
+    const w = world(twoModels());
+    const log: string[] = [];
+    w.stages.push({
+      name: "extra",
+      afterModel: async (_ctx, model) => {
+        log.push(`model ${model}`);
+      },
+      extraSteps: async (ctx) => {
+        const last = [...ctx.records()].at(-1)!;
+        log.push(`extra after ${[...ctx.records()].length}`);
+        ctx.journalStep({ ...last, stepId: "extra-step", index: 1000, item: "b1i1", response: "an extra answer" });
+        return { errors: 0, files: ["extra.txt"], summary: "EXTRA SUMMARY" };
+      },
+      afterSteps: async (ctx) => {
+        log.push(`end ${[...ctx.records()].length}`);
+        expect(() => ctx.journalStep({ ...[...ctx.records()][0]!, stepId: "late", index: 1001 })).toThrow(/closed/);
+        return { errors: 0, files: [] };
+      },
+    });
+    const r = await run(w, { quiet: false });
+    expect(r.code).toBe(0);
+    expect(log).toEqual(["model mock:a", "model mock:b", "extra after 14", "end 15"]);
+    expect(csvOf(r.runDir!).map((row) => row["step_id"]).at(-1)).toBe("extra-step");
+    const manifest = manifestOf(r.runDir!);
+    expect(manifest.counts).toMatchObject({ done: 15, remaining: 0 });
+    expect(manifest.files).toContain("extra.txt");
+    // The stage's summary is printed after the run's own last line.
+    expect(r.stderr.indexOf("EXTRA SUMMARY")).toBeGreaterThan(r.stderr.indexOf("steps in"));
+
+    // Not run when the static steps were interrupted.
+    const signals = new TestSignals();
+    const w2 = world(twoModels(), (req, n) => {
+      if (n === 3) signals.fire();
+      return ok(`answer: ${req.messages[0]?.content}`);
+    });
+    const seen: string[] = [];
+    w2.stages.push({ name: "extra", extraSteps: async () => (seen.push("extra"), { errors: 0, files: [] }) });
+    expect((await run(w2, { cache: false }, signals)).code).toBe(130);
+    expect(seen).toEqual([]);
+  });
 });

@@ -32,10 +32,15 @@ Options:
   --resume DIR       continue an interrupted or stopped run
   --retry-failed     with a resumed run: run the failed steps again
   --pull             pull missing Ollama models
-  --quiet            no progress output
+  --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
+  --no-neutralize    write text cells as they are (no ' before a leading = + - @)
+  --quiet            no progress output and no summary
 
-Exit codes: 0 all steps answered, 1 errors (spec, failed steps, fatal stop), 2 usage, 130 interrupted.
-See docs/running.md.
+After the steps the answers are scored, adaptive blocks run, and the CSV reports are written to the
+run directory (docs/outputs.md); a summary (leaderboard, largest context effects) goes to stderr.
+
+Exit codes: 0 all steps answered and scored, 1 errors (spec, failed steps, scoring errors, fatal
+stop), 2 usage, 130 interrupted. See docs/running.md.
 `;
 
 export const runCommand: Command = {
@@ -53,6 +58,8 @@ export const runCommand: Command = {
     resume: { type: "string" },
     "retry-failed": { type: "boolean" },
     pull: { type: "boolean" },
+    bom: { type: "boolean" },
+    "no-neutralize": { type: "boolean" },
     quiet: { type: "boolean" },
   },
   allowPositionals: true,
@@ -63,33 +70,7 @@ export const runCommand: Command = {
     if (spec === null && resume === null) throw new UsageError("missing SPEC (or --resume RUN_DIR)");
     const out = stringOption(args, "out") ?? null;
     if (resume !== null && out !== null) throw new UsageError("--resume and --out both name the run directory; give one");
-    const color = useColor(io);
-    const deps: RunDeps = {
-      compile: async (specPath, options) => {
-        const loaded = await loadSpec(specPath, {
-          cwd: options.cwd,
-          set: options.set,
-          ...(options.models.length > 0 ? { models: options.models } : {}),
-          ...(options.judge !== null ? { judge: options.judge } : {}),
-        });
-        const diagnostics = sortDiagnostics(loaded.diagnostics);
-        if (!loaded.spec) return { ok: false, output: formatDiagnostics(diagnostics, { sources: loaded.sources, color }) };
-        // Warnings do not stop a run, but they are worth reading before it starts.
-        if (diagnostics.length > 0 && !boolOption(args, "quiet")) io.stderr.write(formatDiagnostics(diagnostics, { sources: loaded.sources, color }));
-        return { ok: true, plan: compilePlan(loaded.spec) };
-      },
-      iterateSteps,
-      writePlan: async (plan, path) => {
-        const tmp = `${path}.tmp`;
-        const stream = createWriteStream(tmp);
-        await writePlanJson(plan, stream);
-        if (!stream.writableEnded) stream.end();
-        await finished(stream);
-        renameSync(tmp, path);
-      },
-      createProvider: (model, env, specDir) => createProvider(model, env, { cwd: specDir }),
-      stages: runStages,
-    };
+    const deps = cliRunDeps(io, boolOption(args, "quiet"));
     return runPipeline(
       {
         spec,
@@ -104,6 +85,8 @@ export const runCommand: Command = {
         pull: boolOption(args, "pull"),
         quiet: boolOption(args, "quiet"),
         retryFailed: boolOption(args, "retry-failed"),
+        bom: boolOption(args, "bom"),
+        neutralize: !boolOption(args, "no-neutralize"),
       },
       deps,
       { cwd: io.cwd, env: io.env, stdout: io.stdout, stderr: io.stderr, signals: processSignals },
@@ -111,7 +94,38 @@ export const runCommand: Command = {
   },
 };
 
-const processSignals: Signals = {
+/** The real loader, compiler, plan writer and providers (also used by `vc rescore`). */
+export function cliRunDeps(io: CliIO, quiet: boolean): RunDeps {
+  const color = useColor(io);
+  return {
+    compile: async (specPath, options) => {
+      const loaded = await loadSpec(specPath, {
+        cwd: options.cwd,
+        set: options.set,
+        ...(options.models.length > 0 ? { models: options.models } : {}),
+        ...(options.judge !== null ? { judge: options.judge } : {}),
+      });
+      const diagnostics = sortDiagnostics(loaded.diagnostics);
+      if (!loaded.spec) return { ok: false, output: formatDiagnostics(diagnostics, { sources: loaded.sources, color }) };
+      // Warnings do not stop a run, but they are worth reading before it starts.
+      if (diagnostics.length > 0 && !quiet) io.stderr.write(formatDiagnostics(diagnostics, { sources: loaded.sources, color }));
+      return { ok: true, plan: compilePlan(loaded.spec) };
+    },
+    iterateSteps,
+    writePlan: async (plan, path) => {
+      const tmp = `${path}.tmp`;
+      const stream = createWriteStream(tmp);
+      await writePlanJson(plan, stream);
+      if (!stream.writableEnded) stream.end();
+      await finished(stream);
+      renameSync(tmp, path);
+    },
+    createProvider: (model, env, specDir) => createProvider(model, env, { cwd: specDir }),
+    stages: runStages,
+  };
+}
+
+export const processSignals: Signals = {
   listen(handler) {
     const onSignal = () => handler();
     process.on("SIGINT", onSignal);

@@ -1,0 +1,95 @@
+// `vc report RUN_DIR`: rebuild every table of a run from journal.jsonl, scores.jsonl and the header of
+// plan.json (the same code the run's report stage uses, so a finished run's files come out
+// byte-identical). Used to re-run the analyses with another bootstrap seed or CSV options, after a
+// resumed run, or to write the tables elsewhere with --out.
+
+import { existsSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { readPlanHeader } from "../../adaptive/plan-file.js";
+import { JOURNAL_FILE } from "../../run/journal.js";
+import { displayPath, PLAN_FILE } from "../../run/pipeline.js";
+import { reportSeed, summaryText, writeRunReports } from "../../run/report-stage.js";
+import { lockRunDir } from "../../run/rundir.js";
+import { useColor } from "./check.js";
+import { boolOption, EXIT_ERRORS, EXIT_OK, intOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
+
+const HELP = `Usage: vc report RUN_DIR [--out DIR] [--seed N] [--resamples N] [--bom] [--no-neutralize] [--quiet]
+
+Rebuild every CSV table of a run (responses, scores, leaderboard, dimensions, the spec's reports,
+adaptive and abilities) from its journal.jsonl, scores.jsonl and plan.json, and print the summary.
+With the run's seed and CSV options the files are byte-identical to the ones the run wrote.
+
+Options:
+  --out DIR          write the tables to DIR instead of RUN_DIR
+  --seed N           bootstrap seed (default: the run's seed, 0 when the spec sets none)
+  --resamples N      bootstrap resamples (default 2000)
+  --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
+  --no-neutralize    write text cells as they are (no ' before a leading = + - @)
+  --quiet            print only the output folder
+
+Exit codes: 0 ok, 1 not a run directory or a write error, 2 wrong command line. See docs/outputs.md.
+`;
+
+export const reportCommand: Command = {
+  name: "report",
+  summary: "rebuild a run's CSV tables and summary from its journal and scores",
+  help: HELP,
+  options: {
+    out: { type: "string" },
+    seed: { type: "string" },
+    resamples: { type: "string" },
+    bom: { type: "boolean" },
+    "no-neutralize": { type: "boolean" },
+    quiet: { type: "boolean" },
+  },
+  allowPositionals: true,
+  async run(args: ParsedArgs, io: CliIO): Promise<number> {
+    if (args.positionals.length !== 1) throw new UsageError(`expected one RUN_DIR, got ${args.positionals.length}`);
+    const given = args.positionals[0]!;
+    const seedText = stringOption(args, "seed");
+    if (seedText !== undefined && !/^-?\d+$/.test(seedText)) throw new UsageError(`--seed expects a whole number, got '${seedText}'`);
+    const resamples = intOption(args, "resamples", 1);
+    const quiet = boolOption(args, "quiet");
+    const runDir = resolve(io.cwd, given);
+    const header = readPlanHeader(join(runDir, PLAN_FILE));
+    if (!header.ok) {
+      io.stderr.write(`vc report: ${given} is not a finished run directory: ${header.message}\n`);
+      return EXIT_ERRORS;
+    }
+    if (!existsSync(join(runDir, JOURNAL_FILE))) {
+      io.stderr.write(`vc report: ${given} has no ${JOURNAL_FILE}: nothing was answered yet\n`);
+      return EXIT_ERRORS;
+    }
+    const outArg = stringOption(args, "out");
+    const outDir = outArg === undefined ? runDir : resolve(io.cwd, outArg);
+    // Writing into the run directory while a run works there would race with its own report stage.
+    const lock = outDir === runDir ? lockRunDir(runDir) : null;
+    if (lock && !lock.ok) {
+      io.stderr.write(`vc report: ${lock.message}\n`);
+      return EXIT_ERRORS;
+    }
+    try {
+      const plan = header.header;
+      const result = writeRunReports(plan, runDir, outDir, {
+        runId: basename(runDir),
+        seed: seedText !== undefined ? Number(seedText) : reportSeed(plan),
+        ...(resamples !== undefined ? { resamples } : {}),
+        csv: { bom: boolOption(args, "bom"), neutralize: !boolOption(args, "no-neutralize") },
+        responses: true,
+      });
+      if (!result.ok) {
+        io.stderr.write(`vc report: ${result.error}\n`);
+        return EXIT_ERRORS;
+      }
+      if (!quiet) {
+        for (const note of result.notes) io.stderr.write(`vc report: ${note}\n`);
+        io.stderr.write(`vc report: ${result.files.length} files written\n`);
+        io.stderr.write(summaryText(result.analysis, result.adaptive, useColor(io)));
+      }
+      io.stdout.write(`${displayPath(io.cwd, outDir)}\n`);
+      return EXIT_OK;
+    } finally {
+      if (lock?.ok) lock.release();
+    }
+  },
+};

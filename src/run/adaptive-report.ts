@@ -1,0 +1,252 @@
+// The adaptive segments' tables, rebuilt from the journal and the scores alone (like every report, so
+// `vc report` reproduces them): for each examinee (model × context, in plan order) the items it was
+// given are its journaled steps in index order (an adaptive step's index is its position, see
+// src/adaptive/segment.ts); each answer conforms when the deciding scorer's score reaches the
+// threshold; θ and its standard error after each answer come from the same estimator the test used.
+//
+// adaptive.csv  one row per item given: segment, model, culture, usecase, position, item, dimension,
+//               difficulty, discrimination, step_id, scorer, score, correct (1/0, empty: unscorable,
+//               skipped), theta, se (after this answer), stop_reason (of the examinee's test)
+// abilities.csv one row per examinee: θ, se, the 0–100 score (abilityToScore) with its 95% range,
+//               items answered and skipped, stop reason, and the model's static score over the same
+//               dimensions (the mean of its dimension means from the static items blocks) when the
+//               run has one.
+
+import type { AdaptiveSegment, ContextCombo, Plan } from "../compile/plan.js";
+import { bankFromPlanItems, type BankEntry } from "../adaptive/bank.js";
+import { currentEstimate, decideNext, type AnsweredItem } from "../adaptive/cat.js";
+import { abilityToScore } from "../adaptive/irt.js";
+import { examineeId } from "../adaptive/responses.js";
+import { adaptiveIndexBase } from "../adaptive/segment.js";
+import type { RunAnalysis } from "../report/tables.js";
+import type { Cell, ColumnFormat, Table } from "../report/csv.js";
+import { adaptiveRules } from "./adaptive-rules.js";
+import type { StepRecord } from "./records.js";
+
+export const ADAPTIVE_FILE = "adaptive";
+export const ABILITIES_FILE = "abilities";
+
+export type StopReason = "se" | "max_items" | "bank_exhausted" | "incomplete";
+
+export interface AdaptiveAnswer {
+  position: number;
+  stepId: string;
+  item: string;
+  dimension: string;
+  difficulty: number | null;
+  discrimination: number | null;
+  score: number | null;
+  correct: 0 | 1 | null;
+  theta: number;
+  se: number;
+}
+
+export interface AdaptiveExaminee {
+  segment: string;
+  system: string;
+  model: string;
+  context: ContextCombo;
+  scorer: string;
+  answers: AdaptiveAnswer[];
+  answered: number;
+  skipped: number;
+  theta: number;
+  se: number;
+  /** Why the test ended; "incomplete" when by these scores it would have gone on (interrupted, rescored). */
+  stopReason: StopReason;
+  /** Dimensions of the bank, for the static comparison. */
+  dimensions: string[];
+}
+
+export interface AdaptiveReplay {
+  examinees: AdaptiveExaminee[];
+  notes: string[];
+}
+
+/** `scoreOf(stepId, scorer)`: the latest score (null: none or an error). */
+export function replayAdaptive(
+  plan: Plan,
+  records: Iterable<StepRecord>,
+  scoreOf: (stepId: string, scorer: string) => number | null,
+): AdaptiveReplay {
+  const segments = plan.segments.filter((s): s is AdaptiveSegment => s.kind === "adaptive");
+  const out: AdaptiveReplay = { examinees: [], notes: [] };
+  if (segments.length === 0) return out;
+  const byIndex = new Map<number, StepRecord>();
+  const ids = new Set(segments.map((s) => s.id));
+  for (const r of records) if (ids.has(r.segment)) byIndex.set(r.index, r);
+
+  for (const segment of segments) {
+    const parsed = adaptiveRules(plan, segment);
+    if (!parsed.ok) {
+      out.notes.push(parsed.message);
+      continue;
+    }
+    const { cat, scorer, threshold } = parsed.rules;
+    const base = adaptiveIndexBase(plan, segment.id);
+    if (base === null) continue;
+    const bank = bankFromPlanItems(segment.bank);
+    const bankById = new Map<string, BankEntry>(bank.map((b) => [b.id, b]));
+    const planItems = new Map(segment.bank.map((i) => [i.id, i]));
+    const dimensions = [...new Set(segment.bank.map((i) => i.dimension))];
+    const perExaminee = segment.bank.length;
+    let e = 0;
+    for (const model of segment.models) {
+      for (const context of segment.contexts) {
+        const first = base + e * perExaminee;
+        e++;
+        const answered: AnsweredItem[] = [];
+        const skipped: string[] = [];
+        const answers: AdaptiveAnswer[] = [];
+        for (let position = 0; position < perExaminee; position++) {
+          const record = byIndex.get(first + position);
+          if (!record) break;
+          const score = scoreOf(record.stepId, scorer);
+          const correct: 0 | 1 | null = score === null ? null : score >= threshold ? 1 : 0;
+          if (correct === null) skipped.push(record.item);
+          else answered.push({ id: record.item, correct });
+          const estimate = currentEstimate(bankById, answered, cat);
+          const entry = bankById.get(record.item);
+          answers.push({
+            position: position + 1,
+            stepId: record.stepId,
+            item: record.item,
+            dimension: record.dimension,
+            difficulty: planItems.get(record.item)?.difficulty ?? null,
+            discrimination: entry?.a ?? null,
+            score,
+            correct,
+            theta: estimate.theta,
+            se: estimate.se,
+          });
+        }
+        if (answers.length === 0) continue;
+        // Exposure control only changes which item comes next, never whether the test stops.
+        const decision = decideNext(bank.filter((b) => !skipped.includes(b.id)), answered, cat, examineeId(model, context), null);
+        const estimate = currentEstimate(bankById, answered, cat);
+        out.examinees.push({
+          segment: segment.id,
+          system: segment.system,
+          model,
+          context,
+          scorer,
+          answers,
+          answered: answered.length,
+          skipped: skipped.length,
+          theta: estimate.theta,
+          se: estimate.se,
+          stopReason: decision.kind === "stop" ? decision.reason : "incomplete",
+          dimensions,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+type Col = [string, ColumnFormat];
+
+function table(name: string, cols: readonly Col[], rows: Cell[][]): Table {
+  return { name, columns: cols.map((c) => c[0]), formats: cols.map((c) => c[1]), rows };
+}
+
+const ADAPTIVE_COLUMNS: Col[] = [
+  ["segment", "text"],
+  ["model", "text"],
+  ["culture", "text"],
+  ["usecase", "text"],
+  ["position", "int"],
+  ["item", "text"],
+  ["dimension", "text"],
+  ["difficulty", "num"],
+  ["discrimination", "num"],
+  ["step_id", "text"],
+  ["scorer", "text"],
+  ["score", "score"],
+  ["correct", "int"],
+  ["theta", "corr"],
+  ["se", "corr"],
+  ["stop_reason", "text"],
+];
+
+const ABILITY_COLUMNS: Col[] = [
+  ["segment", "text"],
+  ["system", "text"],
+  ["model", "text"],
+  ["culture", "text"],
+  ["usecase", "text"],
+  ["theta", "corr"],
+  ["se", "corr"],
+  ["score", "score"],
+  ["score_low", "score"],
+  ["score_high", "score"],
+  ["items", "int"],
+  ["skipped", "int"],
+  ["stop_reason", "text"],
+  ["static_score", "score"],
+  ["static_dimensions", "int"],
+  ["static_n", "int"],
+];
+
+/** The static score of a model on a system over some dimensions: the mean of its dimension means. */
+function staticScore(analysis: RunAnalysis | null, model: string, system: string, dimensions: readonly string[]): { mean: number; dimensions: number; n: number } | null {
+  if (!analysis) return null;
+  const means: number[] = [];
+  let n = 0;
+  for (const row of analysis.dimensions) {
+    const k = row.keys;
+    if (k.model !== model || k.system !== system || typeof k.dimension !== "string" || !dimensions.includes(k.dimension)) continue;
+    if (row.mean === null) continue;
+    means.push(row.mean);
+    n += row.n;
+  }
+  if (means.length === 0) return null;
+  return { mean: means.reduce((a, b) => a + b, 0) / means.length, dimensions: means.length, n };
+}
+
+export function adaptiveTables(replay: AdaptiveReplay, analysis: RunAnalysis | null): Table[] {
+  const answerRows: Cell[][] = [];
+  const abilityRows: Cell[][] = [];
+  for (const x of replay.examinees) {
+    for (const a of x.answers) {
+      answerRows.push([
+        x.segment,
+        x.model,
+        x.context.culture,
+        x.context.usecase,
+        a.position,
+        a.item,
+        a.dimension,
+        a.difficulty,
+        a.discrimination,
+        a.stepId,
+        x.scorer,
+        a.score,
+        a.correct,
+        a.theta,
+        a.se,
+        x.stopReason,
+      ]);
+    }
+    const s = staticScore(analysis, x.model, x.system, x.dimensions);
+    abilityRows.push([
+      x.segment,
+      x.system,
+      x.model,
+      x.context.culture,
+      x.context.usecase,
+      x.theta,
+      x.se,
+      abilityToScore(x.theta),
+      abilityToScore(x.theta - 1.96 * x.se),
+      abilityToScore(x.theta + 1.96 * x.se),
+      x.answered,
+      x.skipped,
+      x.stopReason,
+      s?.mean ?? null,
+      s?.dimensions ?? null,
+      s?.n ?? null,
+    ]);
+  }
+  return [table(ADAPTIVE_FILE, ADAPTIVE_COLUMNS, answerRows), table(ABILITIES_FILE, ABILITY_COLUMNS, abilityRows)];
+}

@@ -1,0 +1,199 @@
+// The report tables of a run, from journal.jsonl + scores.jsonl + the plan alone: the same function
+// writes them at the end of `vc run` (the report stage) and in `vc report RUN_DIR` / `vc rescore`, so
+// the files are byte-identical for the same inputs, seed and CSV options.
+//
+// What goes where:
+//   responses.csv       every step, static and adaptive (src/run/responses.ts streams it)
+//   scores.csv, leaderboard.csv, dimensions.csv and the spec's report tables (src/report)
+//                       the static items blocks: an adaptive test picks items near each model's
+//                       ability, so its raw scores would drag every model toward the middle if mixed in
+//   adaptive.csv, abilities.csv   the adaptive segments (src/run/adaptive-report.ts)
+// The analyses read slim step records (no messages, no answer text): the per-step text goes to
+// responses.csv only, so memory stays proportional to the number of steps, not to their text.
+
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { Plan } from "../compile/plan.js";
+import { formatColumns, renderSummary } from "../report/summary.js";
+import { buildReport, type RunAnalysis } from "../report/tables.js";
+import { toCsv, type CsvOptions, type Table } from "../report/csv.js";
+import { abilityToScore } from "../adaptive/irt.js";
+import { adaptiveTables, replayAdaptive, type AdaptiveReplay } from "./adaptive-report.js";
+import { finalRecordsInPlanOrder, JOURNAL_FILE } from "./journal.js";
+import type { ScoreRecord, StepRecord } from "./records.js";
+import { RESPONSES_FILE, writeResponsesCsv, type JournalCounts } from "./responses.js";
+import { latestScores, scoreKey, SCORES_FILE } from "./score-journal.js";
+import type { RunStage, StageReport } from "./stages.js";
+
+export interface RunReportOptions {
+  /** The run_id column: the run folder's name. */
+  runId: string | null;
+  /** Bootstrap seed: the plan's run seed (reportSeed) unless overridden. */
+  seed: number;
+  resamples?: number;
+  csv: CsvOptions;
+  /** Write responses.csv too (the run writes it itself, before the stages). */
+  responses: boolean;
+}
+
+export type RunReportResult =
+  | { ok: true; files: string[]; notes: string[]; analysis: RunAnalysis; adaptive: AdaptiveReplay; counts: JournalCounts | null }
+  | { ok: false; error: string };
+
+/** The bootstrap seed of a run's reports: its `seed` (0 when the spec sets none). */
+export function reportSeed(plan: Pick<Plan, "run">): number {
+  return plan.run.sampling.seed ?? 0;
+}
+
+/** Every step record without its messages and answer text (kept: whether it has an answer). */
+function slim(record: StepRecord): StepRecord {
+  return { ...record, messages: [], response: record.response === null ? null : "" };
+}
+
+export function writeRunReports(plan: Plan, runDir: string, outDir: string, options: RunReportOptions): RunReportResult {
+  const journalPath = join(runDir, JOURNAL_FILE);
+  const scoresPath = join(runDir, SCORES_FILE);
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (e) {
+    return { ok: false, error: `cannot create ${outDir}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  let counts: JournalCounts | null = null;
+  try {
+    if (options.responses) counts = writeResponsesCsv(plan, journalPath, join(outDir, RESPONSES_FILE), options.runId, options.csv);
+  } catch (e) {
+    return { ok: false, error: `cannot write ${RESPONSES_FILE}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+
+  const adaptiveIds = new Set(plan.segments.filter((s) => s.kind === "adaptive").map((s) => s.id));
+  const staticSteps: StepRecord[] = [];
+  const adaptiveSteps: StepRecord[] = [];
+  const adaptiveStepIds = new Set<string>();
+  for (const record of finalRecordsInPlanOrder(journalPath)) {
+    if (adaptiveIds.has(record.segment)) {
+      adaptiveSteps.push(slim(record));
+      adaptiveStepIds.add(record.stepId);
+    } else {
+      staticSteps.push(slim(record));
+    }
+  }
+  const latest = latestScores(scoresPath);
+  const staticScores: ScoreRecord[] = [];
+  for (const r of latest.values()) if (!adaptiveStepIds.has(r.stepId)) staticScores.push(r);
+
+  const { tables: all, analysis, notes } = buildReport(plan, staticSteps, staticScores, {
+    seed: options.seed,
+    runId: options.runId,
+    ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
+  });
+  // responses.csv has one writer (above); the report module's in-memory copy is not written (and
+  // not kept: it is the largest table).
+  const tables: Table[] = all.filter((t) => t.name !== "responses");
+  all.length = 0;
+
+  const adaptive = replayAdaptive(plan, adaptiveSteps, (stepId, scorer) => latest.get(scoreKey(stepId, scorer))?.score ?? null);
+  notes.push(...adaptive.notes);
+  if (adaptiveIds.size > 0) {
+    const taken = new Set(tables.map((t) => t.name));
+    for (const t of adaptiveTables(adaptive, analysis)) {
+      let name = t.name;
+      for (let i = 2; taken.has(name); i++) name = `${t.name}_${i}`;
+      if (name !== t.name) notes.push(`${t.name}.csv: a report of the spec has that name; the adaptive table is written as ${name}.csv`);
+      taken.add(name);
+      tables.push({ ...t, name });
+    }
+  }
+
+  const written = writeTablesInBatches(outDir, tables, options.csv);
+  if (!written.ok) return { ok: false, error: written.error };
+  const files = [...(options.responses ? [RESPONSES_FILE] : []), ...written.files];
+  return { ok: true, files, notes, analysis, adaptive, counts };
+}
+
+const BATCH = 2000;
+
+/**
+ * Every table to `dir/<name>.csv`, each written to a temporary name and renamed (a reader never sees
+ * half a file), formatted by the report module's `toCsv` a batch of rows at a time: the same bytes as
+ * `writeTables`, without the whole file's text and cells in memory at once (scores.csv of a large run
+ * is the size of its scores journal).
+ */
+export function writeTablesInBatches(dir: string, tables: readonly Table[], options: CsvOptions): { ok: true; files: string[] } | { ok: false; error: string } {
+  for (const t of tables) {
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(t.name) || t.name.includes("..")) return { ok: false, error: `invalid table name ${JSON.stringify(t.name)}` };
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    return { ok: false, error: `cannot create ${dir}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const files: string[] = [];
+  for (const t of tables) {
+    const file = join(dir, `${t.name}.csv`);
+    const tmp = `${file}.tmp-${process.pid}`;
+    try {
+      const fd = openSync(tmp, "w");
+      try {
+        for (let start = 0; start === 0 || start < t.rows.length; start += BATCH) {
+          const text = toCsv({ ...t, rows: t.rows.slice(start, start + BATCH) }, { ...options, bom: start === 0 && (options.bom ?? false) });
+          // The header holds no quoted field, so it ends at the first LF.
+          writeSync(fd, start === 0 ? text : text.slice(text.indexOf("\n") + 1));
+        }
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, file);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      return { ok: false, error: `cannot write reports to ${dir}: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    files.push(`${t.name}.csv`);
+  }
+  return { ok: true, files };
+}
+
+/** The leaderboard and largest context effects (src/report/summary.ts), then the adaptive abilities. */
+export function summaryText(analysis: RunAnalysis, adaptive: AdaptiveReplay, colour: boolean): string {
+  let text = renderSummary(analysis, { colour });
+  if (adaptive.examinees.length > 0) {
+    const rows = adaptive.examinees.map((x) => [
+      x.segment,
+      x.model,
+      [x.context.culture, x.context.usecase].filter((c) => c !== null).join("/") || "–",
+      x.theta.toFixed(2),
+      x.se.toFixed(2),
+      abilityToScore(x.theta).toFixed(1),
+      String(x.answered),
+      x.stopReason,
+    ]);
+    const lines = formatColumns(
+      ["block", "model", "context", "theta", "se", "score", "items", "stop"],
+      rows,
+      ["left", "left", "left", "right", "right", "right", "right", "left"],
+    );
+    text += `\nAdaptive abilities (theta on the bank's scale; score 0–100 = 100·Φ(theta))\n${lines.map((l) => `  ${l}`).join("\n")}\n`;
+  }
+  return text;
+}
+
+export const reportStage: RunStage = {
+  name: "report",
+  async afterSteps(ctx): Promise<StageReport> {
+    const result = writeRunReports(ctx.plan, ctx.runDir, ctx.runDir, {
+      runId: basename(ctx.runDir),
+      seed: reportSeed(ctx.plan),
+      csv: ctx.csv,
+      responses: false,
+    });
+    if (!result.ok) {
+      ctx.note(`vc run: reports: ${result.error}`);
+      return { errors: 1, files: [] };
+    }
+    if (!ctx.quiet) for (const note of result.notes) ctx.note(`vc run: report: ${note}`);
+    return {
+      errors: 0,
+      files: result.files,
+      ...(ctx.quiet ? {} : { summary: summaryText(result.analysis, result.adaptive, ctx.colour) }),
+    };
+  },
+};

@@ -1,0 +1,330 @@
+// Scoring the answers: every step is scored by each scorer its segment lists, and each (step, scorer)
+// pair becomes one ScoreRecord in scores.jsonl (src/run/score-journal.ts). In `vc run` this happens
+// after each model's answers (the `afterModel` hook: judge calls in one batch per model, through the
+// run's ModelCaller, so they are cached, rate-limited and retried like the steps), then once more at
+// the end for anything left (the adaptive steps' other scorers). `vc rescore` uses the same code.
+//
+// Rules: a failed step gets a "no response" record; a scoring error is recorded as such, never as a
+// made-up score; a pair already recorded is not scored again (resume) — except a "no response" record
+// of a step that has an answer now (`--retry-failed` re-ran it). A scoring error that arrives while
+// the run is stopping (interrupt, fatal failure) is not recorded: it may be the stop itself, and the
+// pair is scored on resume.
+
+import { join } from "node:path";
+import type { Plan, PlanCulture, PlanDimension, PlanScorer, PlanSystem, PlanUsecase } from "../compile/plan.js";
+import { findItem, renderTemplate } from "../compile/render.js";
+import { scoreStep, toScoreRecord, type ScoreInput, type ScorerDeps } from "../score/index.js";
+import type { ProviderEnv } from "../providers/types.js";
+import type { CallOutcome, ModelRequest } from "./calls.js";
+import type { ScoreRecord, StepRecord } from "./records.js";
+import { readScoreRecords, ScoreJournal, scoreKey, SCORES_FILE } from "./score-journal.js";
+import type { RunStage, StageContext, StageReport } from "./stages.js";
+
+/** The error of the record a step without an answer gets (src/score: failedOutcome("no response")). */
+export const NO_RESPONSE = "no response";
+
+/** What scoring needs from a run (or from `vc rescore`). */
+export interface ScoringEnv {
+  plan: Plan;
+  caller: { call(modelId: string, request: ModelRequest): Promise<CallOutcome>; concurrencyOf(modelId: string): number };
+  specDir: string;
+  env: ProviderEnv;
+  signal: AbortSignal;
+}
+
+/** The latest score of each (step, scorer) pair known so far: enough to skip and to replay. */
+export interface ScoreEntry {
+  score: number | null;
+  noResponse: boolean;
+}
+
+export type ScoreBook = Map<string, ScoreEntry>;
+
+export interface ScoringTally {
+  /** Records written with a score. */
+  scored: number;
+  /** Records written with a scoring error (on answered steps). */
+  errors: number;
+  /** Records written for steps without an answer. */
+  noResponse: number;
+  /** Pairs already recorded before. */
+  skipped: number;
+  /** Pairs whose scoring was cut short by the stop of the run (not recorded). */
+  dropped: number;
+}
+
+export function emptyTally(): ScoringTally {
+  return { scored: 0, errors: 0, noResponse: 0, skipped: 0, dropped: 0 };
+}
+
+/** Read scores.jsonl (if any) into a score book. */
+export function readScoreBook(path: string): ScoreBook {
+  const book: ScoreBook = new Map();
+  for (const r of readScoreRecords(path)) book.set(scoreKey(r.stepId, r.scorer), entryOf(r));
+  return book;
+}
+
+function entryOf(r: ScoreRecord): ScoreEntry {
+  return { score: r.score, noResponse: r.error === NO_RESPONSE };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// From a step record to what the scorers take
+
+interface PlanLookup {
+  systems: Map<string, PlanSystem>;
+  dimensions: Map<string, PlanDimension>;
+  cultures: Map<string, PlanCulture>;
+  usecases: Map<string, PlanUsecase>;
+  scorers: Map<string, PlanScorer>;
+  segmentScorers: Map<string, string[]>;
+}
+
+const lookups = new WeakMap<Plan, PlanLookup>();
+
+function lookupOf(plan: Plan): PlanLookup {
+  let l = lookups.get(plan);
+  if (l) return l;
+  l = {
+    systems: new Map(plan.systems.map((s) => [s.id, s])),
+    dimensions: new Map(plan.systems.flatMap((s) => s.dimensions.map((d) => [`${s.id}\u0000${d.id}`, d] as const))),
+    cultures: new Map(plan.cultures.map((c) => [c.id, c])),
+    usecases: new Map(plan.usecases.map((u) => [u.id, u])),
+    scorers: new Map(plan.scorers.map((s) => [s.id, s])),
+    segmentScorers: new Map(plan.segments.map((s) => [s.id, s.scorers])),
+  };
+  lookups.set(plan, l);
+  return l;
+}
+
+/** The scorers of a step: those its segment lists (none when the segment is not in the plan). */
+export function scorersOfStep(plan: Plan, record: Pick<StepRecord, "segment">): string[] {
+  return lookupOf(plan).segmentScorers.get(record.segment) ?? [];
+}
+
+/** The scorers' view of a journaled step; null when its segment or item is not in the plan. */
+export function scoreInputOf(plan: Plan, record: StepRecord): ScoreInput | null {
+  const l = lookupOf(plan);
+  const item = findItem(plan, record.segment, record.item);
+  if (!item) return null;
+  const system = l.systems.get(record.system);
+  const dimension = l.dimensions.get(`${record.system}\u0000${record.dimension}`);
+  const culture = record.context.culture === null ? null : (l.cultures.get(record.context.culture) ?? null);
+  const usecase = record.context.usecase === null ? null : (l.usecases.get(record.context.usecase) ?? null);
+  return {
+    stepId: record.stepId,
+    model: record.model,
+    system: { id: record.system, label: system?.label ?? record.system, description: system?.description ?? null },
+    dimension: { id: record.dimension, label: dimension?.label ?? record.dimension, description: dimension?.description ?? null },
+    item,
+    culture,
+    usecase,
+    sample: record.sample,
+    params: plan.params,
+    messages: record.messages,
+    response: record.response,
+  };
+}
+
+/** Judge and guard calls go through the run's caller; rubrics are the plan's templates. */
+export function scorerDepsOf(env: ScoringEnv): ScorerDeps {
+  const seed = env.plan.run.sampling.seed;
+  return {
+    callJudge: (id, request) => env.caller.call(id, request),
+    renderJudgeMessages: (id, context) => renderTemplate(env.plan, id, context),
+    judgeModel: env.plan.judge,
+    // Greedy, and with the run's seed where a server uses one, so a judge answers the same way again.
+    judgeSampling: { temperature: 0, ...(seed !== undefined ? { seed } : {}) },
+    execCwd: env.specDir,
+    execEnv: env.env,
+    signal: env.signal,
+  };
+}
+
+/** The model ids the scorers of the plan's segments call (judge and guard scorers). */
+export function judgeModelsOf(plan: Plan): string[] {
+  const used = new Set(plan.segments.flatMap((s) => s.scorers));
+  const out: string[] = [];
+  for (const scorer of plan.scorers) {
+    if (!used.has(scorer.id) || (scorer.kind !== "judge" && scorer.kind !== "guard")) continue;
+    const own = scorer.config["model"];
+    const id = typeof own === "string" ? own : plan.judge;
+    if (id && !out.includes(id)) out.push(id);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Scoring
+
+/**
+ * Score one step with one scorer and write the record (unless the run is stopping and the outcome is
+ * an error). Returns the record written, or null when nothing was written.
+ */
+export async function scoreAndRecord(
+  env: ScoringEnv,
+  deps: ScorerDeps,
+  record: StepRecord,
+  scorerId: string,
+  journal: ScoreJournal,
+  book: ScoreBook,
+  tally: ScoringTally,
+): Promise<ScoreRecord | null> {
+  const scorer = lookupOf(env.plan).scorers.get(scorerId);
+  const input = scoreInputOf(env.plan, record);
+  let written: ScoreRecord;
+  if (record.response === null) {
+    written = toScoreRecord(record.stepId, scorerId, { score: null, raw: null, verdict: null, rule: null, refused: null, error: NO_RESPONSE, judge: null });
+  } else if (!scorer) {
+    written = toScoreRecord(record.stepId, scorerId, { score: null, raw: null, verdict: null, rule: null, refused: null, error: `scorer '${scorerId}' is not in the plan`, judge: null });
+  } else if (!input) {
+    written = toScoreRecord(record.stepId, scorerId, { score: null, raw: null, verdict: null, rule: null, refused: null, error: `item '${record.item}' of '${record.segment}' is not in the plan`, judge: null });
+  } else {
+    let outcome;
+    try {
+      outcome = await scoreStep(input, scorer, deps);
+    } catch (error) {
+      // scoreStep promises not to throw; should it, the pair still gets a record.
+      outcome = { score: null, raw: null, verdict: null, rule: null, refused: null, error: `scorer failed: ${error instanceof Error ? error.message : String(error)}`, judge: null };
+    }
+    if (outcome.error !== null && env.signal.aborted) {
+      tally.dropped++;
+      return null;
+    }
+    written = toScoreRecord(record.stepId, scorerId, outcome);
+  }
+  journal.append(written);
+  book.set(scoreKey(record.stepId, scorerId), entryOf(written));
+  if (written.error === NO_RESPONSE) tally.noResponse++;
+  else if (written.error !== null) tally.errors++;
+  else tally.scored++;
+  return written;
+}
+
+/** Whether a pair still needs scoring: never recorded, or "no response" for a step that has an answer now. */
+export function needsScore(book: ScoreBook, record: StepRecord, scorerId: string): boolean {
+  const entry = book.get(scoreKey(record.stepId, scorerId));
+  return entry === undefined || (entry.noResponse && record.response !== null);
+}
+
+/**
+ * Score every pending (step, scorer) pair of the records, at most `window` at a time (the caller's
+ * lanes do the real limiting; the window keeps the number of promises and records in memory small).
+ */
+export async function scoreSteps(
+  env: ScoringEnv,
+  records: Iterable<StepRecord>,
+  journal: ScoreJournal,
+  book: ScoreBook,
+  options: { window?: number; scorersOf?: (record: StepRecord) => readonly string[] } = {},
+): Promise<ScoringTally> {
+  const tally = emptyTally();
+  const deps = scorerDepsOf(env);
+  const window = Math.max(1, options.window ?? scoringWindow(env));
+  const scorersOf = options.scorersOf ?? ((r: StepRecord) => scorersOfStep(env.plan, r));
+  const inFlight = new Set<Promise<unknown>>();
+  for (const record of records) {
+    if (env.signal.aborted) break;
+    for (const scorerId of scorersOf(record)) {
+      if (!needsScore(book, record, scorerId)) {
+        tally.skipped++;
+        continue;
+      }
+      const p: Promise<unknown> = scoreAndRecord(env, deps, record, scorerId, journal, book, tally).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      while (inFlight.size >= window) await Promise.race(inFlight);
+    }
+  }
+  await Promise.all(inFlight);
+  return tally;
+}
+
+/** Twice the widest judge lane (so every lane stays busy), at least 4. */
+export function scoringWindow(env: ScoringEnv): number {
+  let widest = 2;
+  for (const id of judgeModelsOf(env.plan)) widest = Math.max(widest, env.caller.concurrencyOf(id));
+  return widest * 2;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Counting (manifest, exit status)
+
+export interface ScoringCounts {
+  /** (step, scorer) pairs with a record (the latest counts). */
+  records: number;
+  scored: number;
+  /** Scoring errors on answered steps (invalid judge JSON after all retries, no rating found ...). */
+  errors: number;
+  /** Records of steps without an answer. */
+  noResponse: number;
+}
+
+export function countScores(path: string): ScoringCounts {
+  const latest = new Map<string, 0 | 1 | 2>();
+  for (const r of readScoreRecords(path)) {
+    latest.set(scoreKey(r.stepId, r.scorer), r.error === null ? 0 : r.error === NO_RESPONSE ? 2 : 1);
+  }
+  const counts: ScoringCounts = { records: latest.size, scored: 0, errors: 0, noResponse: 0 };
+  for (const v of latest.values()) {
+    if (v === 0) counts.scored++;
+    else if (v === 1) counts.errors++;
+    else counts.noResponse++;
+  }
+  return counts;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The stage
+
+const books = new WeakMap<StageContext, ScoreBook>();
+
+/**
+ * The run's score book: scores.jsonl read once per run, then kept up to date by everything that
+ * scores through it (this stage and the adaptive stage), so the end-of-run sweep skips their work.
+ */
+export function scoreBookOf(ctx: StageContext): ScoreBook {
+  let book = books.get(ctx);
+  if (!book) {
+    book = readScoreBook(join(ctx.runDir, SCORES_FILE));
+    books.set(ctx, book);
+  }
+  return book;
+}
+
+export function scoringEnvOf(ctx: StageContext): ScoringEnv {
+  return { plan: ctx.plan, caller: ctx.caller, specDir: ctx.specDir, env: ctx.env, signal: ctx.signal };
+}
+
+async function scoreWith(ctx: StageContext, records: Iterable<StepRecord>): Promise<ScoringTally> {
+  const book = scoreBookOf(ctx);
+  const journal = ScoreJournal.open(join(ctx.runDir, SCORES_FILE));
+  try {
+    return await scoreSteps(scoringEnvOf(ctx), records, journal, book);
+  } finally {
+    journal.close();
+  }
+}
+
+function hasScorers(plan: Plan): boolean {
+  return plan.segments.some((s) => s.scorers.length > 0);
+}
+
+export const scoringStage: RunStage = {
+  name: "scoring",
+  async afterModel(ctx, model) {
+    if (!hasScorers(ctx.plan)) return;
+    const tally = await scoreWith(ctx, ctx.records(model));
+    if (tally.errors > 0 && !ctx.quiet) {
+      ctx.note(`vc run: ${tally.errors} scoring error${tally.errors === 1 ? "" : "s"} for ${model} (recorded in ${SCORES_FILE}; no score was made up)`);
+    }
+  },
+  async afterSteps(ctx): Promise<StageReport> {
+    if (!hasScorers(ctx.plan)) return { errors: 0, files: [] };
+    await scoreWith(ctx, ctx.records());
+    const counts = countScores(join(ctx.runDir, SCORES_FILE));
+    if (counts.errors > 0) {
+      ctx.note(`vc run: ${counts.errors} of ${counts.records} scores are scoring errors (the error column of scores.csv)`);
+    }
+    return { errors: counts.errors, files: [SCORES_FILE] };
+  },
+};
