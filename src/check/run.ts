@@ -147,11 +147,13 @@ export function checkRun(
     const decl = modelDecls.get(id);
     models.push(checkModel(ctx, id, parsed.value.provider, parsed.value.name, decl));
   }
-  // Settings for models not in the list are checked too (they may be used with --model).
+  // Settings for models not in the list are checked too: they may be used with --model, or be the
+  // judge, a scorer's model or a generator, which need their base_url and key as much as any model.
+  const modelSettings: CheckedModel[] = [];
   for (const [id, decl] of modelDecls) {
     if (seenModels.has(id)) continue;
     const parsed = parseModelId(id);
-    if (parsed.ok) checkModel(ctx, id, parsed.value.provider, parsed.value.name, decl);
+    if (parsed.ok) modelSettings.push(checkModel(ctx, id, parsed.value.provider, parsed.value.name, decl));
   }
 
   // Judge
@@ -249,6 +251,7 @@ export function checkRun(
 
   const run: CheckedRun = {
     models,
+    modelSettings,
     judge,
     temperature: num("temperature"),
     topP: num("top_p"),

@@ -183,6 +183,12 @@ export interface ModelOverrides {
 export interface CheckedRun {
   /** After --model replacement. */
   models: CheckedModel[];
+  /**
+   * Settings blocks (`model "id" { ... }`) of models that are not evaluated: judges, scorers' own
+   * models, generators. Kept so that their base_url, api_key_env, headers and limits apply when they
+   * are called.
+   */
+  modelSettings: CheckedModel[];
   /** After --judge replacement. */
   judge: string | null;
   temperature: number | null;

@@ -26,6 +26,10 @@ export function compilePlan(spec: CheckedSpec): Plan {
     cultures: spec.cultures,
     usecases: spec.usecases,
     models: spec.run.models.map(planModel),
+    modelSettings: spec.run.modelSettings
+      .filter((m) => !spec.run.models.some((e) => e.id === m.id))
+      .map(planModel)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     judge: spec.run.judge,
     run: runSettings(spec),
     templates: spec.templates.map((t) => ({ id: t.id, messages: t.messages, variables: t.variables })),

@@ -43,6 +43,11 @@ export interface Plan {
   cultures: PlanCulture[];
   usecases: PlanUsecase[];
   models: PlanModel[];
+  /**
+   * Settings of models that are called but not evaluated (judges, scorer models, generators), from
+   * their `model "id" { ... }` blocks in the run. Sorted by id.
+   */
+  modelSettings: PlanModel[];
   /** Default judge model id for judge scorers that name none (`--judge` replaces it). */
   judge: string | null;
   run: PlanRunSettings;

@@ -197,7 +197,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     const entries: CallerModel[] = [];
     const roles = new Map<string, ModelRole>();
     for (const { id, role } of needed) {
-      const model = plan.models.find((m) => m.id === id) ?? modelFromIdOrNull(id);
+      const model = plan.models.find((m) => m.id === id) ?? plan.modelSettings.find((m) => m.id === id) ?? modelFromIdOrNull(id);
       if (!model) {
         err(`vc run: unknown model id '${id}'`);
         return EXIT_FAILED;

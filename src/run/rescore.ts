@@ -179,7 +179,7 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
   try {
     const entries: CallerModel[] = [];
     for (const id of judgeModelsOf(plan)) {
-      const model: PlanModel | null = plan.models.find((m) => m.id === id) ?? fromId(id);
+      const model: PlanModel | null = plan.models.find((m) => m.id === id) ?? plan.modelSettings.find((m) => m.id === id) ?? fromId(id);
       if (!model) {
         err(`vc rescore: unknown model id '${id}'`);
         return EXIT_FAILED;

@@ -54,6 +54,7 @@ export function makePlan(p: PlanInput): Plan {
       rateLimitPerMinute: null,
       jsonIo: false,
     })),
+    modelSettings: [],
     judge: null,
     run: {
       samples: 1,

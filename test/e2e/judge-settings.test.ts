@@ -1,14 +1,9 @@
 // A judge that is not an evaluated model but has its own `model "…" { base_url … }` block in the run
-// must be called with those settings. The pipeline prepares every model from the plan's `models`
-// entry when there is one; this test runs the real pipeline against a judge reachable only through
-// its block's base_url (no OPENAI_BASE_URL in the environment).
-//
-// The compiler currently puts only the evaluated models into plan.models, so the entry is added here
-// from the spec's block when the compiler left it out (reported to the lead); once the compiler keeps
-// it, the addition is a no-op and the test checks the compiler's entry.
+// must be called with those settings: the compiler keeps them in plan.modelSettings. This test runs
+// the real pipeline against a judge reachable only through its block's base_url (no OPENAI_BASE_URL
+// in the environment).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import type { PlanModel } from "../../src/compile/plan.js";
 import { cliRunDeps } from "../../src/cli/commands/run.js";
 import { runPipeline, type RunDeps } from "../../src/run/pipeline.js";
 import { startOpenAIStandin, type OpenAIStandin } from "../standins/openai-standin.js";
@@ -41,23 +36,16 @@ run {
     const stderr = new Sink();
     const io = { stdout: stdout as unknown as NodeJS.WritableStream, stderr: stderr as unknown as NodeJS.WritableStream, cwd: dir, env: { JUDGE_KEY: "judge-secret" } };
     const real = cliRunDeps(io, true);
-    const fromBlock: PlanModel = {
-      id: "openai:strict-judge",
-      provider: "openai",
-      name: "strict-judge",
-      baseUrl: judge.baseUrl,
-      apiKeyEnv: "JUDGE_KEY",
-      headers: {},
-      concurrency: null,
-      rateLimitPerMinute: null,
-      jsonIo: false,
-    };
     const deps: RunDeps = {
       ...real,
       compile: async (path, options) => {
         const compiled = await real.compile(path, options);
-        if (!compiled.ok || compiled.plan.models.some((m) => m.id === fromBlock.id)) return compiled;
-        return { ok: true, plan: { ...compiled.plan, models: [...compiled.plan.models, fromBlock] } };
+        if (compiled.ok) {
+          // The judge is not evaluated, but its block's settings are in the plan.
+          expect(compiled.plan.models.map((m) => m.id)).toEqual(["mock:comply"]);
+          expect(compiled.plan.modelSettings).toMatchObject([{ id: "openai:strict-judge", baseUrl: judge.baseUrl, apiKeyEnv: "JUDGE_KEY" }]);
+        }
+        return compiled;
       },
     };
     const code = await runPipeline(

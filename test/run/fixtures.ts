@@ -63,6 +63,7 @@ export function makePlan(blocks: BlockSpec[], run: Partial<Plan["run"]> = {}, ex
     cultures: [],
     usecases: [],
     models,
+    modelSettings: [],
     judge: null,
     run: {
       samples: 1,
