@@ -64,12 +64,18 @@ const BRACKETS: readonly TokenType[] = [LBrace, RBrace, LBracket, RBracket, LPar
 const STRUCTURAL_FIRST = { IGNORE_AMBIGUITIES: true, MAX_LOOKAHEAD: 1 } as const;
 
 export class VcParser extends CstParser {
-  constructor() {
+  /**
+   * `validate` runs chevrotain's grammar validations (ambiguities, left recursion) while building. They
+   * cost a third of the start-up of every `vc` command and can only fail when the grammar itself is
+   * changed, so the CLI skips them and a test (test/syntax/grammar.test.ts) builds with them on.
+   */
+  constructor(options: { validate?: boolean } = {}) {
     super(ALL_TOKENS, {
       recoveryEnabled: true,
       maxLookahead: 3,
       nodeLocationTracking: "onlyOffset",
       errorMessageProvider: messageProvider,
+      skipValidations: !(options.validate ?? false),
     });
     this.performSelfAnalysis();
   }
