@@ -11,7 +11,7 @@ export type ReadResult = { ok: true; text: string } | { ok: false; missing: bool
 export class FileStore {
   /** Display path → text, for code frames. */
   readonly sources = new Map<string, string>();
-  /** Spec-relative path → sha256, for the plan's inputs. */
+  /** Spec-relative path → sha256 (of the bytes; of the meaning for .vc files), for the plan's inputs. */
   private readonly hashes = new Map<string, string>();
   private readonly cache = new Map<string, ReadResult>();
 
@@ -59,6 +59,14 @@ export class FileStore {
     }
     this.cache.set(abs, result);
     return result;
+  }
+
+  /**
+   * Record a file by a fingerprint of its meaning instead of its bytes (.vc files: see
+   * meaningFingerprint in imports.ts), so that reformatting a spec does not change the plan hash.
+   */
+  setFingerprint(abs: string, sha256: string): void {
+    this.hashes.set(this.specRelative(abs), sha256);
   }
 
   /** Inputs sorted by path, so the plan does not depend on the order files happened to be read. */

@@ -3,8 +3,9 @@
 // A file imported twice (diamond) contributes its declarations once; a file that imports itself
 // through a chain is a cycle, reported at the import that closes it with the whole chain.
 
+import { createHash } from "node:crypto";
 import { NO_SPAN } from "../diagnostics/diagnostic.js";
-import type { Statement } from "../syntax/ast.js";
+import type { SpecFile, Statement } from "../syntax/ast.js";
 import { parseSpec } from "../syntax/parse.js";
 import { CheckCodes } from "./codes.js";
 import type { CheckContext, SourceFile } from "./context.js";
@@ -60,6 +61,8 @@ export async function loadProgram(ctx: CheckContext, entryAbs: string): Promise<
     }
     const parsed = parseCached(read.text, display);
     ctx.diagnostics.push(...parsed.diagnostics);
+    // A spec's identity in the plan is its meaning, not its layout: `vc fmt` must not change the hash.
+    ctx.files.setFingerprint(abs, meaningFingerprint(parsed.ast));
     const file: SourceFile = { abs, display, ast: parsed.ast };
     program.files.push(file);
     if (!from) program.entry = file;
@@ -77,6 +80,18 @@ export async function loadProgram(ctx: CheckContext, entryAbs: string): Promise<
 
   await visit(entryAbs, null);
   return program;
+}
+
+/** Keys of the AST that say where or how something was written, not what it means. */
+const LAYOUT_KEYS = new Set(["span", "keySpan", "roleSpan", "scoreSpan", "contentMap", "raw", "triple", "comments", "source", "file"]);
+
+/**
+ * sha256 of the syntax tree without positions, comments or the spelling of numbers and strings: two
+ * files that differ only in whitespace, comments or layout (what `vc fmt` changes) get the same value.
+ */
+export function meaningFingerprint(ast: SpecFile): string {
+  const json = JSON.stringify(ast.statements, (key, value: unknown) => (LAYOUT_KEYS.has(key) ? undefined : value));
+  return createHash("sha256").update(json).digest("hex");
 }
 
 // The same text under the same name parses to the same AST (which the checker never mutates); a

@@ -4,6 +4,6 @@ import { VcParser } from "../../src/syntax/parser.js";
 // The CLI builds the parser without chevrotain's grammar validations (start-up time); this is where
 // they run, so a change that makes the grammar ambiguous or left-recursive fails here.
 it("the grammar passes chevrotain's validations", () => {
-  const parser = new VcParser({ validate: true });
-  expect(parser.definitionErrors).toEqual([]);
+  // performSelfAnalysis throws "Parser Definition Errors detected" when a validation fails.
+  expect(() => new VcParser({ validate: true })).not.toThrow();
 });
