@@ -145,9 +145,15 @@ export const JUDGE_SCHEMA: JsonSchema = {
   additionalProperties: false,
 };
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-const validateGenerator: ValidateFunction = ajv.compile(GENERATOR_SCHEMA);
-const validateJudge: ValidateFunction = ajv.compile(JUDGE_SCHEMA);
+// Compiled on first use: every `vc run` loads this module, few runs generate items.
+let validators: { ajv: Ajv; generator: ValidateFunction; judge: ValidateFunction } | null = null;
+function schemas(): { ajv: Ajv; generator: ValidateFunction; judge: ValidateFunction } {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: false, strict: false });
+    validators = { ajv, generator: ajv.compile(GENERATOR_SCHEMA), judge: ajv.compile(JUDGE_SCHEMA) };
+  }
+  return validators;
+}
 
 interface Candidate {
   text: string;
@@ -370,8 +376,9 @@ type Parsed = { ok: true; items: Candidate[] } | { ok: false; reason: string };
 export function parseGeneratorAnswer(text: string): Parsed {
   const extracted = extractJson(text);
   if (!extracted.ok) return { ok: false, reason: `not JSON: ${text.trim() === "" ? "the answer is empty" : "the answer holds no JSON object"}` };
-  if (!validateGenerator(extracted.value)) {
-    return { ok: false, reason: `wrong shape: ${ajv.errorsText(validateGenerator.errors, { dataVar: "answer" })}; expected {"items": [{"text", "rationale", "intended_difficulty"}]}` };
+  const { ajv, generator } = schemas();
+  if (!generator(extracted.value)) {
+    return { ok: false, reason: `wrong shape: ${ajv.errorsText(generator.errors, { dataVar: "answer" })}; expected {"items": [{"text", "rationale", "intended_difficulty"}]}` };
   }
   const items = (extracted.value as { items: Candidate[] }).items;
   if (items.length === 0) return { ok: false, reason: "no items: the answer's items list is empty" };
@@ -410,6 +417,7 @@ async function judgeCandidate(request: GenerationRequest, text: string, retries:
     }
     const answer = outcome.result.response.text;
     const extracted = extractJson(answer);
+    const { ajv, judge: validateJudge } = schemas();
     if (extracted.ok && validateJudge(extracted.value)) {
       const v = extracted.value as { measures: boolean; reason: string };
       return { kind: "verdict", measures: v.measures, reason: v.reason.trim() };

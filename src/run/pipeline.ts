@@ -31,10 +31,9 @@ import {
 } from "./manifest.js";
 import { createProgress, createPullProgress, formatDuration, type ProgressStream } from "./progress.js";
 import { adaptiveStepBound, generationModels } from "./adaptive-rules.js";
-import { RESPONSES_FILE, writeResponsesCsv } from "./responses.js";
 import { SCORES_FILE } from "./score-journal.js";
-import { countScores, judgeModelsOf } from "./scoring-stage.js";
-import { CACHE_DIR_NAME, lockRunDir, makeRunId, projectRoot } from "./rundir.js";
+import { countScores, judgeModelsOf } from "./scoring-plan.js";
+import { CACHE_DIR_NAME, lockRunDir, makeRunId, projectRoot, RESPONSES_FILE } from "./rundir.js";
 import { modelMajorSteps } from "./scheduler.js";
 import type { RunStage, StageContext, StageReport } from "./stages.js";
 import type { Timing } from "./timing.js";
@@ -155,6 +154,10 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     return EXIT_FAILED;
   }
   const plan = compiled.plan;
+  // Scorers, analyses and CSV writing load in the background while the first steps wait on the network.
+  for (const stage of deps.stages) stage.prefetch?.();
+  const responsesModule = import("./responses.js");
+  responsesModule.catch(() => undefined);
   if (previous && previous.spec.planHash !== plan.hash) {
     err(`vc run: ${displayPath(io.cwd, runDir ?? "")} was started from a different plan (plan hash ${previous.spec.planHash.slice(0, 12)}, now ${plan.hash.slice(0, 12)}).`);
     const changed = changedInputs(previous, plan);
@@ -438,6 +441,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     }
     // responses.csv: written here, whatever happens next, so an interrupted run has it too. The
     // run_id column is the folder's name, as in every table (`vc report` writes the same bytes).
+    const { writeResponsesCsv } = await responsesModule;
     const counted = writeResponsesCsv(plan, journalPath, join(runDir, RESPONSES_FILE), basename(runDir), csv);
     const staticDone = counted.done - counted.adaptive;
     const counts: RunCounts = {

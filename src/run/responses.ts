@@ -12,7 +12,7 @@ import { toCsv, type CsvOptions } from "../report/csv.js";
 import { finalRecordsInPlanOrder } from "./journal.js";
 import type { StepRecord } from "./records.js";
 
-export const RESPONSES_FILE = "responses.csv";
+export { RESPONSES_FILE } from "./rundir.js";
 
 export interface JournalCounts {
   done: number;

@@ -4,6 +4,9 @@
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
+/** The answers table, written by responses.ts; named here so callers need not load that module. */
+export const RESPONSES_FILE = "responses.csv";
+
 /** UTC timestamp plus the first 8 hex digits of the plan hash: sortable, and says which plan. */
 export function makeRunId(at: Date, planHash: string): string {
   const stamp = at.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");

@@ -21,7 +21,9 @@ import { readScoreRecords, ScoreJournal, scoreKey, SCORES_FILE } from "./score-j
 import type { RunStage, StageContext, StageReport } from "./stages.js";
 
 /** The error of the record a step without an answer gets (src/score: failedOutcome("no response")). */
-export const NO_RESPONSE = "no response";
+import { countScores, judgeModelsOf, NO_RESPONSE, type ScoringCounts } from "./scoring-plan.js";
+
+export { countScores, judgeModelsOf, NO_RESPONSE, type ScoringCounts };
 
 /** What scoring needs from a run (or from `vc rescore`). */
 export interface ScoringEnv {
@@ -141,19 +143,6 @@ export function scorerDepsOf(env: ScoringEnv): ScorerDeps {
   };
 }
 
-/** The model ids the scorers of the plan's segments call (judge and guard scorers). */
-export function judgeModelsOf(plan: Plan): string[] {
-  const used = new Set(plan.segments.flatMap((s) => s.scorers));
-  const out: string[] = [];
-  for (const scorer of plan.scorers) {
-    if (!used.has(scorer.id) || (scorer.kind !== "judge" && scorer.kind !== "guard")) continue;
-    const own = scorer.config["model"];
-    const id = typeof own === "string" ? own : plan.judge;
-    if (id && !out.includes(id)) out.push(id);
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Scoring
 
@@ -244,33 +233,6 @@ export function scoringWindow(env: ScoringEnv): number {
   let widest = 2;
   for (const id of judgeModelsOf(env.plan)) widest = Math.max(widest, env.caller.concurrencyOf(id));
   return widest * 2;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Counting (manifest, exit status)
-
-export interface ScoringCounts {
-  /** (step, scorer) pairs with a record (the latest counts). */
-  records: number;
-  scored: number;
-  /** Scoring errors on answered steps (invalid judge JSON after all retries, no rating found ...). */
-  errors: number;
-  /** Records of steps without an answer. */
-  noResponse: number;
-}
-
-export function countScores(path: string): ScoringCounts {
-  const latest = new Map<string, 0 | 1 | 2>();
-  for (const r of readScoreRecords(path)) {
-    latest.set(scoreKey(r.stepId, r.scorer), r.error === null ? 0 : r.error === NO_RESPONSE ? 2 : 1);
-  }
-  const counts: ScoringCounts = { records: latest.size, scored: 0, errors: 0, noResponse: 0 };
-  for (const v of latest.values()) {
-    if (v === 0) counts.scored++;
-    else if (v === 1) counts.errors++;
-    else counts.noResponse++;
-  }
-  return counts;
 }
 
 // ---------------------------------------------------------------------------------------------------

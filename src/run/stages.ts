@@ -17,9 +17,6 @@ import type { CsvOptions } from "../report/csv.js";
 import type { ProviderEnv } from "../providers/types.js";
 import type { ModelCaller } from "./calls.js";
 import type { StepRecord } from "./records.js";
-import { adaptiveStage } from "./adaptive-stage.js";
-import { reportStage } from "./report-stage.js";
-import { scoringStage } from "./scoring-stage.js";
 
 export interface StageContext {
   plan: Plan;
@@ -64,6 +61,8 @@ export interface StageReport {
 
 export interface RunStage {
   name: string;
+  /** Start loading what the stage needs; called once the plan is compiled, before the steps run. */
+  prefetch?(): void;
   afterModel?(ctx: StageContext, model: string): Promise<void>;
   extraSteps?(ctx: StageContext): Promise<StageReport>;
   afterSteps?(ctx: StageContext): Promise<StageReport>;
@@ -73,4 +72,31 @@ export interface RunStage {
  * The stages of `vc run`, in order: scoring (afterModel: each model's answers; afterSteps: anything
  * left, e.g. the adaptive steps' other scorers), adaptive segments (extraSteps), reports (afterSteps).
  */
-export const runStages: RunStage[] = [scoringStage, adaptiveStage, reportStage];
+export const runStages: RunStage[] = [
+  deferred("scoring", ["afterModel", "afterSteps"], async () => (await import("./scoring-stage.js")).scoringStage),
+  deferred("adaptive", ["extraSteps"], async () => (await import("./adaptive-stage.js")).adaptiveStage),
+  deferred("report", ["afterSteps"], async () => (await import("./report-stage.js")).reportStage),
+];
+
+type Hook = "afterModel" | "extraSteps" | "afterSteps";
+
+/**
+ * A stage whose module (scorers, analyses, CSV writing: a quarter of a second of module loading) is
+ * loaded in the background while the first steps wait on the network, instead of before the run can
+ * start. `hooks` lists the hooks the real stage has, so the pipeline can plan without loading it.
+ */
+function deferred(name: string, hooks: Hook[], load: () => Promise<RunStage>): RunStage {
+  let loaded: Promise<RunStage> | null = null;
+  const real = (): Promise<RunStage> => (loaded ??= load());
+  const stage: RunStage = {
+    name,
+    prefetch() {
+      // A failure to load surfaces when a hook awaits the stage; don't report it twice.
+      real().catch(() => undefined);
+    },
+  };
+  if (hooks.includes("afterModel")) stage.afterModel = async (ctx, model) => (await real()).afterModel?.(ctx, model);
+  if (hooks.includes("extraSteps")) stage.extraSteps = async (ctx) => (await (await real()).extraSteps?.(ctx)) ?? { errors: 0, files: [] };
+  if (hooks.includes("afterSteps")) stage.afterSteps = async (ctx) => (await (await real()).afterSteps?.(ctx)) ?? { errors: 0, files: [] };
+  return stage;
+}
