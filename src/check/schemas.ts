@@ -2,10 +2,9 @@
 // with ajv, errors reported in the schema file (bad JSON) or at the reference (invalid schema).
 
 import { createRequire } from "node:module";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import type { Ajv2019 } from "ajv/dist/2019.js";
 import type { Ajv2020 } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
 import type { Json, JsonSchema } from "../compile/plan.js";
 import { spanAt } from "../diagnostics/diagnostic.js";
 import type { StringValue } from "../syntax/ast.js";
@@ -20,8 +19,11 @@ export interface LoadedSchema {
 }
 
 type Plugin = (ajv: Ajv) => Ajv;
-const addFormats = ((addFormatsModule as unknown as { default?: Plugin }).default ??
-  (addFormatsModule as unknown as Plugin)) as Plugin;
+/** ajv-formats, loaded with ajv on first use (specs without schemas never load either). */
+function addFormats(ajv: Ajv): Ajv {
+  const mod = load<{ default?: Plugin } & Plugin>("ajv-formats");
+  return (mod.default ?? mod)(ajv);
+}
 
 type AjvLike = Ajv | Ajv2019 | Ajv2020;
 
@@ -115,13 +117,13 @@ function ajvFor(schema: JsonSchema): AjvLike {
     // validateSchema: false — compiling the meta-schema costs ~60 ms per dialect at start-up, and
     // compiling a schema still rejects wrong keyword values (`"type": "strnig"`, `"required": "id"`).
     const options = { allErrors: true, strict: false, logger: false as const, addUsedSchema: false, validateSchema: false };
-    // The 2019-09 and 2020-12 dialects are loaded only when a schema asks for them.
+    // ajv is loaded on first use, and the 2019-09 and 2020-12 dialects only when a schema asks for them.
     ajv =
       key === "2020"
         ? new (load<{ Ajv2020: typeof Ajv2020 }>("ajv/dist/2020.js").Ajv2020)(options)
         : key === "2019"
           ? new (load<{ Ajv2019: typeof Ajv2019 }>("ajv/dist/2019.js").Ajv2019)(options)
-          : new Ajv(options);
+          : new (load<{ Ajv: typeof Ajv }>("ajv").Ajv)(options);
     addFormats(ajv as Ajv);
     instances.set(key, ajv);
   }
