@@ -4,10 +4,15 @@ import { logistic } from "../../src/adaptive/irt.js";
 import { examinee, makeBank, pearson } from "./simulate.js";
 
 describe("item calibration (MML-EM)", () => {
-  it("recovers known difficulties from 50 simulated examinees (correlation > 0.9)", () => {
+  it("recovers known difficulties from 50 simulated examinees (correlation > 0.9)", async () => {
     const bank = makeBank(60, 3);
     const thetas = Array.from({ length: 50 }, (_, i) => -2.2 + (4.4 * i) / 49);
-    const data: ResponseMatrix = thetas.map((theta, i) => bank.map((item) => examinee(theta, 17, `x${i}`)(item)));
+    const data: ResponseMatrix = await Promise.all(
+      thetas.map((theta, i) => {
+        const answer = examinee(theta, 17, `x${i}`);
+        return Promise.all(bank.map((item) => answer(item)));
+      }),
+    );
     for (const model of ["1pl", "2pl"] as const) {
       const fit = calibrate(data, { model });
       expect(fit.converged).toBe(true);
@@ -105,11 +110,14 @@ describe("item calibration (MML-EM)", () => {
     expect(fit.items[0]!.seB).toBeGreaterThan(fit.items[1]!.seB);
   });
 
-  it("handles missing answers (adaptive data)", () => {
+  it("handles missing answers (adaptive data)", async () => {
     const bank = makeBank(30, 9);
     const thetas = Array.from({ length: 40 }, (_, i) => -2 + (4 * i) / 39);
-    const data: ResponseMatrix = thetas.map((theta, i) =>
-      bank.map((item, j) => ((i + j) % 3 === 0 ? null : examinee(theta, 3, `y${i}`)(item))),
+    const data: ResponseMatrix = await Promise.all(
+      thetas.map((theta, i) => {
+        const answer = examinee(theta, 3, `y${i}`);
+        return Promise.all(bank.map((item, j) => ((i + j) % 3 === 0 ? null : answer(item))));
+      }),
     );
     const fit = calibrate(data, { model: "1pl" });
     expect(fit.items.every((it) => it.n > 0 && it.n < 40)).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CAT_SETTINGS, decideNext, runAdaptiveTest, type CatSettings } from "../../src/adaptive/cat.js";
+import { DEFAULT_CAT_SETTINGS, decideNext, runAdaptiveTest, type BankItem, type CatSettings } from "../../src/adaptive/cat.js";
 import { estimateEap, estimateMle, abilityToScore, itemInformation } from "../../src/adaptive/irt.js";
 import { examinee, makeBank, rmse } from "./simulate.js";
 
@@ -8,12 +8,19 @@ const thetas = Array.from({ length: 41 }, (_, i) => -2 + i * 0.1);
 
 async function adaptive(theta: number, settings: CatSettings, name: string) {
   const answer = examinee(theta, 5, name);
-  return runAdaptiveTest(bank, settings, name, async (item) => answer(item));
+  return runAdaptiveTest(bank, settings, name, (item) => answer(item));
+}
+
+/** Every item of a form answered by the examinee, and the EAP estimate from all of them. */
+async function staticTest(form: readonly BankItem[], theta: number, name: string) {
+  const answer = examinee(theta, 5, name);
+  const responses = [];
+  for (const item of form) responses.push({ item, correct: await answer(item) });
+  return estimateEap(responses);
 }
 
 function staticFull(theta: number, name: string) {
-  const answer = examinee(theta, 5, name);
-  return estimateEap(bank.map((item) => ({ item, correct: answer(item) })));
+  return staticTest(bank, theta, name);
 }
 
 describe("adaptive testing with simulated 2PL examinees", () => {
@@ -41,7 +48,7 @@ describe("adaptive testing with simulated 2PL examinees", () => {
     const staticPairs: Array<[number, number]> = [];
     const adaptivePairs: Array<[number, number]> = [];
     for (const [i, theta] of thetas.entries()) {
-      const full = staticFull(theta, `m${i}`);
+      const full = await staticFull(theta, `m${i}`);
       staticPairs.push([full.theta, theta]);
       const settings: CatSettings = { ...DEFAULT_CAT_SETTINGS, stopSe: full.se * 1.1, minItems: 5, maxItems: 200 };
       const result = await adaptive(theta, settings, `m${i}`);
@@ -61,8 +68,7 @@ describe("adaptive testing with simulated 2PL examinees", () => {
     const form = bank.filter((_, j) => j % 2 === 0);
     const used: number[] = [];
     for (const [i, theta] of thetas.entries()) {
-      const answer = examinee(theta, 5, `m${i}`);
-      const fixed = estimateEap(form.map((item) => ({ item, correct: answer(item) })));
+      const fixed = await staticTest(form, theta, `m${i}`);
       const result = await adaptive(theta, { ...DEFAULT_CAT_SETTINGS, stopSe: fixed.se, maxItems: 200 }, `m${i}`);
       expect(result.estimate.se).toBeLessThan(fixed.se);
       used.push(result.answered.length);
@@ -94,7 +100,7 @@ describe("adaptive testing with simulated 2PL examinees", () => {
     const settings = { ...DEFAULT_CAT_SETTINGS, topK: 5, maxExposure: 0.3, maxItems: 5, stopSe: null };
     for (let i = 0; i < 20; i++) {
       const answer = examinee(0, 5, `e${i}`);
-      const result = await runAdaptiveTest(bank, settings, `e${i}`, async (item) => answer(item), exposure);
+      const result = await runAdaptiveTest(bank, settings, `e${i}`, (item) => answer(item), exposure);
       firsts.add(result.answered[0]!.id);
     }
     expect(firsts.size).toBeGreaterThan(2);

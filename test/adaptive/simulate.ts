@@ -1,6 +1,10 @@
-// Simulated examinees for adaptive-testing tests: answers drawn from a 2PL model with a known ability.
-import { probability, type ItemParams } from "../../src/adaptive/irt.js";
+// Simulated examinees for adaptive-testing tests: the built-in `mock:irt` provider, which answers an
+// item PASS or FAIL by a 2PL model with a known ability (seeded), exactly as it does in `vc run`.
+import type { ItemParams } from "../../src/adaptive/irt.js";
 import { mulberry32, type BankItem } from "../../src/adaptive/cat.js";
+import { createMockProvider } from "../../src/providers/mock.js";
+import { planModelFromId } from "../../src/providers/model-id.js";
+import { fnv1a32 } from "../../src/util/random.js";
 
 /**
  * A bank like the ones dynamic evaluation needs: difficulties spread from trivially easy to very hard
@@ -17,13 +21,21 @@ export function makeBank(size: number, seed: number): BankItem[] {
   }));
 }
 
-/** A deterministic examinee: the k-th answer to item j depends only on (seed, examinee, item). */
+/**
+ * A deterministic examinee: `mock:irt?ability=θ&seed=…` with a seed of its own (from its name), asked
+ * each item with the item's parameters in the `[irt a=… b=…]` tag the mock reads.
+ */
 export function examinee(theta: number, seed: number, name: string) {
-  return (item: ItemParams & { id: string }): 0 | 1 => {
-    let h = 2166136261 ^ seed;
-    for (const ch of `${name}/${item.id}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-    const u = mulberry32(h >>> 0)();
-    return u < probability(item, theta) ? 1 : 0;
+  const parsed = planModelFromId(`mock:irt?ability=${theta.toFixed(6)}&seed=${fnv1a32(name, seed)}`);
+  if (!parsed.ok) throw new Error(parsed.error);
+  const provider = createMockProvider(parsed.model);
+  return async (item: ItemParams & { id: string }): Promise<0 | 1> => {
+    const result = await provider.chat({
+      messages: [{ role: "user", content: `[irt a=${item.a} b=${item.b}] Item ${item.id}` }],
+      timeoutMs: 1000,
+    });
+    if (!result.ok) throw new Error(result.failure.message);
+    return result.response.text.includes("PASS") ? 1 : 0;
   };
 }
 
