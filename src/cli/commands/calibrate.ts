@@ -14,40 +14,11 @@ import {
 } from "../../adaptive/calibrate-runs.js";
 import type { IrtModel } from "../../adaptive/irt.js";
 import { EXIT_ERRORS, EXIT_OK, intOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
-
-const HELP = `Usage: vc calibrate RUN_DIR... -o FILE [--irt 1pl|2pl] [--scorer NAME] [--threshold 50]
-                    [--min-answers N] [--system NAME]
-
-Fit an item-response model to the scored answers in one or more run directories (plan.json,
-journal.jsonl, scores.jsonl) and write one JSON line per item to FILE — usable as an items data
-file: difficulty, discrimination, their standard errors, n, p_conform, flag, calibration — and the
-abilities of the examinees (model × context) to FILE with .abilities.csv.
-
-Options:
-  -o, --out FILE       where to write the calibrated items (JSONL)
-  --irt 1pl|2pl        item-response model (default: the spec's adaptive block, else 2pl)
-  --scorer NAME        which scorer's scores to use (needed when answers have several)
-  --threshold N        a score >= N (0-100) counts as conforming (default 50)
-  --min-answers N      leave out items answered by fewer examinees (default 3)
-  --system NAME        which value system to calibrate (needed when the runs hold several)
-
-At least 3 examinees are needed. Items every examinee conformed to (or none did) are kept with
-large standard errors and flagged. See docs/adaptive.md.
-`;
+import { commandInfo } from "./index.js";
 
 export const calibrateCommand: Command = {
-  name: "calibrate",
-  summary: "fit 1PL/2PL item parameters to the scored answers of runs (adaptive banks)",
-  help: HELP,
-  options: {
-    out: { type: "string", short: "o" },
-    irt: { type: "string" },
-    scorer: { type: "string" },
-    threshold: { type: "string" },
-    "min-answers": { type: "string" },
-    system: { type: "string" },
-  },
-  allowPositionals: true,
+  // Name, summary, help and options live in index.ts, so `vc --help` needs no command module.
+  ...commandInfo("calibrate"),
   async run(args: ParsedArgs, io: CliIO): Promise<number> {
     if (args.positionals.length === 0) throw new UsageError("expected one or more RUN_DIR");
     const out = stringOption(args, "out");

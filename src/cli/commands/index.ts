@@ -2,7 +2,7 @@
 // `vc --help` and `vc COMMAND --help` print, and loads its implementation only when the command runs,
 // so `vc check` does not pay for the provider libraries `vc run` imports (bench/check-bench.ts).
 // Adding a command: one entry here, and its module in src/cli/commands/<name>.ts exporting a Command
-// with the same name, summary, help and options (test/check/commands.test.ts compares them).
+// that spreads `commandInfo(name)` (test/check/commands.test.ts checks that every module does).
 
 import type { Command, OptionsConfig } from "../command.js";
 
@@ -67,8 +67,6 @@ const PLAN: CommandInfo = {
   allowPositionals: true,
 };
 
-// The help of `run` and `calibrate` is a copy of their modules' (which this file does not own):
-// test/check/commands.test.ts fails when the two drift apart.
 const RUN: CommandInfo = {
   name: "run",
   summary: "run a spec against its models and record the answers",
@@ -169,7 +167,6 @@ large standard errors and flagged. See docs/adaptive.md.
   allowPositionals: true,
 };
 
-// The help of `report` and `rescore` is a copy of their modules' too.
 const REPORT: CommandInfo = {
   name: "report",
   summary: "rebuild a run's CSV tables and summary from its journal and scores",
@@ -237,8 +234,8 @@ Exit codes: 0 ok, 1 errors (not a run, changed steps, judge unreachable, scoring
 };
 
 /** The static part of a command, for the command modules that build their Command from it. */
-export function commandInfo(name: "check" | "plan" | "fmt"): CommandInfo {
-  return { check: CHECK, plan: PLAN, fmt: FMT }[name];
+export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore"): CommandInfo {
+  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE }[name];
 }
 
 export const commands: readonly CommandEntry[] = [

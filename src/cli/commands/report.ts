@@ -12,37 +12,11 @@ import { reportSeed, summaryText, writeRunReports } from "../../run/report-stage
 import { lockRunDir } from "../../run/rundir.js";
 import { useColor } from "./check.js";
 import { boolOption, EXIT_ERRORS, EXIT_OK, intOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
-
-const HELP = `Usage: vc report RUN_DIR [--out DIR] [--seed N] [--resamples N] [--bom] [--no-neutralize] [--quiet]
-
-Rebuild every CSV table of a run (responses, scores, leaderboard, dimensions, the spec's reports,
-adaptive and abilities) from its journal.jsonl, scores.jsonl and plan.json, and print the summary.
-With the run's seed and CSV options the files are byte-identical to the ones the run wrote.
-
-Options:
-  --out DIR          write the tables to DIR instead of RUN_DIR
-  --seed N           bootstrap seed (default: the run's seed, 0 when the spec sets none)
-  --resamples N      bootstrap resamples (default 2000)
-  --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
-  --no-neutralize    write text cells as they are (no ' before a leading = + - @)
-  --quiet            print only the output folder
-
-Exit codes: 0 ok, 1 not a run directory or a write error, 2 wrong command line. See docs/outputs.md.
-`;
+import { commandInfo } from "./index.js";
 
 export const reportCommand: Command = {
-  name: "report",
-  summary: "rebuild a run's CSV tables and summary from its journal and scores",
-  help: HELP,
-  options: {
-    out: { type: "string" },
-    seed: { type: "string" },
-    resamples: { type: "string" },
-    bom: { type: "boolean" },
-    "no-neutralize": { type: "boolean" },
-    quiet: { type: "boolean" },
-  },
-  allowPositionals: true,
+  // Name, summary, help and options live in index.ts, so `vc --help` needs no command module.
+  ...commandInfo("report"),
   async run(args: ParsedArgs, io: CliIO): Promise<number> {
     if (args.positionals.length !== 1) throw new UsageError(`expected one RUN_DIR, got ${args.positionals.length}`);
     const given = args.positionals[0]!;

@@ -14,55 +14,11 @@ import { runPipeline, type RunDeps, type Signals } from "../../run/pipeline.js";
 import { runStages } from "../../run/stages.js";
 import { useColor } from "./check.js";
 import { boolOption, intOption, setOptions, stringListOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
-
-const HELP = `Usage: vc run SPEC [options]
-       vc run --resume RUN_DIR [options]
-
-Run a spec against its models and write the answers to a run directory
-(default outputs/<spec-name>/<run-id>/). Progress goes to stderr; stdout gets the run directory.
-
-Options:
-  --model ID         replace the spec's models (repeatable): ollama:NAME, openai:NAME, exec:CMD, mock:NAME
-  --judge ID         replace the spec's judge model
-  --set KEY=VALUE    override a param (repeatable)
-  --out DIR          run directory; an existing run directory of the same plan is resumed
-  --concurrency N    requests open at once per endpoint (overrides the spec)
-  --no-cache         neither read nor write the response cache
-  --cache-dir DIR    response cache folder (default: .vc-cache in the spec's project root)
-  --resume DIR       continue an interrupted or stopped run
-  --retry-failed     with a resumed run: run the failed steps again
-  --pull             pull missing Ollama models
-  --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
-  --no-neutralize    write text cells as they are (no ' before a leading = + - @)
-  --quiet            no progress output and no summary
-
-After the steps the answers are scored, adaptive blocks run, and the CSV reports are written to the
-run directory (docs/outputs.md); a summary (leaderboard, largest context effects) goes to stderr.
-
-Exit codes: 0 all steps answered and scored, 1 errors (spec, failed steps, scoring errors, fatal
-stop), 2 usage, 130 interrupted. See docs/running.md.
-`;
+import { commandInfo } from "./index.js";
 
 export const runCommand: Command = {
-  name: "run",
-  summary: "run a spec against its models and record the answers",
-  help: HELP,
-  options: {
-    model: { type: "string", multiple: true },
-    judge: { type: "string" },
-    set: { type: "string", multiple: true },
-    out: { type: "string" },
-    concurrency: { type: "string" },
-    "no-cache": { type: "boolean" },
-    "cache-dir": { type: "string" },
-    resume: { type: "string" },
-    "retry-failed": { type: "boolean" },
-    pull: { type: "boolean" },
-    bom: { type: "boolean" },
-    "no-neutralize": { type: "boolean" },
-    quiet: { type: "boolean" },
-  },
-  allowPositionals: true,
+  // Name, summary, help and options live in index.ts, so `vc --help` needs no command module.
+  ...commandInfo("run"),
   async run(args: ParsedArgs, io: CliIO): Promise<number> {
     if (args.positionals.length > 1) throw new UsageError(`expected one SPEC, got ${args.positionals.length}: ${args.positionals.join(" ")}`);
     const spec = args.positionals[0] ?? null;
