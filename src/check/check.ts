@@ -32,6 +32,7 @@ export interface CheckOptions {
   set?: Record<string, string>;
   models?: string[];
   judge?: string;
+  execJsonIo?: boolean;
 }
 
 const ITEM_FIXED_FIELDS = ["id", "text", "dimension", "difficulty", "reverse", "expect"];
@@ -65,6 +66,7 @@ export async function checkProgram(
   const { run } = checkRun(ctx, decls.runs, decls.cultures, decls.usecases, {
     ...(options.models !== undefined ? { models: options.models } : {}),
     ...(options.judge !== undefined ? { judge: options.judge } : {}),
+    ...(options.execJsonIo ? { execJsonIo: true } : {}),
   });
 
   const templates = new Map<string, TemplateInfo>();

@@ -19,6 +19,8 @@ export interface LoadOptions {
   models?: string[];
   /** `--judge` id: replaces the run's judge. */
   judge?: string;
+  /** `--json-io`: every exec: model gets the request as JSON on stdin (like `json_io true`). */
+  execJsonIo?: boolean;
 }
 
 export interface LoadResult {

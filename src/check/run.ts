@@ -70,6 +70,7 @@ const MODEL_KEYS = [
 export interface RunOptions {
   models?: string[];
   judge?: string;
+  execJsonIo?: boolean;
 }
 
 export interface RunResult {
@@ -249,6 +250,9 @@ export function checkRun(
     }
   }
 
+  // `--json-io` on the command line: exec models get the whole request as JSON on stdin.
+  if (options.execJsonIo) for (const m of [...models, ...modelSettings]) if (m.provider === "exec") m.jsonIo = true;
+
   const run: CheckedRun = {
     models,
     modelSettings,
@@ -404,3 +408,4 @@ export function readContextRefs(
   }
   return out;
 }
+

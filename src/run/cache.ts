@@ -26,6 +26,8 @@ export interface CacheKeyMaterial {
   params: SamplingParams;
   messages: ChatMessage[];
   responseFormat: { name: string; schema: JsonSchema } | null;
+  /** exec models fed the request as JSON (`json_io`, `--json-io`): the command sees other input. */
+  jsonIo?: boolean;
 }
 
 const KEY_VERSION = 1;
@@ -40,6 +42,8 @@ export function cacheKey(material: CacheKeyMaterial): string {
     params: material.params,
     messages: material.messages.map((m) => ({ role: m.role, content: m.content })),
     responseFormat: material.responseFormat,
+    // Only present when set, so the keys of every other request stay what they were.
+    jsonIo: material.jsonIo === true ? true : undefined,
   });
   return createHash("sha256").update(body).digest("hex");
 }

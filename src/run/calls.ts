@@ -238,6 +238,7 @@ export class ModelCaller {
       params,
       messages: request.messages,
       responseFormat: request.responseFormat ?? null,
+      jsonIo: route.entry.model.jsonIo,
     });
   }
 

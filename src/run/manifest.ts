@@ -25,6 +25,8 @@ export interface Invocation {
   cache: boolean;
   /** Cache folder, relative to the run directory. */
   cacheDir: string | null;
+  /** `--json-io` was given (absent otherwise). */
+  jsonIo?: boolean;
 }
 
 /** evaluated: answers the items; judge: scores answers or checks generated items; generator: writes items. */
@@ -196,6 +198,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       concurrency: input.invocation.concurrency,
       cache: input.invocation.cache,
       cacheDir: input.invocation.cacheDir,
+      ...(input.invocation.jsonIo === true ? { jsonIo: true } : {}),
     },
     tool: { name: "value-compass", version: input.toolVersion },
     git: input.git ? { commit: input.git.commit, dirty: input.git.dirty } : null,

@@ -64,6 +64,8 @@ export interface RunRequest {
   bom?: boolean;
   /** Prefix text cells a spreadsheet would run as a formula with ' (default true; `--no-neutralize`). */
   neutralize?: boolean;
+  /** `--json-io`: exec models get the request as JSON on stdin. Default false. */
+  jsonIo?: boolean;
 }
 
 export type CompileOutcome = { ok: true; plan: Plan } | { ok: false; output: string };
@@ -73,6 +75,7 @@ export interface CompileOptions {
   set: Record<string, string>;
   models: string[];
   judge: string | null;
+  jsonIo: boolean;
 }
 
 /** Interrupt sources: process signals in the CLI, a test's trigger in tests. */
@@ -148,7 +151,8 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
   const set = Object.keys(request.set).length > 0 ? request.set : (previous?.invocation.set ?? {});
 
   // --- Compile ------------------------------------------------------------------------------------
-  const compiled = await deps.compile(specPath, { cwd: io.cwd, set, models, judge });
+  const jsonIo = request.jsonIo === true || previous?.invocation.jsonIo === true;
+  const compiled = await deps.compile(specPath, { cwd: io.cwd, set, models, judge, jsonIo });
   if (!compiled.ok) {
     io.stderr.write(compiled.output.endsWith("\n") ? compiled.output : `${compiled.output}\n`);
     return EXIT_FAILED;
@@ -274,6 +278,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
       concurrency: concurrencyOverride,
       cache: request.cache,
       cacheDir: pathFrom(runDir, cacheDir),
+      ...(jsonIo ? { jsonIo: true } : {}),
     };
 
     // --- Journal, cache, caller ---------------------------------------------------------------------

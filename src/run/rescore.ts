@@ -145,7 +145,13 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
     return EXIT_FAILED;
   }
   const judge = request.judge ?? manifest.invocation.judge;
-  const compiled = await deps.compile(specPath, { cwd: io.cwd, set: manifest.invocation.set, models: manifest.invocation.models, judge });
+  const compiled = await deps.compile(specPath, {
+    cwd: io.cwd,
+    set: manifest.invocation.set,
+    models: manifest.invocation.models,
+    judge,
+    jsonIo: manifest.invocation.jsonIo === true,
+  });
   if (!compiled.ok) {
     io.stderr.write(compiled.output.endsWith("\n") ? compiled.output : `${compiled.output}\n`);
     return EXIT_FAILED;

@@ -87,6 +87,7 @@ Options:
   --resume DIR       continue an interrupted or stopped run
   --retry-failed     with a resumed run: run the failed steps again
   --pull             pull missing Ollama models
+  --json-io          exec: models get the request as JSON on stdin (like json_io true in the spec)
   --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
   --no-neutralize    write text cells as they are (no ' before a leading = + - @)
   --quiet            no progress output and no summary
@@ -108,6 +109,7 @@ stop), 2 usage, 130 interrupted. See docs/running.md.
     resume: { type: "string" },
     "retry-failed": { type: "boolean" },
     pull: { type: "boolean" },
+    "json-io": { type: "boolean" },
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
     quiet: { type: "boolean" },

@@ -43,6 +43,7 @@ export const runCommand: Command = {
         retryFailed: boolOption(args, "retry-failed"),
         bom: boolOption(args, "bom"),
         neutralize: !boolOption(args, "no-neutralize"),
+        jsonIo: boolOption(args, "json-io"),
       },
       deps,
       { cwd: io.cwd, env: io.env, stdout: io.stdout, stderr: io.stderr, signals: processSignals },
@@ -60,6 +61,7 @@ export function cliRunDeps(io: CliIO, quiet: boolean): RunDeps {
         set: options.set,
         ...(options.models.length > 0 ? { models: options.models } : {}),
         ...(options.judge !== null ? { judge: options.judge } : {}),
+        ...(options.jsonIo ? { execJsonIo: true } : {}),
       });
       const diagnostics = sortDiagnostics(loaded.diagnostics);
       if (!loaded.spec) return { ok: false, output: formatDiagnostics(diagnostics, { sources: loaded.sources, color }) };
