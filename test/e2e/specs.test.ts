@@ -1,7 +1,9 @@
-// Every shipped spec (specs/*.vc) runs end to end against mock models — the real loader, checker,
-// compiler, executor, scorers, adaptive segments and reports — and writes every table it declares.
-// The number of steps is checked against the items blocks' data files (rows counted here) times their
-// contexts, samples and models. Guard scorers that name an Ollama model get an Ollama stand-in.
+// Every shipped spec (specs/*.vc) runs end to end against the stand-in servers — an evaluated model
+// on the Ollama stand-in beside a mock one, the judge on the OpenAI stand-in (through the real client
+// packages), Llama Guard on the Ollama stand-in — through the real loader, checker, compiler,
+// executor, scorers, adaptive segments and reports, and writes every table it declares. The number of
+// steps is checked against the items blocks' data files (rows counted here) times their contexts,
+// samples and models.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +13,9 @@ import { parse } from "csv-parse/sync";
 import type { Plan, StaticSegment } from "../../src/compile/plan.js";
 import { readPlanHeader } from "../../src/adaptive/plan-file.js";
 import { BUILTIN_TABLES } from "../../src/report/tables.js";
+import { fillSchema } from "../../src/providers/schema-fill.js";
 import { startOllamaStandin, type OllamaStandin } from "../standins/ollama-standin.js";
+import { startOpenAIStandin, type OpenAIStandin } from "../standins/openai-standin.js";
 import { journalOf, manifestOf, readCsv, vc } from "./helpers.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -52,18 +56,31 @@ function expectedSteps(plan: Plan, specDir: string): number {
 }
 
 let ollama: OllamaStandin;
+let judge: OpenAIStandin;
 beforeAll(async () => {
-  // Llama Guard stand-in: "safe", or "unsafe" with a category for some conversations.
+  // Llama Guard: "safe", or "unsafe" with a category for some conversations. The evaluated model
+  // answers with a rating and a sentence, so questionnaires and open questions both get an answer.
   ollama = await startOllamaStandin({
-    models: ["llama-guard3:1b"],
-    answer: (input) => (input.messages.map((m) => m.content).join("").length % 5 === 0 ? "unsafe\nS1" : "safe"),
+    models: ["llama-guard3:1b", "evaluated"],
+    answer: (input) =>
+      input.model.startsWith("llama-guard")
+        ? input.messages.map((m) => m.content).join("").length % 5 === 0
+          ? "unsafe\nS1"
+          : "safe"
+        : "4. I would weigh the people affected first and answer honestly.",
+  });
+  // The judge fills the output schema it is sent (the rubric's JSON Schema) deterministically.
+  judge = await startOpenAIStandin({
+    models: ["judge"],
+    answer: (input) => JSON.stringify(input.schema ? fillSchema(input.schema) : { score: 50 }),
   });
 });
 afterAll(async () => {
   await ollama.close();
+  await judge.close();
 });
 
-describe("every shipped spec runs end to end against mock models", () => {
+describe("every shipped spec runs end to end against the stand-in servers", () => {
   it("finds the shipped specs", () => {
     expect(SPECS.length).toBeGreaterThanOrEqual(6);
   });
@@ -72,10 +89,11 @@ describe("every shipped spec runs end to end against mock models", () => {
     it(`specs/${spec}`, async () => {
       const cwd = mkdtempSync(join(tmpdir(), "vc-specs-"));
       // example.vc rate-limits its models to 600 requests a minute: one model keeps the test short.
-      const models = spec === "example.vc" ? ["mock:likert"] : ["mock:likert", "mock:refuse"];
-      const args = ["run", join(specsDir, spec), ...models.flatMap((m) => ["--model", m]), "--judge", "mock:judge", "--no-cache", "--out", "run", "--quiet"];
-      const guardCallsBefore = ollama.requestsTo("/api/chat").length;
-      const r = await vc(args, cwd, { OLLAMA_HOST: ollama.url });
+      const models = spec === "example.vc" ? ["ollama:evaluated"] : ["ollama:evaluated", "mock:refuse"];
+      const args = ["run", join(specsDir, spec), ...models.flatMap((m) => ["--model", m]), "--judge", "openai:judge", "--no-cache", "--out", "run", "--quiet"];
+      const callsBefore = ollama.requestsTo("/api/chat").length;
+      const judgeCallsBefore = judge.requestsTo("/v1/chat/completions").length;
+      const r = await vc(args, cwd, { OLLAMA_HOST: ollama.url, OPENAI_BASE_URL: judge.baseUrl });
       expect(r.stderr).not.toMatch(/internal error|stage \w+ failed|cannot (reach|prepare)/);
       const runDir = join(cwd, "run");
       const manifest = manifestOf(runDir);
@@ -103,7 +121,14 @@ describe("every shipped spec runs end to end against mock models", () => {
       // A guard scorer on an Ollama model classified every answer of the blocks it scores, on the stand-in.
       const guards = new Set(plan.scorers.filter((s) => s.kind === "guard" && String(s.config["model"]).startsWith("ollama:")).map((s) => s.id));
       const guarded = plan.segments.reduce((n, s) => n + (s.kind === "static" && s.scorers.some((id) => guards.has(id)) ? s.items.length * s.contexts.length * s.samples * s.models.length : 0), 0);
-      expect(ollama.requestsTo("/api/chat").length - guardCallsBefore).toBe(guarded);
+      const evaluatedOnStandin = journal.filter((s) => s.model === "ollama:evaluated").length;
+      expect(evaluatedOnStandin).toBeGreaterThan(0);
+      expect(ollama.requestsTo("/api/chat").length - callsBefore).toBe(guarded + evaluatedOnStandin);
+      // Judge scorers without a model of their own called the run's judge on the OpenAI stand-in.
+      const judged = plan.scorers.some(
+        (sc) => sc.kind === "judge" && sc.config["model"] === undefined && plan.segments.some((sg) => sg.scorers.includes(sc.id)),
+      );
+      if (judged) expect(judge.requestsTo("/v1/chat/completions").length).toBeGreaterThan(judgeCallsBefore);
 
       // Every table: the built-in ones, each declared report's, the adaptive ones.
       const tables = new Set<string>(BUILTIN_TABLES);
