@@ -5,5 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // In CI, also write the results as JSON so .ci/run can print a one-line count.
+    ...(process.env["CI"] ? { reporters: ["default", "json"], outputFile: { json: ".vitest-results.json" } } : {}),
   },
 });
