@@ -20,7 +20,8 @@ export type GroupKey =
   | "segment"
   | "item"
   | "difficulty"
-  | "sample";
+  | "sample"
+  | "group";
 
 export const GROUP_KEYS: readonly GroupKey[] = [
   "model",
@@ -33,6 +34,7 @@ export const GROUP_KEYS: readonly GroupKey[] = [
   "item",
   "difficulty",
   "sample",
+  "group",
 ];
 
 export type KeyValue = string | number | null;
@@ -86,8 +88,10 @@ interface Cell {
   centred: boolean;
 }
 
-function keyOf(meta: StepMeta, scorer: string | null, key: GroupKey): KeyValue {
+function keyOf(meta: StepMeta, scorer: string | null, group: string | null, key: GroupKey): KeyValue {
   switch (key) {
+    case "group":
+      return group;
     case "model":
       return meta.model;
     case "system":
@@ -150,6 +154,9 @@ export function compareKeys(
         case "item":
           c = o.item(str(x)) - o.item(str(y));
           break;
+        case "group":
+          c = o.group(str(a.system), x === undefined ? null : (x as string | null)) - o.group(str(b.system), y === undefined ? null : (y as string | null));
+          break;
         case "difficulty":
         case "sample":
           c = num(x) - num(y);
@@ -178,9 +185,18 @@ export function aggregate(ds: Dataset, by: readonly GroupKey[], options: Aggrega
   const byScorer = by.includes("scorer");
   const cells = new Map<string, Cell>();
 
-  const cellFor = (meta: StepMeta, scorer: string | null): Cell => {
+  // A dimension's higher-order groups (Schwartz: openness to change ...). A step counts in every group
+  // of its dimension (hedonism is in two), and in a "no group" row when its dimension has none.
+  const byGroup = by.includes("group");
+  const groupsOf = new Map<string, Array<string | null>>();
+  for (const s of ds.plan.systems) {
+    for (const d of s.dimensions) groupsOf.set(`${s.id}\u0000${d.id}`, d.groups.length > 0 ? d.groups : [null]);
+  }
+  const groups = (meta: StepMeta): Array<string | null> => (byGroup ? (groupsOf.get(`${meta.system}\u0000${meta.dimension}`) ?? [null]) : [null]);
+
+  const cellFor = (meta: StepMeta, scorer: string | null, group: string | null): Cell => {
     const keys: Partial<Record<GroupKey, KeyValue>> = {};
-    for (const k of by) keys[k] = keyOf(meta, scorer, k);
+    for (const k of by) keys[k] = keyOf(meta, scorer, group, k);
     const id = JSON.stringify(by.map((k) => keys[k]));
     let cell = cells.get(id);
     if (!cell) {
@@ -231,13 +247,13 @@ export function aggregate(ds: Dataset, by: readonly GroupKey[], options: Aggrega
       const wanted = selection === "primary" ? ids : ids.filter((s) => selection.scorers.includes(s));
       for (const s of wanted) {
         const mine = units.filter((u) => u.scorer === s);
-        addStep(cellFor(meta, s), meta, mine, mine);
+        for (const g of groups(meta)) addStep(cellFor(meta, s, g), meta, mine, mine);
       }
       return;
     }
     const counted = countedUnits(units, selection);
     const context = selection === "primary" ? units : counted;
-    addStep(cellFor(meta, null), meta, counted, context);
+    for (const g of groups(meta)) addStep(cellFor(meta, null, g), meta, counted, context);
   });
 
   const resamples = options.resamples ?? 2000;

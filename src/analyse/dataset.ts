@@ -47,6 +47,8 @@ export interface Orders {
   system(id: string): number;
   /** Position of a dimension within its system (PlanDimension.order, then declaration order). */
   dimension(system: string, id: string): number;
+  /** Position of a higher-order group within its system (declaration order); null (no group) last. */
+  group(system: string, id: string | null): number;
   culture(id: string | null): number;
   usecase(id: string | null): number;
   scorer(id: string): number;
@@ -97,6 +99,7 @@ function buildOrders(plan: Plan, steps: readonly StepRecord[]): Orders {
       .map((d) => d.id);
     dims.set(s.id, indexer(sorted));
   }
+  const groups = new Map(plan.systems.map((s) => [s.id, indexer(s.groups.map((g) => g.id))] as const));
   const culture = indexer(plan.cultures.map((c) => c.id));
   const usecase = indexer(plan.usecases.map((u) => u.id));
   const scorer = indexer(plan.scorers.map((s) => s.id));
@@ -107,6 +110,7 @@ function buildOrders(plan: Plan, steps: readonly StepRecord[]): Orders {
     model,
     system,
     dimension: (sys, id) => (dims.get(sys) ?? (() => 0))(id),
+    group: (sys, id) => (id === null ? Number.MAX_SAFE_INTEGER : (groups.get(sys) ?? (() => 0))(id)),
     // null (no context) sorts first.
     culture: (id) => (id === null ? -1 : culture(id)),
     usecase: (id) => (id === null ? -1 : usecase(id)),

@@ -162,8 +162,10 @@ function scoresReport(ctx: Ctx, report: PlanReport, name: string): Table[] {
       if (!by.includes(k as GroupKey)) by.push(k as GroupKey);
     } else ctx.notes.push(`report ${report.id}: cannot group by "${k}" (known: ${GROUP_KEYS.join(", ")})`);
   }
-  // A dimension id only means something within its system.
-  if (by.includes("dimension") && !by.includes("system")) by.splice(by.indexOf("dimension"), 0, "system");
+  // A dimension id, or a higher-order group, only means something within its system.
+  for (const k of ["dimension", "group"] as const) {
+    if (by.includes(k) && !by.includes("system")) by.splice(by.indexOf(k), 0, "system");
+  }
   const scorer = scorerSetting(report.settings);
   const rows = aggregate(ctx.ds, by, { seed: ctx.seed, resamples: ctx.resamples, scorer, tag: `report|${report.id}` });
   const keyFormat = (k: GroupKey): ColumnFormat => (k === "difficulty" ? "num" : k === "sample" ? "int" : "text");

@@ -174,6 +174,35 @@ describe("aggregate", () => {
   });
 });
 
+describe("grouping by a dimension's higher-order group", () => {
+  // Schwartz-like: openness = {sd, he}, enhancement = {he, po}; hedonism (he) is in both; un has none.
+  const values = system("sv", ["sd", "he", "po", "un"]);
+  values.groups = [
+    { id: "openness", label: "Openness" },
+    { id: "enhancement", label: "Self-enhancement" },
+  ];
+  const groupsOf: Record<string, string[]> = { sd: ["openness"], he: ["openness", "enhancement"], po: ["enhancement"], un: [] };
+  for (const d of values.dimensions) d.groups = groupsOf[d.id] ?? [];
+  const gPlan = makePlan({
+    systems: [values],
+    models: ["mock:m1"],
+    scorers: [scorer("judge")],
+    segments: [{ id: "v", system: "sv", scorers: ["judge"], items: ["sd", "he", "po", "un"].map((d) => item(`i${d}`, "sv", d)) }],
+  });
+  const scoresByDim: Record<string, number> = { sd: 80, he: 40, po: 10, un: 60 };
+  const st = ["sd", "he", "po", "un"].map((d, i) => step({ model: "mock:m1", segment: "v", system: "sv", dimension: d, item: `i${d}` }, i));
+  const sc = st.map((s) => score(s.stepId, "judge", scoresByDim[s.dimension]!));
+
+  it("counts a dimension in every group it belongs to, and one without a group apart", () => {
+    const rows = aggregate(buildDataset(gPlan, st, sc), ["model", "system", "group"], { seed: 1 });
+    expect(rows.map((r) => [r.keys.group, r.mean, r.n])).toEqual([
+      ["openness", 60, 2],
+      ["enhancement", 25, 2],
+      [null, 60, 1],
+    ]);
+  });
+});
+
 describe("Likert centring", () => {
   it("subtracts the respondent's mean and drops respondents with too many missing answers", () => {
     const e = (respondent: string, item: string, score: number | null) => ({ respondent, item, dimension: `d_${item}`, score });

@@ -260,7 +260,8 @@ ${reports}
   });
 
   const errors: Array<[string, string[]]> = [
-    ["report r scores { by [model, group] }", ["VC1102"]],
+    ["report r scores { by [model, colour] }", ["VC1102"]],
+    ["report r scores { by [model, system, group] }", []],
     ["report r scores { by [model, model] }", ["VC1101"]],
     ["report r context_effects { by [dimension] }", ["VC1102"]],
     ["report r culture_alignment { method pearsonn }", ["VC1205"]],
