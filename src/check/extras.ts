@@ -37,6 +37,7 @@ import {
   type NameRef,
   type NumberRange,
 } from "./values.js";
+import { BLOCKS } from "../syntax/vocabulary.js";
 
 type ReportKind = (typeof REPORT_KINDS)[number];
 
@@ -298,7 +299,7 @@ export function checkReport(ctx: CheckContext, { file, node }: Located<ReportDec
   return { id, kind, settings };
 }
 
-const ADAPTIVE_KEYS = ["items", "irt", "start", "select", "exposure", "estimator", "stop", "scorer", "threshold", "generate"];
+const ADAPTIVE_KEYS = BLOCKS.adaptive.properties;
 
 /**
  * The settings are written in the shape the run reads them: src/adaptive/bank.ts catSettingsFromPlan

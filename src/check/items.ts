@@ -26,8 +26,9 @@ import {
   resolveParams,
   type NameRef,
 } from "./values.js";
+import { BLOCKS } from "../syntax/vocabulary.js";
 
-const ITEMS_KEYS = ["system", "template", "scorers", "from", "schema", "cultures", "usecases", "output"];
+const ITEMS_KEYS = BLOCKS.items.properties;
 const ITEM_FIXED = ["dimension", "text", "difficulty", "reverse", "expect"];
 
 export interface ItemSetInfo {

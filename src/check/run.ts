@@ -21,6 +21,7 @@ import {
   type NameRef,
   type NumberRange,
 } from "./values.js";
+import { BLOCKS } from "../syntax/vocabulary.js";
 
 export const RANGES = {
   temperature: { min: 0, max: 2 },
@@ -34,38 +35,9 @@ export const RANGES = {
   retries: { min: 0, max: 20, integer: true },
 } satisfies Record<string, NumberRange>;
 
-const RUN_KEYS = [
-  "models",
-  "judge",
-  "temperature",
-  "top_p",
-  "seed",
-  "max_tokens",
-  "samples",
-  "cross",
-  "cultures",
-  "usecases",
-  "reference",
-  "concurrency",
-  "rate_limit",
-  "timeout",
-  "retries",
-];
-
-const MODEL_KEYS = [
-  "base_url",
-  "api_key_env",
-  "headers",
-  "concurrency",
-  "rate_limit",
-  "json_io",
-  "timeout",
-  "retries",
-  "temperature",
-  "top_p",
-  "max_tokens",
-  "seed",
-];
+// The keys a run block and a run's model block accept are the parser's (one list, in vocabulary.ts).
+const RUN_KEYS = BLOCKS.run.properties;
+const MODEL_KEYS = BLOCKS.model.properties;
 
 export interface RunOptions {
   models?: string[];
