@@ -5,7 +5,19 @@
 // File paths are relative to the entry spec's folder with "/" separators, so the spec is the same
 // wherever the project is checked out.
 
-import type { Json, JsonSchema, PlanExpr, Role } from "../compile/plan.js";
+// Where the checked form is already the plan's, the checker uses the plan's types: one definition.
+import type {
+  Json,
+  JsonSchema,
+  PlanBaseline,
+  PlanCulture,
+  PlanDimension,
+  PlanExpr,
+  PlanItem,
+  PlanSystem,
+  PlanUsecase,
+  Role,
+} from "../compile/plan.js";
 
 export type ModelProvider = "ollama" | "openai" | "exec" | "mock";
 export type ContextKind = "culture" | "usecase";
@@ -39,22 +51,9 @@ export interface CheckedParam {
   overridden: boolean;
 }
 
-export interface CheckedSystem {
-  id: string;
-  label: string;
-  description: string | null;
-  groups: Array<{ id: string; label: string }>;
-  dimensions: CheckedDimension[];
-}
+export type CheckedSystem = PlanSystem;
 
-export interface CheckedDimension {
-  id: string;
-  label: string;
-  description: string | null;
-  groups: string[];
-  order: number;
-  weight: number;
-}
+export type CheckedDimension = PlanDimension;
 
 export interface CheckedTemplate {
   id: string;
@@ -71,18 +70,8 @@ export interface CheckedTemplateMessage {
   from: string | null;
 }
 
-export interface CheckedItem {
-  id: string;
-  dimension: string;
-  text: string;
-  difficulty: number | null;
-  reverse: boolean;
-  expect: string | null;
-  /** Every other field, as written in the item block or data row. */
-  fields: Record<string, Json>;
-  /** File relative to the entry spec folder; 1-based line of the data row (null for inline items). */
-  origin: { file: string; row: number | null };
-}
+/** An item as the checker resolves it; the compiler adds its system. */
+export type CheckedItem = Omit<PlanItem, "system">;
 
 export interface CheckedItemSet {
   id: string;
@@ -99,23 +88,9 @@ export interface CheckedItemSet {
   adaptive: string | null;
 }
 
-export interface CheckedCulture {
-  id: string;
-  label: string;
-  locale: string | null;
-  language: string | null;
-  country: string | null;
-  norms: string | null;
-  fields: Record<string, Json>;
-}
+export type CheckedCulture = PlanCulture;
 
-export interface CheckedUsecase {
-  id: string;
-  label: string;
-  description: string | null;
-  policy: string | null;
-  fields: Record<string, Json>;
-}
+export type CheckedUsecase = PlanUsecase;
 
 /**
  * Scorer settings per kind (the `config` object of the plan). Keys marked ? are present only when the
@@ -147,15 +122,7 @@ export interface CheckedRule {
   note: string | null;
 }
 
-export interface CheckedBaseline {
-  id: string;
-  label: string;
-  system: string;
-  source: string;
-  order: string[] | null;
-  values: Record<string, number> | null;
-  culture: string | null;
-}
+export type CheckedBaseline = PlanBaseline;
 
 export interface CheckedModel {
   id: string;
