@@ -52,8 +52,8 @@ export function dimensionWeight(plan: Plan, system: string, dimension: string): 
 // ---------------------------------------------------------------------------------------------------
 // Built-in tables
 
-// The run writer's responses.csv (src/run/responses.ts) has the same columns minus step_id, step_index,
-// segment, difficulty and error_kind, in the same relative order.
+// responses.csv: `vc run` streams it through this table in batches (src/run/responses.ts), so the run
+// and `vc report` write the same columns and bytes.
 const RESPONSE_COLUMNS: Col[] = [
   ["run_id", "text"],
   ["step_id", "text"],
