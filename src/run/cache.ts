@@ -12,7 +12,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { ChatMessage, JsonSchema, SamplingParams } from "../compile/plan.js";
 import type { ChatResponse } from "../providers/types.js";
-import { canonicalJson } from "./canonical.js";
+import { canonicalJson } from "../compile/canonical.js";
 
 /** Everything that determines an answer. Change the version when the meaning of a field changes. */
 export interface CacheKeyMaterial {
