@@ -129,19 +129,24 @@ function itemCounts(data: ResponseMatrix, j: number): { n: number; correct: numb
   return { n, correct };
 }
 
+/** log(prior weight × likelihood of one examinee's answers) at each quadrature node. */
+function logJoint(row: ReadonlyArray<0 | 1 | null>, params: readonly SlopeIntercept[], q: { nodes: number[]; weights: number[] }): number[] {
+  return q.nodes.map((theta, k) => {
+    let ll = Math.log(q.weights[k]!);
+    for (let j = 0; j < row.length; j++) {
+      const x = row[j];
+      if (x !== 0 && x !== 1) continue;
+      const z = params[j]!.a * theta + params[j]!.c;
+      ll += x === 1 ? logSigmoid(z) : logSigmoid(-z);
+    }
+    return ll;
+  });
+}
+
 /** Per examinee, the posterior weight of each quadrature node given the current item parameters. */
 function ePosteriors(data: ResponseMatrix, params: readonly SlopeIntercept[], q: { nodes: number[]; weights: number[] }): number[][] {
   return data.map((row) => {
-    const logs = q.nodes.map((theta, k) => {
-      let ll = Math.log(q.weights[k]!);
-      for (let j = 0; j < row.length; j++) {
-        const x = row[j];
-        if (x !== 0 && x !== 1) continue;
-        const z = params[j]!.a * theta + params[j]!.c;
-        ll += x === 1 ? logSigmoid(z) : logSigmoid(-z);
-      }
-      return ll;
-    });
+    const logs = logJoint(row, params, q);
     const max = Math.max(...logs);
     const w = logs.map((l) => Math.exp(l - max));
     const total = w.reduce((s, v) => s + v, 0);
@@ -301,16 +306,7 @@ function itemCovariance(
 function marginalLogLikelihood(data: ResponseMatrix, params: readonly SlopeIntercept[], q: { nodes: number[]; weights: number[] }): number {
   let total = 0;
   for (const row of data) {
-    const logs = q.nodes.map((theta, k) => {
-      let ll = Math.log(q.weights[k]!);
-      for (let j = 0; j < row.length; j++) {
-        const x = row[j];
-        if (x !== 0 && x !== 1) continue;
-        const z = params[j]!.a * theta + params[j]!.c;
-        ll += x === 1 ? logSigmoid(z) : logSigmoid(-z);
-      }
-      return ll;
-    });
+    const logs = logJoint(row, params, q);
     const max = Math.max(...logs);
     total += max + Math.log(logs.reduce((s, l) => s + Math.exp(l - max), 0));
   }
