@@ -5,7 +5,7 @@
 // rejected key or a missing model.
 
 import { setMaxListeners } from "node:events";
-import type { PlanModel, SamplingParams } from "../compile/plan.js";
+import type { Plan, PlanModel, SamplingParams } from "../compile/plan.js";
 import {
   isFatal,
   isRetryable,
@@ -37,6 +37,16 @@ export interface CallSettings {
   timeoutMs: number;
   /** Tries after the first, for retryable failures. */
   retries: number;
+}
+
+/** The run block's limits, as every caller of a plan's models uses them. */
+export function callSettingsOf(plan: Plan): CallSettings {
+  return {
+    concurrency: plan.run.concurrency,
+    rateLimitPerMinute: plan.run.rateLimitPerMinute,
+    timeoutMs: plan.run.timeoutMs,
+    retries: plan.run.retries,
+  };
 }
 
 export interface CallerOptions {

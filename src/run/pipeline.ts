@@ -10,7 +10,7 @@ import type { Plan, PlanModel, PlanStep } from "../compile/plan.js";
 import { planModelFromId } from "../providers/model-id.js";
 import type { Provider, ProviderEnv } from "../providers/types.js";
 import { DiskCache } from "./cache.js";
-import { describeFatal, ModelCaller, type CallerModel } from "./calls.js";
+import { callSettingsOf, describeFatal, ModelCaller, type CallerModel } from "./calls.js";
 import { defaultEndpoint } from "./endpoints.js";
 import { executeSteps } from "./execute.js";
 import { finalRecordsInPlanOrder, Journal, JOURNAL_FILE, recoverJournal } from "./journal.js";
@@ -290,12 +290,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     const cache = request.cache ? new DiskCache(cacheDir) : null;
     caller = new ModelCaller({
       models: entries,
-      settings: {
-        concurrency: plan.run.concurrency,
-        rateLimitPerMinute: plan.run.rateLimitPerMinute,
-        timeoutMs: plan.run.timeoutMs,
-        retries: plan.run.retries,
-      },
+      settings: callSettingsOf(plan),
       concurrencyOverride,
       cache,
       env: io.env,

@@ -23,7 +23,7 @@ import { readPlanHeader } from "../adaptive/plan-file.js";
 import { planModelFromId } from "../providers/model-id.js";
 import type { Provider } from "../providers/types.js";
 import { DiskCache } from "./cache.js";
-import { ModelCaller, describeFatal, type CallerModel } from "./calls.js";
+import { callSettingsOf, ModelCaller, describeFatal, type CallerModel } from "./calls.js";
 import { defaultEndpoint } from "./endpoints.js";
 import { finalRecordsInPlanOrder, JOURNAL_FILE } from "./journal.js";
 import { MANIFEST_FILE, readManifest, writeManifest, type Manifest, type Rescore } from "./manifest.js";
@@ -214,12 +214,7 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
     const cacheDir = manifest.invocation.cacheDir ? resolve(runDir, manifest.invocation.cacheDir) : null;
     caller = new ModelCaller({
       models: entries,
-      settings: {
-        concurrency: plan.run.concurrency,
-        rateLimitPerMinute: plan.run.rateLimitPerMinute,
-        timeoutMs: plan.run.timeoutMs,
-        retries: plan.run.retries,
-      },
+      settings: callSettingsOf(plan),
       concurrencyOverride: manifest.invocation.concurrency,
       cache: manifest.invocation.cache && cacheDir ? new DiskCache(cacheDir) : null,
       env: io.env,
