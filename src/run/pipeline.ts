@@ -158,10 +158,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     return EXIT_FAILED;
   }
   const plan = compiled.plan;
-  // Scorers, analyses and CSV writing load in the background while the first steps wait on the network.
-  for (const stage of deps.stages) stage.prefetch?.();
-  const responsesModule = import("./responses.js");
-  responsesModule.catch(() => undefined);
+  const stages = deps.stages.filter((stage) => stage.appliesTo?.(plan) ?? true);
   if (previous && previous.spec.planHash !== plan.hash) {
     err(`vc run: ${displayPath(io.cwd, runDir ?? "")} was started from a different plan (plan hash ${previous.spec.planHash.slice(0, 12)}, now ${plan.hash.slice(0, 12)}).`);
     const changed = changedInputs(previous, plan);
@@ -381,7 +378,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
       stageErrors++;
       progress.note(`vc run: stage ${stage.name} failed: ${error instanceof Error ? error.message : String(error)}`);
     };
-    const stagesWithAfterModel = deps.stages.filter((s) => s.afterModel);
+    const stagesWithAfterModel = stages.filter((s) => s.afterModel);
     const t0 = performance.now();
     // Adaptive segments add steps at run time: the display counts the most they can take.
     progress.start(plan.stepCount + adaptiveStepBound(plan), doneBefore);
@@ -392,6 +389,14 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
       stageFiles.push(...report.files);
       if (report.summary) summaries.push(report.summary);
     };
+    // Scorers, analyses and CSV writing load while the first steps wait on the network: after the
+    // executor has sent them (setImmediate), not before, so that loading does not delay the run's start.
+    let responsesModule: Promise<typeof import("./responses.js")> | null = null;
+    const prefetch = setImmediate(() => {
+      for (const stage of stages) stage.prefetch?.();
+      responsesModule = import("./responses.js");
+      responsesModule.catch(() => undefined);
+    });
     let executed;
     try {
       executed = await executeSteps({
@@ -418,7 +423,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
       });
       // Steps chosen at run time (adaptive segments), while the journal is open.
       if (interrupts === 0 && !activeCaller.fatal && executed.exhausted) {
-        for (const stage of deps.stages) {
+        for (const stage of stages) {
           if (!stage.extraSteps || stopController.signal.aborted) continue;
           try {
             took(await stage.extraSteps(stageContext));
@@ -441,7 +446,8 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     }
     // responses.csv: written here, whatever happens next, so an interrupted run has it too. The
     // run_id column is the folder's name, as in every table (`vc report` writes the same bytes).
-    const { writeResponsesCsv } = await responsesModule;
+    clearImmediate(prefetch);
+    const { writeResponsesCsv } = await (responsesModule ?? import("./responses.js"));
     const counted = writeResponsesCsv(plan, journalPath, join(runDir, RESPONSES_FILE), basename(runDir), csv);
     const staticDone = counted.done - counted.adaptive;
     const counts: RunCounts = {
@@ -450,7 +456,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
       remaining: Math.max(0, plan.stepCount - staticDone),
     };
     if (!interrupted && !fatal && executed.exhausted) {
-      for (const stage of deps.stages) {
+      for (const stage of stages) {
         if (!stage.afterSteps || stopController.signal.aborted) continue;
         try {
           took(await stage.afterSteps(stageContext));

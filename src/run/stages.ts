@@ -61,7 +61,9 @@ export interface StageReport {
 
 export interface RunStage {
   name: string;
-  /** Start loading what the stage needs; called once the plan is compiled, before the steps run. */
+  /** Whether the plan gives the stage anything to do; a stage that answers false is left out (and not loaded). */
+  appliesTo?(plan: Plan): boolean;
+  /** Start loading what the stage needs; called once the first steps are waiting on the network. */
   prefetch?(): void;
   afterModel?(ctx: StageContext, model: string): Promise<void>;
   extraSteps?(ctx: StageContext): Promise<StageReport>;
@@ -73,8 +75,12 @@ export interface RunStage {
  * left, e.g. the adaptive steps' other scorers), adaptive segments (extraSteps), reports (afterSteps).
  */
 export const runStages: RunStage[] = [
-  deferred("scoring", ["afterModel", "afterSteps"], async () => (await import("./scoring-stage.js")).scoringStage),
-  deferred("adaptive", ["extraSteps"], async () => (await import("./adaptive-stage.js")).adaptiveStage),
+  deferred("scoring", ["afterModel", "afterSteps"], async () => (await import("./scoring-stage.js")).scoringStage, (plan) =>
+    plan.segments.some((s) => s.scorers.length > 0),
+  ),
+  deferred("adaptive", ["extraSteps"], async () => (await import("./adaptive-stage.js")).adaptiveStage, (plan) =>
+    plan.segments.some((s) => s.kind === "adaptive"),
+  ),
   deferred("report", ["afterSteps"], async () => (await import("./report-stage.js")).reportStage),
 ];
 
@@ -83,13 +89,14 @@ type Hook = "afterModel" | "extraSteps" | "afterSteps";
 /**
  * A stage whose module (scorers, analyses, CSV writing: a quarter of a second of module loading) is
  * loaded in the background while the first steps wait on the network, instead of before the run can
- * start. `hooks` lists the hooks the real stage has, so the pipeline can plan without loading it.
+ * start. `appliesTo` is answered from the plan alone, without loading the module. `hooks` lists the hooks the real stage has, so the pipeline can plan without loading it.
  */
-function deferred(name: string, hooks: Hook[], load: () => Promise<RunStage>): RunStage {
+function deferred(name: string, hooks: Hook[], load: () => Promise<RunStage>, appliesTo?: (plan: Plan) => boolean): RunStage {
   let loaded: Promise<RunStage> | null = null;
   const real = (): Promise<RunStage> => (loaded ??= load());
   const stage: RunStage = {
     name,
+    ...(appliesTo ? { appliesTo } : {}),
     prefetch() {
       // A failure to load surfaces when a hook awaits the stage; don't report it twice.
       real().catch(() => undefined);
