@@ -1,37 +1,20 @@
-// `vc run` as users run it: the built CLI (bin/vc.js → dist/) in a child process, against stand-in
-// servers on 127.0.0.1. `npm test` builds before running vitest; when dist/ is older than src/ (e.g.
-// `npx vitest run test/run` alone) this file builds it first.
+// `vc run` as users run it: the built CLI (bin/vc.js → dist/bundle/) in a child process, against
+// stand-in servers on 127.0.0.1.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { startOllamaStandin } from "../standins/ollama-standin.js";
 import { startOpenAIStandin } from "../standins/openai-standin.js";
+import { ensureBuiltCli, vcBin } from "../cli/built-cli.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const vcBin = join(root, "bin", "vc.js");
+const suiteDir = mkdtempSync(join(tmpdir(), "vc-cli-suite-"));
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  const built = join(root, "dist", "cli", "main.js");
-  if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(join(root, "src"))) {
-    // Type errors elsewhere still emit JavaScript; what matters here is that dist/ is current.
-    spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: root, stdio: "ignore" });
-  }
-}, 120_000);
+beforeAll(() => ensureBuiltCli(), 120_000);
 
 interface SpecOptions {
   model: string;
@@ -85,7 +68,7 @@ interface Done {
 function startVc(args: string[], cwd: string, env: Record<string, string>): { child: ChildProcess; done: Promise<Done> } {
   const child = spawn(process.execPath, [vcBin, "run", ...args], {
     cwd,
-    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env },
+    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", VC_COMPILE_CACHE: join(suiteDir, "compile-cache"), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -198,7 +181,7 @@ describe("vc run (child process)", () => {
     expect(ollama.requestsTo("/api/pull").length).toBeGreaterThan(0);
   });
 
-  it("never writes the API key: not in the run directory, the cache, stdout or stderr", async () => {
+  it("never writes the API key: not in the run directory, the caches, stdout or stderr", async () => {
     const secret = `sk-test-SECRET-${Math.random().toString(36).slice(2)}`;
     const openai = await startOpenAIStandin({ apiKey: secret, latencyMs: 0 });
     try {
@@ -216,8 +199,10 @@ describe("vc run (child process)", () => {
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/OPENAI_API_KEY|credentials|401|key/i);
 
-      const files = filesUnder(dir);
+      // The run's folder and cache, and the launcher's compile cache (bytecode, but checked all the same).
+      const files = [...filesUnder(dir), ...filesUnder(join(suiteDir, "compile-cache"))];
       expect(files.some((f) => f.includes(".vc-cache"))).toBe(true);
+      expect(files.some((f) => f.includes("compile-cache"))).toBe(true);
       for (const file of files) {
         const text = readFileSync(file, "utf8");
         expect(text.includes(secret), file).toBe(false);

@@ -1,0 +1,104 @@
+// bin/vc.js: the bundled CLI and its compile cache. The cache must only ever change the speed: a
+// missing, corrupt or unwritable cache gives the same output and exit code as a good one.
+
+import { beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureBuiltCli, root, vcBin } from "./built-cli.js";
+
+beforeAll(() => ensureBuiltCli(), 120_000);
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function vc(args: string[], env: Record<string, string>): Result {
+  const r = spawnSync(process.execPath, [vcBin, ...args], {
+    cwd: root,
+    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", VC_DEBUG_COMPILE_CACHE: "1", ...env },
+    encoding: "utf8",
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const cacheState = (stderr: string) => /vc: compile cache (\w+)/.exec(stderr)?.[1];
+/** stderr without the debug line, to compare runs. */
+const withoutDebug = (stderr: string) => stderr.replace(/^vc: compile cache .*\n/m, "");
+
+const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
+
+describe("bin/vc.js", () => {
+  it("runs the bundle: the version comes from package.json (paths resolve from dist/bundle/)", () => {
+    const r = vc(["--version"], { VC_COMPILE_CACHE: "off" });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(version);
+  });
+
+  it("first start writes a cache file for the command, the next start uses it, with the same output", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vc-compile-cache-"));
+    const first = vc(["check", "specs/example.vc"], { VC_COMPILE_CACHE: dir });
+    expect(cacheState(first.stderr)).toBe("miss");
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^check-[0-9a-f]{16}\.bin$/);
+
+    const second = vc(["check", "specs/example.vc"], { VC_COMPILE_CACHE: dir });
+    expect(cacheState(second.stderr)).toBe("hit");
+    expect(second.code).toBe(first.code);
+    expect(second.stdout).toBe(first.stdout);
+    expect(withoutDebug(second.stderr)).toBe(withoutDebug(first.stderr));
+    // Another command has its own file (the bytecode of the functions it ran).
+    vc(["--version"], { VC_COMPILE_CACHE: dir });
+    const after = readdirSync(dir);
+    expect(after).toHaveLength(2);
+    expect(after).toContain(files[0]);
+    expect(after.some((f) => /^other-[0-9a-f]{16}\.bin$/.test(f))).toBe(true);
+  });
+
+  it("a corrupt cache file is rejected, the command still works, and the file is written again", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vc-compile-cache-"));
+    const good = vc(["--version"], { VC_COMPILE_CACHE: dir });
+    const [file] = readdirSync(dir);
+    expect(file).toBeDefined();
+    writeFileSync(join(dir, file ?? ""), Buffer.from("not V8 bytecode at all".repeat(100)));
+    const corrupt = vc(["--version"], { VC_COMPILE_CACHE: dir });
+    expect(cacheState(corrupt.stderr)).toBe("rejected");
+    expect(corrupt.code).toBe(0);
+    expect(corrupt.stdout).toBe(good.stdout);
+    expect(cacheState(vc(["--version"], { VC_COMPILE_CACHE: dir }).stderr)).toBe("hit");
+  });
+
+  it("VC_COMPILE_CACHE=off writes nothing; an unwritable cache folder changes nothing", () => {
+    const off = vc(["--version"], { VC_COMPILE_CACHE: "off", HOME: mkdtempSync(join(tmpdir(), "vc-home-")) });
+    expect(off.code).toBe(0);
+    expect(off.stderr).toMatch(/compile cache miss\n/);
+
+    // A folder below a regular file cannot be created.
+    const blocker = join(mkdtempSync(join(tmpdir(), "vc-compile-cache-")), "a-file");
+    writeFileSync(blocker, "");
+    const blocked = vc(["--version"], { VC_COMPILE_CACHE: join(blocker, "cache") });
+    expect(blocked.code).toBe(0);
+    expect(blocked.stdout.trim()).toBe(version);
+    expect(existsSync(join(blocker, "cache"))).toBe(false);
+  });
+
+  it("the default folder is under XDG_CACHE_HOME", () => {
+    const xdg = mkdtempSync(join(tmpdir(), "vc-xdg-"));
+    const r = vc(["--version"], { XDG_CACHE_HOME: xdg });
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(xdg, "value-compass", "compile-cache"))).toHaveLength(1);
+  });
+
+  it("a syntax error still prints file:line:col and exits 1 through the bundle", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vc-launch-"));
+    writeFileSync(join(dir, "bad.vc"), 'system s "S" {\n  dimension d "D"\n');
+    const r = vc(["check", join(dir, "bad.vc")], { VC_COMPILE_CACHE: "off" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad\.vc:1:14: error VC0012/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
