@@ -3,13 +3,13 @@
 // value's score says how much more (or less) the respondent endorses it than their own average. This
 // removes scale-use differences (a model that rates everything 5 of 6) before comparing profiles.
 //
-// The rule itself (MRAT, which respondents are dropped for missing items) is the scorer module's
+// The rule itself (MRAT, which respondents are dropped for missing items) is src/score/centring.ts
 // `centreRatings`; this adapter applies it on the aggregation side, per score, because the reports need
 // centred *scores* (for bootstrap intervals and per-context cells), not only centred value means. Scores
 // are centred in score points (0–100 scale), which is the rating scale stretched linearly, so the
 // centred value means equal centreRatings' `centred` values times 100 / (scale − 1).
 
-import { centreRatings, type QuestionnaireItem } from "../score/index.js";
+import { centreRatings, type QuestionnaireItem } from "../score/centring.js";
 
 export type CentreMode = "auto" | "off" | "all";
 

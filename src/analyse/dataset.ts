@@ -5,7 +5,7 @@
 
 import type { Plan, PlanItem, PlanScorer } from "../compile/plan.js";
 import type { ScoreRecord, StepRecord } from "../run/records.js";
-import type { QuestionnaireItem } from "../score/index.js";
+import type { QuestionnaireItem } from "../score/centring.js";
 import { centreScores, type CentreMode, DEFAULT_MAX_MISSING_SHARE } from "./centre.js";
 
 /** What an analysis needs to know about one step (no messages, no response text). */
