@@ -3,7 +3,7 @@
 //   → context combination (cultures × usecases, declared order) → sample 0..n-1.
 // Steps are never all held in memory: a plan with a million steps streams through in constant space.
 
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import { canonicalJson } from "./canonical.js";
 import type { ContextCombo, Plan, PlanModel, PlanStep, SamplingParams, StaticSegment } from "./plan.js";
 import { buildTemplateContext, itemContext, renderTemplate } from "./render.js";
@@ -16,8 +16,15 @@ export function stepId(segment: string, model: string, item: string, context: Co
     `{"context":{"culture":${JSON.stringify(context.culture)},"usecase":${JSON.stringify(context.usecase)}}` +
     `,"item":${JSON.stringify(item)},"model":${JSON.stringify(model)},"sample":${canonicalJson(sample)}` +
     `,"segment":${JSON.stringify(segment)}}`;
-  return createHash("sha256").update(key).digest("hex").slice(0, 16);
+  return sha256Hex(key).slice(0, 16);
 }
+
+// crypto.hash (Node 20.12+) hashes a short string without making a Hash object, which is most of the
+// cost when it runs for every step; older Node 20 releases take the long way.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
+const sha256Hex = oneShot
+  ? (text: string): string => oneShot("sha256", text, "hex")
+  : (text: string): string => crypto.createHash("sha256").update(text).digest("hex");
 
 /** The canonical key a step id hashes (exported for tests). */
 export function stepIdKey(segment: string, model: string, item: string, context: ContextCombo, sample: number): string {
