@@ -11,7 +11,7 @@
 // because V8 itself only checks the source's length.
 
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -29,9 +29,9 @@ function cacheFolder() {
 }
 
 function loadCli() {
-  let source;
+  let bytes;
   try {
-    source = readFileSync(bundlePath, "utf8");
+    bytes = readFileSync(bundlePath);
   } catch {
     process.stderr.write(`vc: ${bundlePath} is missing; run \`npm run build\` in the value-compass folder\n`);
     process.exit(70);
@@ -40,7 +40,7 @@ function loadCli() {
   const command = /^[a-z]+$/.test(process.argv[2] ?? "") ? process.argv[2] : "other";
   const cacheFile =
     folder &&
-    join(folder, `${command}-${createHash("sha1").update(source).update(`${process.version} ${process.arch}`).digest("hex").slice(0, 16)}.bin`);
+    join(folder, `${command}-${createHash("sha1").update(bytes).update(`${process.version} ${process.arch}`).digest("hex").slice(0, 16)}.bin`);
   let cachedData;
   if (cacheFile) {
     try {
@@ -49,7 +49,7 @@ function loadCli() {
       cachedData = undefined;
     }
   }
-  const script = new vm.Script(Module.wrap(source), {
+  const script = new vm.Script(Module.wrap(bytes.toString("utf8")), {
     filename: bundlePath,
     cachedData,
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
@@ -62,10 +62,15 @@ function loadCli() {
   const save = () => {
     if (!cacheFile || state === "hit") return;
     try {
-      mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
+      const folder = dirname(cacheFile);
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
       const temp = `${cacheFile}.${process.pid}.tmp`;
       writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
       renameSync(temp, cacheFile);
+      // The same command's files for earlier builds or Node versions will not be read again.
+      for (const name of readdirSync(folder)) {
+        if (name.startsWith(`${command}-`) && name.endsWith(".bin") && join(folder, name) !== cacheFile) rmSync(join(folder, name), { force: true });
+      }
     } catch {
       // A read-only home or a full disk: the next start compiles again, nothing else changes.
     }

@@ -59,6 +59,19 @@ describe("bin/vc.js", () => {
     expect(after.some((f) => /^other-[0-9a-f]{16}\.bin$/.test(f))).toBe(true);
   });
 
+  it("writing a command's cache file removes that command's files for other builds, and no other command's", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vc-compile-cache-"));
+    writeFileSync(join(dir, "other-0000000000000000.bin"), "an earlier build");
+    writeFileSync(join(dir, "check-0000000000000000.bin"), "another command");
+    const r = vc(["--version"], { VC_COMPILE_CACHE: dir });
+    expect(cacheState(r.stderr)).toBe("miss");
+    const files = readdirSync(dir).sort();
+    expect(files).toHaveLength(2);
+    expect(files[0]).toBe("check-0000000000000000.bin");
+    expect(files[1]).toMatch(/^other-[0-9a-f]{16}\.bin$/);
+    expect(files[1]).not.toBe("other-0000000000000000.bin");
+  });
+
   it("a corrupt cache file is rejected, the command still works, and the file is written again", () => {
     const dir = mkdtempSync(join(tmpdir(), "vc-compile-cache-"));
     const good = vc(["--version"], { VC_COMPILE_CACHE: dir });
