@@ -106,6 +106,18 @@ describe("bin/vc.js", () => {
     expect(readdirSync(join(xdg, "value-compass", "compile-cache"))).toHaveLength(1);
   });
 
+  it("exits only once stdout is written out: megabytes of plan JSON through a pipe arrive whole", () => {
+    const r = spawnSync(process.execPath, [vcBin, "plan", "specs/safety.vc", "--json"], {
+      cwd: root,
+      env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", VC_COMPILE_CACHE: "off" },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout.length).toBeGreaterThan(1024 * 1024);
+    const plan = JSON.parse(r.stdout.toString("utf8")) as { stepCount: number; steps: unknown[] };
+    expect(plan.steps).toHaveLength(plan.stepCount);
+  });
+
   it("a syntax error still prints file:line:col and exits 1 through the bundle", () => {
     const dir = mkdtempSync(join(tmpdir(), "vc-launch-"));
     writeFileSync(join(dir, "bad.vc"), 'system s "S" {\n  dimension d "D"\n');
