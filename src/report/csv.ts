@@ -84,15 +84,19 @@ export function formatCell(cell: Cell, format: ColumnFormat, neutralize = true):
 export function toCsv(table: Table, options: CsvOptions = {}): string {
   const neutralize = options.neutralize ?? true;
   const records: string[][] = [table.columns.map((c) => (neutralize ? neutralizeFormula(c) : c))];
+  let carriageReturn = records[0]?.some((cell) => cell.includes("\r")) ?? false;
   for (const row of table.rows) {
-    records.push(table.columns.map((_, i) => formatCell(row[i] ?? null, table.formats[i] ?? "text", neutralize)));
+    const record = table.columns.map((_, i) => formatCell(row[i] ?? null, table.formats[i] ?? "text", neutralize));
+    if (!carriageReturn) carriageReturn = record.some((cell) => cell.includes("\r"));
+    records.push(record);
   }
   return stringify(records, {
     bom: options.bom ?? false,
     record_delimiter: "unix",
     // csv-stringify quotes LF, quotes and delimiters by itself; a lone CR must be quoted too, or a
-    // reader that accepts CR line endings splits the record.
-    quoted_match: /\r/,
+    // reader that accepts CR line endings splits the record. The pattern is only passed when some
+    // cell holds a CR: tried on every cell, it made writing responses.csv about a quarter slower.
+    ...(carriageReturn ? { quoted_match: /\r/ } : {}),
   });
 }
 
