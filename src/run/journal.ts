@@ -3,7 +3,7 @@
 // finished — a SIGKILL loses at most the line being written. On resume the file is scanned, a torn
 // last line is cut off, and the ids found are the steps that are done.
 
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, statSync, writeSync, existsSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync, existsSync } from "node:fs";
 import type { StepRecord } from "./records.js";
 
 export const JOURNAL_FILE = "journal.jsonl";
@@ -165,45 +165,24 @@ function isStepRecord(v: unknown): v is StepRecord {
   return r.type === "step" && typeof r.stepId === "string" && typeof r.index === "number";
 }
 
-/** Where each step's final record sits, in plan order. */
-interface FinalIndex {
-  /** The file this was read from: same inode, size and modification time means same content. */
-  ino: number;
-  size: number;
-  mtimeMs: number;
-  at: Array<{ offset: number; length: number }>;
-}
-
-// The last index built, for the next reader of the same unchanged file: at the end of a run
-// responses.csv and the reports each read every record, and the second needs no scan.
-let lastIndex: { path: string; index: FinalIndex } | null = null;
-
-function finalIndex(path: string): FinalIndex {
-  const stat = statSync(path);
-  const cached = lastIndex?.path === path ? lastIndex.index : null;
-  if (cached && cached.ino === stat.ino && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs) return cached;
-  const where = new Map<number, { offset: number; length: number }>();
-  for (const line of readJournal(path)) where.set(line.record.index, { offset: line.offset, length: line.length });
-  const at = [...where.keys()].sort((a, b) => a - b).map((i) => where.get(i) ?? { offset: 0, length: 0 });
-  const index = { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, at };
-  lastIndex = { path, index };
-  return index;
-}
-
 /**
  * The final record of every journaled step (the last one, when --retry-failed re-ran a failed step),
  * in plan order. Holds only offsets in memory and reads each record back when its turn comes.
  */
 export function* finalRecordsInPlanOrder(path: string): Generator<StepRecord> {
   if (!existsSync(path)) return;
-  const { at } = finalIndex(path);
+  const where = new Map<number, { offset: number; length: number }>();
+  for (const line of readJournal(path)) where.set(line.record.index, { offset: line.offset, length: line.length });
+  const indexes = [...where.keys()].sort((a, b) => a - b);
   const fd = openSync(path, "r");
   try {
     let buf = Buffer.allocUnsafe(64 * 1024);
-    for (const { offset, length } of at) {
-      if (buf.length < length) buf = Buffer.allocUnsafe(length * 2);
-      readSync(fd, buf, 0, length, offset);
-      const record = parseRecord(buf.subarray(0, length - 1));
+    for (const index of indexes) {
+      const at = where.get(index);
+      if (!at) continue;
+      if (buf.length < at.length) buf = Buffer.allocUnsafe(at.length * 2);
+      readSync(fd, buf, 0, at.length, at.offset);
+      const record = parseRecord(buf.subarray(0, at.length - 1));
       if (record) yield record;
     }
   } finally {
