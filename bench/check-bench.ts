@@ -6,7 +6,8 @@
 // Measured on the 2-core development machine (10 runs, means): before the bundle and the lazy command
 // list, vc check 1096 ms (parser load 507 ms, check command alone 857 ms, node -e 0 92 ms); after,
 // vc check 324–410 ms in two runs (parser load 99–116 ms, check command alone 370–391 ms, node -e 0
-// 64–65 ms).
+// 64–65 ms). With bin/vc.js loading one bundled file with V8's code cache: vc check 190–280 ms against
+// 390–410 ms for the check command loaded from the module tree (node -e 0 65–74 ms).
 //
 //   npm run build && npx tsx bench/check-bench.ts [runs]
 
@@ -44,9 +45,9 @@ if (!existsSync(join(root, "dist/cli/main.js"))) {
 const baseline = measure(["-e", "0"]);
 const parserLoad = measure(["--input-type=module", "-e", "await import('./dist/syntax/parse.js')"]);
 const check = measure(["bin/vc.js", "check", "specs/example.vc"]);
-// The check command on its own, without bin/vc.js and the command list: the two rows should be close,
-// since src/cli/commands/index.ts loads a command's module only when it runs (a gap means some
-// command's dependencies are imported at start-up again).
+// The check command on its own, loaded from the module tree (dist/, as tsc writes it) instead of the
+// bundle and without the compile cache: what the bundle saves. If `vc check` comes close to it, the
+// cache is not being used.
 const checkOnly = measure([
   "--input-type=module",
   "-e",
