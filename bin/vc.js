@@ -11,7 +11,7 @@
 // because V8 itself only checks the source's length.
 
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -28,6 +28,22 @@ function cacheFolder() {
   return join(base, "value-compass", "compile-cache");
 }
 
+/**
+ * Bytecode from the cache runs as code, so the cache is only read from a folder and files that no
+ * one else may write: owned by this user, not group- or world-writable (a VC_COMPILE_CACHE pointed at
+ * a shared folder such as /tmp is not used). Where there are no user ids (Windows), the OS's own
+ * per-user folders are relied on.
+ */
+function ownedByMe(path) {
+  if (typeof process.getuid !== "function") return true;
+  try {
+    const stat = statSync(path);
+    return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
 function loadCli() {
   let bytes;
   try {
@@ -36,13 +52,14 @@ function loadCli() {
     process.stderr.write(`vc: ${bundlePath} is missing; run \`npm run build\` in the value-compass folder\n`);
     process.exit(70);
   }
-  const folder = cacheFolder();
+  let folder = cacheFolder();
+  if (folder && existsSync(folder) && !ownedByMe(folder)) folder = null;
   const command = /^[a-z]+$/.test(process.argv[2] ?? "") ? process.argv[2] : "other";
   const cacheFile =
     folder &&
     join(folder, `${command}-${createHash("sha1").update(bytes).update(`${process.version} ${process.arch}`).digest("hex").slice(0, 16)}.bin`);
   let cachedData;
-  if (cacheFile) {
+  if (cacheFile && ownedByMe(cacheFile)) {
     try {
       cachedData = readFileSync(cacheFile);
     } catch {
@@ -57,7 +74,9 @@ function loadCli() {
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(bundlePath), module, bundlePath, dirname(bundlePath));
   const state = cachedData === undefined ? "miss" : script.cachedDataRejected ? "rejected" : "hit";
-  if (process.env.VC_DEBUG_COMPILE_CACHE) process.stderr.write(`vc: compile cache ${state}${cacheFile ? ` (${cacheFile})` : ""}\n`);
+  if (process.env.VC_DEBUG_COMPILE_CACHE) {
+    process.stderr.write(`vc: compile cache ${state}${cacheFile ? ` (${cacheFile})` : folder === null && cacheFolder() ? " (folder not private to this user: not used)" : ""}\n`);
+  }
   /** After the command: keep the bytecode of everything it compiled, when there was no usable cache. */
   const save = () => {
     if (!cacheFile || state === "hit") return;

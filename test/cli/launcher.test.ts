@@ -3,7 +3,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBuiltCli, root, vcBin } from "./built-cli.js";
@@ -97,6 +97,19 @@ describe("bin/vc.js", () => {
     expect(blocked.code).toBe(0);
     expect(blocked.stdout.trim()).toBe(version);
     expect(existsSync(join(blocker, "cache"))).toBe(false);
+  });
+
+  it("a cache folder others may write to is neither read nor written (POSIX)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vc-compile-cache-"));
+    chmodSync(dir, 0o777);
+    const r = vc(["--version"], { VC_COMPILE_CACHE: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(version);
+    expect(r.stderr).toMatch(/compile cache miss \(folder not private to this user: not used\)/);
+    expect(readdirSync(dir)).toEqual([]);
+    chmodSync(dir, 0o700);
+    vc(["--version"], { VC_COMPILE_CACHE: dir });
+    expect(readdirSync(dir)).toHaveLength(1);
   });
 
   it("the default folder is under XDG_CACHE_HOME", () => {
