@@ -1,0 +1,64 @@
+// Which stages a plan needs: answered from the plan alone, so that a run without scorers or adaptive
+// blocks never loads those modules.
+
+import { describe, expect, it } from "vitest";
+import type { AdaptiveSegment, Plan } from "../../src/compile/plan.js";
+import { runStages } from "../../src/run/stages.js";
+import { makePlan } from "./fixtures.js";
+
+const stage = (name: string) => {
+  const found = runStages.find((s) => s.name === name);
+  if (!found) throw new Error(`no stage ${name}`);
+  return found;
+};
+const applies = (name: string, plan: Plan) => stage(name).appliesTo?.(plan) ?? true;
+
+function withScorers(plan: Plan): Plan {
+  const [first, ...rest] = plan.segments;
+  if (!first) throw new Error("empty plan");
+  return { ...plan, segments: [{ ...first, scorers: ["refusal"] }, ...rest] };
+}
+
+function withAdaptive(plan: Plan, scorers: string[] = []): Plan {
+  const adaptive: AdaptiveSegment = {
+    kind: "adaptive",
+    id: "cat",
+    system: "sys",
+    template: "ask",
+    scorers,
+    models: ["mock:a"],
+    contexts: [{ culture: null, usecase: null }],
+    bank: [],
+    settings: {},
+  };
+  return { ...plan, segments: [...plan.segments, adaptive] };
+}
+
+describe("runStages: which stages a plan needs", () => {
+  const plain = makePlan([{ models: ["mock:a"], items: 3 }]);
+
+  it("runs scoring, adaptive and reports in that order", () => {
+    expect(runStages.map((s) => s.name)).toEqual(["scoring", "adaptive", "report"]);
+  });
+
+  it("a plan without scorers or adaptive blocks needs only the reports", () => {
+    expect(runStages.filter((s) => s.appliesTo?.(plain) ?? true).map((s) => s.name)).toEqual(["report"]);
+  });
+
+  it("scoring applies when any block has a scorer", () => {
+    expect(applies("scoring", withScorers(plain))).toBe(true);
+    expect(applies("adaptive", withScorers(plain))).toBe(false);
+  });
+
+  it("adaptive applies with an adaptive block; its scorers bring in scoring", () => {
+    const adaptive = withAdaptive(plain);
+    expect(applies("adaptive", adaptive)).toBe(true);
+    expect(applies("scoring", adaptive)).toBe(false);
+    expect(applies("scoring", withAdaptive(plain, ["likert"]))).toBe(true);
+  });
+
+  it("the reports apply to every plan", () => {
+    expect(applies("report", plain)).toBe(true);
+    expect(applies("report", withAdaptive(withScorers(plain)))).toBe(true);
+  });
+});
