@@ -3,7 +3,7 @@
 
 import { NO_SPAN, type Span } from "../diagnostics/diagnostic.js";
 import type { ModelDecl, RunDecl, Value } from "../syntax/ast.js";
-import { parseModelId } from "../providers/model-id.js";
+import { defaultPlanModel, parseModelId } from "../providers/model-id.js";
 import { CheckCodes } from "./codes.js";
 import { suggestionNotes, where, type CheckContext } from "./context.js";
 import type { Table } from "./decls.js";
@@ -268,18 +268,7 @@ function checkModel(
     timeoutSeconds: null,
     retries: null,
   };
-  const model: CheckedModel = {
-    id,
-    provider,
-    name,
-    baseUrl: null,
-    apiKeyEnv: null,
-    headers: {},
-    concurrency: null,
-    rateLimitPerMinute: null,
-    jsonIo: false,
-    overrides: override,
-  };
+  const model: CheckedModel = { ...defaultPlanModel(id, provider, name), overrides: override };
   if (!decl) return model;
   const f = decl.file.display;
   const props = new PropertyBag(ctx, f, decl.node.properties, MODEL_KEYS, `the settings of model '${id}'`);

@@ -58,6 +58,21 @@ export function parseModelId(id: string): ModelIdResult {
   return { ok: true, value: { provider, name: provider === "exec" ? name.trim() : name } };
 }
 
+/** A model with every setting at its default (no base URL, key variable, headers or limits). */
+export function defaultPlanModel(id: string, provider: PlanModel["provider"], name: string): PlanModel {
+  return {
+    id,
+    provider,
+    name,
+    baseUrl: null,
+    apiKeyEnv: null,
+    headers: {},
+    concurrency: null,
+    rateLimitPerMinute: null,
+    jsonIo: false,
+  };
+}
+
 /** A PlanModel with no spec overrides, for `--model` / `--judge` flags and tests. */
 export function planModelFromId(
   id: string,
@@ -65,19 +80,5 @@ export function planModelFromId(
 ): { ok: true; model: PlanModel } | { ok: false; error: string } {
   const parsed = parseModelId(id);
   if (!parsed.ok) return parsed;
-  return {
-    ok: true,
-    model: {
-      id: id.trim(),
-      provider: parsed.value.provider,
-      name: parsed.value.name,
-      baseUrl: null,
-      apiKeyEnv: null,
-      headers: {},
-      concurrency: null,
-      rateLimitPerMinute: null,
-      jsonIo: false,
-      ...overrides,
-    },
-  };
+  return { ok: true, model: { ...defaultPlanModel(id.trim(), parsed.value.provider, parsed.value.name), ...overrides } };
 }

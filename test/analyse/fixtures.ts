@@ -1,6 +1,7 @@
 // Small hand-made plans and records for the analysis and report tests.
 
 import type { ContextCombo, Json, Plan, PlanBaseline, PlanItem, PlanReport, PlanScorer, PlanSystem } from "../../src/compile/plan.js";
+import { defaultPlanModel } from "../../src/providers/model-id.js";
 import type { ScoreRecord, StepRecord } from "../../src/run/records.js";
 
 export function system(id: string, dims: string[], weights: number[] = []): PlanSystem {
@@ -43,17 +44,7 @@ export function makePlan(p: PlanInput): Plan {
     systems: p.systems,
     cultures: (p.cultures ?? []).map((id) => ({ id, label: id, locale: null, language: null, country: null, norms: null, fields: {} })),
     usecases: (p.usecases ?? []).map((id) => ({ id, label: id, description: null, policy: null, fields: {} })),
-    models: p.models.map((id) => ({
-      id,
-      provider: "mock",
-      name: id.slice(5),
-      baseUrl: null,
-      apiKeyEnv: null,
-      headers: {},
-      concurrency: null,
-      rateLimitPerMinute: null,
-      jsonIo: false,
-    })),
+    models: p.models.map((id) => defaultPlanModel(id, "mock", id.slice(5))),
     modelSettings: [],
     judge: null,
     run: {

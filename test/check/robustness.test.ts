@@ -8,20 +8,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../src/check/load.js";
 import { compilePlan } from "../../src/compile/compile.js";
+import { mulberry32 } from "../../src/util/random.js";
 import { repoRoot } from "./helpers.js";
 
 const MUTATIONS = 2000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FRAGMENTS = [
   "{", "}", "[", "]", "(", ")", '"', '"""', ",", ":", "=", "$seed", "$nope", "item", "items", "template", "system",

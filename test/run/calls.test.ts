@@ -7,23 +7,9 @@ import { backoffDelay } from "../../src/run/backoff.js";
 import { DiskCache } from "../../src/run/cache.js";
 import { ModelCaller, type CallSettings } from "../../src/run/calls.js";
 import { RateLimiter } from "../../src/run/limits.js";
-import { FakeProvider, FakeTiming, fail, ok } from "./fixtures.js";
+import { FakeProvider, FakeTiming, fail, ok, testModel } from "./fixtures.js";
 
-function model(id: string, extra: Partial<PlanModel> = {}): PlanModel {
-  const colon = id.indexOf(":");
-  return {
-    id,
-    provider: id.slice(0, colon) as PlanModel["provider"],
-    name: id.slice(colon + 1),
-    baseUrl: null,
-    apiKeyEnv: null,
-    headers: {},
-    concurrency: null,
-    rateLimitPerMinute: null,
-    jsonIo: false,
-    ...extra,
-  };
-}
+const model = testModel;
 
 const SETTINGS: CallSettings = { concurrency: 4, rateLimitPerMinute: null, timeoutMs: 5_000, retries: 3 };
 const ASK = { messages: [{ role: "user" as const, content: "hi" }], temperature: 0, seed: 1 };

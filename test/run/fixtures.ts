@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import type { ContextCombo, Plan, PlanModel, PlanStep, StaticSegment } from "../../src/compile/plan.js";
 import type { ChatRequest, ChatResult, ModelInfo, PrepareOptions, PrepareResult, Provider, ProviderFailure } from "../../src/providers/types.js";
 import type { Timing } from "../../src/run/timing.js";
+import { defaultPlanModel } from "../../src/providers/model-id.js";
 
 export interface BlockSpec {
   id?: string;
@@ -13,6 +14,15 @@ export interface BlockSpec {
   items: number;
   samples?: number;
   contexts?: ContextCombo[];
+}
+
+/**
+ * The model for an id such as "mock:a", with default settings and `extra` on top. The name is not
+ * validated: tests use made-up names that the fake providers answer.
+ */
+export function testModel(id: string, extra: Partial<PlanModel> = {}): PlanModel {
+  const colon = id.indexOf(":");
+  return { ...defaultPlanModel(id, id.slice(0, colon) as PlanModel["provider"], id.slice(colon + 1)), ...extra };
 }
 
 export function makePlan(blocks: BlockSpec[], run: Partial<Plan["run"]> = {}, extra: Partial<Plan> = {}): Plan {
@@ -40,20 +50,7 @@ export function makePlan(blocks: BlockSpec[], run: Partial<Plan["run"]> = {}, ex
   }));
   const modelIds = [...new Set(blocks.flatMap((b) => b.models))];
   const stepCount = segments.reduce((n, s) => n + s.models.length * s.items.length * s.contexts.length * s.samples, 0);
-  const models: PlanModel[] = modelIds.map((id) => {
-    const colon = id.indexOf(":");
-    return {
-      id,
-      provider: id.slice(0, colon) as PlanModel["provider"],
-      name: id.slice(colon + 1),
-      baseUrl: null,
-      apiKeyEnv: null,
-      headers: {},
-      concurrency: null,
-      rateLimitPerMinute: null,
-      jsonIo: false,
-    };
-  });
+  const models: PlanModel[] = modelIds.map((id) => testModel(id));
   const plan: Plan = {
     schemaVersion: 1,
     name: "test",

@@ -5,19 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { formatSpec } from "../../src/format/format.js";
 import { parseSpec } from "../../src/syntax/parse.js";
+import { mulberry32 } from "../../src/util/random.js";
 import { fixture, meaning } from "./helpers.js";
-
-/** A small deterministic PRNG (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = ['"', '"""', "/*", "*/", "//", "{", "}", "[", "]", "(", ")", ",", ":", "=", "$", "\\", "\n", "-", "?", "\u0000", "\u00e9", "\r\n", "\t"];
 
@@ -63,7 +52,7 @@ const MUTANTS = 3000;
 describe("robustness", () => {
   it(`${MUTANTS} mutants of a compact spec with every construct: no throw, sane diagnostics, safe formatting`, () => {
     const source = fixture("compact.vc");
-    const next = random(20240601);
+    const next = mulberry32(20240601);
     let withErrors = 0;
     let formatted = 0;
     for (let n = 0; n < MUTANTS; n++) {
@@ -103,7 +92,7 @@ describe("robustness", () => {
   });
 
   it("arbitrary binary input never throws", () => {
-    const next = random(7);
+    const next = mulberry32(7);
     for (let n = 0; n < 200; n++) {
       const text = String.fromCharCode(...Array.from({ length: Math.floor(next() * 200) }, () => Math.floor(next() * 65536)));
       const { diagnostics } = parseSpec(text, "b.vc");
