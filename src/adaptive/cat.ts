@@ -118,7 +118,6 @@ export function seededUniform(seed: number, examinee: string, position: number):
   return mulberry32(fnv1a32(`${examinee}\u0000${position}`, 0x811c9dc5 ^ (seed >>> 0)))();
 }
 
-export { mulberry32 };
 /**
  * Run a whole adaptive test for one examinee given an answer function (used by simulations and by
  * the executor's adaptive segments, where `answer` calls the model and scores the response).

@@ -7,6 +7,7 @@ import { execa } from "execa";
 import type { Json, Plan, PlanInput, SamplingParams } from "../compile/plan.js";
 import type { ModelInfo, ProviderKind } from "../providers/types.js";
 import { safeUrl } from "./endpoints.js";
+import type { JournalCounts } from "./responses.js";
 
 export const MANIFEST_FILE = "manifest.json";
 export const MANIFEST_VERSION = 1;
@@ -43,15 +44,9 @@ export interface ManifestModel {
   fingerprints: string[];
 }
 
-export interface RunCounts {
+/** The journal's counts (adaptive steps are chosen at run time and included in total and done). */
+export interface RunCounts extends JournalCounts {
   total: number;
-  done: number;
-  succeeded: number;
-  failed: number;
-  cached: number;
-  retried: number;
-  /** Steps of adaptive segments (chosen at run time; included in total and done). */
-  adaptive: number;
   /** Static steps not yet done. */
   remaining: number;
 }

@@ -16,9 +16,9 @@ import { sortDiagnostics } from "../../src/diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../../src/diagnostics/format.js";
 import { mockAnswer, parseMockName } from "../../src/providers/mock.js";
 import { Journal, JOURNAL_FILE } from "../../src/run/journal.js";
-import type { StepRecord } from "../../src/run/records.js";
+import { stepRecord } from "../../src/run/execute.js";
 import { ScoreJournal, SCORES_FILE } from "../../src/run/score-journal.js";
-import { mulberry32 } from "../../src/adaptive/cat.js";
+import { mulberry32 } from "../../src/util/random.js";
 
 export interface TrueItem {
   id: string;
@@ -170,27 +170,17 @@ export async function makeRun(project: { dir: string; spec: string }, options: R
     if (!mock.ok) throw new Error(mock.error);
     const failed = options.failEvery !== undefined && n % options.failEvery === 0;
     const response = failed ? null : mockAnswer(mock.spec, { messages: step.messages });
-    const record: StepRecord = {
-      type: "step",
-      stepId: step.id,
-      index: step.index,
-      segment: step.segment,
-      model: step.model,
-      system: step.system,
-      dimension: step.dimension,
-      item: step.item,
-      context: step.context,
-      sample: step.sample,
-      messages: step.messages,
-      response,
-      error: failed ? { kind: "server", message: "simulated failure", status: 500 } : null,
-      latencyMs: failed ? null : 1,
-      tokensIn: null,
-      tokensOut: null,
-      cached: false,
-      attempts: 1,
-      mock: true,
-    };
+    const record = stepRecord(
+      step,
+      {
+        result: failed
+          ? { ok: false, failure: { kind: "server", message: "simulated failure", status: 500, retryAfterMs: null } }
+          : { ok: true, response: { text: response ?? "", tokensIn: null, tokensOut: null, latencyMs: 1, finishReason: null, fingerprint: null } },
+        attempts: 1,
+        cached: false,
+      },
+      true,
+    );
     journal.append(record);
     if (!scores) continue;
     for (const scorer of options.scorers ?? ["passed"]) {

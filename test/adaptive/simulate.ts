@@ -1,7 +1,8 @@
 // Simulated examinees for adaptive-testing tests: the built-in `mock:irt` provider, which answers an
 // item PASS or FAIL by a 2PL model with a known ability (seeded), exactly as it does in `vc run`.
 import type { ItemParams } from "../../src/adaptive/irt.js";
-import { mulberry32, type BankItem } from "../../src/adaptive/cat.js";
+import type { BankItem } from "../../src/adaptive/cat.js";
+import { mulberry32 } from "../../src/util/random.js";
 import { createMockProvider } from "../../src/providers/mock.js";
 import { planModelFromId } from "../../src/providers/model-id.js";
 import { fnv1a32 } from "../../src/util/random.js";
