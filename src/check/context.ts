@@ -3,7 +3,7 @@
 import { error, warning, type Diagnostic, type Span } from "../diagnostics/diagnostic.js";
 import type { Json } from "../compile/plan.js";
 import type { SpecFile } from "../syntax/ast.js";
-import type { CheckCode } from "./codes.js";
+import { CheckCodes, type CheckCode } from "./codes.js";
 import type { FileStore } from "./files.js";
 
 /** A parsed .vc file and where it lives. */
@@ -40,6 +40,23 @@ export class CheckContext {
 
   warn(code: CheckCode, message: string, file: string, span: Span, notes?: string[]): void {
     this.diagnostics.push(warning(code, message, file, span, notes));
+  }
+
+  /**
+   * The text of the file `ref` names (resolved to `abs` by the caller), or null after reporting why it
+   * cannot be read; `what` says what the file is for ("data file", "schema", ...).
+   */
+  async readReferenced(abs: string, ref: { value: string; span: Span }, what: string, fromDisplay: string): Promise<string | null> {
+    const read = await this.files.read(abs);
+    if (read.ok) return read.text;
+    this.error(
+      read.missing ? CheckCodes.FILE_NOT_FOUND : CheckCodes.FILE_UNREADABLE,
+      `cannot read ${what} "${ref.value}": ${read.reason} (${this.files.display(abs)})`,
+      fromDisplay,
+      ref.span,
+      ["paths are relative to the file that names them"],
+    );
+    return null;
   }
 
   errorCount(): number {

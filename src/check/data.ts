@@ -50,20 +50,11 @@ export async function readDataFile(
     );
     return null;
   }
-  const read = await ctx.files.read(abs);
-  if (!read.ok) {
-    ctx.error(
-      read.missing ? CheckCodes.FILE_NOT_FOUND : CheckCodes.FILE_UNREADABLE,
-      `cannot read data file "${ref.value}": ${read.reason} (${display})`,
-      fromDisplay,
-      ref.span,
-      ["paths are relative to the file that names them"],
-    );
-    return null;
-  }
+  const text = await ctx.readReferenced(abs, ref, "data file", fromDisplay);
+  if (text === null) return null;
   const file: DataFile = { display, specRelative: ctx.files.specRelative(abs), rows: [], complete: true };
-  if (format === "jsonl") readJsonl(ctx, read.text, file);
-  else readCsv(ctx, read.text, file, schema);
+  if (format === "jsonl") readJsonl(ctx, text, file);
+  else readCsv(ctx, text, file, schema);
   if (schema) validateRows(ctx, file, schema);
   return file;
 }

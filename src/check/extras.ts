@@ -111,17 +111,9 @@ export async function checkBaseline(
     if (ref) {
       const abs = ctx.files.resolveFrom(file.abs, ref.value);
       const display = ctx.files.display(abs);
-      const read = await ctx.files.read(abs);
-      if (!read.ok) {
-        ctx.error(
-          read.missing ? CheckCodes.FILE_NOT_FOUND : CheckCodes.FILE_UNREADABLE,
-          `cannot read baseline file "${ref.value}": ${read.reason} (${display})`,
-          f,
-          ref.span,
-          ["paths are relative to the file that names them"],
-        );
-      } else {
-        const parsed = parseJsonText(read.text);
+      const text = await ctx.readReferenced(abs, ref, "baseline file", f);
+      if (text !== null) {
+        const parsed = parseJsonText(text);
         const obj = parsed.ok ? parsed.value : null;
         if (!parsed.ok || obj === null || typeof obj !== "object" || Array.isArray(obj)) {
           ctx.error(

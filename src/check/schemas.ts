@@ -48,24 +48,15 @@ export class SchemaLoader {
 
   private async loadUncached(abs: string, fromDisplay: string, ref: StringValue): Promise<LoadedSchema | null> {
     const display = this.ctx.files.display(abs);
-    const read = await this.ctx.files.read(abs);
-    if (!read.ok) {
-      this.ctx.error(
-        read.missing ? CheckCodes.FILE_NOT_FOUND : CheckCodes.FILE_UNREADABLE,
-        `cannot read schema "${ref.value}": ${read.reason} (${display})`,
-        fromDisplay,
-        ref.span,
-        ["paths are relative to the file that names them"],
-      );
-      return null;
-    }
-    const parsed = parseJsonText(read.text);
+    const text = await this.ctx.readReferenced(abs, ref, "schema", fromDisplay);
+    if (text === null) return null;
+    const parsed = parseJsonText(text);
     if (!parsed.ok) {
       this.ctx.error(
         CheckCodes.BAD_SCHEMA_FILE,
         `schema ${display} is not valid JSON: ${parsed.message}`,
         display,
-        spanAt(read.text, parsed.offset, Math.min(parsed.offset + 1, read.text.length)),
+        spanAt(text, parsed.offset, Math.min(parsed.offset + 1, text.length)),
       );
       return null;
     }

@@ -60,15 +60,8 @@ export async function checkTemplate(ctx: CheckContext, located: Located<Template
       const ref = part.from;
       const abs = ctx.files.resolveFrom(file.abs, ref.value);
       const display = ctx.files.display(abs);
-      const read = await ctx.files.read(abs);
-      if (!read.ok) {
-        ctx.error(
-          read.missing ? CheckCodes.FILE_NOT_FOUND : CheckCodes.FILE_UNREADABLE,
-          `cannot read template file "${ref.value}": ${read.reason} (${display})`,
-          file.display,
-          ref.span,
-          ["paths are relative to the file that names them"],
-        );
+      const read = await ctx.readReferenced(abs, ref, "template file", file.display);
+      if (read === null) {
         info.messages.push({
           role: part.role,
           source: "",
@@ -79,7 +72,7 @@ export async function checkTemplate(ctx: CheckContext, located: Located<Template
         continue;
       }
       // The file's final line break ends the file, not the message.
-      const text = read.text.replace(/\r?\n$/, "");
+      const text = read.replace(/\r?\n$/, "");
       const message: TemplateMessageInfo = {
         role: part.role,
         source: text,
