@@ -51,13 +51,8 @@ export interface AggregateOptions {
   tag?: string;
 }
 
-export interface AggregateRow {
-  keys: Partial<Record<GroupKey, KeyValue>>;
-  /** Scores that count (non-null). */
-  n: number;
-  mean: number | null;
-  sd: number | null;
-  ci: Interval | null;
+/** What a table row counts besides its scores: the same columns in every score table. */
+export interface StepCounts {
   /** Steps in the cell. */
   steps: number;
   /** Steps without an answer. */
@@ -68,6 +63,15 @@ export interface AggregateRow {
   refusals: number;
   refusalKnown: number;
   refusalRate: number | null;
+}
+
+export interface AggregateRow extends StepCounts {
+  keys: Partial<Record<GroupKey, KeyValue>>;
+  /** Scores that count (non-null). */
+  n: number;
+  mean: number | null;
+  sd: number | null;
+  ci: Interval | null;
   /** Scorers whose scores went into the mean, in plan order. */
   scorers: string[];
   /** Whether any of the counted scores was centred. */
@@ -284,7 +288,7 @@ export function aggregate(ds: Dataset, by: readonly GroupKey[], options: Aggrega
 
 export type Weighting = "equal" | "weighted";
 
-export interface OverallRow {
+export interface OverallRow extends StepCounts {
   model: string;
   system: string;
   /** Mean of the dimension means ("equal") or their weighted mean with PlanDimension.weight ("weighted"). */
@@ -296,12 +300,6 @@ export interface OverallRow {
   /** Dimensions with a mean / dimensions the system declares. */
   dimensions: number;
   dimensionsTotal: number;
-  steps: number;
-  failedSteps: number;
-  scoringErrors: number;
-  refusals: number;
-  refusalKnown: number;
-  refusalRate: number | null;
   centred: boolean;
 }
 
