@@ -3,7 +3,7 @@
 // difficulty in `difficulty` and the discrimination in the custom field `discrimination`; items
 // without one (hand-graded levels, freshly generated items) get a = 1.
 
-import type { Json, PlanItem } from "../compile/plan.js";
+import type { Json, PlanItem } from "../core/plan.js";
 import { DEFAULT_CAT_SETTINGS, type BankItem, type CatSettings } from "./cat.js";
 
 export interface BankEntry extends BankItem {

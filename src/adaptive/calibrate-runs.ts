@@ -14,9 +14,9 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { stringify } from "csv-stringify/sync";
-import type { Json, PlanItem } from "../compile/plan.js";
+import type { Json, PlanItem } from "../core/plan.js";
 import { finalRecordsInPlanOrder, JOURNAL_FILE } from "../run/journal.js";
-import type { ScoreRecord, StepRecord } from "../run/records.js";
+import type { ScoreRecord, StepRecord } from "../core/records.js";
 import { emptyScoreScan, latestScores, SCORES_FILE } from "../run/score-journal.js";
 import { calibrate } from "./calibrate.js";
 import { abilityToScore, type IrtModel } from "./irt.js";

@@ -4,7 +4,7 @@
 // replays the same answers makes the same choices. Randomness (for exposure control) comes from a PRNG
 // seeded by (seed, examinee, position), never from Math.random.
 
-import { fnv1a32, mulberry32 } from "../util/random.js";
+import { fnv1a32, mulberry32 } from "../core/random.js";
 import { estimateEap, estimateMle, itemInformation, type AbilityEstimate, type IrtModel, type Response } from "./irt.js";
 
 export interface BankItem {

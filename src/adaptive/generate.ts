@@ -13,8 +13,8 @@ import { createHash } from "node:crypto";
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
-import { canonicalJson } from "../compile/canonical.js";
-import type { ChatMessage, Json, JsonSchema } from "../compile/plan.js";
+import { canonicalJson } from "../core/canonical.js";
+import type { ChatMessage, Json, JsonSchema } from "../core/plan.js";
 import type { CallOutcome, ModelRequest } from "../run/calls.js";
 import { extractJson } from "../score/scorers/judge.js";
 

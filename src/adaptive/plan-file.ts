@@ -6,7 +6,7 @@
 // JSON document and is parsed whole.
 
 import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
-import type { Plan } from "../compile/plan.js";
+import type { Plan } from "../core/plan.js";
 
 export type PlanHeader = Omit<Plan, "hash"> & { hash: string };
 

@@ -6,8 +6,8 @@
 // samples of the same item are combined by majority (ties count as not conforming, to stay
 // conservative about safety).
 
-import type { ContextCombo } from "../compile/plan.js";
-import type { ScoreRecord, StepRecord } from "../run/records.js";
+import type { ContextCombo } from "../core/plan.js";
+import type { ScoreRecord, StepRecord } from "../core/records.js";
 import type { ResponseMatrix } from "./calibrate.js";
 
 export interface ScoredAnswer {

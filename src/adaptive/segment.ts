@@ -5,7 +5,7 @@
 // control sees the same history on every run: the same answers give the same choices, and a resumed
 // run whose `answer` replays journaled steps makes exactly the same steps again.
 
-import type { AdaptiveSegment, ContextCombo, Plan, PlanStep } from "../compile/plan.js";
+import type { AdaptiveSegment, ContextCombo, Plan, PlanStep } from "../core/plan.js";
 import { buildTemplateContext, renderTemplate } from "../compile/render.js";
 import { stepId, stepParams } from "../compile/steps.js";
 import type { AbilityEstimate } from "./irt.js";

@@ -4,7 +4,7 @@
 // was prompted with, so the default (no culture) and the steered answers (culture de_DE ...) sit side by
 // side; `prompted` marks the rows where the prompted culture is the baseline's own.
 
-import type { PlanBaseline } from "../compile/plan.js";
+import type { PlanBaseline } from "../core/plan.js";
 import { baselineProfile, paired, type Profile, type Slice } from "./profiles.js";
 import { correlate, rank, type CorrelationMethod } from "./stats.js";
 

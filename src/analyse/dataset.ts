@@ -3,8 +3,8 @@
 // (item difficulty, which scorer is primary), and the plan's orders for models, systems, dimensions and
 // contexts so that every table comes out in the same order on every machine.
 
-import type { Plan, PlanItem, PlanScorer } from "../compile/plan.js";
-import type { ScoreRecord, StepRecord } from "../run/records.js";
+import type { Plan, PlanItem, PlanScorer } from "../core/plan.js";
+import type { ScoreRecord, StepRecord } from "../core/records.js";
 import type { QuestionnaireItem } from "../score/centring.js";
 import { centreScores, type CentreMode, DEFAULT_MAX_MISSING_SHARE } from "./centre.js";
 

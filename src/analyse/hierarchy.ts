@@ -2,7 +2,7 @@
 // how far that order agrees with a human baseline (the pan-cultural hierarchy of Schwartz & Bardi 2001,
 // or any baseline order / profile of the spec), as Spearman's rho and Kendall's tau-b.
 
-import type { PlanBaseline } from "../compile/plan.js";
+import type { PlanBaseline } from "../core/plan.js";
 import { baselineProfile, paired, type Profile, type Slice } from "./profiles.js";
 import { kendallTauB, rank, spearman } from "./stats.js";
 

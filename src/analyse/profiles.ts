@@ -1,7 +1,7 @@
 // Value profiles: a model's mean score per dimension of a system, in one context slice. Profiles are
 // what the correlation analyses (hierarchy, culture alignment, similarity, cross-system) compare.
 
-import type { PlanBaseline } from "../compile/plan.js";
+import type { PlanBaseline } from "../core/plan.js";
 import { aggregate, type ScorerSelection } from "./aggregate.js";
 import type { Dataset } from "./dataset.js";
 

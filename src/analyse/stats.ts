@@ -38,8 +38,8 @@ export function sd(xs: readonly number[]): number | null {
   return v === null ? null : Math.sqrt(v);
 }
 
-export { mulberry32 } from "../util/random.js";
-import { mulberry32 } from "../util/random.js";
+export { mulberry32 } from "../core/random.js";
+import { mulberry32 } from "../core/random.js";
 
 /**
  * A seed for one analysis cell, derived from the run seed and the cell's key (FNV-1a over the UTF-16

@@ -4,7 +4,7 @@
 // expressions read item fields, everything before template uses and the unused-declaration warnings).
 
 import { basename, extname } from "node:path";
-import type { Span } from "../diagnostics/diagnostic.js";
+import type { Span } from "../core/diagnostic.js";
 import { CheckCodes } from "./codes.js";
 import type { CheckContext } from "./context.js";
 import { collectDeclarations, type Declarations } from "./decls.js";

@@ -1,7 +1,7 @@
 // State shared by the checker passes: where diagnostics go, the files read so far, the params.
 
-import { error, warning, type Diagnostic, type Span } from "../diagnostics/diagnostic.js";
-import type { Json } from "../compile/plan.js";
+import { error, warning, type Diagnostic, type Span } from "../core/diagnostic.js";
+import type { Json } from "../core/plan.js";
 import type { SpecFile } from "../syntax/ast.js";
 import { CheckCodes, type CheckCode } from "./codes.js";
 import type { FileStore } from "./files.js";

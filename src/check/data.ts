@@ -3,8 +3,8 @@
 // file and the row, where the row is the 1-based line in the data file, and point at that line.
 
 import { parse as parseCsv } from "csv-parse/sync";
-import type { Position, Span } from "../diagnostics/diagnostic.js";
-import type { Json } from "../compile/plan.js";
+import type { Position, Span } from "../core/diagnostic.js";
+import type { Json } from "../core/plan.js";
 import type { StringValue } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import type { CheckContext } from "./context.js";

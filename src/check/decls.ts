@@ -1,7 +1,7 @@
 // The name tables of a program: one namespace per kind of declaration, filled in declaration order.
 // A second declaration of a name is reported at its name with a note pointing at the first.
 
-import type { Span } from "../diagnostics/diagnostic.js";
+import type { Span } from "../core/diagnostic.js";
 import type {
   AdaptiveDecl,
   BaselineDecl,

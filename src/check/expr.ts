@@ -4,7 +4,7 @@
 // `system` must be declared. The result is a PlanExpr in which such ids are string literals and
 // params are replaced by their values, so the scorer never needs the spec to evaluate it.
 
-import type { Json, PlanExpr } from "../compile/plan.js";
+import type { Json, PlanExpr } from "../core/plan.js";
 import type { Expr } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import { NO_CONTEXT } from "./run.js";

@@ -3,7 +3,7 @@
 
 import { GROUP_KEYS } from "../analyse/aggregate.js";
 import { CORRELATION_METHODS } from "../analyse/stats.js";
-import type { Json } from "../compile/plan.js";
+import type { Json } from "../core/plan.js";
 import { parseModelId } from "../providers/model-id.js";
 import { BUILTIN_TABLES } from "../report/builtin-tables.js";
 import { REPORT_KINDS, REPORT_SETTINGS } from "../report/report-tables.js";
@@ -296,7 +296,7 @@ const ADAPTIVE_KEYS = BLOCKS.adaptive.properties;
 /**
  * The settings are written in the shape the run reads them: src/adaptive/bank.ts catSettingsFromPlan
  * (irt, start, select, estimator, exposure as a number or { top_k, max_exposure }, stop { se,
- * max_items, min_items }) and src/run/adaptive-rules.ts (scorer, threshold, generate { model, judge,
+ * max_items, min_items }) and src/adaptive/rules.ts (scorer, threshold, generate { model, judge,
  * window, min_items, count, file }). Keys are present only when the spec sets them, so the run's
  * defaults apply otherwise.
  */

@@ -4,7 +4,7 @@
 // through a chain is a cycle, reported at the import that closes it with the whole chain.
 
 import { createHash } from "node:crypto";
-import { NO_SPAN } from "../diagnostics/diagnostic.js";
+import { NO_SPAN } from "../core/diagnostic.js";
 import type { SpecFile, Statement } from "../syntax/ast.js";
 import { parseSpec } from "../syntax/parse.js";
 import { CheckCodes } from "./codes.js";

@@ -2,8 +2,8 @@
 // (inline `item` blocks and rows of a data file). Every item's dimension must belong to the block's
 // system, and item ids are unique within a block.
 
-import type { Span } from "../diagnostics/diagnostic.js";
-import type { Json } from "../compile/plan.js";
+import type { Span } from "../core/diagnostic.js";
+import type { Json } from "../core/plan.js";
 import type { ItemDecl, ItemsDecl, StringValue, Value } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import { suggestionNotes, where, type CheckContext } from "./context.js";

@@ -2,7 +2,7 @@
 // spec (null when there are errors) with every diagnostic and the text of every file they point into.
 
 import { dirname, resolve } from "node:path";
-import { NO_SPAN, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { NO_SPAN, type Diagnostic } from "../core/diagnostic.js";
 import { checkProgram } from "./check.js";
 import { CheckCodes } from "./codes.js";
 import { CheckContext } from "./context.js";

@@ -1,7 +1,7 @@
 // Structured output declarations: `output { safe: "boolean", category: ["a", "b"] }` becomes a JSON
 // Schema (every field required, nothing else allowed); `output "schemas/x.json"` names a schema file.
 
-import type { Json, JsonSchema } from "../compile/plan.js";
+import type { Json, JsonSchema } from "../core/plan.js";
 import type { Value } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import type { CheckContext, SourceFile } from "./context.js";

@@ -2,9 +2,9 @@
 // A --set value is parsed like a .vc literal and must have the type of the declared default, so a
 // typo on the command line is an error instead of a silently different experiment.
 
-import { NO_SPAN, type Span } from "../diagnostics/diagnostic.js";
-import { canonicalJson } from "../compile/canonical.js";
-import type { Json } from "../compile/plan.js";
+import { NO_SPAN, type Span } from "../core/diagnostic.js";
+import { canonicalJson } from "../core/canonical.js";
+import type { Json } from "../core/plan.js";
 import type { ParamDecl, Value } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import { suggestionNotes, where, type CheckContext } from "./context.js";

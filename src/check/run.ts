@@ -1,7 +1,7 @@
 // The run block: which models, which judge, sampling, samples, which contexts are crossed, limits.
 // `--model` replaces the model list and `--judge` the judge; both are validated like spec values.
 
-import { NO_SPAN, type Span } from "../diagnostics/diagnostic.js";
+import { NO_SPAN, type Span } from "../core/diagnostic.js";
 import type { ModelDecl, RunDecl, Value } from "../syntax/ast.js";
 import { defaultPlanModel, parseModelId } from "../providers/model-id.js";
 import { CheckCodes } from "./codes.js";

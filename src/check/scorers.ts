@@ -3,7 +3,7 @@
 // `rule NAME for SCORER` join the scorer's own rules, after them.
 
 import { readdirSync } from "node:fs";
-import type { Json, PlanExpr } from "../compile/plan.js";
+import type { Json, PlanExpr } from "../core/plan.js";
 import { dataPath } from "../score/data-path.js";
 import { parsePhraseFile } from "../score/refusal-phrases.js";
 import type { RuleDecl, ScorerDecl } from "../syntax/ast.js";

@@ -2,7 +2,7 @@
 // declarations that will actually be there (the items that use the template, the cultures it is
 // crossed with ...). The template checker walks Handlebars paths through these shapes.
 
-import type { Json } from "../compile/plan.js";
+import type { Json } from "../core/plan.js";
 import type { CheckedCulture, CheckedItem, CheckedUsecase } from "./spec.js";
 
 export type Shape = ObjectShape | ScalarShape | ArrayShape | AnyShape;

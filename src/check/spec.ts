@@ -17,7 +17,7 @@ import type {
   PlanSystem,
   PlanUsecase,
   Role,
-} from "../compile/plan.js";
+} from "../core/plan.js";
 
 export type ModelProvider = "ollama" | "openai" | "exec" | "mock";
 export type ContextKind = "culture" | "usecase";

@@ -1,6 +1,6 @@
 // Value systems with their groups and dimensions; cultures and use cases (the contexts).
 
-import type { Json } from "../compile/plan.js";
+import type { Json } from "../core/plan.js";
 import type { CultureDecl, StringValue, SystemDecl, UsecaseDecl } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import { suggestionNotes, where, type CheckContext } from "./context.js";

@@ -2,8 +2,8 @@
 // every position Handlebars reports is mapped back to where the text is written: into the .vc file
 // for inline templates (through the string's content map), into the .hbs file otherwise.
 
-import { spanAt, type Span } from "../diagnostics/diagnostic.js";
-import type { Role } from "../compile/plan.js";
+import { spanAt, type Span } from "../core/diagnostic.js";
+import type { Role } from "../core/plan.js";
 import type { StringValue, TemplateDecl } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import type { CheckContext } from "./context.js";

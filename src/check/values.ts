@@ -2,8 +2,8 @@
 // Each reader reports what it expected at the value's span and returns undefined, so a block with
 // several bad settings reports all of them.
 
-import type { Span } from "../diagnostics/diagnostic.js";
-import type { Json } from "../compile/plan.js";
+import type { Span } from "../core/diagnostic.js";
+import type { Json } from "../core/plan.js";
 import type { ObjectEntry, Property, StringValue, Value } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import { suggestionNotes, where, type CheckContext } from "./context.js";

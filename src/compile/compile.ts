@@ -11,8 +11,8 @@ import type {
   PlanRunSettings,
   PlanSegment,
   SamplingParams,
-} from "./plan.js";
-import { PLAN_SCHEMA_VERSION } from "./plan.js";
+} from "../core/plan.js";
+import { PLAN_SCHEMA_VERSION } from "../core/plan.js";
 import { planHash } from "./serialize.js";
 import { countSteps } from "./steps.js";
 

@@ -16,7 +16,7 @@ import type {
   PlanSegment,
   PlanUsecase,
   Role,
-} from "./plan.js";
+} from "../core/plan.js";
 
 /** What a template can read. Judge rubric templates also get `response` and `model`. */
 export interface TemplateContext {

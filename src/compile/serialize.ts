@@ -3,11 +3,11 @@
 // with backpressure: writing a plan of any size holds one chunk of steps in memory, not the plan.
 
 import { createHash } from "node:crypto";
-import { canonicalJson, canonicalStepJson } from "./canonical.js";
-import type { Plan } from "./plan.js";
+import { canonicalJson, canonicalStepJson } from "../core/canonical.js";
+import type { Plan } from "../core/plan.js";
 import { iterateSteps } from "./steps.js";
 
-export { canonicalJson, canonicalStepJson } from "./canonical.js";
+export { canonicalJson, canonicalStepJson } from "../core/canonical.js";
 
 /** The plan without its hash: what the hash covers (followed by every step). */
 export function planHeader(plan: Plan | Omit<Plan, "hash">): Omit<Plan, "hash"> {

@@ -4,8 +4,8 @@
 // Steps are never all held in memory: a plan with a million steps streams through in constant space.
 
 import * as crypto from "node:crypto";
-import { canonicalJson } from "./canonical.js";
-import type { ContextCombo, Plan, PlanModel, PlanStep, SamplingParams, StaticSegment } from "./plan.js";
+import { canonicalJson } from "../core/canonical.js";
+import type { ContextCombo, Plan, PlanModel, PlanStep, SamplingParams, StaticSegment } from "../core/plan.js";
 import { buildTemplateContext, itemContext, renderTemplate } from "./render.js";
 
 /** Stable step id: independent of the step's position, so reordering a plan keeps journal entries valid. */

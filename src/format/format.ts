@@ -18,7 +18,7 @@
 // A file with syntax errors is not formatted: the diagnostics are returned and the text is unchanged.
 
 import type { IToken } from "chevrotain";
-import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { hasErrors, type Diagnostic } from "../core/diagnostic.js";
 import type { Expr, Property, SpecFile, Statement, Value } from "../syntax/ast.js";
 import { analyseSpec } from "../syntax/parse.js";
 import { SourceText } from "../syntax/source.js";

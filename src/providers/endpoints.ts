@@ -1,7 +1,7 @@
 // Where requests go, computed without loading any client library: the run's lanes, messages and the
 // manifest need these before (or without) an adapter being created.
 
-import type { PlanModel } from "../compile/plan.js";
+import type { PlanModel } from "../core/plan.js";
 import type { ProviderEnv } from "./types.js";
 
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";

@@ -18,7 +18,7 @@ import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { delimiter, isAbsolute, resolve } from "node:path";
 import { execa } from "execa";
-import type { PlanModel } from "../compile/plan.js";
+import type { PlanModel } from "../core/plan.js";
 import { splitCommand, type SplitResult } from "./command-line.js";
 import { startDeadline } from "./deadline.js";
 import { clip, failure } from "./failure.js";

@@ -11,13 +11,13 @@
 // Every behaviour takes ?latency=MS (a delay that honours the timeout and interrupts).
 
 import { createHash } from "node:crypto";
-import type { PlanModel } from "../compile/plan.js";
+import type { PlanModel } from "../core/plan.js";
 import { sleep, startDeadline } from "./deadline.js";
 import { failure } from "./failure.js";
 import { detectLanguage, REFUSALS } from "./mock-language.js";
 import { DEFAULT_FILL, fillSchema, type FillOptions } from "./schema-fill.js";
 import type { ChatRequest, ChatResult, ModelInfo, PrepareResult, Provider } from "./types.js";
-import { mulberry32 } from "../util/random.js";
+import { mulberry32 } from "../core/random.js";
 
 export const MOCK_BEHAVIOURS = ["refuse", "comply", "echo", "likert", "judge", "junk", "irt"] as const;
 export type MockBehaviour = (typeof MOCK_BEHAVIOURS)[number];

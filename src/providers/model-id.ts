@@ -3,7 +3,7 @@
 // is the provider-local name, which may itself contain colons ("ollama:llama3.2:3b",
 // "openai:ft:gpt-4o-mini:org::id"). Errors are returned as data, with a message fit for a diagnostic.
 
-import type { PlanModel } from "../compile/plan.js";
+import type { PlanModel } from "../core/plan.js";
 import { splitCommand } from "./command-line.js";
 import { parseMockName } from "./mock.js";
 import type { ProviderKind } from "./types.js";

@@ -9,7 +9,7 @@
 // and to keep the last response, whose headers a ResponseError does not carry (Retry-After).
 
 import { Ollama } from "ollama";
-import type { PlanModel } from "../compile/plan.js";
+import type { PlanModel } from "../core/plan.js";
 import { startDeadline, type Deadline } from "./deadline.js";
 import { clip, describeNetworkError, errorMessage, failure, networkErrorCode, networkKind, parseRetryAfter, statusKind } from "./failure.js";
 import { ollamaEndpoint, parseOllamaHost, type OllamaHost } from "./ollama-host.js";

@@ -10,7 +10,7 @@
 
 import OpenAI from "openai";
 import type { ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
-import type { PlanModel } from "../compile/plan.js";
+import type { PlanModel } from "../core/plan.js";
 import { startDeadline, type Deadline } from "./deadline.js";
 import { clip, describeNetworkError, errorMessage, failure, networkErrorCode, networkKind, parseRetryAfter, statusKind } from "./failure.js";
 import { makeRedactor, redactFailure, secretValues, type Redactor } from "./secrets.js";

@@ -1,7 +1,7 @@
 // One entry point from a PlanModel to its adapter, and a one-line description of where its requests
 // go (for `vc run` headers, errors and the manifest; never containing a credential).
 
-import type { PlanModel } from "../compile/plan.js";
+import type { PlanModel } from "../core/plan.js";
 import { openaiBaseUrl, safeUrl } from "./endpoints.js";
 import { createMockProvider, parseMockName } from "./mock.js";
 import { ollamaEndpoint, parseOllamaHost } from "./ollama-host.js";

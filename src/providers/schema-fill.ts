@@ -3,7 +3,7 @@
 // boolean, number/integer with bounds, string with enum/const/minLength, array with items/minItems,
 // null, type unions, anyOf/oneOf/allOf (first branch / merged) and local "#/$defs/..." refs.
 
-import type { Json, JsonSchema } from "../compile/plan.js";
+import type { Json, JsonSchema } from "../core/plan.js";
 
 export interface FillOptions {
   /** Every boolean gets this value. */

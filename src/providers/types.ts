@@ -2,7 +2,10 @@
 // (HTTP errors, timeouts, a dropped connection): they return a ProviderFailure, classified so that the
 // scheduler can decide whether to retry, record, or stop the run.
 
-import type { ChatMessage, JsonSchema, PlanModel } from "../compile/plan.js";
+import type { FailureKind } from "../core/failure.js";
+import type { ChatMessage, JsonSchema, PlanModel } from "../core/plan.js";
+
+export type { FailureKind } from "../core/failure.js";
 
 export type ProviderKind = "ollama" | "openai" | "exec" | "mock";
 
@@ -29,30 +32,6 @@ export interface ChatResponse {
   /** OpenAI `system_fingerprint`, when the server sends one. */
   fingerprint: string | null;
 }
-
-export type FailureKind =
-  /** 429: retry after a delay (Retry-After when given). */
-  | "rate_limit"
-  /** 5xx: retry with backoff. */
-  | "server"
-  /** The request exceeded its timeout: retry. */
-  | "timeout"
-  /** Connection reset or dropped mid-response: retry. */
-  | "connection"
-  /** Connection refused, DNS failure: the provider is unreachable; stop the run. */
-  | "unreachable"
-  /** 401/403: the key is missing or wrong; stop the run. */
-  | "auth"
-  /** The model does not exist on the server; stop the run. */
-  | "not_found"
-  /** 400 and other client errors: retrying will not help; record on the step. */
-  | "bad_request"
-  /** The server answered with something we could not parse: retry (it may be transient). */
-  | "bad_response"
-  /** exec: non-zero exit code. */
-  | "exit"
-  /** The run was interrupted. */
-  | "aborted";
 
 export interface ProviderFailure {
   kind: FailureKind;

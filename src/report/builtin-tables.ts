@@ -1,8 +1,8 @@
 // The tables every run writes — responses, scores, leaderboard, dimensions — and the helpers the report
 // tables share. Columns and their formats are listed here once; docs/outputs.md describes them.
 
-import type { Json, Plan } from "../compile/plan.js";
-import type { StepRecord } from "../run/records.js";
+import type { Json, Plan } from "../core/plan.js";
+import type { StepRecord } from "../core/records.js";
 import type { AggregateRow, OverallRow } from "../analyse/aggregate.js";
 import type { Dataset } from "../analyse/dataset.js";
 import type { Cell, ColumnFormat, Table } from "./csv.js";
@@ -52,7 +52,7 @@ export function dimensionWeight(plan: Plan, system: string, dimension: string): 
 // ---------------------------------------------------------------------------------------------------
 // Built-in tables
 
-// responses.csv: `vc run` streams it through this table in batches (src/run/responses.ts), so the run
+// responses.csv: `vc run` streams it through this table in batches (src/report/responses.ts), so the run
 // and `vc report` write the same columns and bytes.
 const RESPONSE_COLUMNS: Col[] = [
   ["run_id", "text"],

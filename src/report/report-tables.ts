@@ -3,7 +3,7 @@
 // and the default set for a spec that declares no report. Settings are read leniently: whatever a kind
 // does not understand becomes a note for the user, never an exception.
 
-import type { Json, PlanBaseline, PlanReport } from "../compile/plan.js";
+import type { Json, PlanBaseline, PlanReport } from "../core/plan.js";
 import {
   aggregate,
   GROUP_KEYS,

@@ -3,8 +3,8 @@
 // the spec declares none. Pure and deterministic: the same plan, records and seed give the same tables,
 // so `vc report RUN_DIR` reproduces a run's CSV files byte for byte. docs/outputs.md lists every column.
 
-import type { Plan } from "../compile/plan.js";
-import type { ScoreRecord, StepRecord } from "../run/records.js";
+import type { Plan } from "../core/plan.js";
+import type { ScoreRecord, StepRecord } from "../core/records.js";
 import { aggregate, overallScores, type AggregateRow, type OverallRow, type Weighting } from "../analyse/aggregate.js";
 import type { CentreMode } from "../analyse/centre.js";
 import { contextEffects, type ContextEffectRow } from "../analyse/context-effects.js";

@@ -10,9 +10,9 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
-import type { ChatMessage, JsonSchema, SamplingParams } from "../compile/plan.js";
+import type { ChatMessage, JsonSchema, SamplingParams } from "../core/plan.js";
 import type { ChatResponse } from "../providers/types.js";
-import { canonicalJson } from "../compile/canonical.js";
+import { canonicalJson } from "../core/canonical.js";
 
 /** Everything that determines an answer. Change the version when the meaning of a field changes. */
 export interface CacheKeyMaterial {

@@ -5,7 +5,7 @@
 // rejected key or a missing model.
 
 import { setMaxListeners } from "node:events";
-import type { Plan, PlanModel, SamplingParams } from "../compile/plan.js";
+import type { Plan, PlanModel, SamplingParams } from "../core/plan.js";
 import {
   isFatal,
   isRetryable,

@@ -2,7 +2,7 @@
 // provider adapters know the real endpoint (ModelInfo.endpoint after prepare); these defaults mirror
 // theirs for the moments before prepare and for models that report none.
 
-import type { PlanModel } from "../compile/plan.js";
+import type { PlanModel } from "../core/plan.js";
 import { openaiBaseUrl, safeUrl } from "../providers/endpoints.js";
 import { parseOllamaHost } from "../providers/ollama-host.js";
 import type { ProviderEnv } from "../providers/types.js";

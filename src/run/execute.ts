@@ -1,11 +1,11 @@
 // One step, end to end: ask the model through the call layer, turn the outcome into a StepRecord,
 // append it to the journal. And the loop over all steps, which is the scheduler plus this.
 
-import type { PlanStep } from "../compile/plan.js";
+import type { PlanStep } from "../core/plan.js";
 import type { CallOutcome, ModelCaller, ModelRequest } from "./calls.js";
 import type { Journal } from "./journal.js";
 import type { StepProgress } from "./progress.js";
-import type { StepRecord } from "./records.js";
+import type { StepRecord } from "../core/records.js";
 import { schedule, type ScheduleResult } from "./scheduler.js";
 
 export function requestOf(step: PlanStep): ModelRequest {

@@ -4,7 +4,18 @@
 // last line is cut off, and the ids found are the steps that are done.
 
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync, existsSync } from "node:fs";
-import type { StepRecord } from "./records.js";
+import type { StepRecord } from "../core/records.js";
+
+/** What the final records of a run's steps add up to (responses.csv and the manifest report them). */
+export interface JournalCounts {
+  done: number;
+  succeeded: number;
+  failed: number;
+  cached: number;
+  retried: number;
+  /** Steps of adaptive segments among `done`. */
+  adaptive: number;
+}
 
 export const JOURNAL_FILE = "journal.jsonl";
 

@@ -4,10 +4,10 @@
 
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { execa } from "execa";
-import type { Json, Plan, PlanInput, SamplingParams } from "../compile/plan.js";
+import type { Json, Plan, PlanInput, SamplingParams } from "../core/plan.js";
 import type { ModelInfo, ProviderKind } from "../providers/types.js";
 import { safeUrl } from "./endpoints.js";
-import type { JournalCounts } from "./responses.js";
+import type { JournalCounts } from "./journal.js";
 
 export const MANIFEST_FILE = "manifest.json";
 export const MANIFEST_VERSION = 1;

@@ -4,7 +4,7 @@
 // scheduler lets every step of the first finish and runs the `afterModel` hook, which is where a
 // model's answers get scored (judge calls) before the next model is loaded.
 
-import type { Plan, PlanStep, StaticSegment } from "../compile/plan.js";
+import type { Plan, PlanStep, StaticSegment } from "../core/plan.js";
 
 export interface SchedulerOptions {
   steps: Iterable<PlanStep>;

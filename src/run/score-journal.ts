@@ -5,7 +5,7 @@
 // for appending, so that the next record does not glue onto it.
 
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
-import type { ScoreRecord } from "./records.js";
+import type { ScoreRecord } from "../core/records.js";
 
 export const SCORES_FILE = "scores.jsonl";
 

@@ -2,7 +2,7 @@
 // prepare, and the counts for the manifest. Kept apart from scoring-stage.ts so that `vc run` can
 // start its steps while the scorers (ajv, Handlebars, execa) load in the background.
 
-import type { Plan } from "../compile/plan.js";
+import type { Plan } from "../core/plan.js";
 import { readScoreRecords, scoreKey } from "./score-journal.js";
 
 /** The error of the score record written for a step that has no answer. */

@@ -1,7 +1,7 @@
 // The two views of a step that scorers hand out: the flattened template context (judge rubrics, exec
 // scorers) and the expression scope (score expressions and rules).
 
-import type { Json, PlanCulture, PlanUsecase } from "../compile/plan.js";
+import type { Json, PlanCulture, PlanUsecase } from "../core/plan.js";
 import { cultureContext as cultureContextOf, itemContext, usecaseContext as usecaseContextOf } from "../compile/render.js";
 import { scopeEntity, scopeValue, type Entity, type Scope, type ScopeEntry } from "./expr.js";
 import type { JudgeTemplateContext, ScoreInput } from "./types.js";

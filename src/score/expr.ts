@@ -11,7 +11,7 @@
 // Errors are data: a type error, a missing field or a bad regex gives `{ ok: false, error }`; the
 // evaluator never throws for anything an expression can do.
 
-import type { Json, PlanExpr } from "../compile/plan.js";
+import type { Json, PlanExpr } from "../core/plan.js";
 
 export interface Entity {
   id: string;

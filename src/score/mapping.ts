@@ -1,7 +1,7 @@
 // Scores are numbers in 0..100. Expressions may compute anything; these checks turn anything else
 // into a scoring error rather than a stored nonsense score.
 
-import type { Json } from "../compile/plan.js";
+import type { Json } from "../core/plan.js";
 import { describe } from "./expr.js";
 
 export function checkScore(value: Json, where: string): { ok: true; score: number } | { ok: false; error: string } {

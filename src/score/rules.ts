@@ -2,7 +2,7 @@
 // whose `when` is true may replace the score (its `score` expression sees the score so far as
 // `score`) and set the verdict. Its name goes into ScoreRecord.rule. Later rules are not tried.
 
-import type { PlanRule } from "../compile/plan.js";
+import type { PlanRule } from "../core/plan.js";
 import { describe, evaluate, exprToString, type Scope } from "./expr.js";
 import { checkScore } from "./mapping.js";
 

@@ -2,8 +2,8 @@
 // expression, then the context rules. Never throws for anything a step, a model or a spec can do:
 // every failure becomes a ScoreOutcome with score null and an error.
 
-import type { PlanScorer } from "../compile/plan.js";
-import type { ScoreRecord } from "../run/records.js";
+import type { PlanScorer } from "../core/plan.js";
+import type { ScoreRecord } from "../core/records.js";
 import { buildScope } from "./context.js";
 import { evaluate } from "./expr.js";
 import { checkScore } from "./mapping.js";

@@ -10,9 +10,9 @@ import type {
   PlanSystem,
   PlanUsecase,
   SamplingParams,
-} from "../compile/plan.js";
+} from "../core/plan.js";
 import type { ChatRequest, ChatResult } from "../providers/types.js";
-import type { ScoreRecord } from "../run/records.js";
+import type { ScoreRecord } from "../core/records.js";
 
 /** One finished step, as the scorers see it. */
 export interface ScoreInput {

@@ -5,7 +5,7 @@
 // generic `Property` list for the remaining key/value settings of each block. The parser knows the
 // keywords of every block (so syntax errors list what was expected); the checker knows the meaning.
 
-import type { Span } from "../diagnostics/diagnostic.js";
+import type { Span } from "../core/diagnostic.js";
 
 export interface Node {
   span: Span;

@@ -10,7 +10,7 @@
 // inserted where plain bracket matching puts them (before a mismatched closer, or at the end).
 
 import type { IToken, TokenType } from "chevrotain";
-import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { error, type Diagnostic } from "../core/diagnostic.js";
 import { LBrace, LBracket, LParen, RBrace, RBracket, RParen } from "./tokens.js";
 import type { SourceText } from "./source.js";
 import { SyntaxCodes } from "./codes.js";

@@ -8,7 +8,7 @@
 // a statement missing its essential part is dropped, a missing name becomes the empty string.
 
 import type { CstElement, CstNode, IToken } from "chevrotain";
-import { error, type Diagnostic, type Span } from "../diagnostics/diagnostic.js";
+import { error, type Diagnostic, type Span } from "../core/diagnostic.js";
 import type {
   AdaptiveDecl,
   BaselineDecl,

@@ -7,7 +7,7 @@
 
 import type { IRecognitionException, IToken } from "chevrotain";
 import { EOF } from "./chevrotain.js";
-import { error, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { error, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import type { Comment, SpecFile } from "./ast.js";
 import { repairBrackets } from "./brackets.js";
 import { buildStatements } from "./build-ast.js";

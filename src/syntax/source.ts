@@ -1,7 +1,7 @@
 // A source text with a line table, so offsets turn into line/column positions in O(log n).
-// Lines end at "\n" (a "\r" before it belongs to the line), matching diagnostics/positionAt.
+// Lines end at "\n" (a "\r" before it belongs to the line), matching core/diagnostic positionAt.
 
-import type { Position, Span } from "../diagnostics/diagnostic.js";
+import type { Position, Span } from "../core/diagnostic.js";
 
 export class SourceText {
   readonly text: string;

@@ -13,7 +13,7 @@
 
 import type { IToken, TokenType } from "chevrotain";
 import { createToken, Lexer } from "./chevrotain.js";
-import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { error, type Diagnostic } from "../core/diagnostic.js";
 import { OTHER_KEYWORDS, STATEMENT_KEYWORDS, type Keyword } from "./vocabulary.js";
 import type { SourceText } from "./source.js";
 import { SyntaxCodes } from "./codes.js";

@@ -20,7 +20,7 @@ import {
   type GenerationDeps,
   type GenerationRequest,
 } from "../../src/adaptive/generate.js";
-import type { PlanModel } from "../../src/compile/plan.js";
+import type { PlanModel } from "../../src/core/plan.js";
 import { planModelFromId } from "../../src/providers/model-id.js";
 import { createProvider } from "../../src/providers/registry.js";
 import type { ModelInfo, Provider } from "../../src/providers/types.js";

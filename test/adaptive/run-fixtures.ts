@@ -9,16 +9,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSpec } from "../../src/check/load.js";
 import { compilePlan } from "../../src/compile/compile.js";
-import type { Plan } from "../../src/compile/plan.js";
+import type { Plan } from "../../src/core/plan.js";
 import { writePlanJson } from "../../src/compile/serialize.js";
 import { iterateSteps } from "../../src/compile/steps.js";
-import { sortDiagnostics } from "../../src/diagnostics/diagnostic.js";
-import { formatDiagnostics } from "../../src/diagnostics/format.js";
+import { sortDiagnostics } from "../../src/core/diagnostic.js";
+import { formatDiagnostics } from "../../src/cli/format-diagnostics.js";
 import { mockAnswer, parseMockName } from "../../src/providers/mock.js";
 import { Journal, JOURNAL_FILE } from "../../src/run/journal.js";
 import { stepRecord } from "../../src/run/execute.js";
 import { ScoreJournal, SCORES_FILE } from "../../src/run/score-journal.js";
-import { mulberry32 } from "../../src/util/random.js";
+import { mulberry32 } from "../../src/core/random.js";
 
 export interface TrueItem {
   id: string;

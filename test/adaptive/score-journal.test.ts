@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } fr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ScoreRecord } from "../../src/run/records.js";
+import type { ScoreRecord } from "../../src/core/records.js";
 import { emptyScoreScan, latestScores, readScoreRecords, ScoreJournal, scoreKey, SCORES_FILE } from "../../src/run/score-journal.js";
 
 function record(stepId: string, scorer: string, score: number | null, extra: Partial<ScoreRecord> = {}): ScoreRecord {

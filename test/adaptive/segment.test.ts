@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bankFromPlanItems, catSettingsFromPlan } from "../../src/adaptive/bank.js";
 import { DEFAULT_CAT_SETTINGS } from "../../src/adaptive/cat.js";
 import { adaptiveIndexBase, runAdaptiveSegment } from "../../src/adaptive/segment.js";
-import type { AdaptiveSegment, Plan, PlanItem, PlanStep } from "../../src/compile/plan.js";
+import type { AdaptiveSegment, Plan, PlanItem, PlanStep } from "../../src/core/plan.js";
 import { createProvider } from "../../src/providers/registry.js";
 import { planModelFromId } from "../../src/providers/model-id.js";
 import { ModelCaller } from "../../src/run/calls.js";

@@ -2,10 +2,10 @@
 // item PASS or FAIL by a 2PL model with a known ability (seeded), exactly as it does in `vc run`.
 import type { ItemParams } from "../../src/adaptive/irt.js";
 import type { BankItem } from "../../src/adaptive/cat.js";
-import { mulberry32 } from "../../src/util/random.js";
+import { mulberry32 } from "../../src/core/random.js";
 import { createMockProvider } from "../../src/providers/mock.js";
 import { planModelFromId } from "../../src/providers/model-id.js";
-import { fnv1a32 } from "../../src/util/random.js";
+import { fnv1a32 } from "../../src/core/random.js";
 
 /**
  * A bank like the ones dynamic evaluation needs: difficulties spread from trivially easy to very hard

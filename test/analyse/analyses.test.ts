@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { PlanBaseline } from "../../src/compile/plan.js";
-import type { ScoreRecord, StepRecord } from "../../src/run/records.js";
+import type { PlanBaseline } from "../../src/core/plan.js";
+import type { ScoreRecord, StepRecord } from "../../src/core/records.js";
 import { contextEffects } from "../../src/analyse/context-effects.js";
 import { crossSystem } from "../../src/analyse/cross-system.js";
 import { cultureAlignment } from "../../src/analyse/culture.js";

@@ -1,8 +1,8 @@
 // Small hand-made plans and records for the analysis and report tests.
 
-import type { ContextCombo, Json, Plan, PlanBaseline, PlanItem, PlanReport, PlanScorer, PlanSystem } from "../../src/compile/plan.js";
+import type { ContextCombo, Json, Plan, PlanBaseline, PlanItem, PlanReport, PlanScorer, PlanSystem } from "../../src/core/plan.js";
 import { defaultPlanModel } from "../../src/providers/model-id.js";
-import type { ScoreRecord, StepRecord } from "../../src/run/records.js";
+import type { ScoreRecord, StepRecord } from "../../src/core/records.js";
 
 export function system(id: string, dims: string[], weights: number[] = []): PlanSystem {
   return {

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { PlanBaseline } from "../../src/compile/plan.js";
+import type { PlanBaseline } from "../../src/core/plan.js";
 import { crossSystem } from "../../src/analyse/cross-system.js";
 import { cultureAlignment } from "../../src/analyse/culture.js";
 import { valueHierarchy } from "../../src/analyse/hierarchy.js";

@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSpec, type LoadOptions } from "../../src/check/load.js";
-import { sortDiagnostics } from "../../src/diagnostics/diagnostic.js";
-import { formatDiagnostics } from "../../src/diagnostics/format.js";
+import { sortDiagnostics } from "../../src/core/diagnostic.js";
+import { formatDiagnostics } from "../../src/cli/format-diagnostics.js";
 
 const root = resolve(import.meta.dirname, "../golden/check");
 const cases = readdirSync(root, { withFileTypes: true })

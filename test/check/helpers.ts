@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { loadSpec, type LoadOptions, type LoadResult } from "../../src/check/load.js";
-import { sortDiagnostics } from "../../src/diagnostics/diagnostic.js";
-import { formatDiagnostics } from "../../src/diagnostics/format.js";
+import { sortDiagnostics } from "../../src/core/diagnostic.js";
+import { formatDiagnostics } from "../../src/cli/format-diagnostics.js";
 
 export const repoRoot = resolve(import.meta.dirname, "../..");
 

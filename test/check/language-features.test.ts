@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { catSettingsFromPlan } from "../../src/adaptive/bank.js";
 import { DEFAULT_CAT_SETTINGS } from "../../src/adaptive/cat.js";
 import { compilePlan } from "../../src/compile/compile.js";
-import type { AdaptiveSegment, Json } from "../../src/compile/plan.js";
+import type { AdaptiveSegment, Json } from "../../src/core/plan.js";
 import { iterateSteps } from "../../src/compile/steps.js";
 import { REPORT_KINDS, REPORT_SETTINGS, settingStrings } from "../../src/report/report-tables.js";
 import { scoreRegex } from "../../src/score/scorers/match.js";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../src/check/load.js";
 import { compilePlan } from "../../src/compile/compile.js";
-import { mulberry32 } from "../../src/util/random.js";
+import { mulberry32 } from "../../src/core/random.js";
 import { repoRoot } from "./helpers.js";
 
 const MUTATIONS = 2000;

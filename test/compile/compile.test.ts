@@ -9,7 +9,7 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { catSettingsFromPlan } from "../../src/adaptive/bank.js";
 import { compilePlan } from "../../src/compile/compile.js";
-import type { Plan, PlanStep } from "../../src/compile/plan.js";
+import type { Plan, PlanStep } from "../../src/core/plan.js";
 import { renderJudgeRubric } from "../../src/compile/render.js";
 import { createHash } from "node:crypto";
 import { canonicalJson, canonicalStepJson, planHash, writePlanJson } from "../../src/compile/serialize.js";

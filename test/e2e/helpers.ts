@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { main } from "../../src/cli/main.js";
 import type { Manifest } from "../../src/run/manifest.js";
-import type { ScoreRecord, StepRecord } from "../../src/run/records.js";
+import type { ScoreRecord, StepRecord } from "../../src/core/records.js";
 
 export class Sink {
   text = "";

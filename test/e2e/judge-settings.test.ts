@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { cliRunDeps } from "../../src/cli/commands/run.js";
-import { runPipeline, type RunDeps } from "../../src/run/pipeline.js";
+import { runPipeline, type RunDeps } from "../../src/app/pipeline.js";
 import { startOpenAIStandin, type OpenAIStandin } from "../standins/openai-standin.js";
 import { manifestOf, project, readCsv, Sink } from "./helpers.js";
 

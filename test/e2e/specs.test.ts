@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
-import type { Plan, StaticSegment } from "../../src/compile/plan.js";
+import type { Plan, StaticSegment } from "../../src/core/plan.js";
 import { readPlanHeader } from "../../src/adaptive/plan-file.js";
 import { BUILTIN_TABLES } from "../../src/report/tables.js";
 import { fillSchema } from "../../src/providers/schema-fill.js";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Ajv from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChatMessage, JsonSchema } from "../../src/compile/plan.js";
+import type { ChatMessage, JsonSchema } from "../../src/core/plan.js";
 import { roughTokens } from "../../src/providers/mock.js";
 import { createProvider } from "../../src/providers/registry.js";
 import type { Provider, ProviderKind } from "../../src/providers/types.js";

@@ -2,7 +2,7 @@
 import { createServer } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ChatMessage, PlanModel } from "../../src/compile/plan.js";
+import type { ChatMessage, PlanModel } from "../../src/core/plan.js";
 import { planModelFromId } from "../../src/providers/model-id.js";
 import type { ChatRequest, ChatResult, PrepareResult, ProviderFailure } from "../../src/providers/types.js";
 

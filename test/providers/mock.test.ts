@@ -1,7 +1,7 @@
 // The built-in mock provider's behaviours.
 import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
-import type { ChatMessage, JsonSchema } from "../../src/compile/plan.js";
+import type { ChatMessage, JsonSchema } from "../../src/core/plan.js";
 import { COMPLY_TEXT, createMockProvider, irtProbability, irtTag, mockAnswer, parseMockName, type MockSpec } from "../../src/providers/mock.js";
 import { REFUSALS } from "../../src/providers/mock-language.js";
 import { expectFailure, expectText, model, request } from "./helpers.js";

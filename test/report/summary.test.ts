@@ -1,4 +1,4 @@
-import type { ScoreRecord, StepRecord } from "../../src/run/records.js";
+import type { ScoreRecord, StepRecord } from "../../src/core/records.js";
 import { describe, expect, it } from "vitest";
 import { buildReport } from "../../src/report/tables.js";
 import { displayWidth, formatColumns, largestEffects, renderSummary } from "../../src/report/summary.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { PlanModel } from "../../src/compile/plan.js";
+import type { PlanModel } from "../../src/core/plan.js";
 import { backoffDelay } from "../../src/run/backoff.js";
 import { DiskCache } from "../../src/run/cache.js";
 import { ModelCaller, type CallSettings } from "../../src/run/calls.js";

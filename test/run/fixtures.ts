@@ -3,7 +3,7 @@
 // message is "<item text> [ctx] #sample".
 
 import { createHash } from "node:crypto";
-import type { ContextCombo, Plan, PlanModel, PlanStep, StaticSegment } from "../../src/compile/plan.js";
+import type { ContextCombo, Plan, PlanModel, PlanStep, StaticSegment } from "../../src/core/plan.js";
 import type { ChatRequest, ChatResult, ModelInfo, PrepareOptions, PrepareResult, Provider, ProviderFailure } from "../../src/providers/types.js";
 import type { Timing } from "../../src/run/timing.js";
 import { defaultPlanModel } from "../../src/providers/model-id.js";

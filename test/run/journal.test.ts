@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } fr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { finalRecordsInPlanOrder, Journal, readJournal, recoverJournal } from "../../src/run/journal.js";
-import type { StepRecord } from "../../src/run/records.js";
+import type { StepRecord } from "../../src/core/records.js";
 
 function record(index: number, extra: Partial<StepRecord> = {}): StepRecord {
   return {

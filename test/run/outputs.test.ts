@@ -5,14 +5,14 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { buildManifest, type ManifestInput } from "../../src/run/manifest.js";
 import { createProgress } from "../../src/run/progress.js";
-import { writeResponsesCsv } from "../../src/run/responses.js";
+import { writeResponsesCsv } from "../../src/report/responses.js";
 import { finalRecordsInPlanOrder, Journal } from "../../src/run/journal.js";
 import { buildDataset } from "../../src/analyse/dataset.js";
 import { responsesTable } from "../../src/report/builtin-tables.js";
 import { toCsv, writeTables, type Cell, type Table } from "../../src/report/csv.js";
-import { writeTablesInBatches } from "../../src/run/report-stage.js";
+import { writeTablesInBatches } from "../../src/app/report-stage.js";
 import { makeRunId } from "../../src/run/rundir.js";
-import { resumeCommand } from "../../src/run/pipeline.js";
+import { resumeCommand } from "../../src/app/pipeline.js";
 import { makePlan } from "./fixtures.js";
 
 describe("responses.csv", () => {

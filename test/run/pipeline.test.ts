@@ -4,12 +4,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import type { Plan, PlanModel } from "../../src/compile/plan.js";
+import type { Plan, PlanModel } from "../../src/core/plan.js";
 import type { Provider, ProviderEnv } from "../../src/providers/types.js";
 import { readJournal } from "../../src/run/journal.js";
 import type { Manifest } from "../../src/run/manifest.js";
-import { runPipeline, type RunDeps, type RunRequest, type Signals } from "../../src/run/pipeline.js";
-import type { RunStage } from "../../src/run/stages.js";
+import { runPipeline, type RunDeps, type RunRequest, type Signals } from "../../src/app/pipeline.js";
+import type { RunStage } from "../../src/app/stages.js";
 import { FakeProvider, FakeTiming, fail, fakeIterateSteps, makePlan, ok, type Behaviour } from "./fixtures.js";
 
 class Sink {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PlanStep } from "../../src/compile/plan.js";
+import type { PlanStep } from "../../src/core/plan.js";
 import { modelMajorSteps, schedule } from "../../src/run/scheduler.js";
 import { fakeIterateSteps, makePlan } from "./fixtures.js";
 

@@ -2,8 +2,8 @@
 // blocks never loads those modules.
 
 import { describe, expect, it } from "vitest";
-import type { AdaptiveSegment, Plan } from "../../src/compile/plan.js";
-import { runStages } from "../../src/run/stages.js";
+import type { AdaptiveSegment, Plan } from "../../src/core/plan.js";
+import { runStages } from "../../src/app/stages.js";
 import { makePlan } from "./fixtures.js";
 
 const stage = (name: string) => {

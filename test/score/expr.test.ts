@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Json, PlanExpr } from "../../src/compile/plan.js";
+import type { Json, PlanExpr } from "../../src/core/plan.js";
 import { evaluate, exprToString, scopeEntity, scopeValue, type Scope } from "../../src/score/expr.js";
 import { buildScope } from "../../src/score/context.js";
 import { bin, call, cond, DE_DE, input, list, lit, neg, not, p, SEX_ED } from "./fixtures.js";

@@ -2,7 +2,7 @@
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ChatMessage, Json, PlanCulture, PlanExpr, PlanItem, PlanRule, PlanScorer, PlanUsecase } from "../../src/compile/plan.js";
+import type { ChatMessage, Json, PlanCulture, PlanExpr, PlanItem, PlanRule, PlanScorer, PlanUsecase } from "../../src/core/plan.js";
 import type { ChatResult } from "../../src/providers/types.js";
 import type { JudgeCallResult, JudgeRequest, JudgeTemplateContext, ScoreInput, ScorerDeps } from "../../src/score/types.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PlanUsecase } from "../../src/compile/plan.js";
+import type { PlanUsecase } from "../../src/core/plan.js";
 import { applyRules } from "../../src/score/rules.js";
 import { scoreStep, toScoreRecord } from "../../src/score/score.js";
 import { buildScope } from "../../src/score/context.js";

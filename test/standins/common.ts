@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { fillSchema } from "../../src/providers/schema-fill.js";
-import type { JsonSchema } from "../../src/compile/plan.js";
+import type { JsonSchema } from "../../src/core/plan.js";
 import { replayAnswer } from "./replay.js";
 
 export interface LoggedRequest {

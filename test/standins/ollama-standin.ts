@@ -23,7 +23,7 @@ import {
   type StandinOptions,
   type WireFormat,
 } from "./common.js";
-import type { JsonSchema } from "../../src/compile/plan.js";
+import type { JsonSchema } from "../../src/core/plan.js";
 
 export interface OllamaStandinOptions extends StandinOptions {
   /** Which models /api/pull can fetch: "any" (default) or a list. */

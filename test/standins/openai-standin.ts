@@ -25,7 +25,7 @@ import {
   type StandinOptions,
   type WireFormat,
 } from "./common.js";
-import type { JsonSchema } from "../../src/compile/plan.js";
+import type { JsonSchema } from "../../src/core/plan.js";
 
 export interface OpenAIStandinOptions extends StandinOptions {
   /** Require this bearer token. */

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { formatDiagnostics } from "../../src/diagnostics/format.js";
+import { formatDiagnostics } from "../../src/cli/format-diagnostics.js";
 import { parseSpec } from "../../src/syntax/parse.js";
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "golden", "syntax");

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { formatSpec } from "../../src/format/format.js";
 import { parseSpec } from "../../src/syntax/parse.js";
-import { mulberry32 } from "../../src/util/random.js";
+import { mulberry32 } from "../../src/core/random.js";
 import { fixture, meaning } from "./helpers.js";
 
 const SNIPPETS = ['"', '"""', "/*", "*/", "//", "{", "}", "[", "]", "(", ")", ",", ":", "=", "$", "\\", "\n", "-", "?", "\u0000", "\u00e9", "\r\n", "\t"];

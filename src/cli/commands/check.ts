@@ -1,8 +1,8 @@
 // `vc check SPEC...`: check specs without running anything. Diagnostics (with code frames) go to
 // stderr; the exit code says whether there were errors (warnings alone do not fail the check).
 
-import { sortDiagnostics } from "../../diagnostics/diagnostic.js";
-import { formatDiagnostics } from "../../diagnostics/format.js";
+import { sortDiagnostics } from "../../core/diagnostic.js";
+import { formatDiagnostics } from "../format-diagnostics.js";
 import { EXIT_ERRORS, EXIT_OK, UsageError, setOptions, type CliIO, type Command } from "../command.js";
 import { commandInfo } from "./index.js";
 

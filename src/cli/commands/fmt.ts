@@ -4,7 +4,7 @@
 
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { formatDiagnostics } from "../../diagnostics/format.js";
+import { formatDiagnostics } from "../format-diagnostics.js";
 import { formatSpec } from "../../format/format.js";
 import { boolOption, EXIT_ERRORS, EXIT_OK, UsageError, type CliIO, type Command } from "../command.js";
 import { commandInfo } from "./index.js";

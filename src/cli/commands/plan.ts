@@ -2,9 +2,9 @@
 // which models, for which systems, dimensions and contexts, and roughly how many prompt tokens), or
 // print the plan itself as JSON with --json (streamed: any size, constant memory).
 
-import { sortDiagnostics } from "../../diagnostics/diagnostic.js";
-import { formatDiagnostics } from "../../diagnostics/format.js";
-import type { Plan, PlanItem, PlanStep } from "../../compile/plan.js";
+import { sortDiagnostics } from "../../core/diagnostic.js";
+import { formatDiagnostics } from "../format-diagnostics.js";
+import type { Plan, PlanItem, PlanStep } from "../../core/plan.js";
 import {
   EXIT_ERRORS,
   EXIT_OK,

@@ -1,8 +1,8 @@
-// `vc rescore RUN_DIR`: the command-line face of src/run/rescore.ts — score a run's recorded answers
+// `vc rescore RUN_DIR`: the command-line face of src/app/rescore.ts — score a run's recorded answers
 // again with the spec's current scoring rules, without calling the evaluated models, and rebuild the
 // reports.
 
-import { rescoreRun } from "../../run/rescore.js";
+import { rescoreRun } from "../../app/rescore.js";
 import { boolOption, stringListOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { cliRunDeps, processSignals } from "./run.js";
 import { commandInfo } from "./index.js";

@@ -1,4 +1,4 @@
-// `vc run`: the command-line face of src/run/pipeline.ts. Parses options, wires the real loader,
+// `vc run`: the command-line face of src/app/pipeline.ts. Parses options, wires the real loader,
 // compiler, plan writer and providers, and turns process signals into interrupts.
 
 import { createWriteStream, renameSync } from "node:fs";
@@ -7,11 +7,11 @@ import { loadSpec } from "../../check/load.js";
 import { compilePlan } from "../../compile/compile.js";
 import { writePlanJson } from "../../compile/serialize.js";
 import { iterateSteps } from "../../compile/steps.js";
-import { sortDiagnostics } from "../../diagnostics/diagnostic.js";
-import { formatDiagnostics } from "../../diagnostics/format.js";
+import { sortDiagnostics } from "../../core/diagnostic.js";
+import { formatDiagnostics } from "../format-diagnostics.js";
 import { createProvider } from "../../providers/registry.js";
-import { runPipeline, type RunDeps, type Signals } from "../../run/pipeline.js";
-import { runStages } from "../../run/stages.js";
+import { runPipeline, type RunDeps, type Signals } from "../../app/pipeline.js";
+import { runStages } from "../../app/stages.js";
 import { useColor } from "./check.js";
 import { boolOption, intOption, setOptions, stringListOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { commandInfo } from "./index.js";

@@ -6,7 +6,7 @@
 // the text counts; `correct` — the right answer: a label, an option text, or "item.<field>" naming
 // the item field that holds it; `mapping` — label → score (0..100) when options are not right/wrong.
 
-import type { Json, PlanItem } from "../../compile/plan.js";
+import type { Json, PlanItem } from "../../core/plan.js";
 import { normaliseText, stripMarkdown, stripThinking } from "../text.js";
 import type { KindResult } from "../types.js";
 

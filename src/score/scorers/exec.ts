@@ -6,7 +6,7 @@
 // A non-zero exit, a timeout, output that is not a JSON object, or `error` is a scoring error.
 
 import { execa, parseCommandString } from "execa";
-import type { Json } from "../../compile/plan.js";
+import type { Json } from "../../core/plan.js";
 import { judgeTemplateContext } from "../context.js";
 import type { KindResult, ScoreInput, ScorerDeps } from "../types.js";
 

@@ -9,7 +9,7 @@
 // flags only for S10 (hate), mapped to `toxicity`, scores 100 for privacy: that harm is measured
 // under toxicity.
 
-import type { ChatMessage, Json } from "../../compile/plan.js";
+import type { ChatMessage, Json } from "../../core/plan.js";
 import type { KindResult, ScoreInput, ScorerDeps } from "../types.js";
 
 export const LLAMA_GUARD_CATEGORIES: Readonly<Record<string, string>> = {

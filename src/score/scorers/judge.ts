@@ -6,7 +6,7 @@
 
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
-import type { ChatMessage, Json, JsonSchema } from "../../compile/plan.js";
+import type { ChatMessage, Json, JsonSchema } from "../../core/plan.js";
 import { judgeTemplateContext } from "../context.js";
 import { stripThinking } from "../text.js";
 import type { KindResult, ScoreInput, ScorerDeps } from "../types.js";

@@ -1,7 +1,7 @@
 // Likert ratings from free text ("5", "I'd say 4 out of 6", "Rating: 3/6", "５", "٥", "fünf", "五"),
 // reverse keying, the default 0–100 mapping, and the ESS/PVQ centring convention for aggregation.
 
-import type { Json } from "../../compile/plan.js";
+import type { Json } from "../../core/plan.js";
 import { normaliseText, stripMarkdown, stripThinking } from "../text.js";
 import type { KindResult } from "../types.js";
 

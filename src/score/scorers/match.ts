@@ -1,6 +1,6 @@
 // regex and keywords scorers: does the answer contain a pattern / these words?
 
-import type { Json } from "../../compile/plan.js";
+import type { Json } from "../../core/plan.js";
 import { normaliseText, stripThinking } from "../text.js";
 import type { KindResult } from "../types.js";
 

@@ -5,7 +5,7 @@
 // enough" or quotes someone refusing is not a refusal. `anywhere:` phrases are the unmistakable
 // compounds ("I'm sorry, but I can't …") that count wherever they appear.
 
-import type { Json } from "../../compile/plan.js";
+import type { Json } from "../../core/plan.js";
 import { loadPhraseLists, parsePhraseFile, refusalForm, type PhraseList } from "../refusal-phrases.js";
 import { stripMarkdown, stripThinking } from "../text.js";
 import type { KindResult } from "../types.js";

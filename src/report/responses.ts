@@ -6,23 +6,15 @@
 
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { buildDataset } from "../analyse/dataset.js";
-import type { Plan } from "../compile/plan.js";
-import { responsesTable } from "../report/builtin-tables.js";
-import { toCsv, type CsvOptions } from "../report/csv.js";
-import { finalRecordsInPlanOrder } from "./journal.js";
-import type { StepRecord } from "./records.js";
+import type { Plan } from "../core/plan.js";
+import { responsesTable } from "./builtin-tables.js";
+import { toCsv, type CsvOptions } from "./csv.js";
+import { finalRecordsInPlanOrder, type JournalCounts } from "../run/journal.js";
 
-export { RESPONSES_FILE } from "./rundir.js";
+export type { JournalCounts } from "../run/journal.js";
+import type { StepRecord } from "../core/records.js";
 
-export interface JournalCounts {
-  done: number;
-  succeeded: number;
-  failed: number;
-  cached: number;
-  retried: number;
-  /** Steps of adaptive segments among `done`. */
-  adaptive: number;
-}
+export { RESPONSES_FILE } from "../run/rundir.js";
 
 const BATCH = 1000;
 

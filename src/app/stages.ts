@@ -12,11 +12,11 @@
 // static steps were interrupted or stopped.
 // `afterSteps` runs once, after all steps, and not when the run was interrupted or stopped.
 
-import type { Plan } from "../compile/plan.js";
+import type { Plan } from "../core/plan.js";
 import type { CsvOptions } from "../report/csv.js";
 import type { ProviderEnv } from "../providers/types.js";
-import type { ModelCaller } from "./calls.js";
-import type { StepRecord } from "./records.js";
+import type { ModelCaller } from "../run/calls.js";
+import type { StepRecord } from "../core/records.js";
 
 export interface StageContext {
   plan: Plan;

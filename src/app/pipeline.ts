@@ -6,14 +6,14 @@
 
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import type { Plan, PlanModel, PlanStep } from "../compile/plan.js";
+import type { Plan, PlanModel, PlanStep } from "../core/plan.js";
 import { planModelFromId } from "../providers/model-id.js";
 import type { Provider, ProviderEnv } from "../providers/types.js";
-import { DiskCache } from "./cache.js";
-import { callSettingsOf, describeFatal, ModelCaller, type CallerModel } from "./calls.js";
-import { defaultEndpoint } from "./endpoints.js";
-import { executeSteps } from "./execute.js";
-import { finalRecordsInPlanOrder, Journal, JOURNAL_FILE, recoverJournal } from "./journal.js";
+import { DiskCache } from "../run/cache.js";
+import { callSettingsOf, describeFatal, ModelCaller, type CallerModel } from "../run/calls.js";
+import { defaultEndpoint } from "../run/endpoints.js";
+import { executeSteps } from "../run/execute.js";
+import { finalRecordsInPlanOrder, Journal, JOURNAL_FILE, recoverJournal } from "../run/journal.js";
 import {
   buildManifest,
   gitInfo,
@@ -28,16 +28,16 @@ import {
   type RunCounts,
   type RunStatus,
   type Session,
-} from "./manifest.js";
-import { createProgress, createPullProgress, formatDuration, type ProgressStream } from "./progress.js";
-import { adaptiveStepBound, generationModels } from "./adaptive-rules.js";
-import { SCORES_FILE } from "./score-journal.js";
-import { countScores, judgeModelsOf } from "./scoring-plan.js";
-import { CACHE_DIR_NAME, lockRunDir, makeRunId, projectRoot, RESPONSES_FILE } from "./rundir.js";
-import { modelMajorSteps } from "./scheduler.js";
+} from "../run/manifest.js";
+import { createProgress, createPullProgress, formatDuration, type ProgressStream } from "../run/progress.js";
+import { adaptiveStepBound, generationModels } from "../adaptive/rules.js";
+import { SCORES_FILE } from "../run/score-journal.js";
+import { countScores, judgeModelsOf } from "../run/scoring-plan.js";
+import { CACHE_DIR_NAME, lockRunDir, makeRunId, projectRoot, RESPONSES_FILE } from "../run/rundir.js";
+import { modelMajorSteps } from "../run/scheduler.js";
 import type { RunStage, StageContext, StageReport } from "./stages.js";
-import type { Timing } from "./timing.js";
-import { packageVersion } from "./version.js";
+import type { Timing } from "../run/timing.js";
+import { packageVersion } from "../run/version.js";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -391,10 +391,10 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     };
     // Scorers, analyses and CSV writing load while the first steps wait on the network: after the
     // executor has sent them (setImmediate), not before, so that loading does not delay the run's start.
-    let responsesModule: Promise<typeof import("./responses.js")> | null = null;
+    let responsesModule: Promise<typeof import("../report/responses.js")> | null = null;
     const prefetch = setImmediate(() => {
       for (const stage of stages) stage.prefetch?.();
-      responsesModule = import("./responses.js");
+      responsesModule = import("../report/responses.js");
       responsesModule.catch(() => undefined);
     });
     let executed;
@@ -447,7 +447,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     // responses.csv: written here, whatever happens next, so an interrupted run has it too. The
     // run_id column is the folder's name, as in every table (`vc report` writes the same bytes).
     clearImmediate(prefetch);
-    const { writeResponsesCsv } = await (responsesModule ?? import("./responses.js"));
+    const { writeResponsesCsv } = await (responsesModule ?? import("../report/responses.js"));
     const counted = writeResponsesCsv(plan, journalPath, join(runDir, RESPONSES_FILE), basename(runDir), csv);
     const staticDone = counted.done - counted.adaptive;
     const counts: RunCounts = {

@@ -16,21 +16,21 @@
 
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import type { AdaptiveSegment, Plan, PlanModel, PlanScorer, PlanStep } from "../compile/plan.js";
+import type { AdaptiveSegment, Plan, PlanModel, PlanScorer, PlanStep } from "../core/plan.js";
 import { stepId as makeStepId } from "../compile/steps.js";
 import { planHash } from "../compile/serialize.js";
 import { readPlanHeader } from "../adaptive/plan-file.js";
 import { planModelFromId } from "../providers/model-id.js";
 import type { Provider } from "../providers/types.js";
-import { DiskCache } from "./cache.js";
-import { callSettingsOf, ModelCaller, describeFatal, type CallerModel } from "./calls.js";
-import { defaultEndpoint } from "./endpoints.js";
-import { finalRecordsInPlanOrder, JOURNAL_FILE } from "./journal.js";
-import { MANIFEST_FILE, readManifest, writeManifest, type Manifest, type Rescore } from "./manifest.js";
+import { DiskCache } from "../run/cache.js";
+import { callSettingsOf, ModelCaller, describeFatal, type CallerModel } from "../run/calls.js";
+import { defaultEndpoint } from "../run/endpoints.js";
+import { finalRecordsInPlanOrder, JOURNAL_FILE } from "../run/journal.js";
+import { MANIFEST_FILE, readManifest, writeManifest, type Manifest, type Rescore } from "../run/manifest.js";
 import { displayPath, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, PLAN_FILE, type RunDeps, type RunIO } from "./pipeline.js";
 import { reportSeed, summaryText, writeRunReports } from "./report-stage.js";
-import { lockRunDir } from "./rundir.js";
-import { ScoreJournal, SCORES_FILE } from "./score-journal.js";
+import { lockRunDir } from "../run/rundir.js";
+import { ScoreJournal, SCORES_FILE } from "../run/score-journal.js";
 import { countScores, judgeModelsOf, scoreSteps, type ScoreBook, type ScoringEnv } from "./scoring-stage.js";
 
 export const RESCORE_TEMP = "scores.rescore.jsonl";

@@ -12,16 +12,16 @@
 //               dimensions (the mean of its dimension means from the static items blocks) when the
 //               run has one.
 
-import type { AdaptiveSegment, ContextCombo, Plan } from "../compile/plan.js";
+import type { AdaptiveSegment, ContextCombo, Plan } from "../core/plan.js";
 import { bankFromPlanItems, type BankEntry } from "../adaptive/bank.js";
 import { currentEstimate, decideNext, type AnsweredItem } from "../adaptive/cat.js";
 import { abilityToScore } from "../adaptive/irt.js";
 import { examineeId } from "../adaptive/responses.js";
 import { adaptiveIndexBase } from "../adaptive/segment.js";
-import type { RunAnalysis } from "../report/tables.js";
-import type { Cell, ColumnFormat, Table } from "../report/csv.js";
-import { adaptiveRules } from "./adaptive-rules.js";
-import type { StepRecord } from "./records.js";
+import type { RunAnalysis } from "./tables.js";
+import type { Cell, ColumnFormat, Table } from "./csv.js";
+import { adaptiveRules } from "../adaptive/rules.js";
+import type { StepRecord } from "../core/records.js";
 
 export const ADAPTIVE_FILE = "adaptive";
 export const ABILITIES_FILE = "abilities";

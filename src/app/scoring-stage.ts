@@ -11,17 +11,17 @@
 // pair is scored on resume.
 
 import { join } from "node:path";
-import type { Plan, PlanCulture, PlanDimension, PlanScorer, PlanSystem, PlanUsecase } from "../compile/plan.js";
+import type { Plan, PlanCulture, PlanDimension, PlanScorer, PlanSystem, PlanUsecase } from "../core/plan.js";
 import { findItem, renderTemplate } from "../compile/render.js";
 import { scoreStep, toScoreRecord, type ScoreInput, type ScorerDeps } from "../score/index.js";
 import type { ProviderEnv } from "../providers/types.js";
-import type { CallOutcome, ModelRequest } from "./calls.js";
-import type { ScoreRecord, StepRecord } from "./records.js";
-import { readScoreRecords, ScoreJournal, scoreKey, SCORES_FILE } from "./score-journal.js";
+import type { CallOutcome, ModelRequest } from "../run/calls.js";
+import type { ScoreRecord, StepRecord } from "../core/records.js";
+import { readScoreRecords, ScoreJournal, scoreKey, SCORES_FILE } from "../run/score-journal.js";
 import type { RunStage, StageContext, StageReport } from "./stages.js";
 
 /** The error of the record a step without an answer gets (src/score: failedOutcome("no response")). */
-import { countScores, judgeModelsOf, NO_RESPONSE, type ScoringCounts } from "./scoring-plan.js";
+import { countScores, judgeModelsOf, NO_RESPONSE, type ScoringCounts } from "../run/scoring-plan.js";
 
 export { countScores, judgeModelsOf, NO_RESPONSE, type ScoringCounts };
 

@@ -1,7 +1,7 @@
 // Presentation of diagnostics, kept apart from the data: `file:line:col: error CODE: message`, then a
 // code frame with the offending line(s) and a caret under the span, then notes.
 
-import type { Diagnostic } from "./diagnostic.js";
+import type { Diagnostic } from "../core/diagnostic.js";
 
 export interface FormatOptions {
   /** Source text per file, for the code frame. Files without source get no frame. */

@@ -2,8 +2,8 @@
 // score journal (scores.jsonl) one ScoreRecord per (step, scorer). Reports are rebuilt from these two
 // files alone, so every field a report needs is here.
 
-import type { ChatMessage, ContextCombo, Json } from "../compile/plan.js";
-import type { FailureKind } from "../providers/types.js";
+import type { ChatMessage, ContextCombo, Json } from "./plan.js";
+import type { FailureKind } from "./failure.js";
 
 export interface StepRecord {
   type: "step";

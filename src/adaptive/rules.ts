@@ -3,9 +3,9 @@
 // `generate { ... }` block that evolves the bank. One reading, shared by the run (adaptive-stage.ts)
 // and the reports (adaptive-report.ts), so both judge the answers the same way.
 
-import type { AdaptiveSegment, Json, Plan } from "../compile/plan.js";
-import { catSettingsFromPlan } from "../adaptive/bank.js";
-import type { CatSettings } from "../adaptive/cat.js";
+import type { AdaptiveSegment, Json, Plan } from "../core/plan.js";
+import { catSettingsFromPlan } from "./bank.js";
+import type { CatSettings } from "./cat.js";
 
 export const DEFAULT_THRESHOLD = 50;
 

@@ -20,14 +20,14 @@
 
 import { appendFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import type { AdaptiveSegment, Plan, PlanStep } from "../compile/plan.js";
+import type { AdaptiveSegment, Plan, PlanStep } from "../core/plan.js";
 import { bankFromPlanItems } from "../adaptive/bank.js";
 import { evolveBank, generatedFileFor, type DimensionInfo, type ExampleItem } from "../adaptive/generate.js";
 import { runAdaptiveSegment, type ExamineeOutcome } from "../adaptive/segment.js";
-import { adaptiveRules, type GenerateSettings } from "./adaptive-rules.js";
-import { requestOf, stepRecord } from "./execute.js";
-import type { StepRecord } from "./records.js";
-import { ScoreJournal, scoreKey, SCORES_FILE } from "./score-journal.js";
+import { adaptiveRules, type GenerateSettings } from "../adaptive/rules.js";
+import { requestOf, stepRecord } from "../run/execute.js";
+import type { StepRecord } from "../core/records.js";
+import { ScoreJournal, scoreKey, SCORES_FILE } from "../run/score-journal.js";
 import { emptyTally, scoreAndRecord, scoreBookOf, scorerDepsOf, scoringEnvOf } from "./scoring-stage.js";
 import type { RunStage, StageContext, StageReport } from "./stages.js";
 

@@ -3,26 +3,26 @@
 // the files are byte-identical for the same inputs, seed and CSV options.
 //
 // What goes where:
-//   responses.csv       every step, static and adaptive (src/run/responses.ts streams it)
+//   responses.csv       every step, static and adaptive (src/report/responses.ts streams it)
 //   scores.csv, leaderboard.csv, dimensions.csv and the spec's report tables (src/report)
 //                       the static items blocks: an adaptive test picks items near each model's
 //                       ability, so its raw scores would drag every model toward the middle if mixed in
-//   adaptive.csv, abilities.csv   the adaptive segments (src/run/adaptive-report.ts)
+//   adaptive.csv, abilities.csv   the adaptive segments (src/report/adaptive.ts)
 // The analyses read slim step records (no messages, no answer text): the per-step text goes to
 // responses.csv only, so memory stays proportional to the number of steps, not to their text.
 
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { Plan } from "../compile/plan.js";
+import type { Plan } from "../core/plan.js";
 import { formatColumns, renderSummary } from "../report/summary.js";
 import { buildReport, type RunAnalysis } from "../report/tables.js";
 import { toCsv, type CsvOptions, type Table } from "../report/csv.js";
 import { abilityToScore } from "../adaptive/irt.js";
-import { adaptiveTables, replayAdaptive, type AdaptiveReplay } from "./adaptive-report.js";
-import { finalRecordsInPlanOrder, JOURNAL_FILE } from "./journal.js";
-import type { ScoreRecord, StepRecord } from "./records.js";
-import { RESPONSES_FILE, writeResponsesCsv, type JournalCounts } from "./responses.js";
-import { latestScores, scoreKey, SCORES_FILE } from "./score-journal.js";
+import { adaptiveTables, replayAdaptive, type AdaptiveReplay } from "../report/adaptive.js";
+import { finalRecordsInPlanOrder, JOURNAL_FILE } from "../run/journal.js";
+import type { ScoreRecord, StepRecord } from "../core/records.js";
+import { RESPONSES_FILE, writeResponsesCsv, type JournalCounts } from "../report/responses.js";
+import { latestScores, scoreKey, SCORES_FILE } from "../run/score-journal.js";
 import type { RunStage, StageReport } from "./stages.js";
 
 export interface RunReportOptions {
