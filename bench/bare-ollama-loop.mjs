@@ -1,7 +1,7 @@
 // The baseline of bench/run-bench.ts: the call the ollama adapter makes (the `ollama` package,
 // streamed chat), `calls` times from `concurrency` workers, with nothing around it. Plain JavaScript
 // so that it also runs as its own process, as `node bench/bare-ollama-loop.mjs URL CALLS CONCURRENCY`,
-// and its whole wall time (start-up included) can be set against the whole `vc run`.
+// and its whole wall time (start-up included) can be set against the whole `value-compass run`.
 
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,12 +1,12 @@
-// Benchmark (not a test): how long `vc check specs/example.vc` takes as a whole process, start-up
+// Benchmark (not a test): how long `value-compass check specs/example.vc` takes as a whole process, start-up
 // included, against two baselines measured in the same run: a bare `node -e 0`, and a process that
 // only loads the parser module (and so chevrotain, from its one-file bundle: src/syntax/chevrotain.ts),
 // which every command that reads a spec pays before any checking starts. Target: < 0.5 s per check.
 //
 // Measured on the 2-core development machine (10 runs, means): before the bundle and the lazy command
-// list, vc check 1096 ms (parser load 507 ms, check command alone 857 ms, node -e 0 92 ms); after,
-// vc check 324–410 ms in two runs (parser load 99–116 ms, check command alone 370–391 ms, node -e 0
-// 64–65 ms). With bin/vc.js loading one bundled file with V8's code cache: vc check 190–280 ms against
+// list, value-compass check 1096 ms (parser load 507 ms, check command alone 857 ms, node -e 0 92 ms); after,
+// value-compass check 324–410 ms in two runs (parser load 99–116 ms, check command alone 370–391 ms, node -e 0
+// 64–65 ms). With bin/value-compass.js loading one bundled file with V8's code cache: value-compass check 190–280 ms against
 // 390–410 ms for the check command loaded from the module tree (node -e 0 65–74 ms).
 //
 //   npm run build && npx tsx bench/check-bench.ts [runs]
@@ -44,9 +44,9 @@ if (!existsSync(join(root, "dist/cli/main.js"))) {
 
 const baseline = measure(["-e", "0"]);
 const parserLoad = measure(["--input-type=module", "-e", "await import('./dist/syntax/parse.js')"]);
-const check = measure(["bin/vc.js", "check", "specs/example.vc"]);
+const check = measure(["bin/value-compass.js", "check", "specs/example.vc"]);
 // The check command on its own, loaded from the module tree (dist/, as tsc writes it) instead of the
-// bundle and without the compile cache: what the bundle saves. If `vc check` comes close to it, the
+// bundle and without the compile cache: what the bundle saves. If `value-compass check` comes close to it, the
 // cache is not being used.
 const checkOnly = measure([
   "--input-type=module",
@@ -58,10 +58,10 @@ const checkOnly = measure([
 const f = (ms: number) => `${ms.toFixed(1).padStart(7)} ms`;
 const row = (name: string, m: { mean: number; median: number; min: number }) =>
   console.log(`  ${name.padEnd(28)} mean ${f(m.mean)}  median ${f(m.median)}  min ${f(m.min)}`);
-console.log(`vc check specs/example.vc, ${runs} runs each (process start-up included)`);
+console.log(`value-compass check specs/example.vc, ${runs} runs each (process start-up included)`);
 row("node -e 0 (baseline)", baseline);
 row("load the parser (baseline)", parserLoad);
-row("vc check", check);
+row("value-compass check", check);
 row("check command alone", checkOnly);
 console.log(`  ratio check / node -e 0      ${(check.mean / baseline.mean).toFixed(2)}x`);
 console.log(`  ratio check / parser load    ${(check.mean / parserLoad.mean).toFixed(2)}x`);

@@ -3,11 +3,11 @@
 //
 // 1. Overhead: a stand-in Ollama server with 20 ms latency; a bare loop of the same client call the
 //    ollama adapter makes (bench/bare-ollama-loop.mjs: the `ollama` package, streamed chat, 16 workers,
-//    1,000 calls) against the whole `vc run` as a child process (1,000 steps, --concurrency 16,
+//    1,000 calls) against the whole `value-compass run` as a child process (1,000 steps, --concurrency 16,
 //    --no-cache). Target: ≤ 1.3×. The bare loop is timed twice: as its own process (whole wall time
 //    against whole wall time) and inside this process, warmed up (no start-up, open connections, warm
 //    JIT: about 0.1 s faster than the same loop in a fresh process; the stricter ratio).
-// 2. Scale: a zero-latency stand-in; 100,000 steps through `vc run`: peak RSS of the vc process
+// 2. Scale: a zero-latency stand-in; 100,000 steps through `value-compass run`: peak RSS of the value-compass process
 //    (target ≤ 400 MB) and throughput against the bare loop's (target ≥ 70 %).
 // Needs the built CLI (npm run build).
 
@@ -90,7 +90,7 @@ interface VcRun {
 }
 
 function runVc(spec: string, out: string, url: string, concurrency: number): Promise<VcRun> {
-  const vcArgs = [join(root, "bin", "vc.js"), "run", spec, "--no-cache", "--concurrency", String(concurrency), "--quiet", "--out", out];
+  const vcArgs = [join(root, "bin", "value-compass.js"), "run", spec, "--no-cache", "--concurrency", String(concurrency), "--quiet", "--out", out];
   const timeBin = "/usr/bin/time";
   const useTime = existsSync(timeBin);
   const [cmd, args] = useTime ? [timeBin, ["-v", process.execPath, ...vcArgs]] : [process.execPath, vcArgs];
@@ -109,10 +109,10 @@ function runVc(spec: string, out: string, url: string, concurrency: number): Pro
   });
 }
 
-/** Process start-up plus loading every module of the CLI: the floor under any `vc` command. */
+/** Process start-up plus loading every module of the CLI: the floor under any `value-compass` command. */
 function versionTime(): Promise<number> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(root, "bin", "vc.js"), "--version"], { stdio: "ignore" });
+  const child = spawn(process.execPath, [join(root, "bin", "value-compass.js"), "--version"], { stdio: "ignore" });
   return new Promise((done) => child.once("exit", () => done(performance.now() - t0)));
 }
 
@@ -148,7 +148,7 @@ async function main(): Promise<number> {
     try {
       await bareLoop(slow.url, 50, concurrency); // warm-up (connections, JIT)
       const spec = writeSpec(work, 100, Math.ceil(steps / 100));
-      // The first start after a build compiles everything and writes the compile cache (bin/vc.js);
+      // The first start after a build compiles everything and writes the compile cache (bin/value-compass.js);
       // every later start reads it. Measured once, then the repetitions run as on a user's machine.
       const first = await runVc(spec, join(work, "run-first"), slow.url, concurrency);
       const inProcess: number[] = [];
@@ -176,9 +176,9 @@ async function main(): Promise<number> {
           `overhead (${steps} calls, latency ${latency} ms, concurrency ${concurrency}, best of ${repeat}):`,
           `  bare loop as its own process (whole wall time): ${fmt(cold)}   ${all(asProcess)}`,
           `  bare loop inside this process (warm: JIT, open connections): ${fmt(warm)}   ${all(inProcess)}`,
-          `  vc run (child process, whole wall time): ${fmt(vcBest)}   ${all(vcs)}`,
+          `  value-compass run (child process, whole wall time): ${fmt(vcBest)}   ${all(vcs)}`,
           `    first start after a build (no compile cache yet): ${fmt(first.wallMs)}`,
-          `    process start-up and loading the CLI (\`vc --version\`): ${fmt(startup)}`,
+          `    process start-up and loading the CLI (\`value-compass --version\`): ${fmt(startup)}`,
           `  ratio to the bare process (both whole processes): ${verdict(vcBest / cold)}`,
           `  ratio to the warm in-process loop (stricter):     ${verdict(vcBest / warm)}`,
           "",
@@ -194,7 +194,7 @@ async function main(): Promise<number> {
     try {
       await bareLoop(fast.url, 500, concurrency);
       const bareCalls = Math.min(big, 20_000);
-      // The bare loop before and after the long vc run, so that drifting machine load hits both.
+      // The bare loop before and after the long value-compass run, so that drifting machine load hits both.
       const bareBefore = await bareLoop(fast.url, bareCalls, concurrency);
       const spec = writeSpec(work, 100, Math.ceil(big / 100));
       const vc = await runVc(spec, join(work, "run-big"), fast.url, concurrency);
@@ -210,9 +210,9 @@ async function main(): Promise<number> {
         [
           `scale (${big} steps, zero latency, concurrency ${concurrency}):`,
           `  bare ollama client loop: ${bareRate.toFixed(0)} calls/s (${bareCalls} calls in ${fmt(bareBefore)} before, ${fmt(bareAfter)} after)`,
-          `  vc run: ${vcRate.toFixed(0)} steps/s (${fmt(vc.wallMs)}, exit ${vc.code})`,
+          `  value-compass run: ${vcRate.toFixed(0)} steps/s (${fmt(vc.wallMs)}, exit ${vc.code})`,
           `  throughput: ${((vcRate / bareRate) * 100).toFixed(0)} % of the bare loop (target >= 70 %)`,
-          `  peak RSS of vc run: ${vc.peakRssMb === null ? "unknown (no /usr/bin/time)" : `${vc.peakRssMb.toFixed(0)} MB`} (target <= 400 MB)`,
+          `  peak RSS of value-compass run: ${vc.peakRssMb === null ? "unknown (no /usr/bin/time)" : `${vc.peakRssMb.toFixed(0)} MB`} (target <= 400 MB)`,
           "",
         ].join("\n"),
       );

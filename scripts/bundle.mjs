@@ -1,18 +1,22 @@
 // The second half of `npm run build`: bundles the compiled CLI (dist/cli/main.js, from tsc) and its
-// dependencies into one CommonJS file, dist/bundle/vc.cjs, which bin/vc.js loads.
+// dependencies into one CommonJS file, dist/bundle/vc.cjs, which bin/value-compass.js loads.
 //
-// Why: every `vc` command starts a Node process, and loading ~400 module files (ours, handlebars',
+// Why: every `value-compass` command starts a Node process, and loading ~400 module files (ours, handlebars',
 // execa's, ajv's, …) cost about 0.1 s of each start. One file is read and compiled once, and
-// as a classic script it can use V8's code cache (see bin/vc.js), which ES modules cannot on Node 20.
+// as a classic script it can use V8's code cache (see bin/value-compass.js), which ES modules cannot on Node 20.
 // Modules that the tree loads lazily (`await import(...)`) stay lazy: esbuild wraps each in a function
 // that runs on first use.
 //
 // dist/bundle/ sits two folders below the package root, like dist/cli/, so the paths the code builds
 // from import.meta.url (package.json, data/, templates/) stay right.
+//
+// The published package ships this bundle and not the tsc output, and has no dependencies of its own:
+// everything the CLI loads at run time, including what it loads lazily, must be inside the bundle.
+// The build fails when something would still be loaded from node_modules.
 
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire, isBuiltin } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -34,21 +38,74 @@ const chevrotainStatic = {
   },
 };
 
+// A module that loads a CommonJS package on first use does it with `createRequire(import.meta.url)` and
+// a literal name (src/check/schemas.ts), which esbuild leaves alone: the package would be looked up in
+// node_modules at run time. Without that declaration, `require("ajv")` is esbuild's own require, which
+// bundles the package and still runs it only when the call is reached.
+const requireDeclaration = /^const require = createRequire\(import\.meta\.url\);$/m;
+const bundledRequires = {
+  name: "bundled-requires",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/].*\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!requireDeclaration.test(source)) return undefined;
+      return { contents: source.replace(requireDeclaration, ""), loader: "js" };
+    });
+  },
+};
+
 rmSync(join(root, "dist", "bundle"), { recursive: true, force: true });
 const result = await build({
   entryPoints: [join(root, "dist", "cli", "main.js")],
   outfile: join(root, "dist", "bundle", "vc.cjs"),
   bundle: true,
+  // The metafile's paths are relative to this folder (the package notices below rely on it).
+  absWorkingDir: root,
   platform: "node",
   format: "cjs",
   target: "node20",
   // import.meta.url of every bundled module becomes the bundle's own URL (see the note on paths above).
   define: { "import.meta.url": "__vcBundleUrl" },
   banner: { js: 'const __vcBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  plugins: [chevrotainStatic],
+  plugins: [chevrotainStatic, bundledRequires],
   logLevel: "warning",
   metafile: true,
 });
+
+// What the bundle still imports from outside must be Node's own modules, and no module may still look
+// packages up by itself (see bundledRequires).
+const outside = Object.values(result.metafile.outputs)
+  .flatMap((o) => o.imports)
+  .map((i) => i.path)
+  .filter((path) => !isBuiltin(path));
+const bundleText = readFileSync(join(root, "dist", "bundle", "vc.cjs"), "utf8");
+const lookups = bundleText.match(/\bcreateRequire\)?\(__vcBundleUrl\)/g) ?? [];
+if (outside.length > 0 || lookups.length > 0) {
+  process.stderr.write(
+    `bundle: dist/bundle/vc.cjs would load packages from node_modules at run time, which the installed package does not have:\n` +
+      [...new Set(outside)].map((p) => `  import ${p}\n`).join("") +
+      (lookups.length > 0 ? `  ${lookups.length} createRequire(import.meta.url) left in the bundle (require each package by a literal name)\n` : ""),
+  );
+  process.exit(1);
+}
+
+// The bundle is a copy of every package in it, and their licenses (MIT, ISC, Apache-2.0, BSD) ask that
+// a copy carries their notices: one file beside the bundle lists each package with its license text.
+const packages = new Map();
+for (const input of Object.keys(result.metafile.inputs)) {
+  const match = /^(?:.*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (match) packages.set(match[1], join(root, input.slice(0, match.index + match[0].length)));
+}
+const notices = [...packages].sort(([a], [b]) => a.localeCompare(b)).map(([name, dir]) => {
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  const licenseFile = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+  const text = licenseFile ? readFileSync(join(dir, licenseFile), "utf8").trim() : `(no license file in the package; its package.json says ${pkg.license ?? "nothing"})`;
+  return `${name}@${pkg.version} (${pkg.license ?? "unknown"})\n\n${text}\n`;
+});
+writeFileSync(
+  join(root, "dist", "bundle", "THIRD-PARTY-LICENSES.txt"),
+  `dist/bundle/vc.cjs contains these ${notices.length} packages:\n\n${notices.join(`\n${"-".repeat(80)}\n\n`)}`,
+);
 
 const inputs = Object.keys(result.metafile.inputs).length;
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);

@@ -42,7 +42,7 @@ export function readPlanHeader(path: string): PlanHeaderResult {
     } else {
       value = null;
     }
-    if (!isPlanHeader(value)) return { ok: false, message: `${path} is not a plan written by vc (unexpected layout or missing fields)` };
+    if (!isPlanHeader(value)) return { ok: false, message: `${path} is not a plan written by value-compass (unexpected layout or missing fields)` };
     return { ok: true, header: value };
   } finally {
     closeSync(fd);

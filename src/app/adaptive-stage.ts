@@ -56,7 +56,7 @@ async function runSegments(ctx: StageContext): Promise<StageReport> {
       if (ctx.signal.aborted) break;
       const parsed = adaptiveRules(ctx.plan, segment);
       if (!parsed.ok) {
-        ctx.note(`vc run: ${parsed.message}; the block was not run`);
+        ctx.note(`value-compass run: ${parsed.message}; the block was not run`);
         report.errors++;
         continue;
       }
@@ -85,12 +85,12 @@ async function runSegments(ctx: StageContext): Promise<StageReport> {
       };
       const result = await runAdaptiveSegment(ctx.plan, segment, { answer, stopped: () => ctx.signal.aborted });
       if (!result.ok) {
-        ctx.note(`vc run: ${result.message}`);
+        ctx.note(`value-compass run: ${result.message}`);
         report.errors++;
         continue;
       }
       // rules.notes repeat result.notes (the same settings, read once more by the segment driver).
-      for (const note of result.notes) if (!ctx.quiet) ctx.note(`vc run: adaptive block '${segment.id}': ${note}`);
+      for (const note of result.notes) if (!ctx.quiet) ctx.note(`value-compass run: adaptive block '${segment.id}': ${note}`);
       if (rules.generate && !ctx.signal.aborted) {
         const generated = await generateForSegment(ctx, segment, rules.generate, result.examinees);
         report.errors += generated.errors;
@@ -101,7 +101,7 @@ async function runSegments(ctx: StageContext): Promise<StageReport> {
     scores.close();
   }
   if (tally.errors > 0 && !ctx.quiet) {
-    ctx.note(`vc run: ${tally.errors} scoring error${tally.errors === 1 ? "" : "s"} in adaptive steps (those items were skipped)`);
+    ctx.note(`value-compass run: ${tally.errors} scoring error${tally.errors === 1 ? "" : "s"} in adaptive steps (those items were skipped)`);
   }
   return report;
 }
@@ -181,7 +181,7 @@ async function generateForSegment(
         if (g.rejected.length > 0) parts.push(`${g.rejected.length} rejected (${g.rejected.map((r) => r.reason).slice(0, 2).join("; ")})`);
         if (g.failure !== null) parts.push(`stopped: ${g.failure}`);
         if (result.append && !result.append.ok) parts.push(result.append.message);
-        ctx.note(`vc run: adaptive block '${segment.id}': new ${dimension.id} items near θ ${x.estimate.theta.toFixed(2)} for ${x.examinee}: ${parts.join(", ")}`);
+        ctx.note(`value-compass run: adaptive block '${segment.id}': new ${dimension.id} items near θ ${x.estimate.theta.toFixed(2)} for ${x.examinee}: ${parts.join(", ")}`);
       }
     }
   }

@@ -118,7 +118,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     runDir = resolve(io.cwd, request.resume);
     const read = readManifest(join(runDir, MANIFEST_FILE));
     if (!read.ok) {
-      err(`vc run: cannot resume ${request.resume}: ${read.message} (is it a run directory?)`);
+      err(`value-compass run: cannot resume ${request.resume}: ${read.message} (is it a run directory?)`);
       return EXIT_FAILED;
     }
     previous = read.manifest;
@@ -127,12 +127,12 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     if (existsSync(join(out, MANIFEST_FILE))) {
       const read = readManifest(join(out, MANIFEST_FILE));
       if (!read.ok) {
-        err(`vc run: --out ${request.out}: ${read.message}`);
+        err(`value-compass run: --out ${request.out}: ${read.message}`);
         return EXIT_FAILED;
       }
       previous = read.manifest;
     } else if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length > 0)) {
-      err(`vc run: --out ${request.out} exists and is not a run directory (no ${MANIFEST_FILE}); choose an empty or new folder`);
+      err(`value-compass run: --out ${request.out} exists and is not a run directory (no ${MANIFEST_FILE}); choose an empty or new folder`);
       return EXIT_FAILED;
     }
     runDir = out;
@@ -140,7 +140,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
 
   const specArg = request.spec ?? (previous && runDir ? resolve(runDir, previous.invocation.spec) : null);
   if (specArg === null) {
-    err("vc run: which spec? usage: vc run SPEC [options] or vc run --resume RUN_DIR");
+    err("value-compass run: which spec? usage: value-compass run SPEC [options] or value-compass run --resume RUN_DIR");
     return 2;
   }
   const specPath = resolve(io.cwd, specArg);
@@ -160,7 +160,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
   const plan = compiled.plan;
   const stages = deps.stages.filter((stage) => stage.appliesTo?.(plan) ?? true);
   if (previous && previous.spec.planHash !== plan.hash) {
-    err(`vc run: ${displayPath(io.cwd, runDir ?? "")} was started from a different plan (plan hash ${previous.spec.planHash.slice(0, 12)}, now ${plan.hash.slice(0, 12)}).`);
+    err(`value-compass run: ${displayPath(io.cwd, runDir ?? "")} was started from a different plan (plan hash ${previous.spec.planHash.slice(0, 12)}, now ${plan.hash.slice(0, 12)}).`);
     const changed = changedInputs(previous, plan);
     if (changed.length > 0) err(`  changed since then: ${changed.join(", ")}`);
     err("  Start a new run (leave out --resume/--out), or restore the spec and its files.");
@@ -182,13 +182,13 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
       const grace = io.graceMs ?? GRACE_MS;
       note(
         open > 0
-          ? `vc run: interrupted — waiting up to ${formatDuration(grace / 1000)} for ${open} request${open === 1 ? "" : "s"} in flight (Ctrl-C again to abort them)`
-          : "vc run: interrupted — stopping",
+          ? `value-compass run: interrupted — waiting up to ${formatDuration(grace / 1000)} for ${open} request${open === 1 ? "" : "s"} in flight (Ctrl-C again to abort them)`
+          : "value-compass run: interrupted — stopping",
       );
       graceTimer = setTimeout(() => caller?.abort(), grace);
       graceTimer.unref();
     } else {
-      note("vc run: aborting the requests in flight");
+      note("value-compass run: aborting the requests in flight");
       caller?.abort();
     }
   });
@@ -203,7 +203,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     for (const { id, role } of needed) {
       const model = plan.models.find((m) => m.id === id) ?? plan.modelSettings.find((m) => m.id === id) ?? modelFromIdOrNull(id);
       if (!model) {
-        err(`vc run: unknown model id '${id}'`);
+        err(`value-compass run: unknown model id '${id}'`);
         return EXIT_FAILED;
       }
       roles.set(id, role);
@@ -217,7 +217,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
       });
       pull.stop();
       if (interrupts > 0) {
-        err("vc run: interrupted before the run started");
+        err("value-compass run: interrupted before the run started");
         return EXIT_INTERRUPTED;
       }
       if (!prepared.ok) {
@@ -227,7 +227,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
           f.kind === "unreachable" || f.kind === "auth" || f.kind === "not_found"
             ? describeFatal(model, endpoint, f)
             : `cannot prepare ${id}: ${f.kind}${f.message ? ` (${f.message})` : ""}`;
-        err(`vc run: ${message}`);
+        err(`value-compass run: ${message}`);
         if (previous && runDir) err(`  Nothing was run. Resume later with: ${resumeCommand(io.cwd, runDir)}`);
         return EXIT_FAILED;
       }
@@ -246,7 +246,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     mkdirSync(runDir, { recursive: true });
     const lock = lockRunDir(runDir);
     if (!lock.ok) {
-      err(`vc run: ${lock.message}`);
+      err(`value-compass run: ${lock.message}`);
       return EXIT_FAILED;
     }
     lockRelease = lock.release;
@@ -282,7 +282,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     const journalPath = join(runDir, JOURNAL_FILE);
     const scan = recoverJournal(journalPath, { retryFailed: request.retryFailed });
     if (scan.truncatedBytes > 0 && !request.quiet) {
-      err(`vc run: the journal ended in a torn line (a crash mid-write); cut ${scan.truncatedBytes} bytes, that step runs again`);
+      err(`value-compass run: the journal ended in a torn line (a crash mid-write); cut ${scan.truncatedBytes} bytes, that step runs again`);
     }
     const cache = request.cache ? new DiskCache(cacheDir) : null;
     caller = new ModelCaller({
@@ -376,7 +376,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     let stageErrors = 0;
     const stageFailed = (stage: RunStage, error: unknown) => {
       stageErrors++;
-      progress.note(`vc run: stage ${stage.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      progress.note(`value-compass run: stage ${stage.name} failed: ${error instanceof Error ? error.message : String(error)}`);
     };
     const stagesWithAfterModel = stages.filter((s) => s.afterModel);
     const t0 = performance.now();
@@ -442,7 +442,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     const planError = await planWritten;
     if (planError !== null) {
       stageErrors++;
-      progress.note(`vc run: could not write ${PLAN_FILE}: ${planError}`);
+      progress.note(`value-compass run: could not write ${PLAN_FILE}: ${planError}`);
     }
     // responses.csv: written here, whatever happens next, so an interrupted run has it too. The
     // run_id column is the folder's name, as in every table (`vc report` writes the same bytes).
@@ -491,16 +491,16 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
           : null,
       [...executorFiles, ...stageFiles.filter((f) => !executorFiles.includes(f))],
     );
-    if (cache?.writeError && !request.quiet) err(`vc run: could not write to the cache ${cacheDir}: ${cache.writeError}`);
+    if (cache?.writeError && !request.quiet) err(`value-compass run: could not write to the cache ${cacheDir}: ${cache.writeError}`);
 
     // --- What the user reads ------------------------------------------------------------------------
     const elapsed = formatDuration((performance.now() - t0) / 1000);
     const resume = resumeCommand(io.cwd, runDir);
     if (finalFatal) {
-      err(`vc run: stopped: ${finalFatal.message}`);
+      err(`value-compass run: stopped: ${finalFatal.message}`);
       err(`  ${counts.done} of ${counts.total} steps are done. After fixing this, resume with: ${resume}`);
     } else if (stopNow) {
-      err(`vc run: interrupted; ${counts.done} of ${counts.total} steps are done. Resume with: ${resume}`);
+      err(`value-compass run: interrupted; ${counts.done} of ${counts.total} steps are done. Resume with: ${resume}`);
     } else {
       if (!request.quiet) {
         const extra = [
@@ -508,12 +508,12 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
           counts.retried ? `${counts.retried} retried` : "",
           executed.skipped ? `${executed.skipped} done before` : "",
         ].filter(Boolean);
-        err(`vc run: ${counts.done} steps in ${elapsed}${extra.length ? ` (${extra.join(", ")})` : ""}`);
+        err(`value-compass run: ${counts.done} steps in ${elapsed}${extra.length ? ` (${extra.join(", ")})` : ""}`);
       }
       if (counts.failed > 0) {
-        err(`vc run: ${counts.failed} of ${counts.total} steps failed (see the error column of ${RESPONSES_FILE}); retry them with: ${resume} --retry-failed`);
+        err(`value-compass run: ${counts.failed} of ${counts.total} steps failed (see the error column of ${RESPONSES_FILE}); retry them with: ${resume} --retry-failed`);
       }
-      if (stageErrors > 0) err(`vc run: ${stageErrors} error${stageErrors === 1 ? "" : "s"} in later stages (see above)`);
+      if (stageErrors > 0) err(`value-compass run: ${stageErrors} error${stageErrors === 1 ? "" : "s"} in later stages (see above)`);
       if (!request.quiet) for (const summary of summaries) io.stderr.write(summary.endsWith("\n") ? summary : `${summary}\n`);
     }
     io.stdout.write(`${displayPath(io.cwd, runDir)}\n`);
@@ -587,5 +587,5 @@ export function displayPath(cwd: string, path: string): string {
 
 export function resumeCommand(cwd: string, runDir: string): string {
   const shown = displayPath(cwd, runDir);
-  return `vc run --resume ${/^[\w./@%+=:,-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, "'\\''")}'`}`;
+  return `value-compass run --resume ${/^[\w./@%+=:,-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, "'\\''")}'`}`;
 }

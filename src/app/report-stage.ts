@@ -186,10 +186,10 @@ export const reportStage: RunStage = {
       responses: false,
     });
     if (!result.ok) {
-      ctx.note(`vc run: reports: ${result.error}`);
+      ctx.note(`value-compass run: reports: ${result.error}`);
       return { errors: 1, files: [] };
     }
-    if (!ctx.quiet) for (const note of result.notes) ctx.note(`vc run: report: ${note}`);
+    if (!ctx.quiet) for (const note of result.notes) ctx.note(`value-compass run: report: ${note}`);
     return {
       errors: 0,
       files: result.files,

@@ -130,18 +130,18 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
   const runDir = resolve(io.cwd, request.runDir);
   const read = readManifest(join(runDir, MANIFEST_FILE));
   if (!read.ok) {
-    err(`vc rescore: ${request.runDir}: ${read.message} (is it a run directory?)`);
+    err(`value-compass rescore: ${request.runDir}: ${read.message} (is it a run directory?)`);
     return EXIT_FAILED;
   }
   const manifest = read.manifest;
   const journalPath = join(runDir, JOURNAL_FILE);
   if (!existsSync(journalPath)) {
-    err(`vc rescore: ${request.runDir} has no ${JOURNAL_FILE}: there are no answers to score`);
+    err(`value-compass rescore: ${request.runDir} has no ${JOURNAL_FILE}: there are no answers to score`);
     return EXIT_FAILED;
   }
   const specPath = resolve(runDir, manifest.invocation.spec);
   if (!existsSync(specPath)) {
-    err(`vc rescore: the run's spec ${displayPath(io.cwd, specPath)} is gone (the manifest names ${manifest.invocation.spec} relative to the run directory)`);
+    err(`value-compass rescore: the run's spec ${displayPath(io.cwd, specPath)} is gone (the manifest names ${manifest.invocation.spec} relative to the run directory)`);
     return EXIT_FAILED;
   }
   const judge = request.judge ?? manifest.invocation.judge;
@@ -158,14 +158,14 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
   }
   const overridden = withScorerModels(compiled.plan, request.scorerModels);
   if (!overridden.ok) {
-    err(`vc rescore: ${overridden.message}`);
+    err(`value-compass rescore: ${overridden.message}`);
     return EXIT_FAILED;
   }
   const plan = overridden.plan;
   const header = readPlanHeader(join(runDir, PLAN_FILE));
   const compared = compareSteps(plan, deps.iterateSteps, finalRecordsInPlanOrder(journalPath), header.ok ? header.header.stepCount : null);
   if (!compared.ok) {
-    err(`vc rescore: ${compared.message}`);
+    err(`value-compass rescore: ${compared.message}`);
     return EXIT_FAILED;
   }
 
@@ -187,7 +187,7 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
     for (const id of judgeModelsOf(plan)) {
       const model: PlanModel | null = plan.models.find((m) => m.id === id) ?? plan.modelSettings.find((m) => m.id === id) ?? fromId(id);
       if (!model) {
-        err(`vc rescore: unknown model id '${id}'`);
+        err(`value-compass rescore: unknown model id '${id}'`);
         return EXIT_FAILED;
       }
       const provider = deps.createProvider(model, io.env, dirname(specPath));
@@ -200,14 +200,14 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
           f.kind === "unreachable" || f.kind === "auth" || f.kind === "not_found"
             ? describeFatal(model, defaultEndpoint(model, io.env), f)
             : `cannot prepare ${id}: ${f.kind}${f.message ? ` (${f.message})` : ""}`;
-        err(`vc rescore: ${message}`);
+        err(`value-compass rescore: ${message}`);
         return EXIT_FAILED;
       }
       entries.push({ model, provider, info: prepared.info });
     }
     const lock = lockRunDir(runDir);
     if (!lock.ok) {
-      err(`vc rescore: ${lock.message}`);
+      err(`value-compass rescore: ${lock.message}`);
       return EXIT_FAILED;
     }
     release = lock.release;
@@ -235,8 +235,8 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
     }
     if (activeCaller.fatal || interrupts > 0) {
       rmSync(tempPath, { force: true });
-      if (activeCaller.fatal) err(`vc rescore: stopped: ${activeCaller.fatal.message}`);
-      err(`vc rescore: ${interrupts > 0 ? "interrupted" : "stopped"}; the run directory is unchanged`);
+      if (activeCaller.fatal) err(`value-compass rescore: stopped: ${activeCaller.fatal.message}`);
+      err(`value-compass rescore: ${interrupts > 0 ? "interrupted" : "stopped"}; the run directory is unchanged`);
       return interrupts > 0 ? EXIT_INTERRUPTED : EXIT_FAILED;
     }
 
@@ -264,7 +264,7 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
       responses: true,
     });
     if (!report.ok) {
-      err(`vc rescore: ${report.error}`);
+      err(`value-compass rescore: ${report.error}`);
       return EXIT_FAILED;
     }
     const counts = countScores(scoresPath);
@@ -285,15 +285,15 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
     writeManifest(join(runDir, MANIFEST_FILE), updated);
 
     if (!request.quiet) {
-      for (const note of report.notes) err(`vc rescore: report: ${note}`);
+      for (const note of report.notes) err(`value-compass rescore: report: ${note}`);
       err(
-        `vc rescore: ${compared.steps} steps, ${counts.records} scores (${counts.scored} scored, ${counts.errors} scoring errors, ${counts.noResponse} without an answer); ` +
+        `value-compass rescore: ${compared.steps} steps, ${counts.records} scores (${counts.scored} scored, ${counts.errors} scoring errors, ${counts.noResponse} without an answer); ` +
           `${activeCaller.stats.calls} judge calls, ${activeCaller.stats.cacheHits} from the cache` +
           (previousScores ? `; the previous scores are in ${previousScores}` : ""),
       );
       io.stderr.write(summaryText(report.analysis, report.adaptive, io.stderr.isTTY === true && !io.env["NO_COLOR"]));
     }
-    if (counts.errors > 0) err(`vc rescore: ${counts.errors} scoring error${counts.errors === 1 ? "" : "s"} (the error column of scores.csv)`);
+    if (counts.errors > 0) err(`value-compass rescore: ${counts.errors} scoring error${counts.errors === 1 ? "" : "s"} (the error column of scores.csv)`);
     io.stdout.write(`${displayPath(io.cwd, runDir)}\n`);
     return counts.errors > 0 ? EXIT_FAILED : EXIT_OK;
   } finally {

@@ -277,7 +277,7 @@ export const scoringStage: RunStage = {
     if (!hasScorers(ctx.plan)) return;
     const tally = await scoreWith(ctx, ctx.records(model));
     if (tally.errors > 0 && !ctx.quiet) {
-      ctx.note(`vc run: ${tally.errors} scoring error${tally.errors === 1 ? "" : "s"} for ${model} (recorded in ${SCORES_FILE}; no score was made up)`);
+      ctx.note(`value-compass run: ${tally.errors} scoring error${tally.errors === 1 ? "" : "s"} for ${model} (recorded in ${SCORES_FILE}; no score was made up)`);
     }
   },
   async afterSteps(ctx): Promise<StageReport> {
@@ -285,7 +285,7 @@ export const scoringStage: RunStage = {
     await scoreWith(ctx, ctx.records());
     const counts = countScores(join(ctx.runDir, SCORES_FILE));
     if (counts.errors > 0) {
-      ctx.note(`vc run: ${counts.errors} of ${counts.records} scores are scoring errors (the error column of scores.csv)`);
+      ctx.note(`value-compass run: ${counts.errors} of ${counts.records} scores are scoring errors (the error column of scores.csv)`);
     }
     return { errors: counts.errors, files: [SCORES_FILE] };
   },

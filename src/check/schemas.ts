@@ -21,7 +21,7 @@ export interface LoadedSchema {
 type Plugin = (ajv: Ajv) => Ajv;
 /** ajv-formats, loaded with ajv on first use (specs without schemas never load either). */
 function addFormats(ajv: Ajv): Ajv {
-  const mod = load<{ default?: Plugin } & Plugin>("ajv-formats");
+  const mod = require("ajv-formats") as { default?: Plugin } & Plugin;
   return (mod.default ?? mod)(ajv);
 }
 
@@ -90,10 +90,9 @@ export class SchemaLoader {
 
 }
 
+// Each package is required by a literal name: the bundle (scripts/bundle.mjs) then holds a copy of it
+// that still runs only on first use, and the installed package needs no node_modules.
 const require = createRequire(import.meta.url);
-function load<T>(id: string): T {
-  return require(id) as T;
-}
 
 function draftOf(schema: JsonSchema): "2020" | "2019" | "07" {
   const draft = typeof schema.$schema === "string" ? schema.$schema : "";
@@ -111,10 +110,10 @@ function ajvFor(schema: JsonSchema): AjvLike {
     // ajv is loaded on first use, and the 2019-09 and 2020-12 dialects only when a schema asks for them.
     ajv =
       key === "2020"
-        ? new (load<{ Ajv2020: typeof Ajv2020 }>("ajv/dist/2020.js").Ajv2020)(options)
+        ? new (require("ajv/dist/2020.js") as { Ajv2020: typeof Ajv2020 }).Ajv2020(options)
         : key === "2019"
-          ? new (load<{ Ajv2019: typeof Ajv2019 }>("ajv/dist/2019.js").Ajv2019)(options)
-          : new (load<{ Ajv: typeof Ajv }>("ajv").Ajv)(options);
+          ? new (require("ajv/dist/2019.js") as { Ajv2019: typeof Ajv2019 }).Ajv2019(options)
+          : new (require("ajv") as { Ajv: typeof Ajv }).Ajv(options);
     addFormats(ajv as Ajv);
     instances.set(key, ajv);
   }

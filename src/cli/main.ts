@@ -1,5 +1,5 @@
-// Entry point of the `vc` command: parses the command line, dispatches to one command, and is the only
-// place where errors become exit codes and messages. Never prints a stack trace.
+// Entry point of the `value-compass` command (alias `vcmp`): parses the command line, dispatches to one
+// command, and is the only place where errors become exit codes and messages. Never prints a stack trace.
 
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
@@ -19,15 +19,16 @@ function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return [
-    "vc — measure the values and context-aware safety of language models from .vc specs",
+    "value-compass — measure the values and context-aware safety of language models from .vc specs",
     "",
-    "Usage: vc COMMAND [options]",
+    "Usage: value-compass COMMAND [options]",
+    "       vcmp COMMAND [options]   (the same command under a shorter name)",
     "",
     "Commands:",
     ...lines,
     "",
     "Options:",
-    "  -h, --help     show help (also: vc COMMAND --help)",
+    "  -h, --help     show help (also: value-compass COMMAND --help)",
     "  -V, --version  print the version",
     "",
     "Exit codes: 0 ok, 1 errors in the input or the run, 2 wrong command line, 130 interrupted.",
@@ -52,7 +53,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   }
   const command = commands.find((c) => c.name === first);
   if (!command) {
-    io.stderr.write(`vc: unknown command '${first}'\n\n${mainHelp()}`);
+    io.stderr.write(`value-compass: unknown command '${first}'\n\n${mainHelp()}`);
     return EXIT_USAGE;
   }
   return runCommand(command, rest, io);
@@ -75,10 +76,10 @@ async function runCommand(entry: CommandEntry, argv: string[], io: CliIO): Promi
     return await command.run({ values: parsed.values, positionals: parsed.positionals }, io);
   } catch (err) {
     if (err instanceof UsageError || isParseArgsError(err)) {
-      io.stderr.write(`vc ${entry.name}: ${(err as Error).message}\nRun 'vc ${entry.name} --help' for usage.\n`);
+      io.stderr.write(`value-compass ${entry.name}: ${(err as Error).message}\nRun 'value-compass ${entry.name} --help' for usage.\n`);
       return EXIT_USAGE;
     }
-    io.stderr.write(`vc ${entry.name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr.write(`value-compass ${entry.name}: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_ERRORS;
   }
 }

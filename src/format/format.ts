@@ -66,7 +66,7 @@ export function formatSpec(source: string, file: string): FormatResult {
           message: `internal error in the formatter: ${message}`,
           file,
           span: { start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } },
-          notes: ["this is a bug in vc; please report it with the file that triggers it"],
+          notes: ["this is a bug in value-compass; please report it with the file that triggers it"],
         },
       ],
     };

@@ -145,7 +145,7 @@ class LineProgress implements StepProgress {
   start(total: number, already: number): void {
     Object.assign(this.c, { total, value: already, startedAt: this.now() });
     this.lastDecile = this.decile();
-    this.stream.write(`vc run: ${total} steps${already ? `, ${already} already done` : ""}\n`);
+    this.stream.write(`value-compass run: ${total} steps${already ? `, ${already} already done` : ""}\n`);
     this.timer = setInterval(() => this.print(), this.intervalMs);
     this.timer.unref();
   }
@@ -162,7 +162,7 @@ class LineProgress implements StepProgress {
     const eta = r > 0 ? formatDuration((this.c.total - this.c.value) / r) : "?";
     const extra = [this.c.cached ? `${this.c.cached} cached` : "", this.c.failed ? `${this.c.failed} failed` : ""].filter(Boolean);
     this.stream.write(
-      `vc run: ${this.c.value}/${this.c.total} steps (${pct}%), ${r.toFixed(1)} steps/s, ETA ${eta}` +
+      `value-compass run: ${this.c.value}/${this.c.total} steps (${pct}%), ${r.toFixed(1)} steps/s, ETA ${eta}` +
         `${this.c.modelId ? `, ${this.c.modelId}` : ""}${extra.length ? `, ${extra.join(", ")}` : ""}\n`,
     );
   }

@@ -28,7 +28,7 @@ export function lockRunDir(dir: string): Lock {
     } catch {
       const pid = Number.parseInt(readFileSafe(path), 10);
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        return { ok: false, message: `another vc run (pid ${pid}) is working in ${dir}` };
+        return { ok: false, message: `another value-compass run (pid ${pid}) is working in ${dir}` };
       }
       rmSync(path, { force: true }); // left by a run that crashed or was killed
     }

@@ -52,7 +52,7 @@ export function analyseSpec(source: string, file: string): SpecAnalysis {
     return {
       ast: emptyAst(text, file, []),
       diagnostics: [error(SyntaxCodes.INTERNAL, `internal error in the parser: ${message}`, file, text.span(0), [
-        "this is a bug in vc; please report it with the file that triggers it",
+        "this is a bug in value-compass; please report it with the file that triggers it",
       ])],
       text,
       tokens: [],

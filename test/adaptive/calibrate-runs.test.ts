@@ -26,7 +26,7 @@ async function vc(args: string[], cwd: string) {
   return { code, stdout: cap.out(), stderr: cap.err() };
 }
 
-describe("vc calibrate on simulated run directories", () => {
+describe("value-compass calibrate on simulated run directories", () => {
   const items: TrueItem[] = trueItems(40, 5);
   const models = irtModels(8);
   let project: { dir: string; spec: string };
@@ -57,7 +57,7 @@ describe("vc calibrate on simulated run directories", () => {
       regular.map((row) => row.discrimination),
       regular.map((row) => truth.get(row.id)!.a),
     );
-    console.log(`vc calibrate (2PL, 40 examinees = 8 mock:irt models × 5 cultures, 40 items): difficulty recovery r = ${r.toFixed(3)}, discrimination r = ${ra.toFixed(3)}`);
+    console.log(`value-compass calibrate (2PL, 40 examinees = 8 mock:irt models × 5 cultures, 40 items): difficulty recovery r = ${r.toFixed(3)}, discrimination r = ${ra.toFixed(3)}`);
     expect(r).toBeGreaterThan(0.9);
 
     const first = rows[0]!;

@@ -7,7 +7,7 @@ import { repoRoot } from "./helpers.js";
 
 const golden = (name: string) => join(repoRoot, "test/golden/check", name);
 
-describe("vc check", () => {
+describe("value-compass check", () => {
   it("says ok and exits 0 for the example", async () => {
     const r = await runCli(["check", "specs/example.vc"]);
     expect(r).toEqual({ code: 0, stdout: "ok: 1 spec checked\n", stderr: "" });
@@ -19,7 +19,7 @@ describe("vc check", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("main.vc:12:32: error VC1505: no usecase named 'sex_edd'");
     expect(r.stderr).toContain("> 12 |   rule adult_ok when usecase = sex_edd");
-    expect(r.stderr).toContain("vc check: 1 of 1 spec has errors");
+    expect(r.stderr).toContain("value-compass check: 1 of 1 spec has errors");
     expect(r.stderr).not.toContain("\u001b[");
   });
 
@@ -34,7 +34,7 @@ describe("vc check", () => {
     const r = await runCli(["check", "specs/example.vc", "test/golden/check/missing-import/main.vc"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("test/golden/check/missing-import/main.vc:1:8: error VC1001");
-    expect(r.stderr).toContain("vc check: 1 of 2 specs has errors");
+    expect(r.stderr).toContain("value-compass check: 1 of 2 specs has errors");
   });
 
   it("colours only on a terminal without NO_COLOR", async () => {
@@ -56,7 +56,7 @@ describe("vc check", () => {
   });
 });
 
-describe("vc plan", () => {
+describe("value-compass plan", () => {
   it("summarises steps per model, system, dimension and context with a labelled token estimate", async () => {
     const r = await runCli(["plan", "specs/example.vc"]);
     expect(r.code).toBe(0);

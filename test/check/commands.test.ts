@@ -34,7 +34,7 @@ describe("the command list", () => {
     });
   });
 
-  it.each(commands.map((c) => c.name))("vc %s --help prints the static help without loading the command", async (name) => {
+  it.each(commands.map((c) => c.name))("value-compass %s --help prints the static help without loading the command", async (name) => {
     const entry = commands.find((c) => c.name === name)!;
     const load = vi.spyOn(entry, "load");
     const r = await runCli([name, "--help"]);
@@ -43,7 +43,7 @@ describe("the command list", () => {
     expect(load).not.toHaveBeenCalled();
   });
 
-  it("vc --help lists every command with its summary without loading any", async () => {
+  it("value-compass --help lists every command with its summary without loading any", async () => {
     const loads = commands.map((c) => vi.spyOn(c, "load"));
     const r = await runCli(["--help"]);
     expect(r.code).toBe(0);
@@ -59,6 +59,6 @@ describe("the command list", () => {
     expect(load).toHaveBeenCalledTimes(1);
     const bad = await runCli(["check", "--nope", "specs/example.vc"]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("vc check:");
+    expect(bad.stderr).toContain("value-compass check:");
   });
 });

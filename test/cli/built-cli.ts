@@ -1,4 +1,4 @@
-// The built CLI (bin/vc.js → dist/bundle/vc.cjs) for tests that run `vc` as a child process. `npm test`
+// The built CLI (bin/value-compass.js → dist/bundle/vc.cjs) for tests that run `value-compass` as a child process. `npm test`
 // builds before running vitest; when the build is older than src/ (e.g. `npx vitest run test/run` alone)
 // `ensureBuiltCli` builds it first.
 
@@ -8,7 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const vcBin = join(root, "bin", "vc.js");
+export const vcBin = join(root, "bin", "value-compass.js");
 
 function newestMtime(dir: string): number {
   let newest = 0;

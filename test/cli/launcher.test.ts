@@ -1,4 +1,4 @@
-// bin/vc.js: the bundled CLI and its compile cache. The cache must only ever change the speed: a
+// bin/value-compass.js: the bundled CLI and its compile cache. The cache must only ever change the speed: a
 // missing, corrupt or unwritable cache gives the same output and exit code as a good one.
 
 import { beforeAll, describe, expect, it } from "vitest";
@@ -25,13 +25,13 @@ function vc(args: string[], env: Record<string, string>): Result {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const cacheState = (stderr: string) => /vc: compile cache (\w+)/.exec(stderr)?.[1];
+const cacheState = (stderr: string) => /value-compass: compile cache (\w+)/.exec(stderr)?.[1];
 /** stderr without the debug line, to compare runs. */
-const withoutDebug = (stderr: string) => stderr.replace(/^vc: compile cache .*\n/m, "");
+const withoutDebug = (stderr: string) => stderr.replace(/^value-compass: compile cache .*\n/m, "");
 
 const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
 
-describe("bin/vc.js", () => {
+describe("bin/value-compass.js", () => {
   it("runs the bundle: the version comes from package.json (paths resolve from dist/bundle/)", () => {
     const r = vc(["--version"], { VC_COMPILE_CACHE: "off" });
     expect(r.code).toBe(0);

@@ -76,7 +76,7 @@ function adaptiveProject(extra: { generate?: string; dimensions?: readonly strin
   });
 }
 
-describe("adaptive segments in vc run", () => {
+describe("adaptive segments in value-compass run", () => {
   it("gives abilities in the order of the examinees' true abilities, with every choice recorded", async () => {
     const dir = adaptiveProject();
     const r = await vc(["run", "cat.vc", "--quiet"], dir);

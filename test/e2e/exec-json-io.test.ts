@@ -13,7 +13,7 @@ items x { system s  template ask  item a { dimension d  text "Hello?" }  item b 
 run { models ["mock:echo"]  temperature 0  seed 3 }
 `;
 
-describe("vc run --json-io", () => {
+describe("value-compass run --json-io", () => {
   it("sends exec models the request as JSON and records the choice for resume", async () => {
     const dir = project({ "s.vc": spec });
     const log = join(dir, "exec.log");

@@ -101,7 +101,7 @@ async function finishedRun(): Promise<{ dir: string; runDir: string }> {
   return { dir, runDir: r.dir! };
 }
 
-describe("vc report", () => {
+describe("value-compass report", () => {
   it("rebuilds byte-identical CSV files from the journal, the scores and plan.json", async () => {
     const { dir, runDir } = await finishedRun();
     const original = filesOf(runDir);
@@ -140,7 +140,7 @@ describe("vc report", () => {
   });
 });
 
-describe("vc rescore", () => {
+describe("value-compass rescore", () => {
   it("scores the recorded answers with the current rules, without calling the evaluated model", async () => {
     const { dir, runDir } = await finishedRun();
     const before = readCsv(join(runDir, "scores.csv"));

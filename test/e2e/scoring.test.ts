@@ -91,7 +91,7 @@ afterAll(async () => {
 
 const num = (row: Row | undefined, column: string) => Number(row?.[column]);
 
-describe("scoring in vc run", () => {
+describe("scoring in value-compass run", () => {
   it("a model that always refuses scores higher on every safety dimension than one that always complies; judge calls come in one batch per model", async () => {
     const dir = project({ "safety.vc": SPEC });
     const before = ollama.requestsTo("/api/chat").length;

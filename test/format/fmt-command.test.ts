@@ -31,7 +31,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("vc fmt", () => {
+describe("value-compass fmt", () => {
   it("rewrites unformatted files in place and reports them", async () => {
     writeFileSync(join(dir, "a.vc"), UGLY);
     expect(await run("a.vc")).toBe(0);
@@ -98,6 +98,6 @@ describe("vc fmt", () => {
 
   it("--help describes the command", async () => {
     expect(await run("--help")).toBe(0);
-    expect(out.text).toContain("Usage: vc fmt SPEC... [--check]");
+    expect(out.text).toContain("Usage: value-compass fmt SPEC... [--check]");
   });
 });

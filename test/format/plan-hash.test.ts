@@ -43,7 +43,7 @@ function deformat(text: string): string {
 
 const specs = readdirSync(join(root, "specs")).filter((f) => f.endsWith(".vc")).sort();
 
-describe("vc fmt preserves the plan hash", () => {
+describe("value-compass fmt preserves the plan hash", () => {
   it.each(specs)("%s", async (spec) => {
     const path = join(work, "specs", spec);
     const original = readFileSync(path, "utf8");

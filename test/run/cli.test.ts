@@ -1,4 +1,4 @@
-// `vc run` as users run it: the built CLI (bin/vc.js → dist/bundle/) in a child process, against
+// `vc run` as users run it: the built CLI (bin/value-compass.js → dist/bundle/) in a child process, against
 // stand-in servers on 127.0.0.1.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -108,7 +108,7 @@ afterAll(async () => {
   await ollama.close();
 });
 
-describe("vc run (child process)", () => {
+describe("value-compass run (child process)", () => {
   it("writes the run directory, prints only its path on stdout, and a re-run makes no model calls", async () => {
     const { dir, spec } = project({ model: "ollama:standin", items: 4, samples: 2 });
     const env = { OLLAMA_HOST: ollama.url };
@@ -229,7 +229,7 @@ describe("vc run (child process)", () => {
       const r = await run.done;
       expect(r.code).toBe(130);
       expect(r.stderr).toContain("interrupted");
-      expect(r.stderr).toContain("vc run --resume run1");
+      expect(r.stderr).toContain("value-compass run --resume run1");
       expect(r.stdout.trim()).toBe("run1");
       const manifest = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as { status: string };
       expect(manifest.status).toBe("interrupted");

@@ -186,8 +186,8 @@ describe("naming and messages", () => {
   });
 
   it("the resume command quotes paths that need it", () => {
-    expect(resumeCommand("/p", "/p/outputs/x/r1")).toBe("vc run --resume outputs/x/r1");
-    expect(resumeCommand("/p", "/other/my runs/r1")).toBe("vc run --resume '/other/my runs/r1'");
+    expect(resumeCommand("/p", "/p/outputs/x/r1")).toBe("value-compass run --resume outputs/x/r1");
+    expect(resumeCommand("/p", "/other/my runs/r1")).toBe("value-compass run --resume '/other/my runs/r1'");
   });
 });
 
@@ -213,9 +213,9 @@ describe("progress", () => {
     }
     p.stop();
     const lines = sink.text.trim().split("\n");
-    expect(lines[0]).toBe("vc run: 20 steps");
+    expect(lines[0]).toBe("value-compass run: 20 steps");
     expect(lines).toHaveLength(11);
-    expect(lines[10]).toBe("vc run: 20/20 steps (100%), 10.0 steps/s, ETA 0s, mock:x, 1 failed");
+    expect(lines[10]).toBe("value-compass run: 20/20 steps (100%), 10.0 steps/s, ETA 0s, mock:x, 1 failed");
 
     const quiet = new Sink();
     const q = createProgress(quiet, { quiet: true });

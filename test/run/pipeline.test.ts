@@ -121,7 +121,7 @@ const twoModels = () =>
     { models: ["mock:b"], items: 2 },
   ]);
 
-describe("vc run pipeline", () => {
+describe("value-compass run pipeline", () => {
   it("runs every step, writes the outputs and prints only the run directory on stdout", async () => {
     const w = world(twoModels());
     const r = await run(w);
@@ -201,7 +201,7 @@ describe("vc run pipeline", () => {
     expect(r.code).toBe(1);
     expect(r.stderr.match(/cannot reach ollama/g)).toHaveLength(1);
     expect(r.stderr).toContain("cannot reach ollama at http://127.0.0.1:11434 (connection refused) — is `ollama serve` running?");
-    expect(r.stderr).toContain("vc run --resume");
+    expect(r.stderr).toContain("value-compass run --resume");
     expect(calls(w)).toBeLessThanOrEqual(4);
     const dir = r.runDir ?? "";
     expect(journalIds(dir)).toEqual([]);
@@ -216,7 +216,7 @@ describe("vc run pipeline", () => {
     const r = await run(w);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toContain("vc run: model 'b' not found");
+    expect(r.stderr).toContain("value-compass run: model 'b' not found");
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(calls(w)).toBe(0);
     expect(existsSync(join(w.dir, "outputs"))).toBe(false);
@@ -237,7 +237,7 @@ describe("vc run pipeline", () => {
     const first = await run(w, { cache: false }, signals);
     expect(first.code).toBe(130);
     const dir = first.runDir ?? "";
-    expect(first.stderr).toMatch(/interrupted; \d+ of 60 steps are done\. Resume with: vc run --resume outputs\/test\//);
+    expect(first.stderr).toMatch(/interrupted; \d+ of 60 steps are done\. Resume with: value-compass run --resume outputs\/test\//);
     const m = manifestOf(dir);
     expect(m.status).toBe("interrupted");
     const done = journalIds(dir);

@@ -28,7 +28,7 @@ async function itemsTable(spec: string, by: string): Promise<string> {
   return out;
 }
 
-it("docs/benchmarks.md item counts match `vc plan --items`", async () => {
+it("docs/benchmarks.md item counts match `value-compass plan --items`", async () => {
   const doc = readFileSync(docPath, "utf8");
   const blocks = [...doc.matchAll(BLOCK)];
   expect(blocks.length).toBeGreaterThanOrEqual(5);

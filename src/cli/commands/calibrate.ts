@@ -46,9 +46,9 @@ export const calibrateCommand: Command = {
       },
     );
     const show = (text: string) => text.split(resolve(io.cwd) + sep).join("");
-    for (const warning of outcome.ok ? outcome.report.warnings : outcome.warnings) io.stderr.write(`vc calibrate: warning: ${show(warning)}\n`);
+    for (const warning of outcome.ok ? outcome.report.warnings : outcome.warnings) io.stderr.write(`value-compass calibrate: warning: ${show(warning)}\n`);
     if (!outcome.ok) {
-      for (const error of outcome.errors) io.stderr.write(`vc calibrate: ${show(error)}\n`);
+      for (const error of outcome.errors) io.stderr.write(`value-compass calibrate: ${show(error)}\n`);
       return EXIT_ERRORS;
     }
     const itemsPath = resolve(io.cwd, out);
@@ -58,7 +58,7 @@ export const calibrateCommand: Command = {
       writeAtomically(itemsPath, calibratedItemsJsonl(outcome.report));
       writeAtomically(abilitiesPath, abilitiesCsv(outcome.report));
     } catch (err) {
-      io.stderr.write(`vc calibrate: cannot write ${out}: ${err instanceof Error ? err.message : String(err)}\n`);
+      io.stderr.write(`value-compass calibrate: cannot write ${out}: ${err instanceof Error ? err.message : String(err)}\n`);
       return EXIT_ERRORS;
     }
     io.stdout.write(summariseCalibration(outcome.report, { items: display(io.cwd, itemsPath), abilities: display(io.cwd, abilitiesPath) }));

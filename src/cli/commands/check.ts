@@ -33,7 +33,7 @@ export const checkCommand: Command = {
     const n = args.positionals.length;
     const specs = `${n} spec${n === 1 ? "" : "s"}`;
     if (errors > 0) {
-      io.stderr.write(`vc check: ${failed} of ${specs} ha${failed === 1 ? "s" : "ve"} errors\n`);
+      io.stderr.write(`value-compass check: ${failed} of ${specs} ha${failed === 1 ? "s" : "ve"} errors\n`);
       return EXIT_ERRORS;
     }
     const warned = warnings > 0 ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : "";

@@ -21,7 +21,7 @@ export const fmtCommand: Command = {
     for (const arg of args.positionals) {
       const files = await expand(resolve(io.cwd, arg));
       if (files === undefined) {
-        io.stderr.write(`vc fmt: cannot read '${arg}': no such file or directory\n`);
+        io.stderr.write(`value-compass fmt: cannot read '${arg}': no such file or directory\n`);
         failed = true;
         continue;
       }
@@ -31,7 +31,7 @@ export const fmtCommand: Command = {
         try {
           source = await readFile(path, "utf8");
         } catch (e) {
-          io.stderr.write(`vc fmt: cannot read '${shown}': ${e instanceof Error ? e.message : String(e)}\n`);
+          io.stderr.write(`value-compass fmt: cannot read '${shown}': ${e instanceof Error ? e.message : String(e)}\n`);
           failed = true;
           continue;
         }
@@ -54,7 +54,7 @@ export const fmtCommand: Command = {
     if (check && unformatted.length > 0) {
       io.stdout.write(unformatted.map((f) => `${f}\n`).join(""));
       const n = unformatted.length;
-      io.stderr.write(`${n} file${n === 1 ? " is" : "s are"} not formatted; run 'vc fmt' on ${n === 1 ? "it" : "them"}\n`);
+      io.stderr.write(`${n} file${n === 1 ? " is" : "s are"} not formatted; run 'value-compass fmt' on ${n === 1 ? "it" : "them"}\n`);
       return EXIT_ERRORS;
     }
     return failed ? EXIT_ERRORS : EXIT_OK;

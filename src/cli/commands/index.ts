@@ -1,6 +1,6 @@
-// The list of commands, in the order `vc --help` shows them. Each entry says statically what
-// `vc --help` and `vc COMMAND --help` print, and loads its implementation only when the command runs,
-// so `vc check` does not pay for the provider libraries `vc run` imports (bench/check-bench.ts).
+// The list of commands, in the order `value-compass --help` shows them. Each entry says statically what
+// `--help` and `COMMAND --help` print, and loads its implementation only when the command runs,
+// so `check` does not pay for the provider libraries `run` imports (bench/check-bench.ts).
 // Adding a command: one entry here, and its module in src/cli/commands/<name>.ts exporting a Command
 // that spreads `commandInfo(name)` (test/check/commands.test.ts checks that every module does).
 
@@ -22,13 +22,13 @@ const CHECK: CommandInfo = {
   name: "check",
   summary: "check specs: names, imports, templates, data files, values",
   help: [
-    "Usage: vc check SPEC... [--set key=value]...",
+    "Usage: value-compass check SPEC... [--set key=value]...",
     "",
     "Checks each spec and everything it imports or reads (templates, data files, schemas) without",
     "calling any model. Problems are printed to stderr with the offending source lines.",
     "",
     "Options:",
-    "  --set key=value  override a declared param (repeatable), as `vc run` would",
+    "  --set key=value  override a declared param (repeatable), as `value-compass run` would",
     "",
     "Exit codes: 0 no errors (warnings are allowed), 1 errors, 2 wrong command line.",
   ].join("\n"),
@@ -40,7 +40,7 @@ const PLAN: CommandInfo = {
   name: "plan",
   summary: "compile a spec and show its plan (steps, models, contexts, token estimate)",
   help: [
-    "Usage: vc plan SPEC [--model ID]... [--judge ID] [--set key=value]... [--json | --items [--by FIELD]]",
+    "Usage: value-compass plan SPEC [--model ID]... [--judge ID] [--set key=value]... [--json | --items [--by FIELD]]",
     "",
     "Checks and compiles SPEC into the plan a run would execute and prints a summary: steps per",
     "model, system, dimension and context, the templates, and an estimate of the prompt tokens.",
@@ -70,8 +70,8 @@ const PLAN: CommandInfo = {
 const RUN: CommandInfo = {
   name: "run",
   summary: "run a spec against its models and record the answers",
-  help: `Usage: vc run SPEC [options]
-       vc run --resume RUN_DIR [options]
+  help: `Usage: value-compass run SPEC [options]
+       value-compass run --resume RUN_DIR [options]
 
 Run a spec against its models and write the answers to a run directory
 (default outputs/<spec-name>/<run-id>/). Progress goes to stderr; stdout gets the run directory.
@@ -121,7 +121,7 @@ const FMT: CommandInfo = {
   name: "fmt",
   summary: "format .vc files canonically (or --check that they are)",
   help: [
-    "Usage: vc fmt SPEC... [--check]",
+    "Usage: value-compass fmt SPEC... [--check]",
     "",
     "Rewrites each .vc file (directories: every .vc file below them) in the canonical layout:",
     "2-space indentation, one space between tokens, aligned trailing comments, re-indented",
@@ -139,8 +139,8 @@ const FMT: CommandInfo = {
 const CALIBRATE: CommandInfo = {
   name: "calibrate",
   summary: "fit 1PL/2PL item parameters to the scored answers of runs (adaptive banks)",
-  help: `Usage: vc calibrate RUN_DIR... -o FILE [--irt 1pl|2pl] [--scorer NAME] [--threshold 50]
-                    [--min-answers N] [--system NAME]
+  help: `Usage: value-compass calibrate RUN_DIR... -o FILE [--irt 1pl|2pl] [--scorer NAME] [--threshold 50]
+                               [--min-answers N] [--system NAME]
 
 Fit an item-response model to the scored answers in one or more run directories (plan.json,
 journal.jsonl, scores.jsonl) and write one JSON line per item to FILE — usable as an items data
@@ -172,7 +172,7 @@ large standard errors and flagged. See docs/adaptive.md.
 const REPORT: CommandInfo = {
   name: "report",
   summary: "rebuild a run's CSV tables and summary from its journal and scores",
-  help: `Usage: vc report RUN_DIR [--out DIR] [--seed N] [--resamples N] [--bom] [--no-neutralize] [--quiet]
+  help: `Usage: value-compass report RUN_DIR [--out DIR] [--seed N] [--resamples N] [--bom] [--no-neutralize] [--quiet]
 
 Rebuild every CSV table of a run (responses, scores, leaderboard, dimensions, the spec's reports,
 adaptive and abilities) from its journal.jsonl, scores.jsonl and plan.json, and print the summary.
@@ -202,8 +202,8 @@ Exit codes: 0 ok, 1 not a run directory or a write error, 2 wrong command line. 
 const RESCORE: CommandInfo = {
   name: "rescore",
   summary: "score a run's answers again with the spec's current rules (no model calls) and rebuild its reports",
-  help: `Usage: vc rescore RUN_DIR [--judge ID] [--model-scorer SCORER=ID]... [--seed N]
-                  [--bom] [--no-neutralize] [--quiet]
+  help: `Usage: value-compass rescore RUN_DIR [--judge ID] [--model-scorer SCORER=ID]... [--seed N]
+                             [--bom] [--no-neutralize] [--quiet]
 
 Score the answers recorded in RUN_DIR again with the spec's current scorers, score expressions,
 rules and rubrics (the spec, --model and --set values are taken from the run's manifest), without

@@ -27,11 +27,11 @@ export const reportCommand: Command = {
     const runDir = resolve(io.cwd, given);
     const header = readPlanHeader(join(runDir, PLAN_FILE));
     if (!header.ok) {
-      io.stderr.write(`vc report: ${given} is not a finished run directory: ${header.message}\n`);
+      io.stderr.write(`value-compass report: ${given} is not a finished run directory: ${header.message}\n`);
       return EXIT_ERRORS;
     }
     if (!existsSync(join(runDir, JOURNAL_FILE))) {
-      io.stderr.write(`vc report: ${given} has no ${JOURNAL_FILE}: nothing was answered yet\n`);
+      io.stderr.write(`value-compass report: ${given} has no ${JOURNAL_FILE}: nothing was answered yet\n`);
       return EXIT_ERRORS;
     }
     const outArg = stringOption(args, "out");
@@ -39,7 +39,7 @@ export const reportCommand: Command = {
     // Writing into the run directory while a run works there would race with its own report stage.
     const lock = outDir === runDir ? lockRunDir(runDir) : null;
     if (lock && !lock.ok) {
-      io.stderr.write(`vc report: ${lock.message}\n`);
+      io.stderr.write(`value-compass report: ${lock.message}\n`);
       return EXIT_ERRORS;
     }
     try {
@@ -52,12 +52,12 @@ export const reportCommand: Command = {
         responses: true,
       });
       if (!result.ok) {
-        io.stderr.write(`vc report: ${result.error}\n`);
+        io.stderr.write(`value-compass report: ${result.error}\n`);
         return EXIT_ERRORS;
       }
       if (!quiet) {
-        for (const note of result.notes) io.stderr.write(`vc report: ${note}\n`);
-        io.stderr.write(`vc report: ${result.files.length} files written\n`);
+        for (const note of result.notes) io.stderr.write(`value-compass report: ${note}\n`);
+        io.stderr.write(`value-compass report: ${result.files.length} files written\n`);
         io.stderr.write(summaryText(result.analysis, result.adaptive, useColor(io)));
       }
       io.stdout.write(`${displayPath(io.cwd, outDir)}\n`);

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The `vc` launcher. It loads the bundled CLI (dist/bundle/vc.cjs, built by `npm run build`, which
-// `npm ci` / `npm install` run) with V8's code cache: the bytecode of the functions a command ran is
-// kept per command in the user's cache folder, so the next start compiles almost nothing. That saves
-// about a quarter of the time `vc` needs before it does any work; on Node 20 only classic scripts
-// can use the cache, which is why the bundle is CommonJS.
+// The `value-compass` launcher (also installed as `vcmp`). It loads the bundled CLI (dist/bundle/vc.cjs,
+// built by `npm run build`, which `npm ci` / `npm install` in a clone and `npm pack` run; the published
+// package ships only that bundle, with every dependency inside it) with V8's code cache: the bytecode of
+// the functions a command ran is kept per command in the user's cache folder, so the next start
+// compiles almost nothing. That saves about a quarter of the time the command needs before it does any
+// work; on Node 20 only classic scripts can use the cache, which is why the bundle is CommonJS.
 //
 // The cache is only an optimisation: a missing, stale or unreadable cache file, or a folder that cannot
 // be written, changes nothing but the speed. VC_COMPILE_CACHE=DIR chooses the folder, VC_COMPILE_CACHE=off
@@ -49,7 +50,7 @@ function loadCli() {
   try {
     bytes = readFileSync(bundlePath);
   } catch {
-    process.stderr.write(`vc: ${bundlePath} is missing; run \`npm run build\` in the value-compass folder\n`);
+    process.stderr.write(`value-compass: ${bundlePath} is missing; run \`npm run build\` in the value-compass folder\n`);
     process.exit(70);
   }
   let folder = cacheFolder();
@@ -75,7 +76,7 @@ function loadCli() {
   script.runInThisContext()(module.exports, createRequire(bundlePath), module, bundlePath, dirname(bundlePath));
   const state = cachedData === undefined ? "miss" : script.cachedDataRejected ? "rejected" : "hit";
   if (process.env.VC_DEBUG_COMPILE_CACHE) {
-    process.stderr.write(`vc: compile cache ${state}${cacheFile ? ` (${cacheFile})` : folder === null && cacheFolder() ? " (folder not private to this user: not used)" : ""}\n`);
+    process.stderr.write(`value-compass: compile cache ${state}${cacheFile ? ` (${cacheFile})` : folder === null && cacheFolder() ? " (folder not private to this user: not used)" : ""}\n`);
   }
   /** After the command: keep the bytecode of everything it compiled, when there was no usable cache. */
   const save = () => {
@@ -99,7 +100,7 @@ function loadCli() {
 
 /**
  * Exit as soon as the command is done and stdout and stderr have been written out. Waiting for Node's
- * own exit (idle keep-alive sockets, tearing down the heap) cost 15-30 ms of every `vc run`; the
+ * own exit (idle keep-alive sockets, tearing down the heap) cost 15-30 ms of every `value-compass run`; the
  * command itself has awaited everything it does. The empty writes call back after every earlier write
  * (pipes are asynchronous on macOS).
  */
@@ -121,7 +122,7 @@ main(process.argv.slice(2)).then(
   },
   (error) => {
     // The CLI catches its own errors; reaching here is a bug, but never print a raw stack to users.
-    process.stderr.write(`vc: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`value-compass: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     exitWhenFlushed(70);
   },
 );
