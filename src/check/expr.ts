@@ -10,6 +10,7 @@ import { CheckCodes } from "./codes.js";
 import { NO_CONTEXT } from "./run.js";
 import { listPreview, suggestionNotes, type CheckContext } from "./context.js";
 import type { ScorerKindName } from "./spec.js";
+import { BUILTIN_FUNCTION_ARITY } from "../syntax/vocabulary.js";
 
 export interface ExprEnv {
   kind: ScorerKindName;
@@ -45,16 +46,7 @@ for (const [kind, roots] of Object.entries(KIND_ROOTS) as Array<[ScorerKindName,
   for (const r of roots) ALL_KIND_ROOTS.set(r, [...(ALL_KIND_ROOTS.get(r) ?? []), kind]);
 }
 
-/** Built-ins and their arity [min, max]. */
-const FUNCTIONS: Record<string, [number, number]> = {
-  min: [1, Infinity],
-  max: [1, Infinity],
-  round: [1, 2],
-  clamp: [3, 3],
-  len: [1, 1],
-  lower: [1, 1],
-  contains: [2, 2],
-};
+const FUNCTIONS: Readonly<Record<string, readonly [number, number]>> = BUILTIN_FUNCTION_ARITY;
 
 /** Context kinds whose values are declared ids. */
 type IdKind = "culture" | "usecase" | "dimension" | "system";
@@ -91,7 +83,8 @@ function convert(ctx: CheckContext, file: string, e: Expr, env: ExprEnv): PlanEx
         else: convert(ctx, file, e.else, env),
       };
     case "Call": {
-      const arity = FUNCTIONS[e.callee];
+      // hasOwn: `constructor(1)` must not find Object.prototype.constructor.
+      const arity = Object.hasOwn(FUNCTIONS, e.callee) ? FUNCTIONS[e.callee] : undefined;
       if (!arity) {
         ctx.error(
           CheckCodes.BAD_CALL,

@@ -12,6 +12,7 @@
 // evaluator never throws for anything an expression can do.
 
 import type { Json, PlanExpr } from "../core/plan.js";
+import { BUILTIN_FUNCTIONS } from "../syntax/vocabulary.js";
 
 export interface Entity {
   id: string;
@@ -308,7 +309,7 @@ function evaluateCall(callee: string, argExprs: readonly PlanExpr[], scope: Scop
       return fail(`contains() needs a string or a list, got ${describe(h)}`);
     }
     default:
-      return fail(`unknown function '${callee}' (built-ins: min, max, round, clamp, len, lower, contains)`);
+      return fail(`unknown function '${callee}' (built-ins: ${BUILTIN_FUNCTIONS.join(", ")})`);
   }
 }
 

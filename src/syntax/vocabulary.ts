@@ -181,8 +181,24 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
 /** Chat roles of template messages. */
 export const ROLES = ["system", "user", "assistant"] as const;
 
-/** Built-in functions callable in expressions (the checker validates arity). */
-export const BUILTIN_FUNCTIONS = ["min", "max", "round", "clamp", "len", "lower", "contains"] as const;
+/**
+ * The built-in functions of expressions and their arity [min, max]: the one list the checker
+ * (src/check/expr.ts), the evaluator (src/score/expr.ts), the plan schema, the editor grammar and the
+ * docs are tested against (test/score/builtins.test.ts).
+ */
+export const BUILTIN_FUNCTION_ARITY = {
+  min: [1, Infinity],
+  max: [1, Infinity],
+  round: [1, 2],
+  clamp: [3, 3],
+  len: [1, 1],
+  lower: [1, 1],
+  contains: [2, 2],
+} as const satisfies Record<string, readonly [number, number]>;
+
+export type BuiltinFunction = keyof typeof BUILTIN_FUNCTION_ARITY;
+
+export const BUILTIN_FUNCTIONS = Object.keys(BUILTIN_FUNCTION_ARITY) as readonly BuiltinFunction[];
 
 /** Levenshtein distance, for "did you mean ...?" hints. */
 export function editDistance(a: string, b: string): number {

@@ -158,7 +158,7 @@ describe("plan JSON", () => {
     const plan = await examplePlan();
     const text = await planJson(plan);
     const parsed = JSON.parse(text) as Plan & { steps: PlanStep[] };
-    const schema = JSON.parse(readFileSync(join(repoRoot, "src/compile/plan.schema.json"), "utf8")) as object;
+    const schema = JSON.parse(readFileSync(join(repoRoot, "schemas/plan.schema.json"), "utf8")) as object;
     const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
     const ok = validate(parsed);
     expect(validate.errors ?? []).toEqual([]);
@@ -182,7 +182,7 @@ describe("plan JSON", () => {
 
   it("rejects a plan the schema does not describe", async () => {
     const parsed = JSON.parse(await planJson(await examplePlan())) as { steps: Array<Record<string, unknown>> };
-    const schema = JSON.parse(readFileSync(join(repoRoot, "src/compile/plan.schema.json"), "utf8")) as object;
+    const schema = JSON.parse(readFileSync(join(repoRoot, "schemas/plan.schema.json"), "utf8")) as object;
     const validate = new Ajv({ strict: false }).compile(schema);
     const first = parsed.steps[0];
     if (first) first.params = { temperature: 5 };
