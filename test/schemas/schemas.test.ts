@@ -9,7 +9,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Json } from "../../src/compile/plan.js";
+import type { Json } from "../../src/core/plan.js";
 import type { ItemsDecl } from "../../src/syntax/ast.js";
 import { parseSpec } from "../../src/syntax/parse.js";
 import { checkFiles, repoRoot } from "../check/helpers.js";
@@ -186,7 +186,7 @@ describe("plan.json and manifest.json of real runs", () => {
 describe("the schemas and the TypeScript types they describe", () => {
   const reader = typeReader({
     root: repoRoot,
-    imports: { "src/compile/plan.ts": ["Plan", "PlanStep"], "src/run/manifest.ts": ["Manifest"] },
+    imports: { "src/core/plan.ts": ["Plan", "PlanStep"], "src/run/manifest.ts": ["Manifest"] },
     aliases: { PlanFile: "Plan & { steps: PlanStep[] }", ManifestFile: "Manifest" },
   });
 

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Json, PlanExpr } from "../../src/compile/plan.js";
+import type { Json, PlanExpr } from "../../src/core/plan.js";
 import { evaluate } from "../../src/score/expr.js";
 import { BUILTIN_FUNCTION_ARITY, BUILTIN_FUNCTIONS, type BuiltinFunction } from "../../src/syntax/vocabulary.js";
 import { checkFiles, repoRoot } from "../check/helpers.js";
