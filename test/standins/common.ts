@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { fillSchema } from "../../src/providers/schema-fill.js";
 import type { JsonSchema } from "../../src/compile/plan.js";
-import { replayAnswer } from "./replay.js";
+import { recordedAnswers } from "./replay.js";
 
 export interface LoggedRequest {
   method: string;
@@ -66,8 +66,10 @@ export interface StandinOptions {
   latencyMs?: number;
   /** Delay between streamed chunks, in ms (default 0). */
   chunkDelayMs?: number;
-  /** "canned" (default), "replay" (real recorded answers, canned when no match) or a function. */
+  /** "canned" (default), "replay" (recorded answers, canned when no match) or a function. */
   answer?: AnswerFn | "canned" | "replay";
+  /** Where "replay" reads its recorded answers (see replay.ts); default: the test fixtures. */
+  replayFrom?: string;
   /** Models the server has (default: one stand-in model per kind). */
   models?: string[];
   /** Faults taken in order, one per matching request. */
@@ -113,6 +115,7 @@ export class StandinServer {
   private readonly faults: QueuedFault[] = [];
   private faultFn: ((request: LoggedRequest) => Fault | null) | null;
   private answerFn: AnswerFn;
+  private replayFrom: string | undefined;
   private readonly started = Date.now();
   private readonly sockets = new Set<Socket>();
   private readonly wire: WireFormat;
@@ -127,7 +130,8 @@ export class StandinServer {
     this.models = new Set(options.models ?? defaultModels);
     for (const f of options.faults ?? []) this.enqueueFault(f);
     this.faultFn = options.faultFn ?? null;
-    this.answerFn = resolveAnswer(kind, options.answer);
+    this.replayFrom = options.replayFrom;
+    this.answerFn = resolveAnswer(kind, options.answer, this.replayFrom);
     this.server = createServer((req, res) => {
       void this.handle(req, res);
     });
@@ -169,8 +173,10 @@ export class StandinServer {
     this.faultFn = fn;
   }
 
-  setAnswer(answer: AnswerFn | "canned" | "replay"): void {
-    this.answerFn = resolveAnswer(this.kind, answer);
+  /** Change how the stand-in answers; `replayFrom` changes the replay source too. */
+  setAnswer(answer: AnswerFn | "canned" | "replay", replayFrom?: string): void {
+    if (replayFrom !== undefined) this.replayFrom = replayFrom;
+    this.answerFn = resolveAnswer(this.kind, answer, this.replayFrom);
   }
 
   /** Requests to one path, in arrival order. */
@@ -310,9 +316,13 @@ export class StandinServer {
   }
 }
 
-function resolveAnswer(kind: string, answer: AnswerFn | "canned" | "replay" | undefined): AnswerFn {
+function resolveAnswer(kind: string, answer: AnswerFn | "canned" | "replay" | undefined, replayFrom: string | undefined): AnswerFn {
   if (typeof answer === "function") return answer;
-  if (answer === "replay") return (input) => replayAnswer(input.messages, input.model) ?? cannedAnswer(kind, input);
+  if (answer === "replay") {
+    // Loaded now, not at the first request: a bad source fails where the stand-in is set up.
+    const recorded = recordedAnswers(replayFrom);
+    return (input) => recorded.answer(input.messages, input.model) ?? cannedAnswer(kind, input);
+  }
   return (input) => cannedAnswer(kind, input);
 }
 
