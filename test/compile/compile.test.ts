@@ -198,7 +198,8 @@ describe("plan JSON", () => {
       highWaterMark: 1024,
       write(chunk: Buffer, _enc, callback) {
         chunks.push(chunk.toString());
-        setTimeout(callback, 1);
+        // Done on a later turn of the event loop, so the writer fills the buffer and must wait for drain.
+        setImmediate(callback);
       },
     });
     slow.on("drain", () => drains++);

@@ -118,6 +118,8 @@ export class StandinServer {
   private replayFrom: string | undefined;
   private readonly started = Date.now();
   private readonly sockets = new Set<Socket>();
+  /** Waiters of waitForRequests; one that returns true is done and dropped. */
+  private arrivalListeners: Array<() => boolean> = [];
   private readonly wire: WireFormat;
   private readonly kind: string;
   private listening: AddressInfo | null = null;
@@ -179,6 +181,21 @@ export class StandinServer {
     this.answerFn = resolveAnswer(this.kind, answer, this.replayFrom);
   }
 
+  /**
+   * Resolves once `count` requests to `path` have arrived (at once if they already have): tests wait
+   * for the server to see a request instead of waiting for a while.
+   */
+  waitForRequests(path: string, count: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): boolean => {
+        if (this.requestsTo(path).length < count) return false;
+        resolve();
+        return true;
+      };
+      if (!check()) this.arrivalListeners.push(check);
+    });
+  }
+
   /** Requests to one path, in arrival order. */
   requestsTo(path: string): LoggedRequest[] {
     return this.requests.filter((r) => r.path === path);
@@ -220,6 +237,7 @@ export class StandinServer {
       at: Date.now() - this.started,
     };
     this.requests.push(request);
+    this.arrivalListeners = this.arrivalListeners.filter((check) => !check());
 
     const fault = this.takeFault(request);
     if (fault?.kind === "hang") return; // the socket stays open until close()
