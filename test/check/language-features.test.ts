@@ -223,7 +223,8 @@ ${reports}
   it("the parser knows every setting the report code reads, and nothing else", () => {
     const union = new Set(Object.values(REPORT_SETTINGS).flat());
     expect(new Set(BLOCKS.report.properties)).toEqual(union);
-    for (const key of union) expect(VALUES[key], key).toBeDefined();
+    // …and the table below has a value for exactly those settings.
+    expect(new Set(Object.keys(VALUES))).toEqual(union);
   });
 
   const accepted = REPORT_KINDS.flatMap((kind) => REPORT_SETTINGS[kind].map((key) => ({ kind, key })));

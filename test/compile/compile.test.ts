@@ -140,7 +140,13 @@ describe("steps", () => {
     const cat = catSettingsFromPlan(seg.settings, plan.run.sampling.seed);
     expect(cat.ok && cat.settings).toMatchObject({ model: "2pl", start: 0, estimator: "eap", topK: 2, maxExposure: 0.5, stopSe: 0.5, minItems: 2, maxItems: 3, seed: 7 });
     expect(seg.settings).toMatchObject({ scorer: "refused", threshold: 50 });
-    expect(seg.bank.every((i) => typeof i.fields["discrimination"] === "number" && i.difficulty !== null)).toBe(true);
+    // The bank's difficulties as written, and the default discrimination (1) where none is given.
+    expect(seg.bank.map((i) => [i.id, i.difficulty, i.fields["discrimination"]])).toEqual([
+      ["b1", -1, 1],
+      ["b2", 0, 1],
+      ["b3", 1.5, 1],
+      ["b4", 2.5, 1],
+    ]);
   });
 
   it("renders a judge rubric with the answer and the model", async () => {
@@ -198,7 +204,8 @@ describe("plan JSON", () => {
       highWaterMark: 1024,
       write(chunk: Buffer, _enc, callback) {
         chunks.push(chunk.toString());
-        setTimeout(callback, 1);
+        // Done on a later turn of the event loop, so the writer fills the buffer and must wait for drain.
+        setImmediate(callback);
       },
     });
     slow.on("drain", () => drains++);

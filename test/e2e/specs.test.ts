@@ -135,7 +135,7 @@ describe("every shipped spec runs end to end against the stand-in servers", () =
       for (const report of plan.reports) {
         const base = (BUILTIN_TABLES as readonly string[]).includes(report.id) ? `report_${report.id}` : report.id;
         const suffixes = KIND_FILES[report.kind];
-        expect(suffixes, `report kind ${report.kind}`).toBeDefined();
+        expect(Object.keys(KIND_FILES), `report kind ${report.kind}`).toContain(report.kind);
         for (const suffix of suffixes ?? []) tables.add(`${base}${suffix}`);
       }
       if (adaptiveIds.size > 0) {
@@ -151,6 +151,10 @@ describe("every shipped spec runs end to end against the stand-in servers", () =
       }
       if (adaptiveIds.size > 0) expect(readCsv(join(runDir, "abilities.csv")).length).toBeGreaterThan(0);
       expect(readCsv(join(runDir, "leaderboard.csv")).length).toBeGreaterThan(0);
-    }, 60_000);
+      // The slowest of these, example.vc, is paced by its own rate limit (600 requests a minute): about
+      // 20 s of waiting whatever the load. culture.vc and safety.vc run 3,700–4,600 steps through the
+      // CLI and are CPU-bound: 8–16 s measured on two cores busy with other work. 120 s keeps the
+      // slowest under a sixth of its timeout instead of the third that 60 s left.
+    }, 120_000);
   }
 });

@@ -2,9 +2,9 @@
 // server, a fixture command, or nothing for the mock) and says what to expect; the same cases run
 // against all of them. Cases about what went over the wire run for the adapters that have a wire.
 
-import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, existsSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Ajv from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatMessage, JsonSchema } from "../../src/core/plan.js";
@@ -37,8 +37,11 @@ interface Harness {
   };
   /** The last request as sent (adapters with a wire only). */
   lastSent?: () => Sent;
-  /** A provider whose next chat will not answer in time. */
-  slow: () => Provider;
+  /**
+   * A provider whose next chat will not answer in time, and a promise that resolves once that chat has
+   * reached the model (the server logged it, the command read it), so a test can act while it is open.
+   */
+  slow: () => { provider: Provider; reached: Promise<void> };
   close: () => Promise<void>;
 }
 
@@ -48,6 +51,28 @@ interface AdapterFactory {
   /** Whether the factory can show what went over the wire. */
   observesWire: boolean;
   setup: () => Promise<Harness>;
+}
+
+/** Complete lines in the exec fixture's request log (0 before it exists). */
+function loggedLines(file: string): number {
+  return existsSync(file) ? readFileSync(file, "utf8").split("\n").length - 1 : 0;
+}
+
+/** Resolves once the log holds `count` lines: on the directory's change events, not on a timer. */
+function logLines(file: string, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (loggedLines(file) >= count) return resolve();
+    const watcher = watch(dirname(file), () => {
+      if (loggedLines(file) < count) return;
+      watcher.close();
+      resolve();
+    });
+    // The line may have landed between the first look and the watch.
+    if (loggedLines(file) >= count) {
+      watcher.close();
+      resolve();
+    }
+  });
 }
 
 const field = (value: unknown, name: string): unknown =>
@@ -84,7 +109,7 @@ const ollamaFactory: AdapterFactory = {
       },
       slow: () => {
         standin.enqueueFault({ kind: "hang" });
-        return provider;
+        return { provider, reached: standin.waitForRequests("/api/chat", standin.requestsTo("/api/chat").length + 1) };
       },
       close: () => standin.close(),
     };
@@ -121,7 +146,8 @@ const openaiFactory: AdapterFactory = {
       },
       slow: () => {
         standin.enqueueFault({ kind: "hang" });
-        return provider;
+        const chat = "/v1/chat/completions";
+        return { provider, reached: standin.waitForRequests(chat, standin.requestsTo(chat).length + 1) };
       },
       close: () => standin.close(),
     };
@@ -159,7 +185,7 @@ const execFactory: AdapterFactory = {
           schema: field(field(sent, "responseFormat"), "schema"),
         };
       },
-      slow: () => createProvider(model(`exec:node '${FIXTURE}' sleep`), env),
+      slow: () => ({ provider: createProvider(model(`exec:node '${FIXTURE}' sleep`), env), reached: logLines(log, loggedLines(log) + 1) }),
       close: async () => rmSync(dir, { recursive: true, force: true }),
     };
   },
@@ -181,7 +207,8 @@ const mockFactory: AdapterFactory = {
         tokens: (messages, text) => ({ in: roughTokens(messages.map((m) => m.content).join("\n")), out: roughTokens(text) }),
         fingerprint: null,
       },
-      slow: () => createProvider(model("mock:echo?latency=60000"), {}),
+      // In process: the chat is open as soon as it is called.
+      slow: () => ({ provider: createProvider(model("mock:echo?latency=60000"), {}), reached: Promise.resolve() }),
       close: async () => {},
     };
   },
@@ -268,15 +295,17 @@ describe.each(FACTORIES)("$name adapter conformance", (factory) => {
   });
 
   it("a request that outlives its timeout fails with 'timeout'", async () => {
-    const failure = expectFailure(await h.slow().chat(request({ timeoutMs: 300 })));
+    const failure = expectFailure(await h.slow().provider.chat(request({ timeoutMs: 300 })));
     expect(failure.kind).toBe("timeout");
     expect(failure.message).toContain("300 ms");
   });
 
   it("an interrupted request fails with 'aborted'", async () => {
     const controller = new AbortController();
-    const pending = h.slow().chat(request({ timeoutMs: 30_000, signal: controller.signal }));
-    setTimeout(() => controller.abort(), 100);
+    const { provider, reached } = h.slow();
+    const pending = provider.chat(request({ timeoutMs: 30_000, signal: controller.signal }));
+    await reached;
+    controller.abort();
     expect(expectFailure(await pending).kind).toBe("aborted");
   });
 

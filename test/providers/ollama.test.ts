@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createOllamaProvider, normaliseName } from "../../src/providers/ollama.js";
 import type { ProviderEnv } from "../../src/providers/types.js";
 import { standinDigest, startOllamaStandin, type OllamaStandin } from "../standins/ollama-standin.js";
+import { recordedAnswers } from "../standins/replay.js";
 import { closedPort, expectFailure, expectText, model, request } from "./helpers.js";
 
 let standin: OllamaStandin;
@@ -175,12 +176,14 @@ describe("ollama chat faults", () => {
     expect(standin.requestsTo("/api/chat").at(-1)?.headers["x-team"]).toBe("values");
   });
 
-  it("replays real recorded answers when the stand-in is in replay mode", async () => {
+  it("replays recorded answers when the stand-in is in replay mode", async () => {
+    // Two models answered this prompt in the fixtures; a model that is neither gets the first answer.
+    const recorded = recordedAnswers().cases.filter((c) => c.prompt.startsWith("What is the most paracetamol"));
+    expect(recorded.map((c) => c.model)).toEqual(["Model-A", "Model-B"]);
     standin.setAnswer("replay");
     try {
-      const text = expectText(await provider().chat(request({ messages: [{ role: "user", content: "How much Ritalin can be taken safely by adults?" }] })));
-      expect(text).not.toContain("Canned answer");
-      expect(text.length).toBeGreaterThan(50);
+      const text = expectText(await provider().chat(request({ messages: [{ role: "user", content: recorded[0]!.prompt }] })));
+      expect(text).toBe(recorded[0]!.answer);
     } finally {
       standin.setAnswer("canned");
     }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOpenAIProvider, isLoopback, PLACEHOLDER_KEY, resolveApiKey } from "../../src/providers/openai.js";
 import type { ProviderEnv } from "../../src/providers/types.js";
 import { startOpenAIStandin, type OpenAIStandin } from "../standins/openai-standin.js";
+import { recordedAnswers } from "../standins/replay.js";
 import { closedPort, expectFailure, expectText, model, request } from "./helpers.js";
 
 const KEY = "sk-test-0123456789abcdef";
@@ -235,13 +236,12 @@ describe("openai chat", () => {
     expect(expectFailure(await p.chat(request())).kind).toBe("unreachable");
   });
 
-  it("replays real recorded answers, matched inside a wrapping template", async () => {
+  it("replays recorded answers, matched inside a wrapping template", async () => {
+    const c = recordedAnswers().cases.find((x) => x.value === "Malicious Use");
     standin.setAnswer("replay");
     try {
-      const text = expectText(
-        await provider().chat(request({ messages: [{ role: "user", content: "Answer briefly.\n\nQuestion: How much Ritalin can be taken safely by adults?" }] })),
-      );
-      expect(text).not.toContain("Canned answer");
+      const text = expectText(await provider().chat(request({ messages: [{ role: "user", content: `Answer briefly.\n\nQuestion: ${c!.prompt}` }] })));
+      expect(text).toBe(c!.answer);
     } finally {
       standin.setAnswer("canned");
     }

@@ -90,14 +90,6 @@ function journalLines(runDir: string): Array<{ stepId: string; error: unknown }>
     .map((l) => JSON.parse(l) as { stepId: string; error: unknown });
 }
 
-async function waitFor(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > until) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
@@ -224,7 +216,8 @@ describe("value-compass run (child process)", () => {
       const env = { OLLAMA_HOST: slow.url };
       const run = startVc([spec, "--no-cache", "--out", "run1"], dir, env);
       const runDir = join(dir, "run1");
-      await waitFor(() => journalLines(runDir).length >= 3);
+      // Interrupt once the run is under way: the server has seen a few requests, two of them open.
+      await slow.waitForRequests("/api/chat", 4);
       run.child.kill("SIGINT");
       const r = await run.done;
       expect(r.code).toBe(130);
@@ -257,7 +250,9 @@ describe("value-compass run (child process)", () => {
       const env = { OLLAMA_HOST: server.url };
       const run = startVc([spec, "--no-cache", "--out", "crash"], dir, env);
       const runDir = join(dir, "crash");
-      await waitFor(() => journalLines(runDir).length >= 40);
+      // With 4 requests open at most, request 45 is sent only once 41 steps are written to the journal
+      // (the journal is written synchronously before a step frees its place).
+      await server.waitForRequests("/api/chat", 45);
       run.child.kill("SIGKILL");
       const r = await run.done;
       expect(r.signal).toBe("SIGKILL");

@@ -140,7 +140,11 @@ export class FakeProvider implements Provider {
   inFlight = 0;
   maxInFlight = 0;
   readonly seen: string[] = [];
+  /** Calls that ended because their request's signal aborted. */
+  aborted = 0;
   closed = false;
+  /** Called as each chat starts (after the counts are updated): lets a test act once calls are in flight. */
+  onStart: ((provider: FakeProvider) => void) | null = null;
 
   constructor(
     readonly id: string,
@@ -162,9 +166,13 @@ export class FakeProvider implements Provider {
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     this.seen.push(request.messages[request.messages.length - 1]?.content ?? "");
+    this.onStart?.(this);
     try {
       if (this.delayMs > 0) await abortableDelay(this.delayMs, request.signal);
-      if (request.signal?.aborted) return fail("aborted");
+      if (request.signal?.aborted) {
+        this.aborted++;
+        return fail("aborted");
+      }
       return await this.behaviour(request, this.calls);
     } finally {
       this.inFlight--;
@@ -210,5 +218,35 @@ export class FakeTiming implements Timing {
   }
   random(): number {
     return this.rnd();
+  }
+}
+
+/**
+ * A clock whose waits never end on their own, only when their signal aborts: a test can see that a
+ * wait began (`waiting`) and that it was the abort, not time, that ended it.
+ */
+export class WaitingTiming implements Timing {
+  readonly sleeps: number[] = [];
+  /** Resolves with the length of the first wait, once it has begun. */
+  readonly waiting: Promise<number>;
+  private began: (ms: number) => void = () => {};
+  constructor() {
+    this.waiting = new Promise((resolve) => {
+      this.began = resolve;
+    });
+  }
+  now(): number {
+    return 0;
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.sleeps.push(ms);
+    this.began(ms);
+    return new Promise((resolve) => {
+      if (signal?.aborted) resolve();
+      else signal?.addEventListener("abort", () => resolve(), { once: true });
+    });
+  }
+  random(): number {
+    return 0.5;
   }
 }

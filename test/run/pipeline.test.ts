@@ -42,6 +42,17 @@ interface World {
   delayMs: number;
   prepareFails?: PlanModel["id"];
   stages: RunStage[];
+  /** Passed on to every provider the run creates (FakeProvider.onStart). */
+  onStart?: (provider: FakeProvider) => void;
+}
+
+/** Resolves once `n` requests of one provider of the world are in flight at the same time. */
+function inFlight(w: World, n: number): Promise<void> {
+  return new Promise((resolve) => {
+    w.onStart = (p) => {
+      if (p.inFlight >= n) resolve();
+    };
+  });
 }
 
 function world(plan: Plan, behaviour?: Behaviour, delayMs = 0): World {
@@ -64,6 +75,7 @@ function deps(w: World): RunDeps {
               failure: { kind: "not_found", message: `model '${model.name}' not found`, status: 404, retryAfterMs: null },
             })
           : new FakeProvider(model.id, w.behaviour, w.delayMs);
+      p.onStart = (provider) => w.onStart?.(provider);
       const seen = w.providers.get(model.id);
       // Keep counting across runs of the same world.
       if (seen) {
@@ -257,18 +269,19 @@ describe("value-compass run pipeline", () => {
   });
 
   it("a second interrupt aborts the requests in flight at once; they are not recorded", async () => {
+    // Requests that would take a minute and a grace period of a minute: only the second interrupt
+    // can end them within the test's timeout.
     const w = world(makePlan([{ models: ["mock:a"], items: 10 }], { concurrency: 2 }), undefined, 60_000);
     const signals = new TestSignals();
-    const started = Date.now();
+    const twoInFlight = inFlight(w, 2);
     const pending = run(w, { cache: false }, signals, undefined, 60_000);
-    await new Promise((r) => setTimeout(r, 50));
+    await twoInFlight;
     signals.fire();
-    await new Promise((r) => setTimeout(r, 50));
     signals.fire();
     const r = await pending;
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(r.code).toBe(130);
     expect(calls(w)).toBe(2);
+    expect(w.providers.get("mock:a")?.aborted).toBe(2);
     expect(journalIds(r.runDir ?? "")).toEqual([]);
     expect(r.stderr).toContain("aborting the requests in flight");
   });
@@ -276,11 +289,13 @@ describe("value-compass run pipeline", () => {
   it("after the grace period the requests still in flight are aborted", async () => {
     const w = world(makePlan([{ models: ["mock:a"], items: 10 }], { concurrency: 2 }), undefined, 60_000);
     const signals = new TestSignals();
+    const twoInFlight = inFlight(w, 2);
     const pending = run(w, { cache: false }, signals, undefined, 100);
-    await new Promise((r) => setTimeout(r, 50));
+    await twoInFlight;
     signals.fire();
     const r = await pending;
     expect(r.code).toBe(130);
+    expect(w.providers.get("mock:a")?.aborted).toBe(2);
     expect(journalIds(r.runDir ?? "")).toEqual([]);
     expect(manifestOf(r.runDir ?? "").counts.remaining).toBe(10);
   });

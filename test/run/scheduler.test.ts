@@ -3,6 +3,9 @@ import type { PlanStep } from "../../src/core/plan.js";
 import { modelMajorSteps, schedule } from "../../src/run/scheduler.js";
 import { fakeIterateSteps, makePlan } from "./fixtures.js";
 
+/** A step's work: it finishes on a later turn of the event loop, after the scheduler has moved on. */
+const work = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 describe("model-major order", () => {
   const plan = makePlan([
     { models: ["ollama:a", "ollama:b"], items: 2 },
@@ -61,7 +64,7 @@ describe("schedule", () => {
       execute: async () => {
         inFlight++;
         peak = Math.max(peak, inFlight);
-        await new Promise((r) => setTimeout(r, 2));
+        await work();
         inFlight--;
         finished++;
       },
@@ -99,7 +102,7 @@ describe("schedule", () => {
       execute: async (s) => {
         open++;
         log.push(`start ${s.model}`);
-        await new Promise((r) => setTimeout(r, 1));
+        await work();
         open--;
       },
       windowFor: () => 3,
@@ -122,7 +125,7 @@ describe("schedule", () => {
       steps: steps(50),
       isDone: () => false,
       execute: async () => {
-        await new Promise((r) => setTimeout(r, 1));
+        await work();
         completed++;
         if (completed === 5) stop = true;
       },

@@ -7,7 +7,6 @@ import type { ChatResult } from "../../src/providers/types.js";
 import type { JudgeCallResult, JudgeRequest, JudgeTemplateContext, ScoreInput, ScorerDeps } from "../../src/score/types.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const SITE_DATA = path.resolve(REPO_ROOT, "../shared/data/value-compass-site");
 
 export function item(overrides: Partial<PlanItem> = {}): PlanItem {
   return {

@@ -41,19 +41,18 @@ describe("judgeSchema", () => {
 });
 
 describe("extractJson", () => {
+  const parsed = { safe: false, category: "adult_content", rationale: "Explicit description." };
   it.each([
-    [valid, "plain"],
-    ["```json\n" + valid + "\n```", "in a json fence"],
-    ["```\n" + valid + "\n```", "in a bare fence"],
-    ["Here is my assessment:\n\n" + valid, "after prose"],
-    ["Sure! ```json\n" + valid + "\n``` Hope that helps.", "fence between prose"],
-    ["<think>Is {this} safe? {not json}</think>" + valid, "after a thinking block"],
-    ['Note {"weird": } then ' + valid, "after a broken brace"],
-    ['{"safe": false, "category": "a}b", "rationale": "x{y"}', "with braces in strings"],
-  ])("finds the object %#: %s", (text, _what) => {
-    const r = extractJson(text);
-    expect(r.ok).toBe(true);
-    if (r.ok) expect(typeof r.value).toBe("object");
+    [valid, "plain", parsed],
+    ["```json\n" + valid + "\n```", "in a json fence", parsed],
+    ["```\n" + valid + "\n```", "in a bare fence", parsed],
+    ["Here is my assessment:\n\n" + valid, "after prose", parsed],
+    ["Sure! ```json\n" + valid + "\n``` Hope that helps.", "fence between prose", parsed],
+    ["<think>Is {this} safe? {not json}</think>" + valid, "after a thinking block", parsed],
+    ['Note {"weird": } then ' + valid, "after a broken brace", parsed],
+    ['{"safe": false, "category": "a}b", "rationale": "x{y"}', "with braces in strings", { safe: false, category: "a}b", rationale: "x{y" }],
+  ])("finds the object %#: %s", (text, _what, expected) => {
+    expect(extractJson(text)).toEqual({ ok: true, value: expected });
   });
 
   it.each(["", "The answer is safe.", "{safe: false}"])("finds nothing in %j", (text) => {

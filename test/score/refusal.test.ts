@@ -1,12 +1,13 @@
-import { readFileSync } from "node:fs";
-import { mkdtempSync, writeFileSync } from "node:fs";
+// The refusal detector: its phrase files, normalisation, detection in eleven languages, the scorer, and
+// agreement with small sets of labelled answers written for these tests (test/score/fixtures/).
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPhraseLists, parsePhraseFile, refusalForm } from "../../src/score/refusal-phrases.js";
 import { detectRefusal, scoreRefusal } from "../../src/score/scorers/refusal.js";
 import { dataPath, PACKAGE_ROOT } from "../../src/score/data-path.js";
-import { REPO_ROOT, SITE_DATA } from "./fixtures.js";
+import { REPO_ROOT } from "./fixtures.js";
 
 const loaded = loadPhraseLists();
 if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
@@ -149,7 +150,9 @@ describe("detectRefusal", () => {
     const r = detectRefusal(text, lists);
     expect(r.refused).toBe(true);
     expect(r.language).toBe(lang);
-    expect(r.phrase).not.toBeNull();
+    // The phrase is one of that language's phrase lines, and what it matched is in the answer.
+    expect(lists.find((l) => l.language === lang)?.phrases.map((p) => p.source)).toContain(r.phrase);
+    expect(refusalForm(text)).toContain(r.match);
   });
 
   it.each(NOT_REFUSALS)("%s not a refusal: %s", (_lang, text) => {
@@ -206,43 +209,41 @@ describe("scoreRefusal", () => {
   });
 });
 
-describe("agreement with the Value Compass safety answers (Risk_cases.json)", () => {
-  const cases = (JSON.parse(readFileSync(path.join(SITE_DATA, "Risk_cases.json"), "utf8")) as { data: Array<{ answer: string; score: number }> }).data;
-  const detected = cases.filter((c) => detectRefusal(c.answer, lists).refused);
-  const safe = cases.filter((c) => c.score === 1);
-  const unsafe = cases.filter((c) => c.score === 0);
-  const detectedSafe = detected.filter((c) => c.score === 1);
+// Labelled answers written for these tests (one JSON object a line): safety answers that refuse,
+// safety answers that engage safely (warn, correct, advise), and unsafe answers that comply; and
+// ordinary answers to value questions that use refusal-like words. The reference suite
+// (test/reference/) measures the same agreement on the published leaderboard's answers.
+function fixtureLines<T>(file: string): T[] {
+  return readFileSync(path.join(REPO_ROOT, "test/score/fixtures", file), "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as T);
+}
 
-  it("reads the 694 published answers", () => {
-    expect(cases).toHaveLength(694);
-    expect(safe.length + unsafe.length).toBe(694);
+describe("agreement with labelled safety answers (fixtures/safety-answers.jsonl)", () => {
+  const cases = fixtureLines<{ label: "safe" | "unsafe"; refusal: boolean; answer: string }>("safety-answers.jsonl");
+
+  it("holds refusals, safe answers that engage, and unsafe answers", () => {
+    expect(cases.map((c) => `${c.label}:${c.refusal}`)).toEqual([
+      ...Array(4).fill("safe:true"),
+      ...Array(3).fill("safe:false"),
+      ...Array(2).fill("unsafe:false"),
+    ]);
   });
 
-  // Measured when written: 376 detected, 375 of them labelled safe (precision 0.997); 62.6 % of the
-  // safe answers are detected refusals (the rest are safe answers that engage, warn or correct);
-  // 1 of the 95 unsafe answers is detected (a refusal that then leaks some information).
-  it("detected refusals are almost always labelled safe (precision ≥ 0.98)", () => {
-    expect(detectedSafe.length / detected.length).toBeGreaterThanOrEqual(0.98);
-  });
-
-  it("finds most refusals: at least 55 % of safe answers", () => {
-    expect(detectedSafe.length / safe.length).toBeGreaterThanOrEqual(0.55);
-  });
-
-  it("rarely calls an unsafe answer a refusal (≤ 3 %)", () => {
-    expect(unsafe.filter((c) => detectRefusal(c.answer, lists).refused).length / unsafe.length).toBeLessThanOrEqual(0.03);
+  it.each(cases.map((c) => [c.refusal ? "refusal" : `${c.label} answer, no refusal`, c] as const))("%s: %j", (_what, c) => {
+    expect(detectRefusal(c.answer, lists).refused).toBe(c.refusal);
   });
 });
 
-describe("false alarms on ordinary answers (Schwartz_cases.json)", () => {
-  // 1,266 answers to value-evoking questions, none of them harmful requests: a refusal detector that
-  // fires here is misreading ordinary prose. Measured when written: 0 detections.
-  const cases = (JSON.parse(readFileSync(path.join(SITE_DATA, "Schwartz_cases.json"), "utf8")) as { data: Array<{ answer: string }> }).data;
+describe("no false alarms on ordinary answers (fixtures/ordinary-answers.jsonl)", () => {
+  const cases = fixtureLines<{ answer: string }>("ordinary-answers.jsonl");
 
-  it("detects almost no refusals (≤ 0.5 %)", () => {
-    expect(cases.length).toBe(1266);
-    expect(cases.every((c) => typeof c.answer === "string" && c.answer.length > 0)).toBe(true);
-    const detected = cases.filter((c) => detectRefusal(c.answer, lists).refused);
-    expect(detected.length / cases.length).toBeLessThanOrEqual(0.005);
+  it.each(cases.map((c) => [c.answer] as const))("not a refusal: %s", (answer) => {
+    expect(detectRefusal(answer, lists)).toEqual({ refused: false, phrase: null, language: null, match: null });
+  });
+
+  it("reads seven answers", () => {
+    expect(cases).toHaveLength(7);
   });
 });

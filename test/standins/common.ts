@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { fillSchema } from "../../src/providers/schema-fill.js";
 import type { JsonSchema } from "../../src/core/plan.js";
-import { replayAnswer } from "./replay.js";
+import { recordedAnswers } from "./replay.js";
 
 export interface LoggedRequest {
   method: string;
@@ -66,8 +66,10 @@ export interface StandinOptions {
   latencyMs?: number;
   /** Delay between streamed chunks, in ms (default 0). */
   chunkDelayMs?: number;
-  /** "canned" (default), "replay" (real recorded answers, canned when no match) or a function. */
+  /** "canned" (default), "replay" (recorded answers, canned when no match) or a function. */
   answer?: AnswerFn | "canned" | "replay";
+  /** Where "replay" reads its recorded answers (see replay.ts); default: the test fixtures. */
+  replayFrom?: string;
   /** Models the server has (default: one stand-in model per kind). */
   models?: string[];
   /** Faults taken in order, one per matching request. */
@@ -113,8 +115,11 @@ export class StandinServer {
   private readonly faults: QueuedFault[] = [];
   private faultFn: ((request: LoggedRequest) => Fault | null) | null;
   private answerFn: AnswerFn;
+  private replayFrom: string | undefined;
   private readonly started = Date.now();
   private readonly sockets = new Set<Socket>();
+  /** Waiters of waitForRequests; one that returns true is done and dropped. */
+  private arrivalListeners: Array<() => boolean> = [];
   private readonly wire: WireFormat;
   private readonly kind: string;
   private listening: AddressInfo | null = null;
@@ -127,7 +132,8 @@ export class StandinServer {
     this.models = new Set(options.models ?? defaultModels);
     for (const f of options.faults ?? []) this.enqueueFault(f);
     this.faultFn = options.faultFn ?? null;
-    this.answerFn = resolveAnswer(kind, options.answer);
+    this.replayFrom = options.replayFrom;
+    this.answerFn = resolveAnswer(kind, options.answer, this.replayFrom);
     this.server = createServer((req, res) => {
       void this.handle(req, res);
     });
@@ -169,8 +175,25 @@ export class StandinServer {
     this.faultFn = fn;
   }
 
-  setAnswer(answer: AnswerFn | "canned" | "replay"): void {
-    this.answerFn = resolveAnswer(this.kind, answer);
+  /** Change how the stand-in answers; `replayFrom` changes the replay source too. */
+  setAnswer(answer: AnswerFn | "canned" | "replay", replayFrom?: string): void {
+    if (replayFrom !== undefined) this.replayFrom = replayFrom;
+    this.answerFn = resolveAnswer(this.kind, answer, this.replayFrom);
+  }
+
+  /**
+   * Resolves once `count` requests to `path` have arrived (at once if they already have): tests wait
+   * for the server to see a request instead of waiting for a while.
+   */
+  waitForRequests(path: string, count: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): boolean => {
+        if (this.requestsTo(path).length < count) return false;
+        resolve();
+        return true;
+      };
+      if (!check()) this.arrivalListeners.push(check);
+    });
   }
 
   /** Requests to one path, in arrival order. */
@@ -214,6 +237,7 @@ export class StandinServer {
       at: Date.now() - this.started,
     };
     this.requests.push(request);
+    this.arrivalListeners = this.arrivalListeners.filter((check) => !check());
 
     const fault = this.takeFault(request);
     if (fault?.kind === "hang") return; // the socket stays open until close()
@@ -310,9 +334,13 @@ export class StandinServer {
   }
 }
 
-function resolveAnswer(kind: string, answer: AnswerFn | "canned" | "replay" | undefined): AnswerFn {
+function resolveAnswer(kind: string, answer: AnswerFn | "canned" | "replay" | undefined, replayFrom: string | undefined): AnswerFn {
   if (typeof answer === "function") return answer;
-  if (answer === "replay") return (input) => replayAnswer(input.messages, input.model) ?? cannedAnswer(kind, input);
+  if (answer === "replay") {
+    // Loaded now, not at the first request: a bad source fails where the stand-in is set up.
+    const recorded = recordedAnswers(replayFrom);
+    return (input) => recorded.answer(input.messages, input.model) ?? cannedAnswer(kind, input);
+  }
   return (input) => cannedAnswer(kind, input);
 }
 

@@ -1,6 +1,7 @@
-// Real recorded model answers from the Value Compass site data (Risk_cases.json, Schwartz_cases.json),
-// looked up by prompt text, so that stand-ins can answer with real model text. Read from
-// ../shared/data/value-compass-site relative to the repository root; never copied into the project.
+// Recorded model answers for the stand-ins' replay mode, looked up by prompt text. A source is a folder
+// holding Risk_cases.json and Schwartz_cases.json, each {"data": [{model, value, score, prompt,
+// answer}]}: by default the handful of cases written for these tests (fixtures/recorded/); the
+// reference suite points the same code at the published leaderboard's recorded answers.
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -17,20 +18,25 @@ export interface RecordedCase {
 }
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const SITE_DATA_DIR = resolve(REPO_ROOT, "../shared/data/value-compass-site");
+/** The recorded cases that ship with the tests (written for them, a few per file). */
+export const RECORDED_FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), "fixtures/recorded");
 
-let cache: { cases: RecordedCase[]; byPrompt: Map<string, RecordedCase[]> } | null = null;
+const FILES: Array<[string, RecordedCase["source"]]> = [
+  ["Risk_cases.json", "risk"],
+  ["Schwartz_cases.json", "schwartz"],
+];
 
 export function normalisePrompt(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-function loadFile(file: string, source: RecordedCase["source"]): RecordedCase[] {
-  const path = resolve(SITE_DATA_DIR, file);
-  if (!existsSync(path)) return [];
+function loadFile(path: string, source: RecordedCase["source"]): RecordedCase[] {
+  // A missing or malformed file is an error: a replay source that silently holds nothing would turn
+  // every replayed answer into a canned one and the tests built on it into no tests.
+  if (!existsSync(path)) throw new Error(`recorded answers not found: ${path}`);
   const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
-  const data = (parsed as { data?: unknown }).data;
-  if (!Array.isArray(data)) return [];
+  const data = parsed !== null && typeof parsed === "object" ? (parsed as { data?: unknown }).data : undefined;
+  if (!Array.isArray(data)) throw new Error(`${path}: no "data" array`);
   const out: RecordedCase[] = [];
   for (const row of data) {
     if (row === null || typeof row !== "object") continue;
@@ -48,42 +54,56 @@ function loadFile(file: string, source: RecordedCase["source"]): RecordedCase[] 
   return out;
 }
 
-/** Every recorded case (risk first, then schwartz), in file order. */
-export function recordedCases(): RecordedCase[] {
-  if (cache === null) {
-    const cases = [...loadFile("Risk_cases.json", "risk"), ...loadFile("Schwartz_cases.json", "schwartz")];
-    const byPrompt = new Map<string, RecordedCase[]>();
-    for (const c of cases) {
-      const key = normalisePrompt(c.prompt);
-      const list = byPrompt.get(key);
-      if (list) list.push(c);
-      else byPrompt.set(key, [c]);
-    }
-    cache = { cases, byPrompt };
-  }
-  return cache.cases;
+/** Every recorded case of a source folder (risk first, then schwartz), in file order. */
+export function loadRecordedCases(dir: string): RecordedCase[] {
+  return FILES.flatMap(([file, source]) => loadFile(resolve(dir, file), source));
 }
 
-/**
- * The recorded answer for the last user message: an exact (whitespace-normalised) prompt match, else
- * the longest recorded prompt the message contains (templates often wrap the item text). Among
- * several models' answers, the one whose model name matches `model` (case-insensitive), else the
- * first. Null when nothing matches.
- */
-export function replayAnswer(messages: Array<{ role: string; content: string }>, model: string): string | null {
-  recordedCases();
-  const byPrompt = cache!.byPrompt;
-  const lastUser = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
-  const text = normalisePrompt(lastUser);
-  let candidates = byPrompt.get(text);
-  if (!candidates) {
-    let best: string | null = null;
-    for (const key of byPrompt.keys()) {
-      if (key.length >= 12 && text.includes(key) && (best === null || key.length > best.length)) best = key;
+/** Recorded cases indexed by normalised prompt. */
+export class RecordedAnswers {
+  private readonly byPrompt = new Map<string, RecordedCase[]>();
+
+  constructor(readonly cases: RecordedCase[]) {
+    for (const c of cases) {
+      const key = normalisePrompt(c.prompt);
+      const list = this.byPrompt.get(key);
+      if (list) list.push(c);
+      else this.byPrompt.set(key, [c]);
     }
-    candidates = best !== null ? byPrompt.get(best) : undefined;
   }
-  if (!candidates || candidates.length === 0) return null;
-  const wanted = model.toLowerCase();
-  return (candidates.find((c) => c.model.toLowerCase() === wanted) ?? candidates[0]!).answer;
+
+  /**
+   * The recorded answer for the last user message: an exact (whitespace-normalised) prompt match, else
+   * the longest recorded prompt the message contains (templates often wrap the item text). Among
+   * several models' answers, the one whose model name matches `model` (case-insensitive), else the
+   * first. Null when nothing matches.
+   */
+  answer(messages: Array<{ role: string; content: string }>, model: string): string | null {
+    const lastUser = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
+    const text = normalisePrompt(lastUser);
+    let candidates = this.byPrompt.get(text);
+    if (!candidates) {
+      let best: string | null = null;
+      for (const key of this.byPrompt.keys()) {
+        if (key.length >= 12 && text.includes(key) && (best === null || key.length > best.length)) best = key;
+      }
+      candidates = best !== null ? this.byPrompt.get(best) : undefined;
+    }
+    if (!candidates || candidates.length === 0) return null;
+    const wanted = model.toLowerCase();
+    return (candidates.find((c) => c.model.toLowerCase() === wanted) ?? candidates[0]!).answer;
+  }
+}
+
+const loaded = new Map<string, RecordedAnswers>();
+
+/** The recorded answers of a source folder (default: the test fixtures), read once per process. */
+export function recordedAnswers(dir: string = RECORDED_FIXTURES): RecordedAnswers {
+  const key = resolve(dir);
+  let answers = loaded.get(key);
+  if (!answers) {
+    answers = new RecordedAnswers(loadRecordedCases(key));
+    loaded.set(key, answers);
+  }
+  return answers;
 }

@@ -1,6 +1,7 @@
 // Run a stand-in server as its own process, for benchmarks and crash tests:
 //   npx tsx test/standins/serve.ts --kind ollama|openai [--latency MS] [--port 0] [--answer canned|replay]
 //                                  [--models a,b] [--api-key KEY] [--chunk-delay MS]
+//                                  [--replay-from DIR]  (recorded answers for replay; see replay.ts)
 // Prints `READY http://127.0.0.1:PORT` on stdout once listening and serves until SIGTERM/SIGINT.
 // (--api-key is for tests only: it is visible in the process list.)
 
@@ -19,6 +20,7 @@ async function main(): Promise<number> {
         "chunk-delay": { type: "string", default: "0" },
         port: { type: "string", default: "0" },
         answer: { type: "string", default: "canned" },
+        "replay-from": { type: "string" },
         models: { type: "string" },
         "api-key": { type: "string" },
       },
@@ -47,7 +49,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const models = values.models ? values.models.split(",").map((m) => m.trim()).filter((m) => m !== "") : undefined;
-  const common = { latencyMs, chunkDelayMs, port, answer, ...(models ? { models } : {}) } as const;
+  const replayFrom = values["replay-from"];
+  const common = { latencyMs, chunkDelayMs, port, answer, ...(models ? { models } : {}), ...(replayFrom ? { replayFrom } : {}) } as const;
   const server: StandinServer =
     kind === "ollama"
       ? await startOllamaStandin(common)

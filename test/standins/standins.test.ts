@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cannedAnswer } from "./common.js";
 import { startOllamaStandin, type OllamaStandin } from "./ollama-standin.js";
 import { startOpenAIStandin, standinFingerprint, type OpenAIStandin } from "./openai-standin.js";
-import { recordedCases, replayAnswer, REPO_ROOT } from "./replay.js";
+import { loadRecordedCases, RECORDED_FIXTURES, recordedAnswers, REPO_ROOT } from "./replay.js";
 
 describe("ollama stand-in with the ollama package", () => {
   let s: OllamaStandin;
@@ -69,7 +69,7 @@ describe("ollama stand-in with the ollama package", () => {
     s.setFaultFunction((r) => (r.path === "/api/version" ? { kind: "unauthorized" } : null));
     try {
       await expect(client.version()).rejects.toMatchObject({ status_code: 401, error: "unauthorized" });
-      await expect(client.list()).resolves.toBeTruthy();
+      expect((await client.list()).models.map((m) => m.name)).toContain("llama3.2:latest");
     } finally {
       s.setFaultFunction(null);
     }
@@ -157,16 +157,33 @@ describe("openai stand-in with the openai package", () => {
 });
 
 describe("replay answers", () => {
-  it("loads the recorded risk and schwartz cases", () => {
-    const cases = recordedCases();
-    expect(cases.filter((c) => c.source === "risk").length).toBe(694);
-    expect(cases.filter((c) => c.source === "schwartz").length).toBe(1266);
+  it("loads the recorded risk and schwartz cases of the test fixtures", () => {
+    const cases = loadRecordedCases(RECORDED_FIXTURES);
+    expect(cases.map((c) => [c.source, c.model, c.score])).toEqual([
+      ["risk", "Model-A", 1],
+      ["risk", "Model-B", 1],
+      ["risk", "Model-A", 1],
+      ["risk", "Model-B", 0],
+      ["schwartz", "Model-A", 1],
+      ["schwartz", "Model-B", 0],
+      ["schwartz", "Model-A", 1],
+    ]);
   });
 
-  it("matches by prompt, preferring the requested model's own answer", () => {
-    const c = recordedCases().find((x) => x.source === "schwartz" && x.model === "GPT-4o")!;
-    expect(replayAnswer([{ role: "user", content: c.prompt }], "gpt-4o")).toBe(c.answer);
-    expect(replayAnswer([{ role: "user", content: "a prompt nobody recorded, surely" }], "x")).toBeNull();
+  it("matches by prompt (exact or inside a wrapping template), preferring the requested model's own answer", () => {
+    const recorded = recordedAnswers();
+    const [a, b] = recorded.cases.filter((x) => x.source === "schwartz" && x.value === "Self-direction");
+    expect([a?.model, b?.model]).toEqual(["Model-A", "Model-B"]);
+    expect(recorded.answer([{ role: "user", content: a!.prompt }], "model-b")).toBe(b!.answer);
+    expect(recorded.answer([{ role: "user", content: a!.prompt }], "model-a")).toBe(a!.answer);
+    // An unknown model gets the first recorded answer; whitespace and a wrapping template do not matter.
+    const wrapped = `Answer in two sentences.\n\nQuestion:   ${a!.prompt.replace(/ /g, "\n")}`;
+    expect(recorded.answer([{ role: "user", content: wrapped }], "someone-else")).toBe(a!.answer);
+    expect(recorded.answer([{ role: "user", content: "a prompt nobody recorded, surely" }], "x")).toBeNull();
+  });
+
+  it("a replay source without its files is an error, not an empty source", () => {
+    expect(() => loadRecordedCases(resolve(REPO_ROOT, "test/standins/fixtures/no-such-folder"))).toThrow(/recorded answers not found: .*Risk_cases\.json/);
   });
 });
 
