@@ -97,6 +97,10 @@ describe("npm pack", { timeout: 180_000 }, () => {
       "grammar/vc.ebnf",
       "grammar/diagrams.html",
       "docs/language.md",
+      "schemas/plan.schema.json",
+      "schemas/manifest.schema.json",
+      "schemas/item-row.schema.json",
+      "editors/vscode/syntaxes/vc.tmLanguage.json",
     ]) {
       expect(entries, file).toContain(file);
     }
@@ -181,7 +185,7 @@ describe("the installed package", { timeout: 180_000 }, () => {
     // The user's folder holds the cache; the installed package is left as it was installed.
     expect(existsSync(join(install, ".vc-cache"))).toBe(true);
     expect(readdirSync(join(install, "node_modules", "value-compass")).sort()).toEqual(
-      ["LICENSE", "README.md", "bin", "data", "dist", "docs", "grammar", "package.json", "specs", "templates"],
+      ["LICENSE", "README.md", "bin", "data", "dist", "docs", "editors", "grammar", "package.json", "schemas", "specs", "templates"],
     );
   });
 });
