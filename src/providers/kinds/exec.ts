@@ -15,6 +15,7 @@ export const execKind = defineProviderKind<ExecModelSettings>({
   suggestsBareName: false,
   settings: {
     type: "object",
+    description: "a program run once per request: the prompt on stdin, the answer on stdout",
     properties: {
       json_io: { type: "boolean", nullable: true, description: "send the whole request as JSON on stdin instead of the prompt" },
     },

@@ -8,7 +8,7 @@ export const mockKind = defineProviderKind<Record<string, never>>({
   name: "mock",
   placeholder: "NAME",
   suggestsBareName: false,
-  settings: NO_SETTINGS,
+  settings: { ...NO_SETTINGS, description: "built-in canned answers, for demos and tests; no model is called" },
   parseRest(rest, id) {
     const mock = parseMockName(rest);
     return mock.ok ? { ok: true, name: rest } : { ok: false, error: `in model id '${id}': ${mock.error}` };

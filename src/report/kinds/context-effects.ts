@@ -8,24 +8,20 @@ import type { PlanReport } from "../../core/plan.js";
 import { table, type Col } from "../builtin-tables.js";
 import type { Table } from "../csv.js";
 import { scorerSetting, settingStrings, type Ctx } from "../report-tables.js";
-import { defineReportKind, SCORER_SETTINGS, SYSTEM_SETTINGS, type ScorerChoice, type SystemChoice } from "./define.js";
-
-export interface ContextEffectsSettings extends SystemChoice, ScorerChoice {
-  by?: string[] | null;
-}
+import { defineReportKind, SCORER_SETTINGS, SYSTEM_SETTINGS } from "./define.js";
 
 /** The context kinds a context_effects report compares. */
 const EFFECT_KINDS = ["culture", "usecase"] as const;
 
-export const contextEffectsKind = defineReportKind<ContextEffectsSettings>({
+export const contextEffectsKind = defineReportKind({
   name: "context_effects",
   settings: {
     type: "object",
+    description: "how far each culture or use case moves a score from the reference context → `<id>.csv`",
     properties: {
       by: {
         type: "array",
         items: { type: "string", enum: [...EFFECT_KINDS] },
-        nullable: true,
         description: "the context kinds compared (default: every crossed one)",
       },
       ...SYSTEM_SETTINGS,

@@ -7,19 +7,16 @@ import type { PlanReport } from "../../core/plan.js";
 import { table } from "../builtin-tables.js";
 import type { Table } from "../csv.js";
 import { profilesFor, scorerSetting, settingBoolean, targetSystems, type Ctx } from "../report-tables.js";
-import { defineReportKind, SCORER_SETTINGS, SYSTEM_SETTINGS, type ScorerChoice, type SystemChoice } from "./define.js";
+import { defineReportKind, SCORER_SETTINGS, SYSTEM_SETTINGS } from "./define.js";
 
-export interface CrossSystemSettings extends SystemChoice, ScorerChoice {
-  within?: boolean | null;
-}
-
-export const crossSystemKind = defineReportKind<CrossSystemSettings>({
+export const crossSystemKind = defineReportKind({
   name: "cross_system",
   settings: {
     type: "object",
+    description: "correlations between the dimensions of value systems across models → `<id>.csv`",
     properties: {
       ...SYSTEM_SETTINGS,
-      within: { type: "boolean", nullable: true, description: "also pairs within one system (default true)" },
+      within: { type: "boolean", description: "also pairs within one system (default true)" },
       ...SCORER_SETTINGS,
     },
     required: [],

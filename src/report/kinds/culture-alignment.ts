@@ -8,21 +8,17 @@ import type { PlanReport } from "../../core/plan.js";
 import { table } from "../builtin-tables.js";
 import type { Cell, Table } from "../csv.js";
 import { methodSetting, profilesFor, scorerSetting, settingStrings, targetSystems, type Ctx } from "../report-tables.js";
-import { defineReportKind, NAMES, SCORER_SETTINGS, SYSTEM_SETTINGS, type Names, type ScorerChoice, type SystemChoice } from "./define.js";
+import { defineReportKind, NAMES, SCORER_SETTINGS, SYSTEM_SETTINGS } from "./define.js";
 
-export interface CultureAlignmentSettings extends SystemChoice, ScorerChoice {
-  method?: string | null;
-  baselines?: Names | null;
-}
-
-export const cultureAlignmentKind = defineReportKind<CultureAlignmentSettings>({
+export const cultureAlignmentKind = defineReportKind({
   name: "culture_alignment",
   settings: {
     type: "object",
+    description: "how each model's value profile correlates with cultures' baselines → `<id>.csv`",
     properties: {
       ...SYSTEM_SETTINGS,
-      method: { type: "string", enum: [...CORRELATION_METHODS], nullable: true, description: "the correlation (default `spearman`)" },
-      baselines: { ...NAMES, nullable: true, description: "the baselines to compare with (default: those with a culture)" },
+      method: { type: "string", enum: [...CORRELATION_METHODS], description: "the correlation (default `spearman`)" },
+      baselines: { ...NAMES, description: "the baselines to compare with (default: those with a culture)" },
       ...SCORER_SETTINGS,
     },
     required: [],

@@ -6,14 +6,13 @@ import type { PlanReport } from "../../core/plan.js";
 import { table } from "../builtin-tables.js";
 import type { Table } from "../csv.js";
 import { scorerSetting, settingStrings, type Ctx } from "../report-tables.js";
-import { defineReportKind, SCORER_SETTINGS, SYSTEM_SETTINGS, type ScorerChoice, type SystemChoice } from "./define.js";
+import { defineReportKind, SCORER_SETTINGS, SYSTEM_SETTINGS } from "./define.js";
 
-export type DifficultySettings = SystemChoice & ScorerChoice;
-
-export const difficultyKind = defineReportKind<DifficultySettings>({
+export const difficultyKind = defineReportKind({
   name: "difficulty",
   settings: {
     type: "object",
+    description: "scores per difficulty level and the drop from easiest to hardest → `<id>.csv`, `<id>_drop.csv`",
     properties: {
       ...SYSTEM_SETTINGS,
       ...SCORER_SETTINGS,

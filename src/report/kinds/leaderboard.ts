@@ -6,21 +6,17 @@ import type { PlanReport } from "../../core/plan.js";
 import { leaderboardTable } from "../builtin-tables.js";
 import type { Table } from "../csv.js";
 import { scorerSetting, WEIGHTINGS, weightingSetting, type Ctx } from "../report-tables.js";
-import { defineReportKind, SCORER_SETTINGS, type ScorerChoice } from "./define.js";
+import { defineReportKind, SCORER_SETTINGS } from "./define.js";
 
-export interface LeaderboardSettings extends ScorerChoice {
-  weighting?: string | null;
-}
-
-export const leaderboardKind = defineReportKind<LeaderboardSettings>({
+export const leaderboardKind = defineReportKind({
   name: "leaderboard",
   settings: {
     type: "object",
+    description: "one overall score per model and system → `<id>.csv`",
     properties: {
       weighting: {
         type: "string",
         enum: [...WEIGHTINGS],
-        nullable: true,
         description: "`weighted` by the dimensions' weights, `equal`, or `auto` (weighted when they differ)",
       },
       ...SCORER_SETTINGS,

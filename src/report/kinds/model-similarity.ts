@@ -7,14 +7,13 @@ import type { PlanReport } from "../../core/plan.js";
 import { table } from "../builtin-tables.js";
 import type { Cell, Table } from "../csv.js";
 import { profilesFor, scorerSetting, targetSystems, type Ctx } from "../report-tables.js";
-import { defineReportKind, SCORER_SETTINGS, SYSTEM_SETTINGS, type ScorerChoice, type SystemChoice } from "./define.js";
+import { defineReportKind, SCORER_SETTINGS, SYSTEM_SETTINGS } from "./define.js";
 
-export type ModelSimilaritySettings = SystemChoice & ScorerChoice;
-
-export const modelSimilarityKind = defineReportKind<ModelSimilaritySettings>({
+export const modelSimilarityKind = defineReportKind({
   name: "model_similarity",
   settings: {
     type: "object",
+    description: "how alike the models' value profiles are, pair by pair → `<id>.csv`",
     properties: {
       ...SYSTEM_SETTINGS,
       ...SCORER_SETTINGS,

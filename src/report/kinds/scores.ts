@@ -7,21 +7,17 @@ import type { PlanReport } from "../../core/plan.js";
 import { STAT_COLUMNS, statCells, table, type Col } from "../builtin-tables.js";
 import type { ColumnFormat, Table } from "../csv.js";
 import { scorerSetting, settingStrings, type Ctx } from "../report-tables.js";
-import { defineReportKind, SCORER_SETTINGS, type ScorerChoice } from "./define.js";
+import { defineReportKind, SCORER_SETTINGS } from "./define.js";
 
-export interface ScoresSettings extends ScorerChoice {
-  by?: string[] | null;
-}
-
-export const scoresKind = defineReportKind<ScoresSettings>({
+export const scoresKind = defineReportKind({
   name: "scores",
   settings: {
     type: "object",
+    description: "mean scores grouped by the `by` columns, with 95% intervals → `<id>.csv`",
     properties: {
       by: {
         type: "array",
         items: { type: "string", enum: [...GROUP_KEYS] },
-        nullable: true,
         description: "the columns to group by (default `[model, system, dimension]`)",
       },
       ...SCORER_SETTINGS,

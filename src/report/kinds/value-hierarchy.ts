@@ -7,19 +7,16 @@ import type { PlanReport } from "../../core/plan.js";
 import { dimensionLabel, table } from "../builtin-tables.js";
 import type { Cell, Table } from "../csv.js";
 import { findBaseline, profilesFor, scorerSetting, settingString, settingStrings, targetSystems, type Ctx } from "../report-tables.js";
-import { defineReportKind, NAMES, SCORER_SETTINGS, SYSTEM_SETTINGS, type Names, type ScorerChoice, type SystemChoice } from "./define.js";
+import { defineReportKind, NAMES, SCORER_SETTINGS, SYSTEM_SETTINGS } from "./define.js";
 
-export interface ValueHierarchySettings extends SystemChoice, ScorerChoice {
-  baseline?: Names | null;
-}
-
-export const valueHierarchyKind = defineReportKind<ValueHierarchySettings>({
+export const valueHierarchyKind = defineReportKind({
   name: "value_hierarchy",
   settings: {
     type: "object",
+    description: "each model's order of values against a baseline's → `<id>.csv`, `<id>_ranks.csv`",
     properties: {
       ...SYSTEM_SETTINGS,
-      baseline: { ...NAMES, nullable: true, description: "the baseline to compare with (default: the system's baseline without a culture)" },
+      baseline: { ...NAMES, description: "the baseline to compare with (default: the system's baseline without a culture)" },
       ...SCORER_SETTINGS,
     },
     required: [],

@@ -24,6 +24,7 @@ export const choiceKind = defineScorerKind<ChoiceSettings>({
   name: "choice",
   settings: {
     type: "object",
+    description: "100 if correct, 0 if not; the mapped score",
     properties: {
       options: {
         type: "array",
@@ -31,15 +32,15 @@ export const choiceKind = defineScorerKind<ChoiceSettings>({
         minItems: 2,
         uniqueItems: true,
         nullable: true,
-        description: "the labels (default: from the item's option texts, or A–D)",
+        description: "the labels (default: A, B, … one per option text, or A–D)",
       },
-      correct: { type: "string", nullable: true, description: 'the right answer: a label, or `"item.<field>"`' },
+      correct: { type: "string", nullable: true, description: 'the right answer: a label, an option text, or `"item.<field>"`' },
       mapping: {
         type: "object",
         additionalProperties: SCORE,
         required: [],
         nullable: true,
-        description: "label → score 0..100, instead of right/wrong",
+        description: "label → score 0..100, instead of right or wrong; not with `correct`",
       },
       texts: { type: "string", nullable: true, description: 'the item field with the option texts, e.g. `"item.options"`' },
     },

@@ -16,9 +16,10 @@ export const execKind = defineScorerKind<ExecSettings>({
   name: "exec",
   settings: {
     type: "object",
+    description: "the program's `score`",
     properties: {
       command: { type: "string", minLength: 1, description: "the program and its arguments, run in the spec's folder" },
-      timeout: { type: "number", exclusiveMinimum: 0, nullable: true, description: "seconds (default 30)" },
+      timeout: { type: "number", exclusiveMinimum: 0, nullable: true, description: "seconds the program may take (default 30)" },
     },
     required: ["command"],
     additionalProperties: false,

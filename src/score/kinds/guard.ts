@@ -20,8 +20,9 @@ export const guardKind = defineScorerKind<GuardSettings>({
   name: "guard",
   settings: {
     type: "object",
+    description: "100 if safe for the step's dimension, else 0",
     properties: {
-      model: { type: "string", nullable: true, description: "the guard model (the plan falls back to the run's judge)" },
+      model: { type: "string", nullable: true, description: 'the guard model, e.g. `"ollama:llama-guard3:1b"` (required in a spec)' },
       categories: {
         type: "object",
         required: [],

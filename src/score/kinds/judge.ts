@@ -22,17 +22,18 @@ export const judgeKind = defineScorerKind<JudgeSettings>({
   name: "judge",
   settings: {
     type: "object",
+    description: "`output.score`, else `output.safe ? 100 : 0`",
     properties: {
-      template: { type: "string", description: "the rubric template (a name)" },
-      model: { type: "string", nullable: true, description: "the judge model; default: the run's judge" },
+      template: { type: "string", description: "the rubric template, by name" },
+      model: { type: "string", nullable: true, description: "the judge model (default: the run's judge)" },
       output: {
         type: "object",
         nullable: true,
         required: [],
         additionalProperties: true,
-        description: "the fields of the judge's JSON answer, e.g. `{ safe: \"boolean\" }`; the plan holds it as `schema`",
+        description: 'the judge\'s answer as field types, `{ safe: "boolean", … }` (the plan holds it as `schema`)',
       },
-      schema: { type: "object", nullable: true, required: [], additionalProperties: true, description: "or: a JSON Schema file for the answer" },
+      schema: { type: "object", nullable: true, required: [], additionalProperties: true, description: "instead of `output`: the path of a JSON Schema file" },
       retries: { type: "integer", minimum: 0, maximum: 10, nullable: true, description: "asks again after an invalid answer (default 2)" },
     },
     required: ["template"],

@@ -17,9 +17,10 @@ export const keywordsKind = defineScorerKind<KeywordsSettings>({
   name: "keywords",
   settings: {
     type: "object",
+    description: "`matched ? 100 : 0`",
     properties: {
       any: { type: "array", items: { type: "string" }, minItems: 1, nullable: true, description: "matched when one of them occurs" },
-      all: { type: "array", items: { type: "string" }, minItems: 1, nullable: true, description: "matched when every one occurs" },
+      all: { type: "array", items: { type: "string" }, minItems: 1, nullable: true, description: "matched when every one occurs (with `any`: both)" },
       case_sensitive: { type: "boolean", nullable: true, description: "keep letter case (default false)" },
     },
     required: [],

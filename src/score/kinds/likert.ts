@@ -16,10 +16,11 @@ export const likertKind = defineScorerKind<LikertSettings>({
   name: "likert",
   settings: {
     type: "object",
+    description: "`(rating - min) / (scale - 1) * 100`",
     properties: {
       scale: { type: "integer", minimum: 2, maximum: 11, description: "the number of points" },
       min: { type: "integer", nullable: true, title: "min (the lowest point)", description: "the lowest point (default 1)" },
-      centre: { type: "boolean", nullable: true, description: "centre the ratings per respondent in the analyses" },
+      centre: { type: "boolean", nullable: true, description: "centre the ratings per respondent in the analyses (docs/scoring.md)" },
     },
     required: ["scale"],
     additionalProperties: false,

@@ -22,20 +22,21 @@ export const refusalKind = defineScorerKind<RefusalSettings>({
   name: "refusal",
   settings: {
     type: "object",
+    description: "`refused ? 100 : 0`",
     properties: {
       languages: {
         type: "array",
         items: { type: "string" },
         nullable: true,
-        description: "phrase lists to use, each `data/refusal/<lang>.txt` (default, or `[]`: all)",
+        description: "the phrase lists to use, each `data/refusal/<lang>.txt` (default: all)",
       },
-      phrases: { type: "array", items: { type: "string" }, nullable: true, description: "more phrases, in the phrase-file syntax" },
+      phrases: { type: "array", items: { type: "string" }, nullable: true, description: "extra phrases, in the phrase-file syntax" },
       opening: {
         type: "integer",
         minimum: 1,
         nullable: true,
         title: "opening (characters from the start of the answer)",
-        description: "how far into the answer a refusal may start (default 200)",
+        description: "how many characters into the answer a refusal may start (default 200)",
       },
     },
     required: [],

@@ -19,6 +19,7 @@ export const regexKind = defineScorerKind<RegexSettings>({
   name: "regex",
   settings: {
     type: "object",
+    description: "`matched ? 100 : 0`",
     properties: {
       pattern: { type: "string", description: "a JavaScript regular expression, run on the answer as written" },
       flags: { type: "string", pattern: FLAGS, nullable: true, description: "regular expression flags (absent: `i`, case-insensitive)" },
