@@ -25,17 +25,17 @@ export function failedOutcome(error: string, partial: Partial<ScoreOutcome> = {}
   };
 }
 
-const bound = new WeakMap<PlanScorer, BindResult>();
+const bindings = new WeakMap<PlanScorer, BindResult>();
 
 /** The scorer bound to its kind, its settings validated: once per plan scorer. */
 function bindScorer(scorer: PlanScorer): BindResult {
-  let b = bound.get(scorer);
+  let b = bindings.get(scorer);
   if (b === undefined) {
     const kind = scorerKind(scorer.kind);
     b = kind
       ? kind.bind(scorer, validateSettings)
       : { ok: false, error: `unknown scorer kind '${scorer.kind}' (known: ${SCORER_KINDS.map((k) => k.name).join(", ")})` };
-    bound.set(scorer, b);
+    bindings.set(scorer, b);
   }
   return b;
 }
