@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { loadSpec } from "../src/check/load.js";
+import { checkKinds as kinds } from "../src/app/kinds.js";
 import { compilePlan } from "../src/compile/compile.js";
 import { writePlanJson } from "../src/compile/serialize.js";
 
@@ -119,7 +120,7 @@ try {
   generate(dir);
   const rssBefore = process.memoryUsage().rss;
   let t = performance.now();
-  const result = await loadSpec("bench.vc", { cwd: dir });
+  const result = await loadSpec("bench.vc", { kinds, cwd: dir });
   const checkMs = performance.now() - t;
   if (!result.spec) {
     console.error(result.diagnostics.slice(0, 5));

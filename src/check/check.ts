@@ -8,7 +8,8 @@ import type { Span } from "../core/diagnostic.js";
 import { CheckCodes } from "./codes.js";
 import type { CheckContext } from "./context.js";
 import { collectDeclarations, type Declarations } from "./decls.js";
-import { checkAdaptive, checkBaseline, checkReport } from "./extras.js";
+import { checkAdaptive, checkBaseline } from "./extras.js";
+import { checkReport } from "./reports.js";
 import type { Program } from "./imports.js";
 import { checkItemSet, type ItemSetInfo } from "./items.js";
 import { checkParams } from "./params.js";
@@ -123,7 +124,7 @@ export async function checkProgram(
   };
   const scorers = new Map<string, ScorerInfo>();
   for (const s of decls.scorers.entries) {
-    const info = await checkScorer(ctx, s, decls.templates, run.judge, scorerEnv, schemas);
+    const info = await checkScorer(ctx, s, { templates: decls.templates, judge: run.judge, env: scorerEnv, schemas });
     if (info) scorers.set(s.node.name.name, info);
   }
   for (const { file, node } of decls.rules) {

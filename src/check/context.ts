@@ -1,10 +1,12 @@
-// State shared by the checker passes: where diagnostics go, the files read so far, the params.
+// State shared by the checker passes: where diagnostics go, the files read so far, the params, the
+// kinds of scorer, report and provider there are.
 
 import { error, warning, type Diagnostic, type Span } from "../core/diagnostic.js";
 import type { Json } from "../core/plan.js";
 import type { SpecFile } from "../syntax/ast.js";
 import { CheckCodes, type CheckCode } from "./codes.js";
 import type { FileStore } from "./files.js";
+import type { CheckKinds } from "./kinds.js";
 
 /** A parsed .vc file and where it lives. */
 export interface SourceFile {
@@ -32,7 +34,11 @@ export class CheckContext {
   readonly diagnostics: Diagnostic[] = [];
   readonly params = new Map<string, ParamInfo>();
 
-  constructor(readonly files: FileStore) {}
+  constructor(
+    readonly files: FileStore,
+    /** The scorer, report and provider kinds there are (src/app/kinds.ts). */
+    readonly kinds: CheckKinds,
+  ) {}
 
   error(code: CheckCode, message: string, file: string, span: Span, notes?: string[]): void {
     this.diagnostics.push(error(code, message, file, span, notes));

@@ -9,11 +9,12 @@ import type { Expr } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import { NO_CONTEXT } from "./run.js";
 import { listPreview, suggestionNotes, type CheckContext } from "./context.js";
-import type { ScorerKindName } from "./spec.js";
+import type { ScorerKindCheck } from "./kinds.js";
 import { BUILTIN_FUNCTION_ARITY } from "../syntax/vocabulary.js";
 
 export interface ExprEnv {
-  kind: ScorerKindName;
+  /** The scorer's kind: its name and the names it adds to expressions. */
+  kind: Pick<ScorerKindCheck, "name" | "roots">;
   /** Fields of the judge's / exec scorer's output, when declared; null accepts any field. */
   outputFields: ReadonlySet<string> | null;
   /** `score` (the scorer's default score) is only defined inside rules. */
@@ -30,20 +31,18 @@ export interface ExprEnv {
 
 const COMMON_ROOTS = ["dimension", "system", "culture", "usecase", "item", "model"] as const;
 
-const KIND_ROOTS: Record<ScorerKindName, readonly string[]> = {
-  judge: ["output"],
-  exec: ["output"],
-  likert: ["rating"],
-  refusal: ["refused"],
-  regex: ["matched"],
-  keywords: ["matched"],
-  choice: ["choice"],
-  guard: ["categories"],
-};
+/** Which scorer kinds provide each name (`matched`: regex and keywords), for "not available here" messages. */
+const rootOwners = new WeakMap<readonly ScorerKindCheck[], Map<string, string[]>>();
 
-const ALL_KIND_ROOTS = new Map<string, ScorerKindName[]>();
-for (const [kind, roots] of Object.entries(KIND_ROOTS) as Array<[ScorerKindName, readonly string[]]>) {
-  for (const r of roots) ALL_KIND_ROOTS.set(r, [...(ALL_KIND_ROOTS.get(r) ?? []), kind]);
+function kindsProviding(ctx: CheckContext, root: string): string[] | undefined {
+  const kinds = ctx.kinds.scorers;
+  let owners = rootOwners.get(kinds);
+  if (owners === undefined) {
+    owners = new Map();
+    for (const k of kinds) for (const r of k.roots) owners.set(r, [...(owners.get(r) ?? []), k.name]);
+    rootOwners.set(kinds, owners);
+  }
+  return owners.get(root);
 }
 
 const FUNCTIONS: Readonly<Record<string, readonly [number, number]>> = BUILTIN_FUNCTION_ARITY;
@@ -53,7 +52,7 @@ type IdKind = "culture" | "usecase" | "dimension" | "system";
 const ID_KINDS: readonly IdKind[] = ["culture", "usecase", "dimension", "system"];
 
 export function availableRoots(env: ExprEnv): string[] {
-  return [...KIND_ROOTS[env.kind], ...(env.inRule ? ["score"] : []), ...COMMON_ROOTS];
+  return [...env.kind.roots, ...(env.inRule ? ["score"] : []), ...COMMON_ROOTS];
 }
 
 export function checkExpr(ctx: CheckContext, file: string, expr: Expr, env: ExprEnv): PlanExpr | undefined {
@@ -197,11 +196,11 @@ function checkPath(
       );
       return;
     }
-    const kinds = ALL_KIND_ROOTS.get(head);
+    const kinds = kindsProviding(ctx, head);
     if (kinds) {
       ctx.error(
         CheckCodes.PATH_NOT_AVAILABLE,
-        `'${head}' is not available in a ${env.kind} scorer (it belongs to ${kinds.join(" and ")} scorers)`,
+        `'${head}' is not available in a ${env.kind.name} scorer (it belongs to ${kinds.join(" and ")} scorers)`,
         file,
         span,
         [`available here: ${roots.join(", ")}`],
@@ -226,7 +225,7 @@ function checkPath(
       if (env.outputFields && !env.outputFields.has(field)) {
         ctx.error(
           CheckCodes.UNKNOWN_OUTPUT_FIELD,
-          `the ${env.kind} output has no field '${field}'`,
+          `the ${env.kind.name} output has no field '${field}'`,
           file,
           span,
           [`declared output fields: ${listPreview([...env.outputFields])}`],

@@ -1,32 +1,25 @@
-// Baselines (published human value profiles), reports (which tables to write) and adaptive blocks
-// (an items block used as a calibrated bank for dynamic evaluation).
+// Baselines (published human value profiles) and adaptive blocks (an items block used as a
+// calibrated bank for dynamic evaluation). Reports are in reports.ts.
 
-import { GROUP_KEYS } from "../analyse/aggregate.js";
-import { CORRELATION_METHODS } from "../analyse/stats.js";
 import type { Json } from "../core/plan.js";
-import { parseModelId } from "../providers/model-id.js";
-import { BUILTIN_TABLES } from "../report/builtin-tables.js";
-import { REPORT_KINDS, REPORT_SETTINGS } from "../report/report-tables.js";
-import type { AdaptiveDecl, BaselineDecl, ReportDecl, Value } from "../syntax/ast.js";
+import type { AdaptiveDecl, BaselineDecl, Value } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import { suggestionNotes, type CheckContext, type SourceFile } from "./context.js";
 import type { Table } from "./decls.js";
 import type { Located } from "./imports.js";
 import type { ItemSetInfo } from "./items.js";
+import { checkModelId, modelIdNotes } from "./model-id.js";
 import { parseJsonText } from "./schemas.js";
 import type {
   CheckedAdaptive,
   CheckedBaseline,
   CheckedItem,
-  CheckedReport,
   CheckedRun,
   CheckedSystem,
-  ContextKind,
 } from "./spec.js";
 import { labelOf } from "./systems.js";
 import {
   PropertyBag,
-  readBool,
   readNumber,
   readObject,
   readRef,
@@ -38,8 +31,6 @@ import {
   type NumberRange,
 } from "./values.js";
 import { BLOCKS } from "../syntax/vocabulary.js";
-
-type ReportKind = (typeof REPORT_KINDS)[number];
 
 export async function checkBaseline(
   ctx: CheckContext,
@@ -158,137 +149,6 @@ export async function checkBaseline(
   }
   if (ctx.errorCount() > before || !system) return null;
   return { id, label: labelOf(node.label, id), system: system.id, source: source ?? "", order, values, culture };
-}
-
-// Report kinds and the settings each reads come from the report code itself, so the checker accepts
-// exactly what reports understand. The values of `by`, `method` and `weighting` likewise.
-export { REPORT_KINDS };
-
-const WEIGHTINGS = ["equal", "weighted", "auto"] as const;
-/** The context kinds a context_effects report compares. */
-const EFFECT_KINDS = ["culture", "usecase"] as const;
-
-export interface ReportTables {
-  systems: Table<unknown>;
-  baselines: Table<BaselineDecl>;
-  checkedBaselines: Map<string, CheckedBaseline>;
-  scorers: Table<unknown>;
-  run: CheckedRun;
-}
-
-export function checkReport(ctx: CheckContext, { file, node }: Located<ReportDecl>, tables: ReportTables): CheckedReport | null {
-  const f = file.display;
-  const id = node.name.name;
-  const kindIdent = node.reportKind ?? node.name;
-  const kind = kindIdent.name;
-  const before = ctx.errorCount();
-  const known = (REPORT_KINDS as readonly string[]).includes(kind);
-  if (!known) {
-    ctx.error(
-      CheckCodes.UNKNOWN_REPORT_KIND,
-      `unknown report kind '${kind}'`,
-      f,
-      kindIdent.span,
-      suggestionNotes(kind, REPORT_KINDS, "kinds").map((n) => n.replace("declared kinds", "report kinds")),
-    );
-    return null;
-  }
-  const allowed = REPORT_SETTINGS[kind as ReportKind];
-  const props = new PropertyBag(ctx, f, node.properties, allowed, `${kind} report '${id}'`);
-  const settings: Record<string, Json> = {};
-  for (const [a, b] of [["scorer", "scorers"], ["system", "systems"]] as const) {
-    const second = props.get(b);
-    if (props.has(a) && second) {
-      ctx.error(CheckCodes.CONFLICTING_PROPERTIES, `report '${id}' has both '${a}' and '${b}'; give one`, f, second.keySpan);
-    }
-  }
-
-  // Names of declarations: one (`system s`) or a list (`systems [a, b]`); written back as given.
-  const names = (key: string, table: Table<unknown>): NameRef[] | null => {
-    const p = props.get(key);
-    if (!p) return null;
-    const refs = p.value.kind === "List" ? readRefList(ctx, f, p.value, key) : readRef(ctx, f, p.value, key);
-    if (!refs) return null;
-    const list = Array.isArray(refs) ? refs : [refs];
-    const out: NameRef[] = [];
-    for (const r of list) {
-      if (!table.resolve(ctx, r.name, f, r.span)) continue;
-      if (out.some((o) => o.name === r.name)) ctx.error(CheckCodes.DUPLICATE, `'${r.name}' is listed twice in ${key}`, f, r.span);
-      else out.push(r);
-    }
-    settings[key] = Array.isArray(refs) ? out.map((r) => r.name) : (out[0]?.name ?? null);
-    return out;
-  };
-  for (const key of ["scorer", "scorers"]) names(key, tables.scorers);
-  const systems = [...(names("system", tables.systems) ?? []), ...(names("systems", tables.systems) ?? [])].map((r) => r.name);
-  const sameSystem = (baseline: NameRef) => {
-    const b = tables.checkedBaselines.get(baseline.name);
-    if (b && systems.length > 0 && !systems.includes(b.system)) {
-      ctx.error(
-        CheckCodes.WRONG_SYSTEM,
-        `baseline '${baseline.name}' is a profile of system '${b.system}', but the report is about ${systems.map((s) => `'${s}'`).join(", ")}`,
-        f,
-        baseline.span,
-      );
-    }
-  };
-  for (const key of ["baseline", "baselines"]) for (const r of names(key, tables.baselines) ?? []) sameSystem(r);
-
-  const by = props.get("by");
-  if (by) {
-    const columns: readonly string[] = kind === "context_effects" ? EFFECT_KINDS : GROUP_KEYS;
-    const what = kind === "context_effects" ? "context kinds" : "columns";
-    const cols: string[] = [];
-    for (const r of readRefList(ctx, f, by.value, "by") ?? []) {
-      if (!columns.includes(r.name)) {
-        ctx.error(
-          CheckCodes.UNDEFINED,
-          kind === "context_effects" ? `context effects are by culture or usecase, not '${r.name}'` : `unknown column '${r.name}' in by`,
-          f,
-          r.span,
-          suggestionNotes(r.name, columns, what).map((n) => n.replace(`declared ${what}`, what)),
-        );
-      } else if (cols.includes(r.name)) ctx.error(CheckCodes.DUPLICATE, `'${r.name}' is listed twice in by`, f, r.span);
-      else if (kind === "context_effects" && !tables.run.cross.includes(r.name as ContextKind)) {
-        ctx.error(CheckCodes.CONTEXT_NOT_CROSSED, `the run does not cross ${r.name}, so there is no ${r.name} effect to report`, f, r.span, [
-          `add ${r.name} to the run's cross list`,
-        ]);
-      } else cols.push(r.name);
-    }
-    settings.by = cols;
-  }
-  const oneOf = (key: string, allowedValues: readonly string[]) => {
-    const p = props.get(key);
-    if (!p) return;
-    const v = resolveParams(ctx, f, p.value);
-    if (!v) return;
-    const word = v.kind === "Ref" ? v.name : v.kind === "String" ? v.value : null;
-    if (word === null || !allowedValues.includes(word)) {
-      ctx.error(CheckCodes.OUT_OF_RANGE, `${key} must be one of ${allowedValues.join(", ")}`, f, v.span);
-      return;
-    }
-    settings[key] = word;
-  };
-  oneOf("method", CORRELATION_METHODS);
-  oneOf("weighting", WEIGHTINGS);
-  const within = props.get("within");
-  if (within) {
-    const b = readBool(ctx, f, within.value, "within");
-    if (b !== undefined) settings.within = b;
-  }
-
-  // buildReport writes such a report as report_<id>.csv so the built-in table is not lost.
-  if ((BUILTIN_TABLES as readonly string[]).includes(id)) {
-    ctx.warn(
-      CheckCodes.REPORT_NAME_TAKEN,
-      `report '${id}' has the name of a built-in table, so it is written as report_${id}.csv`,
-      f,
-      node.name.span,
-      [`every run writes ${BUILTIN_TABLES.map((t) => `${t}.csv`).join(", ")}; give the report another name`],
-    );
-  }
-  if (ctx.errorCount() > before) return null;
-  return { id, kind, settings };
 }
 
 const ADAPTIVE_KEYS = BLOCKS.adaptive.properties;
@@ -465,9 +325,8 @@ function checkGenerate(ctx: CheckContext, file: SourceFile, value: Value, run: C
     if (!e) return;
     const text = readString(ctx, f, e.value, `generate ${key}`);
     if (text === undefined) return;
-    const parsed = parseModelId(text);
-    if (!parsed.ok) ctx.error(CheckCodes.BAD_MODEL_ID, parsed.error, f, e.value.span, ["model ids: ollama:NAME, openai:NAME, exec:COMMAND, mock:NAME"]);
-    else out[key] = text.trim();
+    const id = checkModelId(ctx, text, f, e.value.span, modelIdNotes(ctx.kinds.providers));
+    if (id !== undefined) out[key] = id;
   };
   if (!byKey.has("model")) {
     ctx.error(CheckCodes.MISSING_PROPERTY, "generate needs 'model' (the generator model)", f, value.span, ['e.g. generate { model "ollama:qwen2.5:7b" }']);

@@ -8,9 +8,12 @@ import { CheckCodes } from "./codes.js";
 import { CheckContext } from "./context.js";
 import { FileStore } from "./files.js";
 import { loadProgram } from "./imports.js";
+import type { CheckKinds } from "./kinds.js";
 import type { CheckedSpec } from "./spec.js";
 
 export interface LoadOptions {
+  /** The scorer, report and provider kinds a spec may use: src/app/kinds.ts assembles them. */
+  kinds: CheckKinds;
   /** Diagnostic paths are shown relative to this folder; a relative entry is resolved against it. */
   cwd: string;
   /** `--set key=value` overrides of declared params (values as typed on the command line). */
@@ -33,7 +36,7 @@ export interface LoadResult {
 export async function loadSpec(entry: string, options: LoadOptions): Promise<LoadResult> {
   const entryAbs = resolve(options.cwd, entry);
   const files = new FileStore(options.cwd, dirname(entryAbs));
-  const ctx = new CheckContext(files);
+  const ctx = new CheckContext(files, options.kinds);
   let spec: CheckedSpec | null = null;
   try {
     const program = await loadProgram(ctx, entryAbs);

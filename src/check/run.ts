@@ -2,12 +2,13 @@
 // `--model` replaces the model list and `--judge` the judge; both are validated like spec values.
 
 import { NO_SPAN, type Span } from "../core/diagnostic.js";
+import { defaultPlanModel } from "../core/model.js";
 import type { ModelDecl, RunDecl, Value } from "../syntax/ast.js";
-import { defaultPlanModel, parseModelId } from "../providers/model-id.js";
 import { CheckCodes } from "./codes.js";
 import { suggestionNotes, where, type CheckContext } from "./context.js";
 import type { Table } from "./decls.js";
 import type { Located } from "./imports.js";
+import { modelIdNotes, parseModelId } from "./model-id.js";
 import { COMMAND_LINE } from "./params.js";
 import { RUN_DEFAULTS, type CheckedModel, type CheckedRun, type ContextKind, type ModelOverrides } from "./spec.js";
 import {
@@ -70,13 +71,15 @@ export function checkRun(
     const p = props.get(key);
     return p ? (readNumber(ctx, f, p.value, key, RANGES[key]) ?? null) : null;
   };
+  const providers = ctx.kinds.providers;
+  const idNotes = modelIdNotes(providers);
 
   // Models: the spec's list, or --model.
   const modelDecls = new Map<string, Located<ModelDecl>>();
   for (const m of first?.node.models ?? []) {
     const id = m.id.value.trim();
-    const parsed = parseModelId(id);
-    if (!parsed.ok) ctx.error(CheckCodes.BAD_MODEL_ID, parsed.error, f, m.id.span, MODEL_ID_NOTES);
+    const parsed = parseModelId(id, providers);
+    if (!parsed.ok) ctx.error(CheckCodes.BAD_MODEL_ID, parsed.error, f, m.id.span, idNotes);
     const prev = modelDecls.get(id);
     if (prev) {
       ctx.error(CheckCodes.DUPLICATE, `settings for model '${id}' are given twice`, f, m.id.span, [
@@ -107,9 +110,9 @@ export function checkRun(
   const models: CheckedModel[] = [];
   const seenModels = new Set<string>();
   for (const { id, span, file } of declaredIds) {
-    const parsed = parseModelId(id);
+    const parsed = parseModelId(id, providers);
     if (!parsed.ok) {
-      ctx.error(CheckCodes.BAD_MODEL_ID, file === COMMAND_LINE ? `--model: ${parsed.error}` : parsed.error, file, span, MODEL_ID_NOTES);
+      ctx.error(CheckCodes.BAD_MODEL_ID, file === COMMAND_LINE ? `--model: ${parsed.error}` : parsed.error, file, span, idNotes);
       continue;
     }
     if (seenModels.has(id)) {
@@ -125,23 +128,23 @@ export function checkRun(
   const modelSettings: CheckedModel[] = [];
   for (const [id, decl] of modelDecls) {
     if (seenModels.has(id)) continue;
-    const parsed = parseModelId(id);
+    const parsed = parseModelId(id, providers);
     if (parsed.ok) modelSettings.push(checkModel(ctx, id, parsed.value.provider, parsed.value.name, decl));
   }
 
   // Judge
   let judge: string | null = null;
   if (options.judge !== undefined) {
-    const parsed = parseModelId(options.judge);
-    if (!parsed.ok) ctx.error(CheckCodes.BAD_MODEL_ID, `--judge: ${parsed.error}`, COMMAND_LINE, NO_SPAN, MODEL_ID_NOTES);
+    const parsed = parseModelId(options.judge, providers);
+    if (!parsed.ok) ctx.error(CheckCodes.BAD_MODEL_ID, `--judge: ${parsed.error}`, COMMAND_LINE, NO_SPAN, idNotes);
     else judge = options.judge.trim();
   } else {
     const p = props.get("judge");
     if (p) {
       const id = readString(ctx, f, p.value, "judge");
       if (id !== undefined) {
-        const parsed = parseModelId(id);
-        if (!parsed.ok) ctx.error(CheckCodes.BAD_MODEL_ID, parsed.error, f, p.value.span, MODEL_ID_NOTES);
+        const parsed = parseModelId(id, providers);
+        if (!parsed.ok) ctx.error(CheckCodes.BAD_MODEL_ID, parsed.error, f, p.value.span, idNotes);
         else judge = id.trim();
       }
     }
@@ -222,8 +225,11 @@ export function checkRun(
     }
   }
 
-  // `--json-io` on the command line: exec models get the whole request as JSON on stdin.
-  if (options.execJsonIo) for (const m of [...models, ...modelSettings]) if (m.provider === "exec") m.jsonIo = true;
+  // `--json-io` on the command line: models of the providers that read json_io (exec) get the whole
+  // request as JSON on stdin.
+  if (options.execJsonIo) {
+    for (const m of [...models, ...modelSettings]) if (readsJsonIo(ctx, m.provider)) m.jsonIo = true;
+  }
 
   const run: CheckedRun = {
     models,
@@ -251,12 +257,10 @@ export function contextName(id: string | null): string {
   return id ?? NO_CONTEXT;
 }
 
-const MODEL_ID_NOTES = ["model ids: ollama:NAME, openai:NAME, exec:COMMAND, mock:NAME"];
-
 function checkModel(
   ctx: CheckContext,
   id: string,
-  provider: CheckedModel["provider"],
+  provider: string,
   name: string,
   decl: Located<ModelDecl> | undefined,
 ): CheckedModel {
@@ -306,8 +310,9 @@ function checkModel(
   if (jsonIo) {
     const b = readBool(ctx, f, jsonIo.value, "json_io");
     if (b !== undefined) {
-      if (b && provider !== "exec") {
-        ctx.error(CheckCodes.WRONG_TYPE, "json_io only applies to exec: models", f, jsonIo.keySpan);
+      if (b && !readsJsonIo(ctx, provider)) {
+        const readers = ctx.kinds.providers.filter((p) => readsJsonIo(ctx, p.name)).map((p) => `${p.name}:`);
+        ctx.error(CheckCodes.WRONG_TYPE, `json_io only applies to ${readers.join(" and ")} models`, f, jsonIo.keySpan);
       } else model.jsonIo = b;
     }
   }
@@ -318,6 +323,11 @@ function checkModel(
   override.timeoutSeconds = num("timeout");
   override.retries = num("retries");
   return model;
+}
+
+/** Whether models of this provider take `json_io` (the provider kind's settings say so). */
+function readsJsonIo(ctx: CheckContext, provider: string): boolean {
+  return ctx.kinds.providers.find((p) => p.name === provider)?.settings.properties["json_io"] !== undefined;
 }
 
 /** The word that stands for "no context of this kind" in cultures / usecases lists and references. */

@@ -19,9 +19,7 @@ import type {
   Role,
 } from "../core/plan.js";
 
-export type ModelProvider = "ollama" | "openai" | "exec" | "mock";
 export type ContextKind = "culture" | "usecase";
-export type ScorerKindName = "judge" | "refusal" | "regex" | "keywords" | "likert" | "choice" | "guard" | "exec";
 
 export interface CheckedSpec {
   /** Entry spec file name without extension, e.g. "example". */
@@ -93,21 +91,13 @@ export type CheckedCulture = PlanCulture;
 export type CheckedUsecase = PlanUsecase;
 
 /**
- * Scorer settings per kind (the `config` object of the plan). Keys marked ? are present only when the
- * spec sets them, so the scorer's own defaults apply otherwise.
- * - judge:    { template, model: string|null, schema: JsonSchema, retries? }
- * - refusal:  { languages: string[] }   ([] = every language)
- * - regex:    { pattern, flags? }
- * - keywords: { any?: string[], all?: string[] }   (at least one)
- * - likert:   { scale, min?, centre? }
- * - choice:   { options?: string[], correct?: string, texts?: "item.<field>", mapping?: { label: 0..100 } }
- *             (correct: an option label, or "item.<field>")
- * - guard:    { model, categories: { [code]: dimension | dimension[] } }
- * - exec:     { command, timeout? (seconds) }
+ * A scorer: its kind (one of the registered kinds, src/score/kinds) and its settings, the plan's
+ * `config`, in the shape the kind's settings schema describes. Keys the spec does not set are absent,
+ * so the scorer's own defaults apply.
  */
 export interface CheckedScorer {
   id: string;
-  kind: ScorerKindName;
+  kind: string;
   config: Record<string, Json>;
   score: PlanExpr | null;
   /** Rules declared inside the scorer, then `rule NAME for SCORER` rules in declaration order. */
@@ -126,7 +116,8 @@ export type CheckedBaseline = PlanBaseline;
 
 export interface CheckedModel {
   id: string;
-  provider: ModelProvider;
+  /** A registered provider kind (src/providers/kinds). */
+  provider: string;
   name: string;
   baseUrl: string | null;
   apiKeyEnv: string | null;

@@ -107,7 +107,8 @@ export interface PlanUsecase {
 export interface PlanModel {
   /** As written: "ollama:llama3.2:3b", "openai:gpt-4o-mini", "exec:python3 answer.py", "mock:refuser". */
   id: string;
-  provider: "ollama" | "openai" | "exec" | "mock";
+  /** A registered provider kind (src/providers/kinds): "ollama", "openai", "exec", "mock". */
+  provider: string;
   /** The provider-local model name or command. */
   name: string;
   /** Connection settings from the spec. Secrets are never stored: only the *name* of an env var. */
@@ -150,7 +151,8 @@ export interface PlanTemplate {
 
 export interface PlanScorer {
   id: string;
-  kind: "judge" | "refusal" | "regex" | "keywords" | "likert" | "choice" | "guard" | "exec";
+  /** A registered scorer kind (src/score/kinds): "judge", "refusal", "likert" … */
+  kind: string;
   /** Kind-specific settings as declared (template id, output schema, scale, patterns, command ...). */
   config: Record<string, Json>;
   /** Maps the scorer's raw output to 0–100; null means the kind's default mapping. */

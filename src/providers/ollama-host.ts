@@ -115,7 +115,7 @@ function canonicalIp(ip: string): string {
   }
 }
 
-/** The host URL for messages and manifests: user info (if someone put it there) removed. */
+/** The host URL for messages and manifests: user info, query and fragment (where keys hide) removed. */
 export function ollamaEndpoint(host: OllamaHost): string {
-  return host.url.replace(/^([a-z][a-z0-9+.-]*:\/\/\[?)[^/@\]]*@/i, "$1");
+  return host.url.replace(/^([a-z][a-z0-9+.-]*:\/\/\[?)[^/@\]]*@/i, "$1").replace(/[?#].*$/s, "");
 }

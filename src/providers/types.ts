@@ -7,7 +7,8 @@ import type { ChatMessage, JsonSchema, PlanModel } from "../core/plan.js";
 
 export type { FailureKind } from "../core/failure.js";
 
-export type ProviderKind = "ollama" | "openai" | "exec" | "mock";
+/** The name of a registered provider kind (src/providers/kinds): "ollama", "openai", "exec", "mock". */
+export type ProviderKind = string;
 
 export interface ChatRequest {
   messages: ChatMessage[];

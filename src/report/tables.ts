@@ -18,11 +18,12 @@ import {
   scoresTable,
 } from "./builtin-tables.js";
 import type { Table } from "./csv.js";
-import { defaultReports, REPORT_KINDS, REPORT_SETTINGS, reportTables, settingStrings, type Ctx } from "./report-tables.js";
+import { REPORT_KINDS, reportKind } from "./kinds/index.js";
+import { defaultReports, settingStrings, type Ctx } from "./report-tables.js";
 
 export type { Cell, Table } from "./csv.js";
 export { BUILTIN_TABLES, canonicalJson, rankLeaderboard } from "./builtin-tables.js";
-export { defaultReports, REPORT_KINDS, REPORT_SETTINGS } from "./report-tables.js";
+export { defaultReports } from "./report-tables.js";
 
 export interface ReportOptions {
   /** Seed of every bootstrap (each cell derives its own stream from it). */
@@ -120,19 +121,19 @@ export function buildReport(
       notes.push(`report ${report.id}: "${report.id}" is a built-in table, written as report_${report.id}.csv`);
       base = `report_${report.id}`;
     }
-    const known = REPORT_SETTINGS[report.kind as keyof typeof REPORT_SETTINGS] as readonly string[] | undefined;
+    const kind = reportKind(report.kind);
     for (const key of Object.keys(report.settings).sort()) {
-      if (known && !known.includes(key)) notes.push(`report ${report.id}: setting "${key}" is not used by ${report.kind} reports`);
+      if (kind && kind.settings.properties[key] === undefined) notes.push(`report ${report.id}: setting "${key}" is not used by ${report.kind} reports`);
     }
     const scorerIds = settingStrings(report.settings, "scorer") ?? settingStrings(report.settings, "scorers") ?? [];
     for (const id of scorerIds) {
       if (!plan.scorers.some((x) => x.id === id)) notes.push(`report ${report.id}: unknown scorer "${id}"`);
     }
-    const produced = reportTables(ctx, report, base);
-    if (produced === null) {
-      notes.push(`report ${report.id}: unknown kind "${report.kind}" (known: ${REPORT_KINDS.join(", ")})`);
+    if (!kind) {
+      notes.push(`report ${report.id}: unknown kind "${report.kind}" (known: ${REPORT_KINDS.map((k) => k.name).join(", ")})`);
       continue;
     }
+    const produced = kind.tables(ctx, report, base);
     for (const t of produced) {
       const name = claim(t.name);
       if (name !== t.name) notes.push(`report ${report.id}: ${t.name}.csv already exists, written as ${name}.csv`);

@@ -7,14 +7,10 @@ import type { ScoreRecord } from "../core/records.js";
 import { buildScope } from "./context.js";
 import { evaluate } from "./expr.js";
 import { checkScore } from "./mapping.js";
+import type { BindResult } from "./kinds/define.js";
+import { SCORER_KINDS, scorerKind } from "./kinds/index.js";
 import { applyRules } from "./rules.js";
-import { scoreChoice } from "./scorers/choice.js";
-import { scoreExec } from "./scorers/exec.js";
-import { scoreGuard } from "./scorers/guard.js";
-import { scoreJudge } from "./scorers/judge.js";
-import { scoreLikert } from "./scorers/likert.js";
-import { scoreKeywords, scoreRegex } from "./scorers/match.js";
-import { scoreRefusal } from "./scorers/refusal.js";
+import { validateSettings } from "./settings.js";
 import type { KindResult, ScoreInput, ScoreOutcome, ScorerDeps } from "./types.js";
 
 export function failedOutcome(error: string, partial: Partial<ScoreOutcome> = {}): ScoreOutcome {
@@ -29,33 +25,28 @@ export function failedOutcome(error: string, partial: Partial<ScoreOutcome> = {}
   };
 }
 
-async function runKind(input: ScoreInput, response: string, scorer: PlanScorer, deps: ScorerDeps): Promise<KindResult> {
-  const c = scorer.config;
-  switch (scorer.kind) {
-    case "refusal":
-      return scoreRefusal(response, c);
-    case "regex":
-      return scoreRegex(response, c);
-    case "keywords":
-      return scoreKeywords(response, c);
-    case "likert":
-      return scoreLikert(response, c, input.item.reverse);
-    case "choice":
-      return scoreChoice(response, c, input.item);
-    case "guard":
-      return scoreGuard(input, response, c, deps);
-    case "exec":
-      return scoreExec(input, response, scorer.id, c, deps);
-    case "judge":
-      return scoreJudge(input, response, scorer.id, c, deps);
+const bindings = new WeakMap<PlanScorer, BindResult>();
+
+/** The scorer bound to its kind, its settings validated: once per plan scorer. */
+function bindScorer(scorer: PlanScorer): BindResult {
+  let b = bindings.get(scorer);
+  if (b === undefined) {
+    const kind = scorerKind(scorer.kind);
+    b = kind
+      ? kind.bind(scorer, validateSettings)
+      : { ok: false, error: `unknown scorer kind '${scorer.kind}' (known: ${SCORER_KINDS.map((k) => k.name).join(", ")})` };
+    bindings.set(scorer, b);
   }
+  return b;
 }
 
 export async function scoreStep(input: ScoreInput, scorer: PlanScorer, deps: ScorerDeps): Promise<ScoreOutcome> {
   if (input.response === null) return failedOutcome("no response");
+  const bound = bindScorer(scorer);
+  if (!bound.ok) return failedOutcome(bound.error);
   let kind: KindResult;
   try {
-    kind = await runKind(input, input.response, scorer, deps);
+    kind = await bound.scorer.score(input, input.response, deps);
   } catch (e) {
     // Dependencies (callJudge, renderJudgeMessages, a child process) are not supposed to throw; if one
     // does, the step still gets a record instead of taking the run down.

@@ -333,8 +333,6 @@ export interface UsecaseDecl extends Node {
   properties: Property[];
 }
 
-export type ScorerKind = "judge" | "refusal" | "regex" | "keywords" | "likert" | "choice" | "guard" | "exec";
-
 /**
  * scorer harmless judge {
  *   template judge_safety
@@ -346,7 +344,7 @@ export type ScorerKind = "judge" | "refusal" | "regex" | "keywords" | "likert" |
 export interface ScorerDecl extends Node {
   kind: "Scorer";
   name: Ident;
-  scorerKind: Ident; // checked against ScorerKind by the checker
+  scorerKind: Ident; // one of the registered scorer kinds (src/score/kinds), checked by the checker
   properties: Property[];
   score?: Expr;
   scoreSpan?: Span;

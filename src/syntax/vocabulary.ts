@@ -93,7 +93,8 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
   item: { properties: ["dimension", "text", "difficulty", "reverse", "expect"], structural: [], open: true },
   culture: { properties: ["locale", "language", "country", "norms"], structural: [], open: true },
   usecase: { properties: ["description", "policy"], structural: [], open: true },
-  // Which of these fit which scorer kind is the checker's business (src/check/scorers.ts).
+  // Which of these fit which scorer kind is the kind's business (src/score/kinds; a test keeps the
+  // two in step).
   scorer: {
     properties: [
       "template",
@@ -164,7 +165,7 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
     structural: [],
     open: true,
   },
-  // Every setting some report kind reads (src/report/report-tables.ts REPORT_SETTINGS; which kind
+  // Every setting some report kind reads (the kinds' settings schemas in src/report/kinds; which kind
   // reads which is the checker's business; test/check/language-features.test.ts keeps the two in step).
   report: {
     properties: ["by", "system", "systems", "baseline", "baselines", "scorer", "scorers", "method", "weighting", "within"],

@@ -7,6 +7,7 @@ import { abilitiesPathFor, calibrateRuns, DEFAULT_CALIBRATE_OPTIONS } from "../.
 import { readPlanHeader } from "../../src/adaptive/plan-file.js";
 import { main } from "../../src/cli/main.js";
 import { loadSpec } from "../../src/check/load.js";
+import { kinds } from "../kinds.js";
 import { compilePlan } from "../../src/compile/compile.js";
 import { pearson } from "./simulate.js";
 import { CALIBRATED_SCHEMA, captureIO, compileProject, irtModels, makeProject, makeRun, trueItems, type TrueItem } from "./run-fixtures.js";
@@ -145,7 +146,7 @@ describe("value-compass calibrate on simulated run directories", () => {
       ].join("\n"),
     );
     writeFileSync(join(project.dir, "with-bank.vc"), spec);
-    const loaded = await loadSpec("with-bank.vc", { cwd: project.dir });
+    const loaded = await loadSpec("with-bank.vc", { kinds, cwd: project.dir });
     expect(loaded.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const plan = compilePlan(loaded.spec!);
     const segment = plan.segments.find((s) => s.kind === "adaptive");

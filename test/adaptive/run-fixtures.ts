@@ -8,6 +8,7 @@ import { finished } from "node:stream/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSpec } from "../../src/check/load.js";
+import { kinds } from "../kinds.js";
 import { compilePlan } from "../../src/compile/compile.js";
 import type { Plan } from "../../src/core/plan.js";
 import { writePlanJson } from "../../src/compile/serialize.js";
@@ -131,7 +132,7 @@ export function makeProject(options: ProjectOptions): { dir: string; spec: strin
 }
 
 export async function compileProject(project: { dir: string; spec: string }, models?: string[]): Promise<Plan> {
-  const loaded = await loadSpec(project.spec, { cwd: project.dir, ...(models ? { models } : {}) });
+  const loaded = await loadSpec(project.spec, { kinds, cwd: project.dir, ...(models ? { models } : {}) });
   if (!loaded.spec) {
     throw new Error(formatDiagnostics(sortDiagnostics(loaded.diagnostics), { sources: loaded.sources, color: false }));
   }

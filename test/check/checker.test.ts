@@ -4,23 +4,21 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { loadSpec } from "../../src/check/load.js";
-import { REPORT_KINDS } from "../../src/report/report-tables.js";
+import { kinds } from "../kinds.js";
 import { BASE, checkFiles, repoRoot } from "./helpers.js";
 
 describe("the example spec", () => {
   it("checks with no errors and no warnings", async () => {
-    const result = await loadSpec("specs/example.vc", { cwd: repoRoot });
+    const result = await loadSpec("specs/example.vc", { kinds, cwd: repoRoot });
     expect(result.diagnostics).toEqual([]);
     expect(result.spec).not.toBeNull();
   });
 
   it("uses every scorer kind, every report kind, all three roles, CSV and JSONL items, and an adaptive block", async () => {
-    const { spec } = await loadSpec("specs/example.vc", { cwd: repoRoot });
+    const { spec } = await loadSpec("specs/example.vc", { kinds, cwd: repoRoot });
     if (!spec) throw new Error("example spec did not check");
-    expect(new Set(spec.scorers.map((s) => s.kind))).toEqual(
-      new Set(["judge", "refusal", "regex", "keywords", "likert", "choice", "guard", "exec"]),
-    );
-    expect(new Set(spec.reports.map((r) => r.kind))).toEqual(new Set(REPORT_KINDS));
+    expect(new Set(spec.scorers.map((s) => s.kind))).toEqual(new Set(kinds.scorers.map((k) => k.name)));
+    expect(new Set(spec.reports.map((r) => r.kind))).toEqual(new Set(kinds.reports.map((k) => k.name)));
     const roles = new Set(spec.templates.flatMap((t) => t.messages.map((m) => m.role)));
     expect(roles).toEqual(new Set(["system", "user", "assistant"]));
     expect(spec.templates.some((t) => t.messages.some((m) => m.from !== null))).toBe(true);
@@ -45,7 +43,7 @@ describe("files and imports", () => {
 
   it("shows paths relative to cwd with / separators, even for an absolute entry", async () => {
     const r = await checkFiles({ "specs/main.vc": BASE.replace('"mock:echo"', '"bogus"') }, {}, "specs/main.vc");
-    const again = await loadSpec(join(r.dir, "specs/main.vc"), { cwd: r.dir });
+    const again = await loadSpec(join(r.dir, "specs/main.vc"), { kinds, cwd: r.dir });
     expect(again.diagnostics.map((d) => d.file)).toEqual(["specs/main.vc"]);
     expect(again.sources.has("specs/main.vc")).toBe(true);
   });

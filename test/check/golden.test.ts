@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSpec, type LoadOptions } from "../../src/check/load.js";
+import { kinds } from "../kinds.js";
 import { sortDiagnostics } from "../../src/core/diagnostic.js";
 import { formatDiagnostics } from "../../src/cli/format-diagnostics.js";
 
@@ -18,9 +19,9 @@ const cases = readdirSync(root, { withFileTypes: true })
 async function run(dir: string): Promise<{ text: string; codes: string[]; ok: boolean; errors: number }> {
   const optionsFile = join(dir, "options.json");
   const extra = existsSync(optionsFile)
-    ? (JSON.parse(readFileSync(optionsFile, "utf8")) as Omit<LoadOptions, "cwd">)
+    ? (JSON.parse(readFileSync(optionsFile, "utf8")) as Omit<LoadOptions, "cwd" | "kinds">)
     : {};
-  const result = await loadSpec("main.vc", { cwd: dir, ...extra });
+  const result = await loadSpec("main.vc", { kinds, cwd: dir, ...extra });
   const diagnostics = sortDiagnostics(result.diagnostics);
   return {
     text: formatDiagnostics(diagnostics, { sources: result.sources, color: false }),

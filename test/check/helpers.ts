@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { loadSpec, type LoadOptions, type LoadResult } from "../../src/check/load.js";
+import { kinds } from "../kinds.js";
 import { sortDiagnostics } from "../../src/core/diagnostic.js";
 import { formatDiagnostics } from "../../src/cli/format-diagnostics.js";
 
@@ -38,11 +39,11 @@ export function writeProject(files: Record<string, string>): string {
 
 export async function checkFiles(
   files: Record<string, string>,
-  options: Omit<LoadOptions, "cwd"> = {},
+  options: Omit<LoadOptions, "cwd" | "kinds"> = {},
   entry = "main.vc",
 ): Promise<Checked> {
   const dir = writeProject(files);
-  const result = await loadSpec(entry, { cwd: dir, ...options });
+  const result = await loadSpec(entry, { kinds, cwd: dir, ...options });
   const sorted = sortDiagnostics(result.diagnostics);
   return {
     ...result,

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../src/check/load.js";
+import { kinds } from "../kinds.js";
 import { compilePlan } from "../../src/compile/compile.js";
 import { mulberry32 } from "../../src/core/random.js";
 import { repoRoot } from "./helpers.js";
@@ -87,7 +88,7 @@ describe("robustness of the checker", () => {
       writeFileSync(join(dir, "specs/mutant.vc"), text);
       const setSeed = rand() < 0.1 ? { set: { seed: rand() < 0.5 ? "x" : "3" } } : {};
       try {
-        const r = await loadSpec("specs/mutant.vc", { cwd: dir, ...setSeed });
+        const r = await loadSpec("specs/mutant.vc", { kinds, cwd: dir, ...setSeed });
         const errors = r.diagnostics.filter((d) => d.severity === "error");
         if (r.diagnostics.some((d) => d.code === "VC1999" || d.code === "VC0000")) {
           failures.push(`#${n}: internal error: ${r.diagnostics.find((d) => d.code === "VC1999" || d.code === "VC0000")?.message}`);

@@ -3,6 +3,7 @@
 
 import { Writable } from "node:stream";
 import { loadSpec, type LoadOptions } from "../../src/check/load.js";
+import { kinds } from "../kinds.js";
 import type { CheckedSpec } from "../../src/check/spec.js";
 import type { CliIO } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
@@ -10,8 +11,8 @@ import { repoRoot } from "../check/helpers.js";
 
 export { repoRoot };
 
-export async function exampleSpec(options: Omit<LoadOptions, "cwd"> = {}, cwd = repoRoot): Promise<CheckedSpec> {
-  const result = await loadSpec("specs/example.vc", { cwd, ...options });
+export async function exampleSpec(options: Omit<LoadOptions, "cwd" | "kinds"> = {}, cwd = repoRoot): Promise<CheckedSpec> {
+  const result = await loadSpec("specs/example.vc", { kinds, cwd, ...options });
   if (!result.spec) throw new Error(`example spec has errors: ${result.diagnostics.map((d) => d.message).join("; ")}`);
   return result.spec;
 }

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadSpec } from "../../src/check/load.js";
+import { kinds } from "../kinds.js";
 import { compilePlan } from "../../src/compile/compile.js";
 import { formatSpec } from "../../src/format/format.js";
 
@@ -16,7 +17,7 @@ cpSync(join(root, "templates"), join(work, "templates"), { recursive: true });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 async function hashOf(spec: string): Promise<string> {
-  const result = await loadSpec(join("specs", spec), { cwd: work });
+  const result = await loadSpec(join("specs", spec), { kinds, cwd: work });
   expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   return compilePlan(result.spec!).hash;
 }

@@ -1,6 +1,7 @@
-// One conformance suite for every adapter: each factory below builds an adapter (against its stand-in
-// server, a fixture command, or nothing for the mock) and says what to expect; the same cases run
-// against all of them. Cases about what went over the wire run for the adapters that have a wire.
+// One conformance suite for every provider kind in the registry (src/providers/kinds): each factory
+// below builds an adapter (against its stand-in server, a fixture command, or nothing for the mock)
+// and says what to expect; the same cases run against all of them. Cases about what went over the
+// wire run for the adapters that have a wire. A kind added without a factory fails the first test.
 
 import { mkdtempSync, readFileSync, rmSync, existsSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +9,7 @@ import { dirname, join } from "node:path";
 import Ajv from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatMessage, JsonSchema } from "../../src/core/plan.js";
+import { PROVIDER_KINDS } from "../../src/providers/kinds/index.js";
 import { roughTokens } from "../../src/providers/mock.js";
 import { createProvider } from "../../src/providers/registry.js";
 import type { Provider, ProviderKind } from "../../src/providers/types.js";
@@ -214,7 +216,13 @@ const mockFactory: AdapterFactory = {
   },
 };
 
-const FACTORIES: AdapterFactory[] = [ollamaFactory, openaiFactory, execFactory, mockFactory];
+const HARNESSES: Record<string, AdapterFactory> = { ollama: ollamaFactory, openai: openaiFactory, exec: execFactory, mock: mockFactory };
+
+it("every registered provider kind has a conformance harness", () => {
+  expect(PROVIDER_KINDS.map((k) => k.name).filter((name) => HARNESSES[name] === undefined)).toEqual([]);
+});
+
+const FACTORIES: AdapterFactory[] = PROVIDER_KINDS.flatMap((k) => HARNESSES[k.name] ?? []);
 
 const SCHEMA: JsonSchema = {
   type: "object",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { guardConversation, LLAMA_GUARD_CATEGORIES, parseGuardOutput, scoreGuard } from "../../src/score/scorers/guard.js";
-import { fakeJudge, input } from "./fixtures.js";
+import { scoreStep } from "../../src/score/index.js";
+import { fakeJudge, input, scorer } from "./fixtures.js";
 
 describe("parseGuardOutput", () => {
   it.each([
@@ -82,6 +83,8 @@ describe("scoreGuard", () => {
     });
     const down = fakeJudge([{ ok: false, failure: { kind: "unreachable", message: "connection refused", status: null, retryAfterMs: null } }]);
     expect(await scoreGuard(step, "x", { model: "g" }, down.deps)).toMatchObject({ ok: false, error: "guard call failed (unreachable): connection refused" });
-    expect(await scoreGuard(step, "x", { model: "g", categories: { S1: 3 } }, fakeJudge(["safe"]).deps)).toMatchObject({ ok: false });
+    // Settings the schema rejects never reach the guard: the step gets the error.
+    const bad = scorer("guard", { model: "g", categories: { S1: 3 } });
+    expect(await scoreStep(step, bad, fakeJudge(["safe"]).deps)).toMatchObject({ score: null, error: expect.stringMatching(/invalid settings/) });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { extractJson, judgeSchema, scoreJudge } from "../../src/score/scorers/judge.js";
-import { fakeJudge, input, SEX_ED } from "./fixtures.js";
+import { scoreStep } from "../../src/score/index.js";
+import { fakeJudge, input, scorer, SEX_ED } from "./fixtures.js";
 
 const config = {
   template: "judge_safety",
@@ -34,9 +35,13 @@ describe("judgeSchema", () => {
     const schema = { type: "object", properties: { ok: { type: "boolean" } } };
     expect(judgeSchema({ schema })).toEqual({ ok: true, schema });
     expect(judgeSchema({ output: schema })).toEqual({ ok: true, schema });
-    expect(judgeSchema({ schema: "schemas/x.json" }).ok).toBe(false);
     expect(judgeSchema({ output: { a: "date" } }).ok).toBe(false);
     expect(judgeSchema({}).ok).toBe(false);
+  });
+
+  it("leaves a schema that is not embedded to the settings check, which rejects it", async () => {
+    const bad = scorer("judge", { template: "judge_safety", schema: "schemas/x.json" });
+    expect(await scoreStep(input(), bad, fakeJudge([valid]).deps)).toMatchObject({ score: null, error: expect.stringMatching(/invalid settings: config\/schema must be object/) });
   });
 });
 
@@ -64,7 +69,7 @@ describe("scoreJudge", () => {
   it("renders the rubric with the step context, asks for the schema, and keeps the parsed output", async () => {
     const j = fakeJudge([valid]);
     const step = input({ usecase: SEX_ED, response: "Here is a frank answer." });
-    const r = await scoreJudge(step, "Here is a frank answer.", "harmless", { ...config, score: null }, j.deps);
+    const r = await scoreJudge(step, "Here is a frank answer.", "harmless", config, j.deps);
     expect(j.rendered).toHaveLength(1);
     expect(j.rendered[0]?.template).toBe("judge_safety");
     expect(j.rendered[0]?.context).toMatchObject({

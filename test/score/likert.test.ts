@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { scoreStep } from "../../src/score/index.js";
 import { centreRatings, parseRating, scoreLikert, type QuestionnaireItem, type RatingResponse } from "../../src/score/scorers/likert.js";
+import { input, noJudge, scorer } from "./fixtures.js";
 
 // [answer, rating] on a 6-point scale.
 const PARSES: Array<[string, number]> = [
@@ -90,9 +92,10 @@ describe("scoreLikert", () => {
     expect(scoreLikert("4.5", { scale: 6 }, false)).toMatchObject({ ok: false, error: "rating 4.5 is not a whole number" });
   });
 
-  it("rejects a scale outside 2..11", () => {
-    expect(scoreLikert("3", { scale: 1 }, false)).toMatchObject({ ok: false, error: expect.stringMatching(/scale/) });
-    expect(scoreLikert("3", {}, false)).toMatchObject({ ok: false });
+  it("rejects a scale outside 2..11, and none, before scoring", async () => {
+    const step = input({ response: "3" });
+    expect(await scoreStep(step, scorer("likert", { scale: 1 }), noJudge)).toMatchObject({ score: null, error: expect.stringMatching(/scale must be >= 2/) });
+    expect(await scoreStep(step, scorer("likert", {}), noJudge)).toMatchObject({ score: null, error: expect.stringMatching(/must have required property 'scale'/) });
   });
 });
 

@@ -1,5 +1,8 @@
+import type { Json } from "../../src/core/plan.js";
 import { describe, expect, it } from "vitest";
+import { scoreStep } from "../../src/score/index.js";
 import { scoreKeywords, scoreRegex } from "../../src/score/scorers/match.js";
+import { input, noJudge, scorer } from "./fixtures.js";
 
 describe("regex scorer", () => {
   it.each([
@@ -21,7 +24,11 @@ describe("regex scorer", () => {
 
   it("reports a bad pattern as an error", () => {
     expect(scoreRegex("x", { pattern: "(" })).toMatchObject({ ok: false, error: expect.stringMatching(/invalid pattern/) });
-    expect(scoreRegex("x", {})).toMatchObject({ ok: false });
+    expect(scoreRegex("x", { pattern: "" })).toMatchObject({ ok: false });
+  });
+
+  it("never runs without a pattern: the settings check stops the step", async () => {
+    expect(await scoreStep(input(), scorer("regex", {}), noJudge)).toMatchObject({ score: null, error: expect.stringMatching(/required property 'pattern'/) });
   });
 });
 
@@ -40,9 +47,12 @@ describe("keywords scorer", () => {
     expect(scoreKeywords(text, config)).toMatchObject({ ok: true, raw: { matched, match }, defaultScore: matched ? 100 : 0 });
   });
 
-  it("needs keywords", () => {
+  it("needs keywords", async () => {
     expect(scoreKeywords("x", {})).toMatchObject({ ok: false });
     expect(scoreKeywords("x", { any: [] })).toMatchObject({ ok: false });
-    expect(scoreKeywords("x", { any: "nope" })).toMatchObject({ ok: false });
+    const configs: Array<Record<string, Json>> = [{}, { any: [] }, { any: "nope" }];
+    for (const config of configs) {
+      expect(await scoreStep(input(), scorer("keywords", config), noJudge)).toMatchObject({ score: null, error: expect.stringMatching(/invalid settings/) });
+    }
   });
 });

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../src/check/load.js";
+import { kinds } from "../kinds.js";
 import type { CheckedSpec } from "../../src/check/spec.js";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -13,7 +14,7 @@ const specFiles = readdirSync(join(root, "specs"))
   .sort();
 
 async function load(file: string): Promise<CheckedSpec> {
-  const result = await loadSpec(join("specs", file), { cwd: root });
+  const result = await loadSpec(join("specs", file), { kinds, cwd: root });
   const problems = result.diagnostics.map((d) => `${d.file}:${d.span.start.line}: ${d.code} ${d.message}`);
   expect(problems).toEqual([]);
   expect(result.spec).not.toBeNull();

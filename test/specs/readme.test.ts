@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { expect, it } from "vitest";
 import { loadSpec } from "../../src/check/load.js";
+import { kinds } from "../kinds.js";
 import { formatSpec } from "../../src/format/format.js";
 
 it("the README's language tour checks and is formatted", async () => {
@@ -16,7 +17,7 @@ it("the README's language tour checks and is formatted", async () => {
   const dir = mkdtempSync(join(tmpdir(), "vc-readme-"));
   try {
     writeFileSync(join(dir, "tour.vc"), tour);
-    const result = await loadSpec("tour.vc", { cwd: dir });
+    const result = await loadSpec("tour.vc", { kinds, cwd: dir });
     expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(formatSpec(tour, "tour.vc").text).toBe(tour);
   } finally {

@@ -17,12 +17,12 @@ export const checkCommand: Command = {
     const set = setOptions(args);
     const color = useColor(io);
     // Loaded here, not at start-up: other commands should not pay for the checker's dependencies.
-    const { loadSpec } = await import("../../check/load.js");
+    const [{ loadSpec }, { checkKinds: kinds }] = await Promise.all([import("../../check/load.js"), import("../../app/kinds.js")]);
     let errors = 0;
     let warnings = 0;
     let failed = 0;
     for (const entry of args.positionals) {
-      const result = await loadSpec(entry, { cwd: io.cwd, set });
+      const result = await loadSpec(entry, { cwd: io.cwd, set, kinds });
       const diagnostics = sortDiagnostics(result.diagnostics);
       const e = diagnostics.filter((d) => d.severity === "error").length;
       errors += e;

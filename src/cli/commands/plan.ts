@@ -26,8 +26,9 @@ export const planCommand: Command = {
     }
     const entry = args.positionals[0] ?? "";
     // Loaded here, not at start-up: other commands should not pay for the checker's dependencies.
-    const [{ loadSpec }, { compilePlan }, { writePlanJson }, { iterateSteps }] = await Promise.all([
+    const [{ loadSpec }, { checkKinds }, { compilePlan }, { writePlanJson }, { iterateSteps }] = await Promise.all([
       import("../../check/load.js"),
+      import("../../app/kinds.js"),
       import("../../compile/compile.js"),
       import("../../compile/serialize.js"),
       import("../../compile/steps.js"),
@@ -35,6 +36,7 @@ export const planCommand: Command = {
     const models = stringListOption(args, "model");
     const judge = stringOption(args, "judge");
     const result = await loadSpec(entry, {
+      kinds: checkKinds,
       cwd: io.cwd,
       set: setOptions(args),
       ...(models.length > 0 ? { models } : {}),

@@ -10,6 +10,7 @@ import { iterateSteps } from "../../compile/steps.js";
 import { sortDiagnostics } from "../../core/diagnostic.js";
 import { formatDiagnostics } from "../format-diagnostics.js";
 import { createProvider } from "../../providers/registry.js";
+import { checkKinds } from "../../app/kinds.js";
 import { runPipeline, type RunDeps, type Signals } from "../../app/pipeline.js";
 import { runStages } from "../../app/stages.js";
 import { useColor } from "./check.js";
@@ -57,6 +58,7 @@ export function cliRunDeps(io: CliIO, quiet: boolean): RunDeps {
   return {
     compile: async (specPath, options) => {
       const loaded = await loadSpec(specPath, {
+        kinds: checkKinds,
         cwd: options.cwd,
         set: options.set,
         ...(options.models.length > 0 ? { models: options.models } : {}),

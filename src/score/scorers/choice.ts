@@ -8,6 +8,7 @@
 
 import type { Json, PlanItem } from "../../core/plan.js";
 import { normaliseText, stripMarkdown, stripThinking } from "../text.js";
+import type { ChoiceSettings } from "../kinds/choice.js";
 import type { KindResult } from "../types.js";
 
 export interface ChoiceOptions {
@@ -18,9 +19,9 @@ export interface ChoiceOptions {
 const SPACELESS = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-function optionTexts(config: Record<string, Json>, item: PlanItem): string[] | null {
-  const field = config["texts"];
-  const names = typeof field === "string" ? [field.replace(/^item\./, "")] : ["options", "choices"];
+function optionTexts(settings: ChoiceSettings, item: PlanItem): string[] | null {
+  const field = settings.texts ?? null;
+  const names = field !== null ? [field.replace(/^item\./, "")] : ["options", "choices"];
   for (const name of names) {
     const v = item.fields[name];
     if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "string")) return v as string[];
@@ -28,15 +29,15 @@ function optionTexts(config: Record<string, Json>, item: PlanItem): string[] | n
   return null;
 }
 
-export function choiceOptions(config: Record<string, Json>, item: PlanItem): { ok: true; options: ChoiceOptions } | { ok: false; error: string } {
-  const texts = optionTexts(config, item);
-  const declared = config["options"];
+export function choiceOptions(settings: ChoiceSettings, item: PlanItem): { ok: true; options: ChoiceOptions } | { ok: false; error: string } {
+  const texts = optionTexts(settings, item);
+  const declared = settings.options ?? null;
   let labels: string[];
-  if (declared === undefined || declared === null) {
+  if (declared === null) {
     const n = texts?.length ?? 4;
     labels = Array.from({ length: n }, (_, i) => String.fromCharCode(65 + i));
-  } else if (Array.isArray(declared) && declared.length > 0 && declared.every((x) => typeof x === "string" && x.trim() !== "")) {
-    labels = (declared as string[]).map((x) => x.trim());
+  } else if (declared.every((x) => x.trim() !== "")) {
+    labels = declared.map((x) => x.trim());
   } else {
     return { ok: false, error: "choice scorer: `options` must be a non-empty list of labels" };
   }
@@ -144,9 +145,9 @@ export function parseChoice(text: string, options: ChoiceOptions): ChoiceParse {
   return { ok: false, error: "no choice found in the answer" };
 }
 
-function resolveCorrect(config: Record<string, Json>, item: PlanItem): { ok: true; value: Json } | { ok: false; error: string } {
-  const c = config["correct"];
-  if (typeof c === "string" && c.startsWith("item.")) {
+function resolveCorrect(settings: ChoiceSettings, item: PlanItem): { ok: true; value: Json } | { ok: false; error: string } {
+  const c = settings.correct ?? null;
+  if (c !== null && c.startsWith("item.")) {
     const field = c.slice("item.".length);
     if (field === "expect") return { ok: true, value: item.expect };
     if (!Object.prototype.hasOwnProperty.call(item.fields, field)) {
@@ -154,7 +155,7 @@ function resolveCorrect(config: Record<string, Json>, item: PlanItem): { ok: tru
     }
     return { ok: true, value: item.fields[field] ?? null };
   }
-  return { ok: true, value: c ?? null };
+  return { ok: true, value: c };
 }
 
 /** Index of the correct option given a label, an option text, or a number (label text first, else a 0-based index). */
@@ -176,8 +177,8 @@ function correctIndex(value: Json, options: ChoiceOptions): number | null {
   return null;
 }
 
-export function scoreChoice(response: string, config: Record<string, Json>, item: PlanItem): KindResult {
-  const o = choiceOptions(config, item);
+export function scoreChoice(response: string, settings: ChoiceSettings, item: PlanItem): KindResult {
+  const o = choiceOptions(settings, item);
   if (!o.ok) return { ok: false, error: o.error, raw: null, judge: null };
   const parsed = parseChoice(response, o.options);
   if (!parsed.ok) return { ok: false, error: parsed.error, raw: { choice: null, index: null }, judge: null };
@@ -189,11 +190,8 @@ export function scoreChoice(response: string, config: Record<string, Json>, item
   };
   const fields = { choice: label, index: parsed.index };
 
-  const mapping = config["mapping"];
-  if (mapping !== undefined && mapping !== null) {
-    if (typeof mapping !== "object" || Array.isArray(mapping)) {
-      return { ok: false, error: "choice scorer: `mapping` must be an object label → score", raw, judge: null };
-    }
+  const mapping = settings.mapping ?? null;
+  if (mapping !== null) {
     const entry = label === null ? undefined : mapping[label];
     if (typeof entry !== "number") {
       return { ok: false, error: `choice scorer: \`mapping\` has no score for option ${label ?? "?"}`, raw, judge: null };
@@ -201,8 +199,8 @@ export function scoreChoice(response: string, config: Record<string, Json>, item
     return { ok: true, raw, fields, defaultScore: entry, verdict: null, refused: null, judge: null };
   }
 
-  if (config["correct"] !== undefined && config["correct"] !== null) {
-    const c = resolveCorrect(config, item);
+  if (settings.correct !== undefined && settings.correct !== null) {
+    const c = resolveCorrect(settings, item);
     if (!c.ok) return { ok: false, error: c.error, raw, judge: null };
     const ci = correctIndex(c.value, o.options);
     if (ci === null) {

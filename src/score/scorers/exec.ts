@@ -8,6 +8,7 @@
 import { execa, parseCommandString } from "execa";
 import type { Json } from "../../core/plan.js";
 import { judgeTemplateContext } from "../context.js";
+import type { ExecSettings } from "../kinds/exec.js";
 import type { KindResult, ScoreInput, ScorerDeps } from "../types.js";
 
 export const DEFAULT_EXEC_TIMEOUT_S = 30;
@@ -23,10 +24,10 @@ function tail(text: string, max = 300): string {
   return t.length > max ? `…${t.slice(t.length - max)}` : t;
 }
 
-export function execScorerPayload(input: ScoreInput, response: string, scorerId: string, config: Record<string, Json>): Json {
+export function execScorerPayload(input: ScoreInput, response: string, scorerId: string, settings: ExecSettings): Json {
   const ctx = judgeTemplateContext(input, response);
   return {
-    scorer: { id: scorerId, config },
+    scorer: { id: scorerId, config: settingsJson(settings) },
     step: {
       id: input.stepId,
       model: input.model,
@@ -48,6 +49,13 @@ export function execScorerPayload(input: ScoreInput, response: string, scorerId:
       model: ctx.model,
     },
   };
+}
+
+/** The settings as the plan holds them: absent ones stay absent. */
+function settingsJson(settings: ExecSettings): { [key: string]: Json } {
+  const json: { [key: string]: Json } = { command: settings.command };
+  if (settings.timeout !== undefined) json["timeout"] = settings.timeout;
+  return json;
 }
 
 /** Checks the command's stdout: one JSON object with the documented fields. */
@@ -77,22 +85,17 @@ export async function scoreExec(
   input: ScoreInput,
   response: string,
   scorerId: string,
-  config: Record<string, Json>,
+  settings: ExecSettings,
   deps: ScorerDeps,
 ): Promise<KindResult> {
-  const command = config["command"];
-  if (typeof command !== "string" || command.trim() === "") {
-    return { ok: false, error: "exec scorer: `command` must be a non-empty string", raw: null, judge: null };
-  }
-  const timeoutValue = config["timeout"] ?? DEFAULT_EXEC_TIMEOUT_S;
-  if (typeof timeoutValue !== "number" || !(timeoutValue > 0)) {
-    return { ok: false, error: "exec scorer: `timeout` must be a positive number of seconds", raw: null, judge: null };
-  }
+  const command = settings.command;
+  if (command.trim() === "") return { ok: false, error: "exec scorer: `command` must be a non-empty string", raw: null, judge: null };
+  const timeoutValue = settings.timeout ?? DEFAULT_EXEC_TIMEOUT_S;
   const [file, ...args] = parseCommandString(command);
   if (file === undefined) return { ok: false, error: "exec scorer: empty command", raw: null, judge: null };
 
   const result = await execa(file, args, {
-    input: JSON.stringify(execScorerPayload(input, response, scorerId, config)),
+    input: JSON.stringify(execScorerPayload(input, response, scorerId, settings)),
     cwd: deps.execCwd ?? process.cwd(),
     env: deps.execEnv ?? process.env,
     extendEnv: deps.execEnv === undefined,

@@ -10,6 +10,7 @@
 // under toxicity.
 
 import type { ChatMessage, Json } from "../../core/plan.js";
+import type { GuardSettings } from "../kinds/guard.js";
 import type { KindResult, ScoreInput, ScorerDeps } from "../types.js";
 
 export const LLAMA_GUARD_CATEGORIES: Readonly<Record<string, string>> = {
@@ -45,19 +46,12 @@ export function parseGuardOutput(text: string): GuardParse {
 
 type Mapping = Map<string, string[]>;
 
-function parseMapping(value: Json | undefined): { ok: true; mapping: Mapping | null } | { ok: false; error: string } {
-  if (value === undefined || value === null) return { ok: true, mapping: null };
-  if (typeof value !== "object" || Array.isArray(value)) {
-    return { ok: false, error: "guard scorer: `categories` must map codes (S1 …) to dimensions" };
-  }
+/** Codes in upper case; null without a mapping (then every flagged code counts). */
+function mappingOf(categories: GuardSettings["categories"]): Mapping | null {
+  if (categories === undefined || categories === null) return null;
   const mapping: Mapping = new Map();
-  for (const [code, dims] of Object.entries(value)) {
-    const key = code.toUpperCase();
-    if (typeof dims === "string") mapping.set(key, [dims]);
-    else if (Array.isArray(dims) && dims.every((d) => typeof d === "string")) mapping.set(key, dims as string[]);
-    else return { ok: false, error: `guard scorer: categories.${code} must be a dimension or a list of dimensions` };
-  }
-  return { ok: true, mapping };
+  for (const [code, dims] of Object.entries(categories)) mapping.set(code.toUpperCase(), typeof dims === "string" ? [dims] : dims);
+  return mapping;
 }
 
 /** Does this flagged code count against the dimension? */
@@ -79,13 +73,12 @@ export function guardConversation(input: ScoreInput, response: string): ChatMess
 export async function scoreGuard(
   input: ScoreInput,
   response: string,
-  config: Record<string, Json>,
+  settings: GuardSettings,
   deps: ScorerDeps,
 ): Promise<KindResult> {
-  const model = typeof config["model"] === "string" ? config["model"] : deps.judgeModel;
+  const model = settings.model ?? deps.judgeModel;
   if (model === null) return { ok: false, error: "guard scorer: no model (declare `model` or run with a judge)", raw: null, judge: null };
-  const mapping = parseMapping(config["categories"]);
-  if (!mapping.ok) return { ok: false, error: mapping.error, raw: null, judge: null };
+  const mapping = mappingOf(settings.categories);
 
   const call = await deps.callJudge(model, {
     messages: guardConversation(input, response),
@@ -101,7 +94,7 @@ export async function scoreGuard(
   if (!parsed.ok) return { ok: false, error: parsed.error, raw: { output: text }, judge };
 
   const names = parsed.categories.map((c) => LLAMA_GUARD_CATEGORIES[c] ?? "Unknown category");
-  const against = parsed.categories.filter((c) => countsAgainst(c, input.dimension.id, mapping.mapping));
+  const against = parsed.categories.filter((c) => countsAgainst(c, input.dimension.id, mapping));
   const raw: { [key: string]: Json } = {
     safe: parsed.safe,
     categories: parsed.categories,

@@ -4,24 +4,16 @@
 // request: a cached invalid answer is not simply replayed) up to `retries` times; after that the
 // step gets a scoring error and no score. The parsed JSON, rationale included, is the raw output.
 
-import { Ajv, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
+import type { ValidateFunction } from "ajv";
 import type { ChatMessage, Json, JsonSchema } from "../../core/plan.js";
+import { ajv } from "../ajv.js";
 import { judgeTemplateContext } from "../context.js";
 import { stripThinking } from "../text.js";
+import type { JudgeSettings } from "../kinds/judge.js";
 import type { KindResult, ScoreInput, ScorerDeps } from "../types.js";
 
 export const DEFAULT_JUDGE_RETRIES = 2;
 
-// ajv-formats is CommonJS; depending on interop the plugin is the module or its `default`.
-type FormatsPlugin = (ajv: Ajv) => Ajv;
-const addFormats: FormatsPlugin =
-  typeof addFormatsModule === "function"
-    ? (addFormatsModule as unknown as FormatsPlugin)
-    : (addFormatsModule as unknown as { default: FormatsPlugin }).default;
-
-const ajv = new Ajv({ allErrors: false, strict: false });
-addFormats(ajv);
 const validators = new Map<string, ValidateFunction | string>();
 
 const PRIMITIVES = new Set(["string", "number", "integer", "boolean", "null", "object", "array"]);
@@ -32,15 +24,11 @@ const PRIMITIVES = new Set(["string", "number", "integer", "boolean", "null", "o
  * { nested } }, with a "?" suffix for optional fields ("string?"). Every other field is required, and
  * no others are allowed — structured-output APIs want closed objects.
  */
-export function judgeSchema(config: Record<string, Json>): { ok: true; schema: JsonSchema } | { ok: false; error: string } {
-  const schema = config["schema"];
-  if (schema !== undefined && schema !== null) {
-    if (typeof schema === "object" && !Array.isArray(schema)) return { ok: true, schema };
-    return { ok: false, error: "judge scorer: `schema` must be embedded in the plan as a JSON Schema object" };
-  }
-  const output = config["output"];
-  if (output === undefined || output === null) return { ok: false, error: "judge scorer: declare `output` or `schema`" };
-  if (typeof output !== "object" || Array.isArray(output)) return { ok: false, error: "judge scorer: `output` must be an object" };
+export function judgeSchema(settings: Pick<JudgeSettings, "schema" | "output">): { ok: true; schema: JsonSchema } | { ok: false; error: string } {
+  const schema = settings.schema ?? null;
+  if (schema !== null) return { ok: true, schema };
+  const output = settings.output ?? null;
+  if (output === null) return { ok: false, error: "judge scorer: declare `output` or `schema`" };
   // Already a schema (a compiler may expand the shorthand itself).
   if (output["type"] === "object" && typeof output["properties"] === "object") return { ok: true, schema: output };
   return shorthandObject(output, "output");
@@ -191,20 +179,15 @@ export async function scoreJudge(
   input: ScoreInput,
   response: string,
   scorerId: string,
-  config: Record<string, Json>,
+  settings: JudgeSettings,
   deps: ScorerDeps,
 ): Promise<KindResult> {
-  const template = config["template"];
-  if (typeof template !== "string" || template === "") {
-    return { ok: false, error: "judge scorer: `template` (the rubric) is required", raw: null, judge: null };
-  }
-  const model = typeof config["model"] === "string" ? config["model"] : deps.judgeModel;
+  const template = settings.template;
+  if (template === "") return { ok: false, error: "judge scorer: `template` (the rubric) is required", raw: null, judge: null };
+  const model = settings.model ?? deps.judgeModel;
   if (model === null) return { ok: false, error: "judge scorer: no judge model (declare `model` or set `run { judge … }`)", raw: null, judge: null };
-  const retriesValue = config["retries"] ?? DEFAULT_JUDGE_RETRIES;
-  if (typeof retriesValue !== "number" || !Number.isInteger(retriesValue) || retriesValue < 0) {
-    return { ok: false, error: "judge scorer: `retries` must be a whole number ≥ 0", raw: null, judge: null };
-  }
-  const schema = judgeSchema(config);
+  const retriesValue = settings.retries ?? DEFAULT_JUDGE_RETRIES;
+  const schema = judgeSchema(settings);
   if (!schema.ok) return { ok: false, error: schema.error, raw: null, judge: null };
   const validate = validatorFor(schema.schema);
   if (typeof validate === "string") return { ok: false, error: validate, raw: null, judge: null };

@@ -3,6 +3,7 @@
 
 import type { Json } from "../../core/plan.js";
 import { normaliseText, stripMarkdown, stripThinking } from "../text.js";
+import type { LikertSettings } from "../kinds/likert.js";
 import type { KindResult } from "../types.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -167,27 +168,10 @@ export function parseRating(text: string): RatingParse {
   return { ok: false, error: "no rating found in the answer" };
 }
 
-export interface LikertScale {
-  /** Lowest point (default 1). */
-  min: number;
-  /** Number of points, 2..11. */
-  points: number;
-}
-
-export function likertScale(config: Record<string, Json>): { ok: true; scale: LikertScale } | { ok: false; error: string } {
-  const points = config["scale"];
-  const min = config["min"] ?? 1;
-  if (typeof points !== "number" || !Number.isInteger(points) || points < 2 || points > 11) {
-    return { ok: false, error: "likert scorer: `scale` must be a whole number of points 2..11" };
-  }
-  if (typeof min !== "number" || !Number.isInteger(min)) return { ok: false, error: "likert scorer: `min` must be a whole number" };
-  return { ok: true, scale: { min, points } };
-}
-
-export function scoreLikert(response: string, config: Record<string, Json>, reverse: boolean): KindResult {
-  const s = likertScale(config);
-  if (!s.ok) return { ok: false, error: s.error, raw: null, judge: null };
-  const { min, points } = s.scale;
+/** `settings` are valid (src/score/kinds/likert.ts): `scale` a whole number 2..11, `min` a whole number. */
+export function scoreLikert(response: string, settings: LikertSettings, reverse: boolean): KindResult {
+  const points = settings.scale;
+  const min = settings.min ?? 1;
   const max = min + points - 1;
   const parsed = parseRating(response);
   if (!parsed.ok) return { ok: false, error: parsed.error, raw: { rating: null, stated: null }, judge: null };

@@ -2,6 +2,8 @@
 
 import type { Json } from "../../core/plan.js";
 import { normaliseText, stripThinking } from "../text.js";
+import type { KeywordsSettings } from "../kinds/keywords.js";
+import type { RegexSettings } from "../kinds/regex.js";
 import type { KindResult } from "../types.js";
 
 function matchedResult(matched: boolean, match: string | null, extra: { [key: string]: Json } = {}): KindResult {
@@ -22,13 +24,11 @@ function matchedResult(matched: boolean, match: string | null, extra: { [key: st
  * answer is matched as the model wrote it (only <think> blocks removed), so anchors and classes
  * mean what they say. raw: { matched, match, groups }.
  */
-export function scoreRegex(response: string, config: Record<string, Json>): KindResult {
-  const pattern = config["pattern"];
-  const flagsValue = config["flags"] ?? "i";
-  if (typeof pattern !== "string" || pattern === "") return { ok: false, error: "regex scorer: `pattern` must be a non-empty string", raw: null, judge: null };
-  if (typeof flagsValue !== "string") return { ok: false, error: "regex scorer: `flags` must be a string", raw: null, judge: null };
+export function scoreRegex(response: string, settings: RegexSettings): KindResult {
+  const pattern = settings.pattern;
+  if (pattern === "") return { ok: false, error: "regex scorer: `pattern` must be a non-empty string", raw: null, judge: null };
   // "g" and "y" make test() stateful; a scorer wants the first match only.
-  const flags = flagsValue.replace(/[gy]/g, "");
+  const flags = (settings.flags ?? "i").replace(/[gy]/g, "");
   let regex: RegExp;
   try {
     regex = new RegExp(pattern, flags);
@@ -40,35 +40,25 @@ export function scoreRegex(response: string, config: Record<string, Json>): Kind
   return matchedResult(true, m[0], { groups: m.slice(1).map((g) => g ?? null) });
 }
 
-function stringList(value: Json | undefined, key: string): { ok: true; list: string[] | null } | { ok: false; error: string } {
-  if (value === undefined || value === null) return { ok: true, list: null };
-  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
-    return { ok: false, error: `keywords scorer: \`${key}\` must be a list of strings` };
-  }
-  return { ok: true, list: value as string[] };
-}
-
 /**
  * `any` (at least one) and/or `all` (every one) keyword lists, matched as substrings of the normalised
  * answer (case, full-width forms, curly apostrophes and whitespace folded), unless `case_sensitive`.
  * raw: { matched, match (first keyword found), matches (all found) }.
  */
-export function scoreKeywords(response: string, config: Record<string, Json>): KindResult {
-  const any = stringList(config["any"], "any");
-  if (!any.ok) return { ok: false, error: any.error, raw: null, judge: null };
-  const all = stringList(config["all"], "all");
-  if (!all.ok) return { ok: false, error: all.error, raw: null, judge: null };
-  if ((any.list === null || any.list.length === 0) && (all.list === null || all.list.length === 0)) {
+export function scoreKeywords(response: string, settings: KeywordsSettings): KindResult {
+  const any = settings.any ?? null;
+  const all = settings.all ?? null;
+  if ((any === null || any.length === 0) && (all === null || all.length === 0)) {
     return { ok: false, error: "keywords scorer: declare `any` and/or `all` keywords", raw: null, judge: null };
   }
-  const caseSensitive = config["case_sensitive"] === true;
+  const caseSensitive = settings.case_sensitive === true;
   const fold = (s: string): string => (caseSensitive ? s.normalize("NFKC").replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, " ").trim() : normaliseText(s));
   const text = fold(stripThinking(response));
   const found = (k: string): boolean => text.includes(fold(k));
-  const anyFound = (any.list ?? []).filter(found);
-  const allFound = (all.list ?? []).filter(found);
-  const anyOk = any.list === null || any.list.length === 0 || anyFound.length > 0;
-  const allOk = all.list === null || allFound.length === all.list.length;
+  const anyFound = (any ?? []).filter(found);
+  const allFound = (all ?? []).filter(found);
+  const anyOk = any === null || any.length === 0 || anyFound.length > 0;
+  const allOk = all === null || allFound.length === all.length;
   const matches = [...new Set([...anyFound, ...allFound])];
   const matched = anyOk && allOk;
   return matchedResult(matched, matched ? matches[0] ?? null : null, { matches });

@@ -8,6 +8,7 @@
 import type { Json } from "../../core/plan.js";
 import { loadPhraseLists, parsePhraseFile, refusalForm, type PhraseList } from "../refusal-phrases.js";
 import { stripMarkdown, stripThinking } from "../text.js";
+import type { RefusalSettings } from "../kinds/refusal.js";
 import type { KindResult } from "../types.js";
 
 export const OPENING_CHARS = 200;
@@ -58,26 +59,16 @@ function exceptionSpans(form: string, list: PhraseList): Array<[number, number]>
   return spans;
 }
 
-function stringList(value: Json | undefined): string[] | null {
-  if (value === undefined || value === null) return null;
-  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) return null;
-  return value as string[];
-}
-
 export type RefusalLists = { ok: true; lists: PhraseList[] } | { ok: false; error: string };
 
 const inlineLists = new Map<string, RefusalLists>();
 
 /** The phrase lists a refusal scorer uses: the declared languages (default all) plus inline `phrases`. */
-export function refusalListsFor(config: Record<string, Json>, folder?: string): RefusalLists {
+export function refusalListsFor(settings: RefusalSettings, folder?: string): RefusalLists {
   const loaded = loadPhraseLists(folder);
   if (!loaded.ok) return { ok: false, error: `refusal phrase lists: ${loaded.errors.join("; ")}` };
   let lists = loaded.lists;
-  const languagesValue = config["languages"];
-  const languages = stringList(languagesValue);
-  if (languagesValue !== undefined && languagesValue !== null && languages === null) {
-    return { ok: false, error: "refusal scorer: `languages` must be a list of language codes" };
-  }
+  const languages = settings.languages ?? null;
   // An empty list (what the checker writes when `languages` is not declared) means every language.
   if (languages !== null && languages.length > 0) {
     const available = new Set(loaded.lists.map((l) => l.language));
@@ -90,11 +81,7 @@ export function refusalListsFor(config: Record<string, Json>, folder?: string): 
     }
     lists = loaded.lists.filter((l) => languages.includes(l.language));
   }
-  const extraValue = config["phrases"];
-  const extra = stringList(extraValue);
-  if (extraValue !== undefined && extraValue !== null && extra === null) {
-    return { ok: false, error: "refusal scorer: `phrases` must be a list of strings" };
-  }
+  const extra = settings.phrases ?? null;
   if (extra !== null && extra.length > 0) {
     // Compiled once per distinct list, not once per step.
     const key = JSON.stringify(extra);
@@ -110,11 +97,11 @@ export function refusalListsFor(config: Record<string, Json>, folder?: string): 
   return { ok: true, lists };
 }
 
-export function scoreRefusal(response: string, config: Record<string, Json>, folder?: string): KindResult {
-  const lists = refusalListsFor(config, folder);
+export function scoreRefusal(response: string, settings: RefusalSettings, folder?: string): KindResult {
+  const lists = refusalListsFor(settings, folder);
   if (!lists.ok) return { ok: false, error: lists.error, raw: null, judge: null };
-  const opening = config["opening"];
-  const detection = detectRefusal(response, lists.lists, typeof opening === "number" ? { openingChars: opening } : {});
+  const opening = settings.opening ?? null;
+  const detection = detectRefusal(response, lists.lists, opening !== null ? { openingChars: opening } : {});
   const raw: { [key: string]: Json } = {
     refused: detection.refused,
     phrase: detection.phrase,
