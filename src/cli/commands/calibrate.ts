@@ -2,7 +2,7 @@
 // runs and write them as an items data file (JSONL) plus the examinees' abilities (CSV). The work is
 // src/adaptive/calibrate-runs.ts; this module parses options and prints.
 
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, relative, resolve, isAbsolute, sep } from "node:path";
 import {
   abilitiesCsv,
@@ -13,6 +13,7 @@ import {
   summariseCalibration,
 } from "../../adaptive/calibrate-runs.js";
 import type { IrtModel } from "../../adaptive/irt.js";
+import { writeFileAtomic } from "../../core/atomic-write.js";
 import { EXIT_ERRORS, EXIT_OK, intOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { commandInfo } from "./index.js";
 
@@ -55,8 +56,8 @@ export const calibrateCommand: Command = {
     const abilitiesPath = abilitiesPathFor(itemsPath);
     try {
       mkdirSync(dirname(itemsPath), { recursive: true });
-      writeAtomically(itemsPath, calibratedItemsJsonl(outcome.report));
-      writeAtomically(abilitiesPath, abilitiesCsv(outcome.report));
+      writeFileAtomic(itemsPath, calibratedItemsJsonl(outcome.report));
+      writeFileAtomic(abilitiesPath, abilitiesCsv(outcome.report));
     } catch (err) {
       io.stderr.write(`vc calibrate: cannot write ${out}: ${err instanceof Error ? err.message : String(err)}\n`);
       return EXIT_ERRORS;
@@ -65,12 +66,6 @@ export const calibrateCommand: Command = {
     return EXIT_OK;
   },
 };
-
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 function display(cwd: string, path: string): string {
   const rel = relative(cwd, path);

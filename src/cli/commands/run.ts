@@ -1,12 +1,11 @@
 // `vc run`: the command-line face of src/app/pipeline.ts. Parses options, wires the real loader,
 // compiler, plan writer and providers, and turns process signals into interrupts.
 
-import { createWriteStream, renameSync } from "node:fs";
-import { finished } from "node:stream/promises";
 import { loadSpec } from "../../check/load.js";
 import { compilePlan } from "../../compile/compile.js";
 import { writePlanJson } from "../../compile/serialize.js";
 import { iterateSteps } from "../../compile/steps.js";
+import { writeStreamAtomic } from "../../core/atomic-write.js";
 import { sortDiagnostics } from "../../core/diagnostic.js";
 import { formatDiagnostics } from "../format-diagnostics.js";
 import { createProvider } from "../../providers/registry.js";
@@ -70,14 +69,7 @@ export function cliRunDeps(io: CliIO, quiet: boolean): RunDeps {
       return { ok: true, plan: compilePlan(loaded.spec) };
     },
     iterateSteps,
-    writePlan: async (plan, path) => {
-      const tmp = `${path}.tmp`;
-      const stream = createWriteStream(tmp);
-      await writePlanJson(plan, stream);
-      if (!stream.writableEnded) stream.end();
-      await finished(stream);
-      renameSync(tmp, path);
-    },
+    writePlan: (plan, path) => writeStreamAtomic(path, (stream) => writePlanJson(plan, stream)),
     createProvider: (model, env, specDir) => createProvider(model, env, { cwd: specDir }),
     stages: runStages,
   };
