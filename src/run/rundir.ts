@@ -17,6 +17,11 @@ export const LOCK_FILE = "run.lock";
 
 export type Lock = { ok: true; release(): void } | { ok: false; message: string };
 
+// run.lock holds the owner's pid. Not proper-lockfile: its locks go stale by mtime, so a resume right
+// after a crash is refused for the stale period, a long synchronous stretch (writing a 100k-row
+// responses.csv) can outlast the refresh timer and lose a live lock, and the message could not name
+// the pid of the run holding the folder. A pid that is not alive is a crashed run: taken over at once.
+
 export function lockRunDir(dir: string): Lock {
   const path = join(dir, LOCK_FILE);
   for (let tries = 0; tries < 2; tries++) {
