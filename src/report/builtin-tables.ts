@@ -2,7 +2,7 @@
 // tables share. Columns and their formats are listed here once; docs/outputs.md describes them.
 
 import { canonicalJson } from "../core/canonical.js";
-import type { Json, Plan } from "../core/plan.js";
+import type { Plan } from "../core/plan.js";
 import type { StepRecord } from "../core/records.js";
 import type { AggregateRow, OverallRow } from "../analyse/aggregate.js";
 import type { Dataset } from "../analyse/dataset.js";

@@ -3,7 +3,7 @@
 // src/adaptive/calibrate-runs.ts; this module parses options and prints.
 
 import { mkdirSync } from "node:fs";
-import { dirname, relative, resolve, isAbsolute, sep } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 import {
   abilitiesCsv,
   abilitiesPathFor,
@@ -16,6 +16,7 @@ import type { IrtModel } from "../../adaptive/irt.js";
 import { writeFileAtomic } from "../../core/atomic-write.js";
 import { EXIT_ERRORS, EXIT_OK, intOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { commandInfo } from "./index.js";
+import { displayPath } from "../paths.js";
 
 export const calibrateCommand: Command = {
   // Name, summary, help and options live in index.ts, so `vc --help` needs no command module.
@@ -62,12 +63,7 @@ export const calibrateCommand: Command = {
       io.stderr.write(`vc calibrate: cannot write ${out}: ${err instanceof Error ? err.message : String(err)}\n`);
       return EXIT_ERRORS;
     }
-    io.stdout.write(summariseCalibration(outcome.report, { items: display(io.cwd, itemsPath), abilities: display(io.cwd, abilitiesPath) }));
+    io.stdout.write(summariseCalibration(outcome.report, { items: displayPath(io.cwd, itemsPath), abilities: displayPath(io.cwd, abilitiesPath) }));
     return EXIT_OK;
   },
 };
-
-function display(cwd: string, path: string): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : path;
-}
