@@ -3,6 +3,7 @@
 // starts no new tries. Requests in flight may finish; the second interrupt (or, when a grace period
 // is set, its end) aborts them. A fatal failure in the call layer trips the same stop signal.
 
+import { setMaxListeners } from "node:events";
 import type { ModelCaller } from "../run/calls.js";
 
 /** Interrupt sources: process signals in the CLI, a test's trigger in tests. */
@@ -29,6 +30,9 @@ export class Interrupts {
     signals: Signals,
     private readonly options: InterruptOptions,
   ) {
+    // Every exec scorer running at the time listens on it (execa's cancelSignal): with 16 at once Node
+    // warned of a leak ("11 abort listeners added to [AbortSignal]") on every run of such a spec.
+    setMaxListeners(0, this.stopController.signal);
     this.unlisten = signals.listen(() => this.interrupt());
   }
 

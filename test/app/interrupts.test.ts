@@ -85,6 +85,18 @@ describe("interrupts", () => {
     interrupts.dispose();
   });
 
+  it("the stop signal takes any number of listeners (one per exec scorer running) without a leak warning", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    const interrupts = new Interrupts(new TestSignals(), { graceMs: null });
+    for (let i = 0; i < 20; i++) interrupts.signal.addEventListener("abort", () => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("warning", onWarning);
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+    interrupts.dispose();
+  });
+
   it("a fatal failure of the caller aborts the stop signal without counting as an interrupt", async () => {
     const interrupts = new Interrupts(new TestSignals(), { graceMs: null });
     const caller = callerWith(new FakeProvider("openai:m", () => fail("auth", { status: 401 })));
