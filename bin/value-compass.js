@@ -21,6 +21,10 @@ import vm from "node:vm";
 
 const bundlePath = fileURLToPath(new URL("../dist/bundle/vc.cjs", import.meta.url));
 
+// EXIT_INTERNAL of src/cli/exit-codes.ts, which lists every exit code; this file cannot import it,
+// because it is needed before (and without) the bundle.
+const EXIT_INTERNAL = 70;
+
 function cacheFolder() {
   const setting = process.env.VC_COMPILE_CACHE;
   if (setting === "off" || setting === "0") return null;
@@ -51,7 +55,7 @@ function loadCli() {
     bytes = readFileSync(bundlePath);
   } catch {
     process.stderr.write(`value-compass: ${bundlePath} is missing; run \`npm run build\` in the value-compass folder\n`);
-    process.exit(70);
+    process.exit(EXIT_INTERNAL);
   }
   let folder = cacheFolder();
   if (folder && existsSync(folder) && !ownedByMe(folder)) folder = null;
@@ -123,6 +127,6 @@ main(process.argv.slice(2)).then(
   (error) => {
     // The CLI catches its own errors; reaching here is a bug, but never print a raw stack to users.
     process.stderr.write(`value-compass: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    exitWhenFlushed(70);
+    exitWhenFlushed(EXIT_INTERNAL);
   },
 );

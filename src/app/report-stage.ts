@@ -11,8 +11,9 @@
 // The analyses read slim step records (no messages, no answer text): the per-step text goes to
 // responses.csv only, so memory stays proportional to the number of steps, not to their text.
 
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { mkdirSync, writeSync } from "node:fs";
 import { basename, join } from "node:path";
+import { writeFileAtomicWith } from "../core/atomic-write.js";
 import type { Plan } from "../core/plan.js";
 import { formatColumns, renderSummary } from "../report/summary.js";
 import { buildReport, type RunAnalysis } from "../report/tables.js";
@@ -130,21 +131,15 @@ export function writeTablesInBatches(dir: string, tables: readonly Table[], opti
   const files: string[] = [];
   for (const t of tables) {
     const file = join(dir, `${t.name}.csv`);
-    const tmp = `${file}.tmp-${process.pid}`;
     try {
-      const fd = openSync(tmp, "w");
-      try {
+      writeFileAtomicWith(file, (fd) => {
         for (let start = 0; start === 0 || start < t.rows.length; start += BATCH) {
           const text = toCsv({ ...t, rows: t.rows.slice(start, start + BATCH) }, { ...options, bom: start === 0 && (options.bom ?? false) });
           // The header holds no quoted field, so it ends at the first LF.
           writeSync(fd, start === 0 ? text : text.slice(text.indexOf("\n") + 1));
         }
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, file);
+      });
     } catch (e) {
-      rmSync(tmp, { force: true });
       return { ok: false, error: `cannot write reports to ${dir}: ${e instanceof Error ? e.message : String(e)}` };
     }
     files.push(`${t.name}.csv`);

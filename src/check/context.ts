@@ -2,6 +2,7 @@
 // kinds of scorer, report and provider there are.
 
 import { error, warning, type Diagnostic, type Span } from "../core/diagnostic.js";
+import { editDistance } from "../core/edit-distance.js";
 import type { Json } from "../core/plan.js";
 import type { SpecFile } from "../syntax/ast.js";
 import { CheckCodes, type CheckCode } from "./codes.js";
@@ -110,21 +111,4 @@ export function suggestionNotes(name: string, candidates: readonly string[], wha
 
 export function listPreview(names: readonly string[], max = 12): string {
   return names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")}, … (${names.length} in all)`;
-}
-
-function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0] ?? 0;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j] ?? 0;
-      const left = prev[j - 1] ?? 0;
-      prev[j] = Math.min(up + 1, left + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length] ?? 0;
 }

@@ -10,14 +10,7 @@ export interface CliIO {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-/** Exit codes: the contract scripts and CI rely on. */
-export const EXIT_OK = 0;
-/** The input has errors (diagnostics), a run failed, or `fmt --check` found unformatted files. */
-export const EXIT_ERRORS = 1;
-/** The command line itself is wrong (unknown flag, missing argument). */
-export const EXIT_USAGE = 2;
-/** The run was interrupted (Ctrl-C); it can be resumed. */
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 
 export type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 

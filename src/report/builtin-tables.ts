@@ -1,7 +1,8 @@
 // The tables every run writes — responses, scores, leaderboard, dimensions — and the helpers the report
 // tables share. Columns and their formats are listed here once; docs/outputs.md describes them.
 
-import type { Json, Plan } from "../core/plan.js";
+import { canonicalJson } from "../core/canonical.js";
+import type { Plan } from "../core/plan.js";
 import type { StepRecord } from "../core/records.js";
 import type { AggregateRow, OverallRow } from "../analyse/aggregate.js";
 import type { Dataset } from "../analyse/dataset.js";
@@ -27,19 +28,9 @@ function lastUserMessage(step: StepRecord): string | null {
   return null;
 }
 
-/** Compact JSON with object keys sorted, so the same raw output is always written the same way. */
-export function canonicalJson(value: Json): string {
-  const walk = (v: Json): Json => {
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === "object") {
-      const out: { [k: string]: Json } = {};
-      for (const k of Object.keys(v).sort()) out[k] = walk(v[k] as Json);
-      return out;
-    }
-    return v;
-  };
-  return JSON.stringify(walk(value));
-}
+// The raw column is written with the project's one canonical JSON (src/core/canonical.ts), so the same
+// raw output is always written the same way; re-exported for the table modules.
+export { canonicalJson };
 
 export function dimensionLabel(plan: Plan, system: string, dimension: string): string | null {
   return plan.systems.find((s) => s.id === system)?.dimensions.find((d) => d.id === dimension)?.label ?? null;

@@ -13,9 +13,10 @@
 //   compute are written from JS numbers, never from text, so a negative number such as -0.25 stays a
 //   number: the decision is made on the cell's type, not on its characters.
 
-import { mkdirSync, renameSync, writeFileSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
+import { writeFileAtomic } from "../core/atomic-write.js";
 
 export type Cell = string | number | boolean | null;
 
@@ -117,14 +118,7 @@ export function writeTables(dir: string, tables: readonly Table[], options: CsvO
     mkdirSync(dir, { recursive: true });
     for (const t of tables) {
       const file = join(dir, `${t.name}.csv`);
-      const tmp = `${file}.tmp-${process.pid}`;
-      try {
-        writeFileSync(tmp, toCsv(t, options), "utf8");
-        renameSync(tmp, file);
-      } catch (e) {
-        rmSync(tmp, { force: true });
-        throw e;
-      }
+      writeFileAtomic(file, toCsv(t, options));
       files.push(file);
     }
   } catch (e) {

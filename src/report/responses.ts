@@ -4,7 +4,8 @@
 // file a run writes and the one `vc report` writes are the same bytes, and a run of 100k steps never
 // holds more than one batch of answers in memory. The same pass counts what the manifest reports.
 
-import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { writeSync } from "node:fs";
+import { writeFileAtomicWith } from "../core/atomic-write.js";
 import { buildDataset } from "../analyse/dataset.js";
 import type { Plan } from "../core/plan.js";
 import { responsesTable } from "./builtin-tables.js";
@@ -40,9 +41,7 @@ export function writeResponsesCsv(
 ): JournalCounts {
   const counts: JournalCounts = { done: 0, succeeded: 0, failed: 0, cached: 0, retried: 0, adaptive: 0 };
   const adaptive = new Set(plan.segments.filter((s) => s.kind === "adaptive").map((s) => s.id));
-  const tmp = `${csvPath}.tmp-${process.pid}`;
-  const fd = openSync(tmp, "w");
-  try {
+  writeFileAtomicWith(csvPath, (fd) => {
     let batch: StepRecord[] = [];
     let first = true;
     const flush = () => {
@@ -62,12 +61,6 @@ export function writeResponsesCsv(
       if (batch.length >= BATCH) flush();
     }
     flush();
-  } catch (error) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw error;
-  }
-  closeSync(fd);
-  renameSync(tmp, csvPath);
+  });
   return counts;
 }

@@ -1,6 +1,8 @@
 // How long to wait before the next try: the server's Retry-After when it sent one, otherwise
 // exponential backoff with full jitter (a uniform draw in [0, min(cap, base·2^(n-1)))), which spreads
 // the retries of many concurrent requests instead of having them hit the server in waves.
+// Not p-retry: it has neither full jitter nor Retry-After, sleeps on the real clock, wants failures
+// thrown (ours are data the call loop classifies), and its current releases need Node 22.
 
 import type { ProviderFailure } from "../providers/types.js";
 

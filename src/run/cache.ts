@@ -7,11 +7,12 @@
 // is atomic, so concurrent `vc run` processes and a SIGKILL mid-write never leave a half entry under
 // a real key. See docs/running.md.
 
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { ChatMessage, JsonSchema, SamplingParams } from "../core/plan.js";
 import type { ChatResponse } from "../providers/types.js";
+import { writeFileAtomic } from "../core/atomic-write.js";
 import { canonicalJson } from "../core/canonical.js";
 
 /** Everything that determines an answer. Change the version when the meaning of a field changes. */
@@ -91,18 +92,15 @@ export class DiskCache implements ResponseCache {
   put(key: string, modelId: string, response: ChatResponse): boolean {
     const { dir, file } = this.pathOf(key);
     const entry: CacheEntry = { v: KEY_VERSION, key, model: modelId, response };
-    const tmp = join(dir, `.${key}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
     try {
       if (!this.madeDirs.has(dir)) {
         mkdirSync(dir, { recursive: true });
         this.madeDirs.add(dir);
       }
-      writeFileSync(tmp, `${JSON.stringify(entry)}\n`);
-      renameSync(tmp, file);
+      writeFileAtomic(file, `${JSON.stringify(entry)}\n`);
       return true;
     } catch (err) {
       this.writeError ??= err instanceof Error ? err.message : String(err);
-      rmSync(tmp, { force: true });
       return false;
     }
   }

@@ -5,6 +5,7 @@
 // rejected key or a missing model.
 
 import { setMaxListeners } from "node:events";
+import pLimit, { type LimitFunction } from "p-limit";
 import type { Plan, PlanModel, SamplingParams } from "../core/plan.js";
 import {
   isFatal,
@@ -20,7 +21,7 @@ import {
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { cacheKey, type ResponseCache } from "./cache.js";
 import { defaultEndpoint } from "./endpoints.js";
-import { ConcurrencyLimit, RateLimiter } from "./limits.js";
+import { RateLimiter } from "./limits.js";
 import { realTiming, type Timing } from "./timing.js";
 
 export interface CallerModel {
@@ -84,7 +85,12 @@ export interface FatalStop {
 
 interface Lane {
   key: string;
-  limit: ConcurrencyLimit;
+  /**
+   * Requests open at once: p-limit, a FIFO queue in front of the provider. It replaced a hand-written
+   * semaphore whose waiters each added and removed an abort listener: at the executor's window (twice
+   * the limit) p-limit took about 0.9 µs per call against 2.0–2.7 µs. A stop clears its queue.
+   */
+  limit: LimitFunction;
   rate: RateLimiter | null;
   pausedUntil: number;
 }
@@ -101,6 +107,7 @@ interface Route {
 
 export class ModelCaller {
   private readonly routes = new Map<string, Route>();
+  private readonly lanes: Lane[] = [];
   private readonly timing: Timing;
   private readonly backoff: BackoffOptions;
   private readonly cache: ResponseCache | null;
@@ -140,11 +147,12 @@ export class ModelCaller {
         const rpm = (ownLimits ? model.rateLimitPerMinute : null) ?? this.settings.rateLimitPerMinute;
         lane = {
           key,
-          limit: new ConcurrencyLimit(Math.max(1, limit)),
+          limit: pLimit({ concurrency: Math.max(1, limit), rejectOnClear: true }),
           rate: rpm !== null ? new RateLimiter(rpm, this.timing) : null,
           pausedUntil: Number.NEGATIVE_INFINITY,
         };
         lanes.set(key, lane);
+        this.lanes.push(lane);
       }
       this.routes.set(model.id, {
         entry,
@@ -155,6 +163,10 @@ export class ModelCaller {
         retries: model.retries ?? this.settings.retries,
       });
     }
+    // The first interrupt (or a fatal stop): calls waiting for a slot give up instead of starting.
+    this.stopController.signal.addEventListener("abort", () => {
+      for (const lane of this.lanes) lane.limit.clearQueue();
+    });
   }
 
   /** Models this caller can reach. */
@@ -164,7 +176,7 @@ export class ModelCaller {
 
   /** The concurrency limit of the lane a model's requests go through (for sizing work windows). */
   concurrencyOf(modelId: string): number {
-    return this.routes.get(modelId)?.lane.limit.limit ?? 1;
+    return this.routes.get(modelId)?.lane.limit.concurrency ?? 1;
   }
 
   endpointOf(modelId: string): string | null {
@@ -189,10 +201,8 @@ export class ModelCaller {
 
   /** Requests currently talking to a provider, over all lanes. */
   get inFlight(): number {
-    const lanes = new Set<Lane>();
-    for (const route of this.routes.values()) lanes.add(route.lane);
     let n = 0;
-    for (const lane of lanes) n += lane.limit.inFlight;
+    for (const lane of this.lanes) n += lane.limit.activeCount;
     return n;
   }
 
@@ -284,20 +294,10 @@ export class ModelCaller {
       if (fatal) return failed(attempts, aborted(`run stopped: ${fatal.message}`));
       const pause = lane.pausedUntil - this.timing.now();
       if (pause > 0) await this.timing.sleep(pause, stop);
-      if (stop.aborted) return failed(attempts, aborted("run interrupted before this request started"));
-      if (!(await lane.limit.acquire(stop))) return failed(attempts, aborted("run interrupted before this request started"));
-      if (lane.rate && !(await lane.rate.acquire(stop))) {
-        lane.limit.release();
-        return failed(attempts, aborted("run interrupted before this request started"));
-      }
+      if (stop.aborted) return failed(attempts, aborted(NOT_STARTED));
+      const result = await this.tryInLane(route, request, stop);
+      if (result === null) return failed(attempts, aborted(NOT_STARTED));
       attempts++;
-      this.callsMade++;
-      let result: ChatResult;
-      try {
-        result = await this.invoke(route, request);
-      } finally {
-        lane.limit.release();
-      }
 
       if (result.ok) {
         noteFingerprint(route, result.response);
@@ -320,6 +320,22 @@ export class ModelCaller {
       }
       await this.timing.sleep(delay, stop);
       if (stop.aborted) return failed(attempts, aborted(`run interrupted while waiting to retry (${failure.kind}: ${failure.message})`));
+    }
+  }
+
+  /** One try through the lane's limits; null when the run stopped before it could start. */
+  private async tryInLane(route: Route, request: ModelRequest, stop: AbortSignal): Promise<ChatResult | null> {
+    const { lane } = route;
+    try {
+      return await lane.limit(async () => {
+        if (stop.aborted) return null; // dequeued in the same tick as the stop
+        if (lane.rate && !(await lane.rate.acquire(stop))) return null;
+        this.callsMade++;
+        return this.invoke(route, request);
+      });
+    } catch (error) {
+      if (stop.aborted) return null; // the stop cleared the queue this call was waiting in
+      throw error;
     }
   }
 
@@ -369,6 +385,8 @@ export class ModelCaller {
 function noteFingerprint(route: Route, response: ChatResponse): void {
   if (response.fingerprint) route.fingerprints.add(response.fingerprint);
 }
+
+const NOT_STARTED = "run interrupted before this request started";
 
 function aborted(message: string): ProviderFailure {
   return { kind: "aborted", message, status: null, retryAfterMs: null };

@@ -2,8 +2,9 @@
 // allow-list — never by copying an options object or the environment — so that a secret has no path
 // into it. Connection settings appear as endpoints without credentials; API keys never at all.
 
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { execa } from "execa";
+import { writeFileAtomic } from "../core/atomic-write.js";
 import type { Json, Plan, PlanInput, SamplingParams } from "../core/plan.js";
 import type { ModelInfo, ProviderKind } from "../providers/types.js";
 import { safeUrl } from "./endpoints.js";
@@ -241,9 +242,7 @@ export function buildManifest(input: ManifestInput): Manifest {
 
 /** Written to a temporary file and renamed: a crash leaves the old manifest or the new one. */
 export function writeManifest(path: string, manifest: Manifest): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 export type ReadManifest = { ok: true; manifest: Manifest } | { ok: false; message: string };

@@ -7,6 +7,9 @@ import { dirname, join, resolve } from "node:path";
 /** The answers table, written by responses.ts; named here so callers need not load that module. */
 export const RESPONSES_FILE = "responses.csv";
 
+/** The compiled plan of the run (streamed while the steps run; rewritten by `vc rescore`). */
+export const PLAN_FILE = "plan.json";
+
 /** UTC timestamp plus the first 8 hex digits of the plan hash: sortable, and says which plan. */
 export function makeRunId(at: Date, planHash: string): string {
   const stamp = at.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
@@ -15,7 +18,13 @@ export function makeRunId(at: Date, planHash: string): string {
 
 export const LOCK_FILE = "run.lock";
 
-export type Lock = { ok: true; release(): void } | { ok: false; message: string };
+/** The folder is locked by another live process (`pid`), or could not be locked at all (`pid` null). */
+export type Lock = { ok: true; release(): void } | { ok: false; dir: string; pid: number | null };
+
+// run.lock holds the owner's pid. Not proper-lockfile: its locks go stale by mtime, so a resume right
+// after a crash is refused for the stale period, a long synchronous stretch (writing a 100k-row
+// responses.csv) can outlast the refresh timer and lose a live lock, and the message could not name
+// the pid of the run holding the folder. A pid that is not alive is a crashed run: taken over at once.
 
 export function lockRunDir(dir: string): Lock {
   const path = join(dir, LOCK_FILE);
@@ -28,12 +37,12 @@ export function lockRunDir(dir: string): Lock {
     } catch {
       const pid = Number.parseInt(readFileSafe(path), 10);
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        return { ok: false, message: `another value-compass run (pid ${pid}) is working in ${dir}` };
+        return { ok: false, dir, pid };
       }
       rmSync(path, { force: true }); // left by a run that crashed or was killed
     }
   }
-  return { ok: false, message: `cannot lock ${dir}` };
+  return { ok: false, dir, pid: null };
 }
 
 function readFileSafe(path: string): string {

@@ -2,6 +2,8 @@
 // and which property names each block accepts. The lexer, parser, AST builder, error messages and docs
 // all read from here, so adding a property is a one-line change (plus docs/language.md).
 
+import { editDistance } from "../core/edit-distance.js";
+
 /** Words that start a top-level statement. */
 export const STATEMENT_KEYWORDS = [
   "import",
@@ -200,22 +202,6 @@ export const BUILTIN_FUNCTION_ARITY = {
 export type BuiltinFunction = keyof typeof BUILTIN_FUNCTION_ARITY;
 
 export const BUILTIN_FUNCTIONS = Object.keys(BUILTIN_FUNCTION_ARITY) as readonly BuiltinFunction[];
-
-/** Levenshtein distance, for "did you mean ...?" hints. */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = prev[0] ?? 0;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = prev[j] ?? 0;
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      prev[j] = Math.min(above + 1, (prev[j - 1] ?? 0) + 1, diagonal + cost);
-      diagonal = above;
-    }
-  }
-  return prev[b.length] ?? 0;
-}
 
 /** The closest candidate within a small edit distance, if any. */
 export function closestWord(word: string, candidates: readonly string[]): string | undefined {

@@ -4,8 +4,8 @@
 // in the environment).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { cliRunDeps } from "../../src/cli/commands/run.js";
-import { runPipeline, type RunDeps } from "../../src/app/pipeline.js";
+import { cliRunDeps, runAndReport } from "../../src/cli/commands/run.js";
+import type { RunDeps } from "../../src/app/pipeline.js";
 import { startOpenAIStandin, type OpenAIStandin } from "../standins/openai-standin.js";
 import { manifestOf, project, readCsv, Sink } from "./helpers.js";
 
@@ -48,7 +48,7 @@ run {
         return compiled;
       },
     };
-    const code = await runPipeline(
+    const code = await runAndReport(
       { spec: "s.vc", models: [], judge: null, set: {}, out: "run", concurrency: null, cache: false, cacheDir: null, resume: null, pull: false, quiet: true, retryFailed: false },
       deps,
       { cwd: dir, env: io.env, stdout, stderr, signals: { listen: () => () => undefined } },

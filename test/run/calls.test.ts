@@ -228,6 +228,31 @@ describe("interrupts", () => {
     expect(provider.calls).toBe(1);
   });
 
+  it("stop() lets the request in flight finish; the ones waiting for a slot give up without a try", async () => {
+    let answer: (result: ReturnType<typeof ok>) => void = () => undefined;
+    let started: () => void = () => undefined;
+    const first = new Promise<void>((r) => (started = r));
+    const provider = new FakeProvider("openai:m", () => {
+      started();
+      return new Promise((r) => (answer = r));
+    });
+    const caller = callerWith(provider, { settings: { concurrency: 1 } });
+    const calls = [1, 2, 3].map((i) => caller.call("openai:m", { messages: [{ role: "user", content: `q${i}` }] }));
+    await first;
+    expect(caller.inFlight).toBe(1);
+    caller.stop();
+    answer(ok("done"));
+    const [a, b, c] = await Promise.all(calls);
+    expect(a?.result.ok).toBe(true);
+    for (const waiting of [b, c]) {
+      expect(waiting?.attempts).toBe(0);
+      const result = waiting?.result;
+      expect(result && !result.ok ? result.failure.message : null).toBe("run interrupted before this request started");
+    }
+    expect(provider.calls).toBe(1);
+    expect(caller.inFlight).toBe(0);
+  });
+
   it("abort() aborts a request in flight", async () => {
     const provider = new FakeProvider("openai:m", undefined, 60_000);
     const inFlight = new Promise<void>((resolve) => (provider.onStart = () => resolve()));

@@ -12,7 +12,7 @@ import { responsesTable } from "../../src/report/builtin-tables.js";
 import { toCsv, writeTables, type Cell, type Table } from "../../src/report/csv.js";
 import { writeTablesInBatches } from "../../src/app/report-stage.js";
 import { makeRunId } from "../../src/run/rundir.js";
-import { resumeCommand } from "../../src/app/pipeline.js";
+import { resumeCommand } from "../../src/cli/paths.js";
 import { makePlan } from "./fixtures.js";
 
 describe("responses.csv", () => {

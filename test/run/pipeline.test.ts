@@ -1,4 +1,4 @@
-// The whole `vc run` pipeline in-process, with fake providers and a fake compiler.
+// The whole `vc run` pipeline in-process, with fake providers and a fake compiler, worded as the CLI words it.
 import { describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +8,8 @@ import type { Plan, PlanModel } from "../../src/core/plan.js";
 import type { Provider, ProviderEnv } from "../../src/providers/types.js";
 import { readJournal } from "../../src/run/journal.js";
 import type { Manifest } from "../../src/run/manifest.js";
-import { runPipeline, type RunDeps, type RunRequest, type Signals } from "../../src/app/pipeline.js";
+import type { RunDeps, RunRequest, Signals } from "../../src/app/pipeline.js";
+import { runAndReport } from "../../src/cli/commands/run.js";
 import type { RunStage } from "../../src/app/stages.js";
 import { FakeProvider, FakeTiming, fail, fakeIterateSteps, makePlan, ok, type Behaviour } from "./fixtures.js";
 
@@ -109,7 +110,7 @@ function request(extra: Partial<RunRequest> = {}): RunRequest {
 async function run(w: World, extra: Partial<RunRequest> = {}, signals = new TestSignals(), timing?: FakeTiming, graceMs = 2_000) {
   const stdout = new Sink();
   const stderr = new Sink();
-  const code = await runPipeline(request(extra), deps(w), {
+  const code = await runAndReport(request(extra), deps(w), {
     cwd: w.dir,
     env: {},
     stdout,

@@ -2,8 +2,8 @@
 // runs and write them as an items data file (JSONL) plus the examinees' abilities (CSV). The work is
 // src/adaptive/calibrate-runs.ts; this module parses options and prints.
 
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, relative, resolve, isAbsolute, sep } from "node:path";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve, sep } from "node:path";
 import {
   abilitiesCsv,
   abilitiesPathFor,
@@ -13,8 +13,10 @@ import {
   summariseCalibration,
 } from "../../adaptive/calibrate-runs.js";
 import type { IrtModel } from "../../adaptive/irt.js";
+import { writeFileAtomic } from "../../core/atomic-write.js";
 import { EXIT_ERRORS, EXIT_OK, intOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { commandInfo } from "./index.js";
+import { displayPath } from "../paths.js";
 
 export const calibrateCommand: Command = {
   // Name, summary, help and options live in index.ts, so `vc --help` needs no command module.
@@ -55,24 +57,13 @@ export const calibrateCommand: Command = {
     const abilitiesPath = abilitiesPathFor(itemsPath);
     try {
       mkdirSync(dirname(itemsPath), { recursive: true });
-      writeAtomically(itemsPath, calibratedItemsJsonl(outcome.report));
-      writeAtomically(abilitiesPath, abilitiesCsv(outcome.report));
+      writeFileAtomic(itemsPath, calibratedItemsJsonl(outcome.report));
+      writeFileAtomic(abilitiesPath, abilitiesCsv(outcome.report));
     } catch (err) {
       io.stderr.write(`value-compass calibrate: cannot write ${out}: ${err instanceof Error ? err.message : String(err)}\n`);
       return EXIT_ERRORS;
     }
-    io.stdout.write(summariseCalibration(outcome.report, { items: display(io.cwd, itemsPath), abilities: display(io.cwd, abilitiesPath) }));
+    io.stdout.write(summariseCalibration(outcome.report, { items: displayPath(io.cwd, itemsPath), abilities: displayPath(io.cwd, abilitiesPath) }));
     return EXIT_OK;
   },
 };
-
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
-function display(cwd: string, path: string): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : path;
-}

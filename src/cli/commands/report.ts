@@ -7,9 +7,10 @@ import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { readPlanHeader } from "../../adaptive/plan-file.js";
 import { JOURNAL_FILE } from "../../run/journal.js";
-import { displayPath, PLAN_FILE } from "../../app/pipeline.js";
+import { displayPath } from "../paths.js";
 import { reportSeed, summaryText, writeRunReports } from "../../app/report-stage.js";
-import { lockRunDir } from "../../run/rundir.js";
+import { lockRunDir, PLAN_FILE } from "../../run/rundir.js";
+import { lockMessage } from "../failure-messages.js";
 import { useColor } from "./check.js";
 import { boolOption, EXIT_ERRORS, EXIT_OK, intOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { commandInfo } from "./index.js";
@@ -39,7 +40,7 @@ export const reportCommand: Command = {
     // Writing into the run directory while a run works there would race with its own report stage.
     const lock = outDir === runDir ? lockRunDir(runDir) : null;
     if (lock && !lock.ok) {
-      io.stderr.write(`value-compass report: ${lock.message}\n`);
+      io.stderr.write(`value-compass report: ${lockMessage(lock)}\n`);
       return EXIT_ERRORS;
     }
     try {

@@ -1,8 +1,10 @@
 // `vc rescore RUN_DIR`: the command-line face of src/app/rescore.ts — score a run's recorded answers
 // again with the spec's current scoring rules, without calling the evaluated models, and rebuild the
-// reports.
+// reports. The outcome is worded by ../rescore-messages.ts.
 
 import { rescoreRun } from "../../app/rescore.js";
+import { reportRescore } from "../rescore-messages.js";
+import { useColor } from "./check.js";
 import { boolOption, stringListOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { cliRunDeps, processSignals } from "./run.js";
 import { commandInfo } from "./index.js";
@@ -21,7 +23,7 @@ export const rescoreCommand: Command = {
       scorerModels[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
     }
     const quiet = boolOption(args, "quiet");
-    return rescoreRun(
+    const outcome = await rescoreRun(
       {
         runDir: args.positionals[0]!,
         judge: stringOption(args, "judge") ?? null,
@@ -32,7 +34,8 @@ export const rescoreCommand: Command = {
         quiet,
       },
       cliRunDeps(io, quiet),
-      { cwd: io.cwd, env: io.env, stdout: io.stdout, stderr: io.stderr, signals: processSignals },
+      { cwd: io.cwd, env: io.env, signals: processSignals },
     );
+    return reportRescore(outcome, quiet, { ...io, colour: useColor(io) });
   },
 };

@@ -1,21 +1,21 @@
 // `vc run`: the command-line face of src/app/pipeline.ts. Parses options, wires the real loader,
-// compiler, plan writer and providers, and turns process signals into interrupts.
+// compiler, plan writer and providers, turns process signals into interrupts, and words the outcome.
 
-import { createWriteStream, renameSync } from "node:fs";
-import { finished } from "node:stream/promises";
 import { loadSpec } from "../../check/load.js";
 import { compilePlan } from "../../compile/compile.js";
 import { writePlanJson } from "../../compile/serialize.js";
 import { iterateSteps } from "../../compile/steps.js";
+import { writeStreamAtomic } from "../../core/atomic-write.js";
 import { sortDiagnostics } from "../../core/diagnostic.js";
 import { formatDiagnostics } from "../format-diagnostics.js";
 import { createProvider } from "../../providers/registry.js";
 import { checkKinds } from "../../app/kinds.js";
-import { runPipeline, type RunDeps, type Signals } from "../../app/pipeline.js";
+import { runPipeline, type RunDeps, type RunIO, type RunRequest, type Signals } from "../../app/pipeline.js";
 import { runStages } from "../../app/stages.js";
 import { useColor } from "./check.js";
 import { boolOption, intOption, setOptions, stringListOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { commandInfo } from "./index.js";
+import { describeRunNotice, reportRun } from "../run-messages.js";
 
 export const runCommand: Command = {
   // Name, summary, help and options live in index.ts, so `vc --help` needs no command module.
@@ -28,7 +28,7 @@ export const runCommand: Command = {
     const out = stringOption(args, "out") ?? null;
     if (resume !== null && out !== null) throw new UsageError("--resume and --out both name the run directory; give one");
     const deps = cliRunDeps(io, boolOption(args, "quiet"));
-    return runPipeline(
+    return runAndReport(
       {
         spec,
         models: stringListOption(args, "model"),
@@ -52,6 +52,15 @@ export const runCommand: Command = {
   },
 };
 
+/** What `vc run` writes to and listens on; the notices' words are the CLI's own. */
+export type RunStreams = Omit<RunIO, "describe"> & { stdout: { write(text: string): unknown } };
+
+/** Run the pipeline, then say how it went; returns the exit code. */
+export async function runAndReport(request: RunRequest, deps: RunDeps, io: RunStreams): Promise<number> {
+  const outcome = await runPipeline(request, deps, { ...io, describe: describeRunNotice });
+  return reportRun(outcome, request.quiet, io);
+}
+
 /** The real loader, compiler, plan writer and providers (also used by `vc rescore`). */
 export function cliRunDeps(io: CliIO, quiet: boolean): RunDeps {
   const color = useColor(io);
@@ -72,14 +81,7 @@ export function cliRunDeps(io: CliIO, quiet: boolean): RunDeps {
       return { ok: true, plan: compilePlan(loaded.spec) };
     },
     iterateSteps,
-    writePlan: async (plan, path) => {
-      const tmp = `${path}.tmp`;
-      const stream = createWriteStream(tmp);
-      await writePlanJson(plan, stream);
-      if (!stream.writableEnded) stream.end();
-      await finished(stream);
-      renameSync(tmp, path);
-    },
+    writePlan: (plan, path) => writeStreamAtomic(path, (stream) => writePlanJson(plan, stream)),
     createProvider: (model, env, specDir) => createProvider(model, env, { cwd: specDir }),
     stages: runStages,
   };

@@ -1,0 +1,140 @@
+// manifest.json while `vc run` works: what the run was asked (so that --resume rebuilds the same
+// plan), the session, the models and their roles; written whole when the steps start and at the end.
+
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type { Plan } from "../core/plan.js";
+import type { CallerModel, ModelCaller } from "../run/calls.js";
+import { JOURNAL_FILE, type JournalScan } from "../run/journal.js";
+import {
+  buildManifest,
+  MANIFEST_FILE,
+  writeManifest,
+  type GitInfo,
+  type Invocation,
+  type Manifest,
+  type ModelRole,
+  type RunCounts,
+  type RunStatus,
+  type Session,
+} from "../run/manifest.js";
+import { CACHE_DIR_NAME, PLAN_FILE, projectRoot, RESPONSES_FILE } from "../run/rundir.js";
+import { SCORES_FILE } from "../run/score-journal.js";
+import { countScores } from "../run/scoring-plan.js";
+import { packageVersion } from "../run/version.js";
+import { pathFrom, type RunTarget } from "./run-target.js";
+
+/** The files the executor itself writes; the stages add theirs. */
+export const EXECUTOR_FILES: readonly string[] = [PLAN_FILE, MANIFEST_FILE, JOURNAL_FILE, RESPONSES_FILE];
+
+export interface CacheRequest {
+  cacheDir: string | null;
+  cache: boolean;
+  concurrency: number | null;
+}
+
+/** --cache-dir, else the resumed run's cache, else .vc-cache in the spec's project. */
+export function cacheDirOf(request: CacheRequest, target: RunTarget, runDir: string, cwd: string): string {
+  if (request.cacheDir) return resolve(cwd, request.cacheDir);
+  const recorded = target.previous?.invocation.cacheDir;
+  if (recorded) return resolve(runDir, recorded);
+  return join(projectRoot(dirname(target.specPath)), CACHE_DIR_NAME);
+}
+
+/** --concurrency, else the resumed run's; null: the spec's. */
+export function concurrencyOverrideOf(request: CacheRequest, target: RunTarget): number | null {
+  return request.concurrency ?? target.previous?.invocation.concurrency ?? null;
+}
+
+/** What the manifest records of the command line; paths relative to the run directory. */
+export function invocationOf(request: CacheRequest, target: RunTarget, runDir: string, cacheDir: string): Invocation {
+  return {
+    spec: pathFrom(runDir, target.specPath),
+    models: target.models,
+    judge: target.judge,
+    set: target.set,
+    concurrency: concurrencyOverrideOf(request, target),
+    cache: request.cache,
+    cacheDir: pathFrom(runDir, cacheDir),
+    ...(target.jsonIo ? { jsonIo: true } : {}),
+  };
+}
+
+/** The counts before any step of this session: what the journal already holds. */
+export function countsBefore(plan: Plan, scan: JournalScan): RunCounts {
+  return {
+    total: plan.stepCount,
+    done: scan.steps,
+    succeeded: scan.steps - scan.failed.size,
+    failed: scan.failed.size,
+    cached: scan.cached,
+    retried: scan.retried,
+    adaptive: 0,
+    remaining: Math.max(0, plan.stepCount - scan.steps),
+  };
+}
+
+export interface RecordInput {
+  plan: Plan;
+  runDir: string;
+  runId: string;
+  previous: Manifest | null;
+  invocation: Invocation;
+  git: GitInfo | null;
+  retryFailed: boolean;
+  models: readonly CallerModel[];
+  roles: ReadonlyMap<string, ModelRole>;
+  caller: ModelCaller;
+  startedAt: Date;
+}
+
+/** The run's manifest: earlier sessions (on resume) and this one, saved whole each time. */
+export class RunRecord {
+  private readonly sessions: Session[];
+  private readonly session: Session;
+
+  constructor(private readonly input: RecordInput) {
+    this.session = { startedAt: input.startedAt.toISOString(), endedAt: null, status: "running", calls: 0, cacheHits: 0 };
+    this.sessions = [...(input.previous?.sessions ?? []), this.session];
+  }
+
+  /** This session ended with `status`; the calls it made go into the manifest. */
+  end(status: RunStatus): void {
+    this.session.endedAt = new Date().toISOString();
+    this.session.status = status;
+    this.session.calls = this.input.caller.stats.calls;
+    this.session.cacheHits = this.input.caller.stats.cacheHits;
+  }
+
+  save(status: RunStatus, counts: RunCounts, stop: Manifest["stop"], files: readonly string[] = EXECUTOR_FILES): void {
+    const { plan, runDir, caller } = this.input;
+    const scoresPath = join(runDir, SCORES_FILE);
+    writeManifest(
+      join(runDir, MANIFEST_FILE),
+      buildManifest({
+        runId: this.input.runId,
+        status,
+        plan,
+        invocation: this.input.invocation,
+        toolVersion: packageVersion(),
+        git: this.input.git,
+        models: this.input.models.map((e) => ({
+          id: e.model.id,
+          provider: e.model.provider,
+          name: e.model.name,
+          role: this.input.roles.get(e.model.id) ?? "evaluated",
+          info: e.info,
+          fingerprints: caller.fingerprints(e.model.id),
+        })),
+        concurrency: this.input.invocation.concurrency ?? plan.run.concurrency,
+        retryFailed: this.input.retryFailed,
+        sessions: this.sessions,
+        counts,
+        stop,
+        files: [...files],
+        scoring: existsSync(scoresPath) ? countScores(scoresPath) : null,
+        rescores: this.input.previous?.rescores ?? [],
+      }),
+    );
+  }
+}

@@ -1,0 +1,113 @@
+// What `value-compass run` says: its notices while it works, why nothing was run, and how a run ended (stderr),
+// the run directory (stdout), and the exit code, from the pipeline's typed outcome.
+
+import type { FinishedRun, RunFailure, RunNotice, RunOutcome } from "../app/pipeline.js";
+import { MANIFEST_FILE } from "../run/manifest.js";
+import { formatDuration } from "../run/progress.js";
+import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
+import { exitCodeOf } from "./exit-codes.js";
+import { lockMessage, unavailableMessage } from "./failure-messages.js";
+import { displayPath, resumeCommand } from "./paths.js";
+
+/** Where the words go (stdout: the run directory only). */
+type Out = { stdout: { write(text: string): unknown }; stderr: { write(text: string): unknown }; cwd: string };
+
+export function describeRunNotice(notice: RunNotice): string {
+  switch (notice.kind) {
+    case "interrupted": {
+      const open = notice.inFlight;
+      return open > 0
+        ? `value-compass run: interrupted — waiting up to ${formatDuration(notice.graceMs / 1000)} for ${open} request${open === 1 ? "" : "s"} in flight (Ctrl-C again to abort them)`
+        : "value-compass run: interrupted — stopping";
+    }
+    case "aborting":
+      return "value-compass run: aborting the requests in flight";
+    case "torn_journal":
+      return `value-compass run: the journal ended in a torn line (a crash mid-write); cut ${notice.bytes} bytes, that step runs again`;
+    case "stage_failed":
+      return `value-compass run: stage ${notice.stage} failed: ${notice.message}`;
+    case "plan_not_written":
+      return `value-compass run: could not write ${PLAN_FILE}: ${notice.message}`;
+  }
+}
+
+/** Print how `value-compass run` went and return its exit code. */
+export function reportRun(outcome: RunOutcome, quiet: boolean, io: Out): number {
+  if (!outcome.ok) {
+    io.stderr.write(runFailureText(outcome.failure, io.cwd));
+    return exitCodeOf(outcome.failure.kind);
+  }
+  const run = outcome.run;
+  io.stderr.write(runEndText(run, quiet, io.cwd));
+  io.stdout.write(`${displayPath(io.cwd, run.runDir)}\n`);
+  return exitCodeOf(run.status);
+}
+
+function runFailureText(failure: RunFailure, cwd: string): string {
+  switch (failure.kind) {
+    case "cannot_resume":
+      return lines(`value-compass run: cannot resume ${failure.given}: ${failure.message} (is it a run directory?)`);
+    case "out_unreadable":
+      return lines(`value-compass run: --out ${failure.given}: ${failure.message}`);
+    case "out_not_run_dir":
+      return lines(`value-compass run: --out ${failure.given} exists and is not a run directory (no ${MANIFEST_FILE}); choose an empty or new folder`);
+    case "no_spec":
+      return lines("value-compass run: which spec? usage: value-compass run SPEC [options] or value-compass run --resume RUN_DIR");
+    case "compile_failed":
+      return failure.output.endsWith("\n") ? failure.output : `${failure.output}\n`;
+    case "plan_changed":
+      return lines(
+        `value-compass run: ${displayPath(cwd, failure.runDir)} was started from a different plan (plan hash ${failure.before.slice(0, 12)}, now ${failure.now.slice(0, 12)}).`,
+        failure.changed.length > 0 ? `  changed since then: ${failure.changed.join(", ")}` : null,
+        "  Start a new run (leave out --resume/--out), or restore the spec and its files.",
+      );
+    case "unknown_model":
+      return lines(`value-compass run: unknown model id '${failure.id}'`);
+    case "interrupted_before_start":
+      return lines("value-compass run: interrupted before the run started");
+    case "model_unavailable":
+      return lines(
+        `value-compass run: ${unavailableMessage(failure)}`,
+        failure.resumeDir !== null ? `  Nothing was run. Resume later with: ${resumeCommand(cwd, failure.resumeDir)}` : null,
+      );
+    case "locked":
+      return lines(`value-compass run: ${lockMessage(failure)}`);
+  }
+}
+
+function runEndText(run: FinishedRun, quiet: boolean, cwd: string): string {
+  const { counts } = run;
+  const resume = resumeCommand(cwd, run.runDir);
+  const out: Array<string | null> = [];
+  if (run.cacheWriteError && !quiet) out.push(`value-compass run: could not write to the cache ${run.cacheWriteError.dir}: ${run.cacheWriteError.message}`);
+  if (run.fatal) {
+    out.push(`value-compass run: stopped: ${run.fatal.message}`, `  ${counts.done} of ${counts.total} steps are done. After fixing this, resume with: ${resume}`);
+    return lines(...out);
+  }
+  if (run.status === "interrupted") {
+    out.push(`value-compass run: interrupted; ${counts.done} of ${counts.total} steps are done. Resume with: ${resume}`);
+    return lines(...out);
+  }
+  if (!quiet) {
+    const extra = [
+      counts.cached ? `${counts.cached} from the cache` : "",
+      counts.retried ? `${counts.retried} retried` : "",
+      run.doneBefore ? `${run.doneBefore} done before` : "",
+    ].filter(Boolean);
+    out.push(`value-compass run: ${counts.done} steps in ${formatDuration(run.elapsedSeconds)}${extra.length ? ` (${extra.join(", ")})` : ""}`);
+  }
+  if (counts.failed > 0) {
+    out.push(`value-compass run: ${counts.failed} of ${counts.total} steps failed (see the error column of ${RESPONSES_FILE}); retry them with: ${resume} --retry-failed`);
+  }
+  if (run.stageErrors > 0) out.push(`value-compass run: ${run.stageErrors} error${run.stageErrors === 1 ? "" : "s"} in later stages (see above)`);
+  const summaries = quiet ? [] : run.summaries.map((s) => (s.endsWith("\n") ? s : `${s}\n`));
+  return lines(...out) + summaries.join("");
+}
+
+/** Lines of text, each ended by a newline; null leaves a line out. */
+function lines(...text: Array<string | null>): string {
+  return text
+    .filter((line): line is string => line !== null)
+    .map((line) => `${line}\n`)
+    .join("");
+}
