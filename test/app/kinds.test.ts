@@ -1,5 +1,5 @@
 // The registry the commands hand to the checker: every family, each kind once, and the plan's JSON
-// Schema (src/compile/plan.schema.json, a static file) naming exactly the registered kinds.
+// Schema (schemas/plan.schema.json, a static file) naming exactly the registered kinds.
 
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -30,7 +30,7 @@ it.each([
 });
 
 it("plan.schema.json names exactly the registered scorer and provider kinds", () => {
-  const schema = JSON.parse(readFileSync(join(root, "src/compile/plan.schema.json"), "utf8")) as {
+  const schema = JSON.parse(readFileSync(join(root, "schemas/plan.schema.json"), "utf8")) as {
     definitions: Record<string, { properties: Record<string, { enum?: string[]; pattern?: string }> }>;
   };
   const property = (definition: string, name: string) => schema.definitions[definition]?.properties[name];

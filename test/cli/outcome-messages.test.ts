@@ -152,7 +152,7 @@ describe("value-compass rescore: failures", () => {
     [{ kind: "interrupted_before_start" }, 130, ""],
     [{ kind: "locked", dir: "/r", pid: 7 }, 1, "value-compass rescore: another value-compass run (pid 7) is working in /r\n"],
     [{ kind: "scoring_interrupted", fatal: null }, 130, "value-compass rescore: interrupted; the run directory is unchanged\n"],
-    [{ kind: "scoring_stopped", fatal }, 1, "value-compass rescore: stopped: key rejected\nvc rescore: stopped; the run directory is unchanged\n"],
+    [{ kind: "scoring_stopped", fatal }, 1, "value-compass rescore: stopped: key rejected\nvalue-compass rescore: stopped; the run directory is unchanged\n"],
     [{ kind: "report_failed", error: "cannot write" }, 1, "value-compass rescore: cannot write\n"],
   ])("%j", (failure, code, stderr) => {
     expect(rescore(failure)).toEqual({ code, stderr, stdout: "" });
