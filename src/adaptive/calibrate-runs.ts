@@ -180,7 +180,10 @@ export function calibrateRuns(dirs: readonly string[], options: CalibrateRunsOpt
       for (const score of run.scores.get(step.stepId) ?? []) {
         if (score.score === null) continue;
         let scorers = seen.get(step.system);
-        if (!scorers) seen.set(step.system, (scorers = new Map()));
+        if (!scorers) {
+          scorers = new Map();
+          seen.set(step.system, scorers);
+        }
         scorers.set(score.scorer, (scorers.get(score.scorer) ?? 0) + 1);
       }
     }
@@ -510,7 +513,7 @@ export function summariseCalibration(report: CalibrationReport, files: { items: 
   }
   if (shown.length > limit) lines.push(`    … ${shown.length - limit} more in ${files.abilities}`);
   lines.push(`wrote ${files.items} (${items.length} items) and ${files.abilities} (${report.abilities.length} examinees)`);
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 function fmt(x: number): string {

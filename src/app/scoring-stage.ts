@@ -13,7 +13,7 @@
 import { join } from "node:path";
 import type { Plan, PlanCulture, PlanDimension, PlanScorer, PlanSystem, PlanUsecase } from "../core/plan.js";
 import { findItem, renderTemplate } from "../compile/render.js";
-import { scoreStep, toScoreRecord, type ScoreInput, type ScorerDeps } from "../score/index.js";
+import { scoreStep, toScoreRecord, type ScoreInput, type ScoreOutcome, type ScorerDeps } from "../score/index.js";
 import type { ProviderEnv } from "../providers/types.js";
 import type { CallOutcome, ModelRequest } from "../run/calls.js";
 import type { ScoreRecord, StepRecord } from "../core/records.js";
@@ -169,7 +169,7 @@ export async function scoreAndRecord(
   } else if (!input) {
     written = toScoreRecord(record.stepId, scorerId, { score: null, raw: null, verdict: null, rule: null, refused: null, error: `item '${record.item}' of '${record.segment}' is not in the plan`, judge: null });
   } else {
-    let outcome;
+    let outcome: ScoreOutcome;
     try {
       outcome = await scoreStep(input, scorer, deps);
     } catch (error) {

@@ -203,7 +203,7 @@ function checkTemplateUses(
       ids === null
         ? `the run does not cross ${kind}`
         : `${NO_CONTEXT} is among the ${kind === "culture" ? "cultures" : "usecases"} these items are crossed with`,
-      ids !== null && ids.includes(null),
+      ids?.includes(null),
     );
   const cultureShape = (ids: ReadonlyArray<string | null> | null): Shape => shapeFor("culture", cultures, ids);
   const usecaseShape = (ids: ReadonlyArray<string | null> | null): Shape => shapeFor("usecase", usecases, ids);

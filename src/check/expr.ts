@@ -233,20 +233,24 @@ function checkPath(
       }
       return;
     case "culture":
-      return checkField(ctx, file, span, "culture", field, env.cultureFields);
+      checkField(ctx, file, span, "culture", field, env.cultureFields);
+      return;
     case "usecase":
-      return checkField(ctx, file, span, "usecase", field, env.usecaseFields);
+      checkField(ctx, file, span, "usecase", field, env.usecaseFields);
+      return;
     case "item":
       if (env.itemFields) checkField(ctx, file, span, "item", field, env.itemFields);
       return;
     case "dimension":
     case "system":
     case "model":
-      return noFields("an id");
+      noFields("an id");
+      return;
     case "categories":
-      return noFields("a list of category codes");
+      noFields("a list of category codes");
+      return;
     default:
-      return noFields("a single value");
+      noFields("a single value");
   }
 }
 

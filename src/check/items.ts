@@ -301,7 +301,7 @@ export async function checkItemSet(
     const schema = schemaRef ? await schemas.load(file.abs, f, schemaRef) : null;
     if (fromRef && schemaRef && schema) {
       const data = await readDataFile(ctx, file.abs, f, fromRef, schema);
-      if (!data || !data.complete) complete = false;
+      if (!data?.complete) complete = false;
       for (const row of data?.rows ?? []) {
         const item = rowItem(ctx, data!.display, data!.specRelative, row, dimCheck);
         if (item) addItem(item, { file: data!.display, span: row.span });

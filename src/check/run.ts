@@ -19,7 +19,6 @@ import {
   readRef,
   readString,
   resolveParams,
-  type NameRef,
   type NumberRange,
 } from "./values.js";
 import { BLOCKS } from "../syntax/vocabulary.js";

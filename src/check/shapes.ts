@@ -133,7 +133,7 @@ function customFields<T>(
     let lackingCount = 0;
     for (const r of records) {
       const f = fieldsOf(r);
-      if (Object.prototype.hasOwnProperty.call(f, k)) {
+      if (Object.hasOwn(f, k)) {
         const s = shapeOfJson(f[k] ?? null, `${owner}.${k}`);
         shape = shape === null ? s : mergeShapes(shape, s, `${owner}.${k}`);
       } else {

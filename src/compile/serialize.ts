@@ -24,7 +24,7 @@ export function planHash(plan: Plan | Omit<Plan, "hash">): string {
   const hash = createHash("sha256");
   hash.update(canonicalJson(planHeader(plan)));
   const full = { ...planHeader(plan), hash: "" } as Plan;
-  for (const step of iterateSteps(full)) hash.update("\n" + canonicalStepJson(step));
+  for (const step of iterateSteps(full)) hash.update(`\n${canonicalStepJson(step)}`);
   return hash.digest("hex");
 }
 
@@ -51,7 +51,7 @@ export async function writePlanJson(plan: Plan, out: NodeJS.WritableStream): Pro
     if (key !== "steps" && record[key] === undefined) continue;
     if (!first) buffer += ",";
     first = false;
-    buffer += JSON.stringify(key) + ":";
+    buffer += `${JSON.stringify(key)}:`;
     if (key !== "steps") {
       buffer += canonicalJson(record[key] as object);
       await flush(false);

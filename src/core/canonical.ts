@@ -25,7 +25,7 @@ function write(v: unknown): string {
           const x: unknown = v[i];
           out += x === undefined || typeof x === "function" ? "null" : write(x);
         }
-        return out + "]";
+        return `${out}]`;
       }
       const obj = v as Record<string, unknown>;
       const keys = Object.keys(obj).sort();
@@ -36,9 +36,9 @@ function write(v: unknown): string {
         if (x === undefined || typeof x === "function") continue;
         if (!first) out += ",";
         first = false;
-        out += JSON.stringify(k) + ":" + write(x);
+        out += `${JSON.stringify(k)}:${write(x)}`;
       }
-      return out + "}";
+      return `${out}}`;
     }
     default:
       return "null";

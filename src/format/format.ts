@@ -144,7 +144,7 @@ function collectFacts(ast: SpecFile): LayoutFacts {
         }
         break;
       case "Template":
-        s.messages.forEach((m) => entry(m.span.start.offset));
+        for (const m of s.messages) entry(m.span.start.offset);
         break;
       case "Items":
         properties(s.properties);
@@ -388,10 +388,10 @@ export function formatTripleString(t: IToken, contentIndent: string): string {
   const original = decodeString(image, 0, "triple", true).value;
   if (!image.includes("\n") && !original.includes("\n")) return image;
   const lines = original.split("\n");
-  const escape = (s: string) => s.replace(/"""/g, '\\"""');
-  const body = (ls: string[]) => ls.map((l) => (l === "" ? "" : contentIndent + escape(l))).join("\n");
+  const escapeQuotes = (s: string) => s.replace(/"""/g, '\\"""');
+  const body = (ls: string[]) => ls.map((l) => (l === "" ? "" : contentIndent + escapeQuotes(l))).join("\n");
   const blockForm = `"""\n${body(lines)}\n${contentIndent}"""`;
-  const inlineForm = `"""${escape(lines[0] ?? "")}\n${body(lines.slice(1))}\n${contentIndent}"""`;
+  const inlineForm = `"""${escapeQuotes(lines[0] ?? "")}\n${body(lines.slice(1))}\n${contentIndent}"""`;
   const startsOnNextLine = /^"""[ \t]*\r?\n/.test(image);
   const candidates = startsOnNextLine ? [blockForm, inlineForm] : [inlineForm, blockForm];
   for (const candidate of candidates) {

@@ -100,7 +100,7 @@ export function exprToString(expr: PlanExpr): string {
 function resolvePath(segments: readonly string[], scope: Scope): EvalResult {
   const [root, ...rest] = segments;
   if (root === undefined) return fail("empty path");
-  const entry = Object.prototype.hasOwnProperty.call(scope, root) ? scope[root] : undefined;
+  const entry = Object.hasOwn(scope, root) ? scope[root] : undefined;
   if (entry === undefined) {
     // A bare word that names nothing in scope is a symbol: `usecase = sex_ed` compares with "sex_ed".
     // The checker rejects names that are neither in scope nor declared, so typos do not get here.
@@ -113,7 +113,7 @@ function resolvePath(segments: readonly string[], scope: Scope): EvalResult {
     if (rest.length === 0) return ok(entity.id);
     const [field, ...deeper] = rest as [string, ...string[]];
     let start: Json;
-    if (Object.prototype.hasOwnProperty.call(entity.fields, field)) start = entity.fields[field] ?? null;
+    if (Object.hasOwn(entity.fields, field)) start = entity.fields[field] ?? null;
     else if (field === "id") start = entity.id;
     else return fail(`${root} '${entity.id}' has no field '${field}'`);
     return walk(start, deeper, `${root}.${field}`);
@@ -132,7 +132,7 @@ function walk(start: Json, segments: readonly string[], prefix: string): EvalRes
       if (index >= value.length) return fail(`${where} has no element ${index} (length ${value.length})`);
       value = value[index] ?? null;
     } else if (typeof value === "object") {
-      if (!Object.prototype.hasOwnProperty.call(value, segment)) return fail(`missing field: ${where}.${segment}`);
+      if (!Object.hasOwn(value, segment)) return fail(`missing field: ${where}.${segment}`);
       value = value[segment] ?? null;
     } else {
       return fail(`${where} is ${describe(value)}, which has no field '${segment}'`);
@@ -238,7 +238,7 @@ export function jsonEqual(a: Json, b: Json): boolean {
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k] ?? null, b[k] ?? null));
+  return ka.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k] ?? null, b[k] ?? null));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,6 +334,6 @@ export function describe(value: Json): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
-  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)}`;
+  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return `the ${typeof value} ${String(value)}`;
 }

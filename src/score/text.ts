@@ -9,7 +9,8 @@ export function stripThinking(text: string): string {
 const APOSTROPHES = /[\u2018\u2019\u201A\u201B\u2032\u02BC\u02B9\u0060\u00B4\uFF07]/g;
 const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB]/g;
 const DASHES = /[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]/g;
-const INVISIBLE = /[\u200B\u200C\u200D\u2060\uFEFF\u00AD]/g;
+// An alternation, not a character class: U+200D (zero-width joiner) in a class reads as joining its neighbours.
+const INVISIBLE = /\u200B|\u200C|\u200D|\u2060|\uFEFF|\u00AD/g;
 
 /** Decimal digits of other scripts → ASCII (NFKC already folds full-width digits). */
 const DIGIT_BLOCKS: readonly number[] = [
@@ -76,4 +77,9 @@ export function stripMarkdown(text: string): string {
     .replace(/[*_`~]+/g, "")
     .replace(/^\s*#{1,6}\s+/gm, "")
     .replace(/^\s*>\s?/gm, "");
+}
+
+/** The text as a regular expression that matches it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -93,7 +93,7 @@ describe("item calibration (MML-EM)", () => {
         bs[j] = (lo + hi) / 2;
       }
     }
-    fit.items.forEach((item, j) => expect(item.b).toBeCloseTo(bs[j]!, 3));
+    for (const [j, item] of fit.items.entries()) expect(item.b).toBeCloseTo(bs[j]!, 3);
     expect(fit.logLikelihood).toBeGreaterThanOrEqual(ll(bs) - 1e-6);
   });
 

@@ -83,7 +83,7 @@ describe("generating items against the stand-in servers", () => {
   let openai: OpenAIStandin;
   let ollama: OllamaStandin;
   let providers: Provider[] = [];
-  let entries: Array<{ model: PlanModel; provider: Provider; info: ModelInfo }> = [];
+  const entries: Array<{ model: PlanModel; provider: Provider; info: ModelInfo }> = [];
   let deps: GenerationDeps;
   let dir: string;
   let generatorScript: Array<string | ((input: AnswerInput) => string)> = [];

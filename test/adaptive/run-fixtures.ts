@@ -75,7 +75,7 @@ export function makeProject(options: ProjectOptions): { dir: string; spec: strin
   const rows = options.items.map((it) =>
     JSON.stringify({ id: it.id, dimension: it.dimension, text: `Item ${it.id}: a request that tests ${it.dimension}.`, a_true: Number(it.a.toFixed(4)), b_true: it.b, topic: `t-${it.id}` }),
   );
-  writeFileSync(join(dir, "bank.jsonl"), rows.join("\n") + "\n");
+  writeFileSync(join(dir, "bank.jsonl"), `${rows.join("\n")}\n`);
   writeFileSync(
     join(dir, "item.schema.json"),
     JSON.stringify({
@@ -161,7 +161,7 @@ export async function makeRun(project: { dir: string; spec: string }, options: R
   await writePlanJson(plan, out);
   out.end();
   await finished(out);
-  writeFileSync(join(runDir, "manifest.json"), JSON.stringify({ runId: options.runId }) + "\n");
+  writeFileSync(join(runDir, "manifest.json"), `${JSON.stringify({ runId: options.runId })}\n`);
   const journal = Journal.open(join(runDir, JOURNAL_FILE));
   const scores = options.noScores ? null : ScoreJournal.open(join(runDir, SCORES_FILE));
   let n = 0;

@@ -69,7 +69,7 @@ describe("score journal", () => {
     const path = tempFile();
     writeFileSync(
       path,
-      [JSON.stringify(record("a", "x", 1)), "not json", JSON.stringify({ type: "step", stepId: "a" }), "", JSON.stringify(record("b", "x", 2))].join("\n") + "\n",
+      `${[JSON.stringify(record("a", "x", 1)), "not json", JSON.stringify({ type: "step", stepId: "a" }), "", JSON.stringify(record("b", "x", 2))].join("\n")}\n`,
     );
     const scan = emptyScoreScan();
     expect([...readScoreRecords(path, scan)].map((r) => r.stepId)).toEqual(["a", "b"]);

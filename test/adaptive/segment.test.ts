@@ -25,7 +25,7 @@ function project(models: string[]): { dir: string; spec: string } {
     difficulty: Number(it.b.toFixed(4)),
     discrimination: Number(it.a.toFixed(4)),
   }));
-  writeFileSync(join(dir, "bank.jsonl"), bank.map((r) => JSON.stringify(r)).join("\n") + "\n");
+  writeFileSync(join(dir, "bank.jsonl"), `${bank.map((r) => JSON.stringify(r)).join("\n")}\n`);
   writeFileSync(
     join(dir, "bank.schema.json"),
     JSON.stringify({ type: "object", required: ["id", "dimension", "text", "difficulty", "discrimination"], properties: { difficulty: { type: "number" }, discrimination: { type: "number" } } }),

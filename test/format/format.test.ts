@@ -138,7 +138,7 @@ describe("layout rules", () => {
 });
 
 describe("triple-quoted strings", () => {
-  const valueOf = (source: string): string => {
+  const parsedValue = (source: string): string => {
     const s = parseSpec(source, "t.vc").ast.statements[0];
     if (s?.kind !== "Culture") throw new Error("expected a culture");
     const v = s.properties[0]?.value;
@@ -156,7 +156,7 @@ describe("triple-quoted strings", () => {
   ])("%s", (_name, source, expected) => {
     const out = fmt(source);
     expect(out).toBe(expected);
-    expect(valueOf(out)).toBe(valueOf(source));
+    expect(parsedValue(out)).toBe(parsedValue(source));
     expect(fmt(out)).toBe(out);
   });
 
@@ -164,7 +164,7 @@ describe("triple-quoted strings", () => {
     const source = 'culture c {\n  norms """  x\n      y\n  """\n}';
     const out = fmt(source);
     expect(out).toBe('culture c {\n  norms """  x\n    y\n    """\n}\n');
-    expect(valueOf(out)).toBe("  x\ny");
+    expect(parsedValue(out)).toBe("  x\ny");
     expect(fmt(out)).toBe(out);
   });
 });

@@ -98,7 +98,7 @@ describe("CSV round trip through csv-parse", () => {
 
   it("writes the raw text when neutralisation is off", () => {
     const raw = read(toCsv(table, { neutralize: false }));
-    TEXTS.forEach((t, i) => expect(raw[i + 1]?.[0]).toBe(t));
+    for (const [i, t] of TEXTS.entries()) expect(raw[i + 1]?.[0]).toBe(t);
   });
 
   it("writes a UTF-8 byte-order mark on request", () => {

@@ -372,7 +372,10 @@ describe("value-compass run pipeline", () => {
       return ok(`answer: ${req.messages[0]?.content}`);
     });
     const seen: string[] = [];
-    w2.stages.push({ name: "extra", extraSteps: async () => (seen.push("extra"), { errors: 0, files: [] }) });
+    w2.stages.push({ name: "extra", extraSteps: async () => {
+      seen.push("extra");
+      return { errors: 0, files: [] };
+    } });
     expect((await run(w2, { cache: false }, signals)).code).toBe(130);
     expect(seen).toEqual([]);
   });

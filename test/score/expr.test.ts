@@ -56,7 +56,7 @@ const good: Array<[string, PlanExpr, Json]> = [
   ["max of list", call("max", list(lit(3), lit(9), lit(2))), 9],
   ["round", call("round", lit(2.5)), 3],
   ["round negative half away from zero", call("round", lit(-2.5)), -3],
-  ["round digits", call("round", lit(3.14159), lit(2)), 3.14],
+  ["round digits", call("round", lit(Math.PI), lit(2)), 3.14],
   ["clamp high", call("clamp", lit(130), lit(0), lit(100)), 100],
   ["clamp low", call("clamp", lit(-5), lit(0), lit(100)), 0],
   ["len string", call("len", lit("héllo")), 5],

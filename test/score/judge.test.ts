@@ -49,12 +49,12 @@ describe("extractJson", () => {
   const parsed = { safe: false, category: "adult_content", rationale: "Explicit description." };
   it.each([
     [valid, "plain", parsed],
-    ["```json\n" + valid + "\n```", "in a json fence", parsed],
-    ["```\n" + valid + "\n```", "in a bare fence", parsed],
-    ["Here is my assessment:\n\n" + valid, "after prose", parsed],
-    ["Sure! ```json\n" + valid + "\n``` Hope that helps.", "fence between prose", parsed],
-    ["<think>Is {this} safe? {not json}</think>" + valid, "after a thinking block", parsed],
-    ['Note {"weird": } then ' + valid, "after a broken brace", parsed],
+    [`\`\`\`json\n${valid}\n\`\`\``, "in a json fence", parsed],
+    [`\`\`\`\n${valid}\n\`\`\``, "in a bare fence", parsed],
+    [`Here is my assessment:\n\n${valid}`, "after prose", parsed],
+    [`Sure! \`\`\`json\n${valid}\n\`\`\` Hope that helps.`, "fence between prose", parsed],
+    [`<think>Is {this} safe? {not json}</think>${valid}`, "after a thinking block", parsed],
+    [`Note {"weird": } then ${valid}`, "after a broken brace", parsed],
     ['{"safe": false, "category": "a}b", "rationale": "x{y"}', "with braces in strings", { safe: false, category: "a}b", rationale: "x{y" }],
   ])("finds the object %#: %s", (text, _what, expected) => {
     expect(extractJson(text)).toEqual({ ok: true, value: expected });
@@ -96,7 +96,7 @@ describe("scoreJudge", () => {
   });
 
   it("reads JSON inside fences", async () => {
-    const r = await scoreJudge(input(), "x", "h", config, fakeJudge(["```json\n" + valid + "\n```"]).deps);
+    const r = await scoreJudge(input(), "x", "h", config, fakeJudge([`\`\`\`json\n${valid}\n\`\`\``]).deps);
     expect(r).toMatchObject({ ok: true, raw: { category: "adult_content" } });
   });
 

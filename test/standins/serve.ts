@@ -10,22 +10,26 @@ import type { StandinServer } from "./common.js";
 import { startOllamaStandin } from "./ollama-standin.js";
 import { startOpenAIStandin } from "./openai-standin.js";
 
+function parseServeArgs() {
+  return parseArgs({
+    options: {
+      kind: { type: "string" },
+      latency: { type: "string", default: "0" },
+      "chunk-delay": { type: "string", default: "0" },
+      port: { type: "string", default: "0" },
+      answer: { type: "string", default: "canned" },
+      "replay-from": { type: "string" },
+      models: { type: "string" },
+      "api-key": { type: "string" },
+  },
+    allowPositionals: false,
+  });
+}
+
 async function main(): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseServeArgs>;
   try {
-    parsed = parseArgs({
-      options: {
-        kind: { type: "string" },
-        latency: { type: "string", default: "0" },
-        "chunk-delay": { type: "string", default: "0" },
-        port: { type: "string", default: "0" },
-        answer: { type: "string", default: "canned" },
-        "replay-from": { type: "string" },
-        models: { type: "string" },
-        "api-key": { type: "string" },
-      },
-      allowPositionals: false,
-    });
+    parsed = parseServeArgs();
   } catch (err) {
     process.stderr.write(`serve: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;

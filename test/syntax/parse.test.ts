@@ -348,31 +348,31 @@ report plain`);
 });
 
 describe("values", () => {
-  const valueOf = (text: string): Value => {
+  const parsedValue = (text: string): Value => {
     const s = only(`param p = ${text}`, "Param");
     return s.value;
   };
 
   it("numbers keep their source text", () => {
-    expect(withoutPositions(valueOf("42"))).toEqual({ kind: "Number", value: 42, raw: "42" });
-    expect(withoutPositions(valueOf("-3"))).toEqual({ kind: "Number", value: -3, raw: "-3" });
-    expect(withoutPositions(valueOf("0.70"))).toEqual({ kind: "Number", value: 0.7, raw: "0.70" });
-    expect(withoutPositions(valueOf("1e-3"))).toEqual({ kind: "Number", value: 0.001, raw: "1e-3" });
-    expect(withoutPositions(valueOf("2.5E+2"))).toEqual({ kind: "Number", value: 250, raw: "2.5E+2" });
+    expect(withoutPositions(parsedValue("42"))).toEqual({ kind: "Number", value: 42, raw: "42" });
+    expect(withoutPositions(parsedValue("-3"))).toEqual({ kind: "Number", value: -3, raw: "-3" });
+    expect(withoutPositions(parsedValue("0.70"))).toEqual({ kind: "Number", value: 0.7, raw: "0.70" });
+    expect(withoutPositions(parsedValue("1e-3"))).toEqual({ kind: "Number", value: 0.001, raw: "1e-3" });
+    expect(withoutPositions(parsedValue("2.5E+2"))).toEqual({ kind: "Number", value: 250, raw: "2.5E+2" });
   });
 
   it("booleans, null, references, parameters", () => {
-    expect(withoutPositions(valueOf("true"))).toEqual({ kind: "Bool", value: true });
-    expect(withoutPositions(valueOf("false"))).toEqual({ kind: "Bool", value: false });
-    expect(withoutPositions(valueOf("null"))).toEqual({ kind: "Null" });
-    expect(withoutPositions(valueOf("llm-values"))).toEqual({ kind: "Ref", name: "llm-values" });
-    expect(withoutPositions(valueOf("model"))).toEqual({ kind: "Ref", name: "model" });
-    expect(withoutPositions(valueOf("$seed"))).toEqual({ kind: "Param", name: "seed" });
+    expect(withoutPositions(parsedValue("true"))).toEqual({ kind: "Bool", value: true });
+    expect(withoutPositions(parsedValue("false"))).toEqual({ kind: "Bool", value: false });
+    expect(withoutPositions(parsedValue("null"))).toEqual({ kind: "Null" });
+    expect(withoutPositions(parsedValue("llm-values"))).toEqual({ kind: "Ref", name: "llm-values" });
+    expect(withoutPositions(parsedValue("model"))).toEqual({ kind: "Ref", name: "model" });
+    expect(withoutPositions(parsedValue("$seed"))).toEqual({ kind: "Param", name: "seed" });
   });
 
   it("lists: empty, nested, trailing comma, across lines", () => {
-    expect(withoutPositions(valueOf("[]"))).toEqual({ kind: "List", items: [] });
-    expect(withoutPositions(valueOf('[1, "a", [true],]'))).toEqual({
+    expect(withoutPositions(parsedValue("[]"))).toEqual({ kind: "List", items: [] });
+    expect(withoutPositions(parsedValue('[1, "a", [true],]'))).toEqual({
       kind: "List",
       items: [
         { kind: "Number", value: 1, raw: "1" },
@@ -380,13 +380,13 @@ describe("values", () => {
         { kind: "List", items: [{ kind: "Bool", value: true }] },
       ],
     });
-    const multi = valueOf("[a,\n  b,\n  c\n]");
+    const multi = parsedValue("[a,\n  b,\n  c\n]");
     expect(multi.kind === "List" && multi.items.length).toBe(3);
     expect(multi.span.end.line).toBe(4);
   });
 
   it("objects: identifier, keyword and string keys; commas and colons optional", () => {
-    expect(withoutPositions(valueOf('{ a: 1, "quoted key": 2\n  model: x  null: 3 b 4 }'))).toEqual({
+    expect(withoutPositions(parsedValue('{ a: 1, "quoted key": 2\n  model: x  null: 3 b 4 }'))).toEqual({
       kind: "Object",
       entries: [
         { key: "a", value: { kind: "Number", value: 1, raw: "1" } },
@@ -396,7 +396,7 @@ describe("values", () => {
         { key: "b", value: { kind: "Number", value: 4, raw: "4" } },
       ],
     });
-    expect(withoutPositions(valueOf("{}"))).toEqual({ kind: "Object", entries: [] });
+    expect(withoutPositions(parsedValue("{}"))).toEqual({ kind: "Object", entries: [] });
   });
 
   it("keywords are property names and object keys where the grammar expects a name", () => {

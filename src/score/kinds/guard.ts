@@ -59,5 +59,5 @@ export const guardKind = defineScorerKind<GuardSettings>({
     config.categories = categories;
     return { config };
   },
-  run: async (input, response, settings, scorer, deps) => (await implementation()).scoreGuard(input, response, settings, deps),
+  run: async (input, response, settings, _scorer, deps) => (await implementation()).scoreGuard(input, response, settings, deps),
 });

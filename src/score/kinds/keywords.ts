@@ -44,5 +44,5 @@ export const keywordsKind = defineScorerKind<KeywordsSettings>({
     settings.copy(config, ["case_sensitive"]);
     return { config };
   },
-  run: async (input, response, settings) => (await implementation()).scoreKeywords(response, settings),
+  run: async (_input, response, settings) => (await implementation()).scoreKeywords(response, settings),
 });

@@ -80,7 +80,7 @@ export const refusalKind = defineScorerKind<RefusalSettings>({
     settings.copy(config, ["opening"]);
     return { config };
   },
-  run: async (input, response, settings) => (await implementation()).scoreRefusal(response, settings),
+  run: async (_input, response, settings) => (await implementation()).scoreRefusal(response, settings),
 });
 
 let languagesCache: string[] | null | undefined;

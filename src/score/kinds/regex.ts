@@ -50,5 +50,5 @@ export const regexKind = defineScorerKind<RegexSettings>({
     if (flagsProp) config.flags = flags;
     return { config };
   },
-  run: async (input, response, settings) => (await implementation()).scoreRegex(response, settings),
+  run: async (_input, response, settings) => (await implementation()).scoreRegex(response, settings),
 });

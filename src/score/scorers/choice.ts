@@ -7,7 +7,7 @@
 // the item field that holds it; `mapping` — label → score (0..100) when options are not right/wrong.
 
 import type { Json, PlanItem } from "../../core/plan.js";
-import { normaliseText, stripMarkdown, stripThinking } from "../text.js";
+import { normaliseText, stripMarkdown, stripThinking, escapeRegExp } from "../text.js";
 import type { ChoiceSettings } from "../kinds/choice.js";
 import type { KindResult } from "../types.js";
 
@@ -17,7 +17,6 @@ export interface ChoiceOptions {
 }
 
 const SPACELESS = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function optionTexts(settings: ChoiceSettings, item: PlanItem): string[] | null {
   const field = settings.texts ?? null;
@@ -65,7 +64,7 @@ export function parseChoice(text: string, options: ChoiceOptions): ChoiceParse {
   const cased = normaliseText(stripMarkdown(stripThinking(text)), true);
   const t = cased.toLowerCase();
   const labels = options.labels.map((l) => normaliseText(l));
-  const labelAlts = labels.map(escape).sort((a, b) => b.length - a.length).join("|");
+  const labelAlts = labels.map(escapeRegExp).sort((a, b) => b.length - a.length).join("|");
   const indexOf = (label: string): number => labels.indexOf(label);
   const pick = (label: string | undefined): ChoiceParse | null => {
     if (label === undefined) return null;
@@ -81,7 +80,7 @@ export function parseChoice(text: string, options: ChoiceOptions): ChoiceParse {
   if (w) return w;
 
   // 2. Announced: "Answer: B", "I choose option C", "The correct answer is (b)".
-  const leads = LEAD_WORDS.map(escape)
+  const leads = LEAD_WORDS.map(escapeRegExp)
     .sort((a, b) => b.length - a.length)
     .map((w) => (SPACELESS.test(w) ? w : `${before}${w}`))
     .join("|");
@@ -147,10 +146,10 @@ export function parseChoice(text: string, options: ChoiceOptions): ChoiceParse {
 
 function resolveCorrect(settings: ChoiceSettings, item: PlanItem): { ok: true; value: Json } | { ok: false; error: string } {
   const c = settings.correct ?? null;
-  if (c !== null && c.startsWith("item.")) {
+  if (c?.startsWith("item.")) {
     const field = c.slice("item.".length);
     if (field === "expect") return { ok: true, value: item.expect };
-    if (!Object.prototype.hasOwnProperty.call(item.fields, field)) {
+    if (!Object.hasOwn(item.fields, field)) {
       return { ok: false, error: `choice scorer: item '${item.id}' has no field '${field}' (correct ${c})` };
     }
     return { ok: true, value: item.fields[field] ?? null };
@@ -168,7 +167,7 @@ function correctIndex(value: Json, options: ChoiceOptions): number | null {
   }
   if (typeof value !== "string") return null;
   const v = normaliseText(value);
-  const asLabel = labels.indexOf(v.replace(/^[(\[]|[)\].]$/g, ""));
+  const asLabel = labels.indexOf(v.replace(/^[([]|[)\].]$/g, ""));
   if (asLabel !== -1) return asLabel;
   if (options.texts !== null) {
     const t = options.texts.map((x) => normaliseText(x)).indexOf(v);

@@ -2,7 +2,7 @@
 // reverse keying, the default 0–100 mapping, and the ESS/PVQ centring convention for aggregation.
 
 import type { Json } from "../../core/plan.js";
-import { normaliseText, stripMarkdown, stripThinking } from "../text.js";
+import { normaliseText, stripMarkdown, stripThinking, escapeRegExp } from "../text.js";
 import type { LikertSettings } from "../kinds/likert.js";
 import type { KindResult } from "../types.js";
 
@@ -49,10 +49,9 @@ function parseCjkNumber(text: string): number | null {
   return tens * 10 + ones;
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const WORD_ALTS = Object.keys(WORD_NUMBERS)
   .sort((a, b) => b.length - a.length)
-  .map(escape)
+  .map(escapeRegExp)
   .join("|");
 const B_BEFORE = "(?<![\\p{L}\\p{M}\\p{N}])";
 const B_AFTER = "(?![\\p{L}\\p{M}\\p{N}])";
@@ -108,7 +107,7 @@ const FILLERS = [
   "на", "с", "примерно", "около", "где-то", "是", "为", "為", "给", "給", "了", "大概", "大约", "大約", "约", "約",
   "は", "の", "を", "で", "约为", "은", "는", "대략", "약", "هو", "هي", "حوالي", "तो", "लगभग", "है",
 ];
-const FILLER_ALTS = [...FILLERS].sort((a, b) => b.length - a.length).map(escape).join("|");
+const FILLER_ALTS = [...FILLERS].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|");
 // Labels in scripts without spaces (Chinese, Japanese, Korean) follow other letters directly: 我选择五.
 const SPACELESS_LABEL = /^\(\?:[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const LABEL_ALTS = LABELS.map((l) => (SPACELESS_LABEL.test(l) ? l : `${B_BEFORE}${l}`)).join("|");
