@@ -4,8 +4,9 @@
 import { canonicalJson } from "../core/canonical.js";
 import type { Plan } from "../core/plan.js";
 import type { StepRecord } from "../core/records.js";
-import type { AggregateRow, OverallRow } from "../analyse/aggregate.js";
+import type { AggregateRow, OverallRow, ScorerSelection } from "../analyse/aggregate.js";
 import type { Dataset } from "../analyse/dataset.js";
+import { sampleSpreads, spreadKey, type SampleSpread } from "../analyse/samples.js";
 import type { Cell, ColumnFormat, Table } from "./csv.js";
 
 /** Names of the tables every run writes; a plan report with one of these ids is written as report_<id>. */
@@ -217,6 +218,18 @@ export function statCells(r: AggregateRow): Cell[] {
   ];
 }
 
+// Repeated samples of an item (src/analyse/samples.ts): how many items have two or more, the share whose
+// samples agree, the mean within-item variance. Fixed columns, empty when the run has one sample.
+export const SAMPLE_COLUMNS: Col[] = [
+  ["sampled_items", "int"],
+  ["sample_agreement", "rate"],
+  ["sample_variance", "score"],
+];
+
+export function sampleCells(s: SampleSpread | undefined): Cell[] {
+  return s && s.items > 0 ? [s.items, s.agreement, s.variance] : [null, null, null];
+}
+
 const LEADERBOARD_COLUMNS: Col[] = [
   ["system", "text"],
   ["rank", "int"],
@@ -235,6 +248,7 @@ const LEADERBOARD_COLUMNS: Col[] = [
   ["refusal_rate", "rate"],
   ["refusals", "int"],
   ["refusal_known", "int"],
+  ...SAMPLE_COLUMNS,
 ];
 
 /** Leaderboard order: per system (plan order), best overall first; rank 1 = best, ties share a rank. */
@@ -259,7 +273,9 @@ export function rankLeaderboard(ds: Dataset, rows: readonly OverallRow[]): Array
   return out;
 }
 
-export function leaderboardTable(name: string, ds: Dataset, rows: readonly OverallRow[]): Table {
+/** `selection`: the scorers the rows were computed with (for the sample columns). */
+export function leaderboardTable(name: string, ds: Dataset, rows: readonly OverallRow[], selection: ScorerSelection = "primary"): Table {
+  const spreads = sampleSpreads(ds, ["model", "system"], selection);
   return table(
     name,
     LEADERBOARD_COLUMNS,
@@ -281,6 +297,7 @@ export function leaderboardTable(name: string, ds: Dataset, rows: readonly Overa
       r.refusalRate,
       r.refusals,
       r.refusalKnown,
+      ...sampleCells(spreads.get(spreadKey([r.model, r.system]))),
     ]),
   );
 }
@@ -294,9 +311,11 @@ const DIMENSION_COLUMNS: Col[] = [
   ["scorers", "text"],
   ["centred", "bool"],
   ...STAT_COLUMNS,
+  ...SAMPLE_COLUMNS,
 ];
 
 export function dimensionsTable(ds: Dataset, rows: readonly AggregateRow[]): Table {
+  const spreads = sampleSpreads(ds, ["model", "system", "dimension"]);
   return table(
     "dimensions",
     DIMENSION_COLUMNS,
@@ -312,6 +331,7 @@ export function dimensionsTable(ds: Dataset, rows: readonly AggregateRow[]): Tab
         r.scorers.join("+") || null,
         r.centred,
         ...statCells(r),
+        ...sampleCells(spreads.get(spreadKey([r.keys.model, system, dimension]))),
       ];
     }),
   );

@@ -29,6 +29,12 @@ export interface CacheKeyMaterial {
   responseFormat: { name: string; schema: JsonSchema } | null;
   /** exec models fed the request as JSON (`json_io`, `--json-io`): the command sees other input. */
   jsonIo?: boolean;
+  /**
+   * The step's sample index (steps only; judge calls have none). Without a seed it is the only thing
+   * that tells sample 2 of an item from sample 1, so it enters the key; with a seed the request
+   * already differs per sample (seed + sample) and the seed alone determines the answer.
+   */
+  sample?: number;
 }
 
 const KEY_VERSION = 1;
@@ -45,8 +51,19 @@ export function cacheKey(material: CacheKeyMaterial): string {
     responseFormat: material.responseFormat,
     // Only present when set, so the keys of every other request stay what they were.
     jsonIo: material.jsonIo === true ? true : undefined,
+    // Samples 1, 2 … of an unseeded request get keys of their own (else they would be served sample
+    // 0's answer). Sample 0 and every seeded request keep the key they always had, so existing caches
+    // stay valid for them (docs/running.md).
+    sample: sampleInKey(material),
   });
   return createHash("sha256").update(body).digest("hex");
+}
+
+/** The sample index as it enters the key: only for a sample after the first of a request without a seed. */
+function sampleInKey(material: CacheKeyMaterial): number | undefined {
+  const sample = material.sample;
+  if (sample === undefined || sample === 0 || material.params.seed !== undefined) return undefined;
+  return sample;
 }
 
 export interface ResponseCache {

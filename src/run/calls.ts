@@ -65,8 +65,11 @@ export interface CallerOptions {
   timeoutGraceMs?: number;
 }
 
-/** A request without the parts the caller owns (timeout, abort signal). */
-export type ModelRequest = Omit<ChatRequest, "timeoutMs" | "signal">;
+/**
+ * A request without the parts the caller owns (timeout, abort signal), plus the step's sample index:
+ * it is for the cache key (see cacheKey); adapters read only the ChatRequest fields and never send it.
+ */
+export type ModelRequest = Omit<ChatRequest, "timeoutMs" | "signal"> & { sample?: number };
 
 export interface CallOutcome {
   result: ChatResult;
@@ -259,6 +262,7 @@ export class ModelCaller {
       messages: request.messages,
       responseFormat: request.responseFormat ?? null,
       jsonIo: route.entry.model.jsonIo,
+      ...(request.sample !== undefined ? { sample: request.sample } : {}),
     });
   }
 

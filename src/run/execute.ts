@@ -15,6 +15,8 @@ export function requestOf(step: PlanStep): ModelRequest {
   if (step.params.seed !== undefined) request.seed = step.params.seed;
   if (step.params.max_tokens !== undefined) request.max_tokens = step.params.max_tokens;
   if (step.responseFormat) request.responseFormat = step.responseFormat;
+  // For the cache key: without a seed, the sample index is what keeps samples of an item apart.
+  request.sample = step.sample;
   return request;
 }
 

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { fillSchema } from "../../src/providers/schema-fill.js";
+import { fnv1a32, mulberry32 } from "../../src/core/random.js";
 import type { JsonSchema } from "../../src/core/plan.js";
 import { recordedAnswers } from "./replay.js";
 
@@ -61,13 +62,23 @@ export interface AnswerInput {
 
 export type AnswerFn = (input: AnswerInput) => string | Promise<string>;
 
+/** How the stand-in answers: canned text, recorded answers, random draws, or a function of the request. */
+export type AnswerMode = AnswerFn | "canned" | "replay" | "random";
+
 export interface StandinOptions {
   /** Delay before every answer, in ms (default 0). */
   latencyMs?: number;
   /** Delay between streamed chunks, in ms (default 0). */
   chunkDelayMs?: number;
-  /** "canned" (default), "replay" (recorded answers, canned when no match) or a function. */
-  answer?: AnswerFn | "canned" | "replay";
+  /**
+   * "canned" (default), "replay" (recorded answers, canned when no match), "random" (a random rating
+   * and word, see randomAnswer) or a function.
+   */
+  answer?: AnswerMode;
+  /** "random": the stand-in's own seed, used for requests that carry none (default 0). */
+  randomSeed?: number;
+  /** "random": ratings are drawn uniformly from 1..randomRatings (default 5). */
+  randomRatings?: number;
   /** Where "replay" reads its recorded answers (see replay.ts); default: the test fixtures. */
   replayFrom?: string;
   /** Models the server has (default: one stand-in model per kind). */
@@ -116,6 +127,7 @@ export class StandinServer {
   private faultFn: ((request: LoggedRequest) => Fault | null) | null;
   private answerFn: AnswerFn;
   private replayFrom: string | undefined;
+  private readonly random: RandomSettings;
   private readonly started = Date.now();
   private readonly sockets = new Set<Socket>();
   /** Waiters of waitForRequests; one that returns true is done and dropped. */
@@ -133,7 +145,8 @@ export class StandinServer {
     for (const f of options.faults ?? []) this.enqueueFault(f);
     this.faultFn = options.faultFn ?? null;
     this.replayFrom = options.replayFrom;
-    this.answerFn = resolveAnswer(kind, options.answer, this.replayFrom);
+    this.random = { seed: options.randomSeed ?? 0, ratings: options.randomRatings ?? 5 };
+    this.answerFn = resolveAnswer(kind, options.answer, this.replayFrom, this.random);
     this.server = createServer((req, res) => {
       void this.handle(req, res);
     });
@@ -176,9 +189,9 @@ export class StandinServer {
   }
 
   /** Change how the stand-in answers; `replayFrom` changes the replay source too. */
-  setAnswer(answer: AnswerFn | "canned" | "replay", replayFrom?: string): void {
+  setAnswer(answer: AnswerMode, replayFrom?: string): void {
     if (replayFrom !== undefined) this.replayFrom = replayFrom;
-    this.answerFn = resolveAnswer(this.kind, answer, this.replayFrom);
+    this.answerFn = resolveAnswer(this.kind, answer, this.replayFrom, this.random);
   }
 
   /**
@@ -334,8 +347,22 @@ export class StandinServer {
   }
 }
 
-function resolveAnswer(kind: string, answer: AnswerFn | "canned" | "replay" | undefined, replayFrom: string | undefined): AnswerFn {
+interface RandomSettings {
+  seed: number;
+  ratings: number;
+}
+
+function resolveAnswer(kind: string, answer: AnswerMode | undefined, replayFrom: string | undefined, random: RandomSettings): AnswerFn {
   if (typeof answer === "function") return answer;
+  if (answer === "random") {
+    // Counts the unseeded requests this answer function has seen: their draws differ one from the next.
+    let unseeded = 0;
+    return (input) => {
+      const seed = requestSeed(input.body);
+      const stream = seed !== null ? `seed ${seed}` : `unseeded ${random.seed} ${unseeded++}`;
+      return randomAnswer(stream, input, random.ratings);
+    };
+  }
   if (answer === "replay") {
     // Loaded now, not at the first request: a bad source fails where the stand-in is set up.
     const recorded = recordedAnswers(replayFrom);
@@ -350,6 +377,29 @@ export function cannedAnswer(kind: string, input: AnswerInput): string {
   const lastUser = [...input.messages].reverse().find((m) => m.role === "user")?.content ?? "";
   const gist = lastUser.replace(/\s+/g, " ").trim().slice(0, 60);
   return `Canned answer from the ${kind} stand-in (model ${input.model}) to: ${gist}`;
+}
+
+/** The seed a request carries: openai `seed`, ollama `options.seed`; null when it carries none. */
+export function requestSeed(body: unknown): number | null {
+  const seed = field(body, "seed") ?? field(field(body, "options"), "seed");
+  return typeof seed === "number" && Number.isFinite(seed) ? seed : null;
+}
+
+/**
+ * A random answer like a sampling model's: "Rating: 4 (draw qvzkmtpw)" — a rating drawn from
+ * 1..ratings (what a Likert scorer reads) and a word of eight consonants (no digits, no number word),
+ * so two draws almost never give the same text. The draw is a function of `stream` (the request's seed,
+ * or the stand-in's seed and a request counter when the request has none), the model and the
+ * messages: a seeded request is answered the same way every time, as by a model that honours seeds.
+ */
+export function randomAnswer(stream: string, input: Pick<AnswerInput, "model" | "messages">, ratings: number): string {
+  const key = `${stream}\u0000${input.model.replace(/:latest$/, "")}\u0000${input.messages.map((m) => `${m.role}:${m.content}`).join("\u0000")}`;
+  const next = mulberry32(fnv1a32(key));
+  const rating = 1 + Math.floor(next() * ratings);
+  const letters = "bcdfghjklmnpqrstvwxz";
+  let word = "";
+  for (let i = 0; i < 8; i++) word += letters[Math.floor(next() * letters.length)];
+  return `Rating: ${rating} (draw ${word})`;
 }
 
 export function words(text: string): string[] {

@@ -1,5 +1,5 @@
 // Run a stand-in server as its own process, for benchmarks and crash tests:
-//   npx tsx test/standins/serve.ts --kind ollama|openai [--latency MS] [--port 0] [--answer canned|replay]
+//   npx tsx test/standins/serve.ts --kind ollama|openai [--latency MS] [--port 0] [--answer canned|replay|random]
 //                                  [--models a,b] [--api-key KEY] [--chunk-delay MS]
 //                                  [--replay-from DIR]  (recorded answers for replay; see replay.ts)
 // Prints `READY http://127.0.0.1:PORT` on stdout once listening and serves until SIGTERM/SIGINT.
@@ -48,8 +48,8 @@ async function main(): Promise<number> {
     process.stderr.write("serve: --latency, --chunk-delay and --port take non-negative integers\n");
     return 2;
   }
-  if (answer !== "canned" && answer !== "replay") {
-    process.stderr.write("serve: --answer must be canned or replay\n");
+  if (answer !== "canned" && answer !== "replay" && answer !== "random") {
+    process.stderr.write("serve: --answer must be canned, replay or random\n");
     return 2;
   }
   const models = values.models ? values.models.split(",").map((m) => m.trim()).filter((m) => m !== "") : undefined;

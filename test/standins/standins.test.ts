@@ -187,6 +187,29 @@ describe("replay answers", () => {
   });
 });
 
+describe("random answers", () => {
+  it("differ per request without a seed, are a function of the seed with one, and read alike on both wire formats", async () => {
+    const ollama = await startOllamaStandin({ models: ["llama3.2"], answer: "random" });
+    const openai = await startOpenAIStandin({ models: ["llama3.2"], answer: "random" });
+    try {
+      const oc = new Ollama({ host: ollama.url });
+      const ask = async (seed?: number) =>
+        (await oc.chat({ model: "llama3.2", messages: [{ role: "user", content: "rate" }], stream: false, ...(seed !== undefined ? { options: { seed } } : {}) })).message.content;
+      const unseeded = [await ask(), await ask(), await ask()];
+      expect(new Set(unseeded).size).toBe(3);
+      for (const text of unseeded) expect(text).toMatch(/^Rating: [1-5] \(draw [b-z]{8}\)$/);
+      expect(await ask(9)).toBe(await ask(9));
+      expect(await ask(9)).not.toBe(await ask(10));
+      const client = new OpenAI({ apiKey: "x", baseURL: openai.baseUrl, maxRetries: 0 });
+      const c = await client.chat.completions.create({ model: "llama3.2", messages: [{ role: "user", content: "rate" }], seed: 9 });
+      expect(c.choices[0]?.message.content).toBe(await ask(9));
+    } finally {
+      await ollama.close();
+      await openai.close();
+    }
+  });
+});
+
 describe("serve.ts", () => {
   it("prints READY with the URL and serves until killed", async () => {
     const tsx = resolve(REPO_ROOT, "node_modules/.bin/tsx");

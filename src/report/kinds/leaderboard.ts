@@ -32,5 +32,5 @@ function leaderboardReport(ctx: Ctx, report: PlanReport, name: string): Table[] 
   const scorer = scorerSetting(report.settings);
   const dims = aggregate(ctx.ds, ["model", "system", "dimension"], { seed: ctx.seed, resamples: ctx.resamples, scorer });
   const rows = overallScores(ctx.ds, dims, { seed: ctx.seed, resamples: ctx.resamples, weighting });
-  return [leaderboardTable(name, ctx.ds, rows)];
+  return [leaderboardTable(name, ctx.ds, rows, scorer)];
 }
