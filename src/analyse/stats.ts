@@ -476,6 +476,47 @@ export function studentTTwoSided(t: number, df: number): number | null {
   return Math.min(1, Math.max(0, incompleteBeta(df / (df + t * t), df / 2, 0.5)));
 }
 
+/** Standard normal CDF Φ(x), from the complementary error function (Numerical Recipes erfcc, |error| < 1.2e-7). */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * z);
+  const erfc =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
+/** The t with P(|T| ≥ t) = alpha for Student's t with df degrees of freedom (bisection on studentTTwoSided). */
+export function studentTQuantile(alpha: number, df: number): number | null {
+  if (!(alpha > 0 && alpha < 1) || !(df > 0)) return null;
+  let lo = 0;
+  let hi = 1;
+  while ((studentTTwoSided(hi, df) as number) > alpha && hi < 1e12) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if ((studentTTwoSided(mid, df) as number) > alpha) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * The nominal level at which to read a percentile bootstrap of a mean of n values so that it is as wide
+ * as a t interval at `level` (Hesterberg's "expanded percentile" interval, 2015): quantiles α'/2 and
+ * 1 − α'/2 with α'/2 = Φ(−√(n/(n−1)) · t(n−1, level)). The plain percentile interval is too narrow for
+ * small n (about 86% coverage for a nominal 95% at n = 6, 89% at n = 8); expanded, about 93% and 94%.
+ */
+export function expandedLevel(level: number, n: number): number {
+  if (n < 2) return level;
+  const t = studentTQuantile(1 - level, n - 1);
+  if (t === null) return level;
+  return 1 - 2 * normalCdf(-Math.sqrt(n / (n - 1)) * t);
+}
+
 /** Two-sided p of H0 ρ = 0 from r over n pairs: Student's t with n − 2 df. null when n < 3. */
 export function correlationPValue(r: number, n: number): number | null {
   if (n < 3 || !Number.isFinite(r)) return null;
