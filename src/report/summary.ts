@@ -135,7 +135,7 @@ export function renderSummary(analysis: RunAnalysis, options: SummaryOptions = {
     out.push("");
     out.push(
       bold(
-        `Largest context effects (difference from the reference context, paired on the item; BH q < ${EFFECT_Q} over ${tested} comparisons; top ${top.length})`,
+        `Largest context effects (difference from the reference context, paired on the item where both share items; BH q < ${EFFECT_Q} over ${tested} comparisons; top ${top.length})`,
       ),
     );
     if (top.length === 0) out.push(`  no context effect reached q < ${EFFECT_Q}`);
@@ -151,7 +151,8 @@ export function renderSummary(analysis: RunAnalysis, options: SummaryOptions = {
       signed(r.difference, 2),
       interval(r.ci?.low, r.ci?.high),
       r.q === null ? "–" : r.q < 0.001 ? "<0.001" : r.q.toFixed(3),
-      `${r.pairs}`,
+      // Paired rows: the items answered in both contexts; unpaired rows: the two item sets.
+      r.pairing === "unpaired" ? `${r.items}/${r.referenceItems} unpaired` : `${r.pairs}`,
     ]);
     const lines = formatColumns(
       ["model", "system", "dimension", "scorer", "context", "reference", "mean", "ref mean", "diff", "95% CI", "q", "items"],
