@@ -1,9 +1,11 @@
-// Value profiles: a model's mean score per dimension of a system, in one context slice. Profiles are
-// what the correlation analyses (hierarchy, culture alignment, similarity, cross-system) compare.
+// Value profiles: a model's mean score per dimension of a system, in one context slice, optionally of
+// one measure (scorer). Profiles are what the correlation analyses (hierarchy, culture alignment,
+// similarity, cross-system) compare.
 
 import type { PlanBaseline } from "../core/plan.js";
-import { aggregate, type ScorerSelection } from "./aggregate.js";
+import { aggregate, countedUnits, type ScorerSelection } from "./aggregate.js";
 import type { Dataset } from "./dataset.js";
+import { mean } from "./stats.js";
 
 /** One context combination the model was prompted with, or every context pooled. */
 export type Slice = { kind: "context"; culture: string | null; usecase: string | null } | { kind: "all" };
@@ -17,6 +19,11 @@ export interface Profile {
   model: string;
   system: string;
   slice: Slice;
+  /**
+   * The scorer whose scores make every mean of this profile, for profiles built `byMeasure`; absent
+   * when the profile pools whatever the scorer selection counts (one measure or several).
+   */
+  measure?: string;
   /** Dimension id → mean score, for the dimensions with at least one score, in the system's order. */
   means: Map<string, number>;
   n: Map<string, number>;
@@ -53,14 +60,22 @@ export function modelsWithData(ds: Dataset): string[] {
   return [...seen].sort((a, b) => ds.order.model(a) - ds.order.model(b) || (a < b ? -1 : 1));
 }
 
+export interface ProfileOptions {
+  scorer?: ScorerSelection;
+  slices: "all" | "each" | "each+all";
+  /**
+   * One profile per measure (the scorer of each counted score): a dimension mean never averages a
+   * 0–100 judge score with a centred Likert rating. Default false (the selection's scores pooled).
+   */
+  byMeasure?: boolean;
+}
+
 /**
  * Per model × system profiles. `slices`: "all" pools every context; "each" gives one profile per
  * context combination present; "each+all" both (the pooled one only when there are several contexts).
  */
-export function buildProfiles(
-  ds: Dataset,
-  options: { scorer?: ScorerSelection; slices: "all" | "each" | "each+all" },
-): Profile[] {
+export function buildProfiles(ds: Dataset, options: ProfileOptions): Profile[] {
+  if (options.byMeasure) return buildMeasureProfiles(ds, options);
   const out: Profile[] = [];
   const index = new Map<string, Profile>();
   const base = { seed: 0, resamples: 0, scorer: options.scorer ?? "primary" } as const;
@@ -109,6 +124,65 @@ export function buildProfiles(
 }
 
 /**
+ * Profiles per model × system × measure: the counted scores of each step (primary scorer or the
+ * selection), grouped by the scorer that gave them. A mean is over every counted score of the cell
+ * (samples and, for the pooled slice, contexts included), as the pooled profiles' means are.
+ */
+function buildMeasureProfiles(ds: Dataset, options: ProfileOptions): Profile[] {
+  const selection = options.scorer ?? "primary";
+  // profile key → dimension → scores; profile key → profile shell
+  const shells = new Map<string, Profile>();
+  const scores = new Map<string, Map<string, number[]>>();
+  const contexts = new Map<string, Set<string>>();
+  const push = (model: string, system: string, measure: string, slice: Slice, dim: string, v: number) => {
+    const id = JSON.stringify([model, system, measure, sliceKey(slice)]);
+    if (!shells.has(id)) {
+      shells.set(id, { model, system, slice, measure, means: new Map(), n: new Map() });
+      scores.set(id, new Map());
+    }
+    const byDim = scores.get(id) as Map<string, number[]>;
+    const list = byDim.get(dim);
+    if (list) list.push(v);
+    else byDim.set(dim, [v]);
+  };
+  ds.metas.forEach((meta, i) => {
+    for (const u of countedUnits(ds.unitsByStep[i] ?? [], selection)) {
+      if (u.score === null) continue;
+      const slice: Slice = { kind: "context", culture: meta.culture, usecase: meta.usecase };
+      const owner = JSON.stringify([meta.model, meta.system, u.scorer]);
+      const seen = contexts.get(owner) ?? new Set<string>();
+      seen.add(sliceKey(slice));
+      contexts.set(owner, seen);
+      if (options.slices !== "all") push(meta.model, meta.system, u.scorer, slice, meta.dimension, u.score);
+      push(meta.model, meta.system, u.scorer, ALL_SLICE, meta.dimension, u.score);
+    }
+  });
+  const out: Profile[] = [];
+  for (const [id, p] of shells) {
+    if (p.slice.kind === "all" && options.slices === "each") continue;
+    if (p.slice.kind === "all" && options.slices === "each+all") {
+      const several = (contexts.get(JSON.stringify([p.model, p.system, p.measure])) ?? new Set()).size > 1;
+      if (!several) continue;
+    }
+    const byDim = scores.get(id) as Map<string, number[]>;
+    for (const d of systemDimensions(ds, p.system)) {
+      const list = byDim.get(d);
+      if (!list || list.length === 0) continue;
+      p.means.set(d, mean(list) as number);
+      p.n.set(d, list.length);
+    }
+    // Dimensions the plan does not know (an edited spec) keep their place after the known ones.
+    for (const [d, list] of byDim) {
+      if (p.means.has(d) || list.length === 0) continue;
+      p.means.set(d, mean(list) as number);
+      p.n.set(d, list.length);
+    }
+    out.push(p);
+  }
+  return out;
+}
+
+/**
  * A baseline as numbers per dimension, larger = more important: a profile as given, an order turned
  * into n, n−1, ..., 1 (most important first), so rank correlations read the same either way.
  */
@@ -150,14 +224,29 @@ export function compareSlices(ds: Dataset): (a: Slice, b: Slice) => number {
   };
 }
 
-/** Profiles sorted by model, system, then slice, all in plan order. */
+/** Code-unit order: the same on every machine, whatever the locale. */
+function lex(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Profiles sorted by model, system, measure, then slice, all in plan order. */
 export function sortProfiles(ds: Dataset, profiles: Profile[]): Profile[] {
   const cs = compareSlices(ds);
+  const measure = (p: Profile) => (p.measure === undefined ? -1 : ds.order.scorer(p.measure));
   return profiles.sort(
     (a, b) =>
       ds.order.model(a.model) - ds.order.model(b.model) ||
       (a.model < b.model ? -1 : a.model > b.model ? 1 : 0) ||
       ds.order.system(a.system) - ds.order.system(b.system) ||
+      measure(a) - measure(b) ||
+      lex(a.measure ?? "", b.measure ?? "") ||
       cs(a.slice, b.slice),
   );
+}
+
+/** The measures (scorers) of a set of profiles, in plan order; [undefined] when none is by measure. */
+export function profileMeasures(ds: Dataset, profiles: readonly Profile[]): Array<string | undefined> {
+  const seen: Array<string | undefined> = [];
+  for (const p of profiles) if (!seen.includes(p.measure)) seen.push(p.measure);
+  return seen.sort((a, b) => (a === undefined ? -1 : ds.order.scorer(a)) - (b === undefined ? -1 : ds.order.scorer(b)) || lex(a ?? "", b ?? ""));
 }

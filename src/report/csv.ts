@@ -23,9 +23,10 @@ export type Cell = string | number | boolean | null;
 /**
  * How a column's values are written. text: as is (neutralised); json: compact JSON text (neutralised);
  * int: rounded integer; score: 2 decimals; corr: 3 decimals; rate: 3 decimals (a share 0–1);
+ * p: a p-value, 3 significant digits (fixed decimals can not tell 0.0004 from 0.00000001);
  * num: shortest exact decimal form; bool: true/false.
  */
-export type ColumnFormat = "text" | "json" | "int" | "score" | "corr" | "rate" | "num" | "bool";
+export type ColumnFormat = "text" | "json" | "int" | "score" | "corr" | "rate" | "p" | "num" | "bool";
 
 export const DECIMALS: Readonly<Record<"score" | "corr" | "rate", number>> = { score: 2, corr: 3, rate: 3 };
 
@@ -68,6 +69,10 @@ function formatNumber(x: number, format: ColumnFormat): string {
     case "corr":
     case "rate":
       return fixed(x, DECIMALS[format]);
+    case "p":
+      // 3 significant digits in JavaScript's shortest form: 0.0475, 0.000123, 1.23e-7 (exponent form
+      // only below 1e-6, which every CSV reader parses as a number).
+      return String(Number(x.toPrecision(3)));
     default:
       return Object.is(x, -0) ? "0" : String(x);
   }

@@ -87,11 +87,12 @@ export interface Ctx {
   profileCache: Map<string, Profile[]>;
 }
 
-export function profilesFor(ctx: Ctx, scorer: ScorerSelection, slices: "all" | "each+all"): Profile[] {
-  const key = JSON.stringify([scorer, slices]);
+/** Profiles of the run, cached per setting. `byMeasure`: one profile per scorer, so no mean pools two measures. */
+export function profilesFor(ctx: Ctx, scorer: ScorerSelection, slices: "all" | "each+all", byMeasure = false): Profile[] {
+  const key = JSON.stringify([scorer, slices, byMeasure]);
   let p = ctx.profileCache.get(key);
   if (!p) {
-    p = sortProfiles(ctx.ds, buildProfiles(ctx.ds, { scorer, slices }));
+    p = sortProfiles(ctx.ds, buildProfiles(ctx.ds, { scorer, slices, byMeasure }));
     ctx.profileCache.set(key, p);
   }
   return p;

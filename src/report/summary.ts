@@ -1,11 +1,11 @@
 // The plain-text summary printed after a run: the leaderboard with aligned columns, then the largest
 // context effects. No colour unless asked (a log file or a pipe should get plain text).
 
-import type { ContextEffectRow } from "../analyse/context-effects.js";
+import { EFFECT_Q, notableEffects, type ContextEffectRow } from "../analyse/context-effects.js";
 import { rankLeaderboard, type RunAnalysis } from "./tables.js";
 
 export interface SummaryOptions {
-  /** How many context effects to list (largest |difference| first). Default 10. */
+  /** How many context effects to list (those with BH q < 0.05, largest |difference| first). Default 10. */
   top?: number;
   /** ANSI colour: bold headings, green/red differences. Default false. */
   colour?: boolean;
@@ -88,14 +88,9 @@ function referenceLabel(r: ContextEffectRow): string {
   return `${r.referenceCulture ?? "none"}/${r.referenceUsecase ?? "none"}`;
 }
 
-/** The largest context effects: sorted by |difference| (descending), ties in table order. */
+/** The context effects with evidence (BH q < 0.05), largest |difference| first; see notableEffects. */
 export function largestEffects(effects: readonly ContextEffectRow[], top: number): ContextEffectRow[] {
-  return effects
-    .map((r, i) => ({ r, i }))
-    .filter(({ r }) => r.difference !== null)
-    .sort((a, b) => Math.abs(b.r.difference as number) - Math.abs(a.r.difference as number) || a.i - b.i)
-    .slice(0, Math.max(0, top))
-    .map(({ r }) => r);
+  return notableEffects(effects, { top, q: EFFECT_Q });
 }
 
 export function renderSummary(analysis: RunAnalysis, options: SummaryOptions = {}): string {
@@ -136,32 +131,41 @@ export function renderSummary(analysis: RunAnalysis, options: SummaryOptions = {
 
   if (analysis.effects.length > 0) {
     const top = largestEffects(analysis.effects, options.top ?? 10);
+    const tested = analysis.effects.filter((r) => r.q !== null).length;
     out.push("");
-    out.push(bold(`Largest context effects (difference from the reference context; top ${top.length})`));
+    out.push(
+      bold(
+        `Largest context effects (difference from the reference context, paired on the item where both share items; BH q < ${EFFECT_Q} over ${tested} comparisons; top ${top.length})`,
+      ),
+    );
+    if (top.length === 0) out.push(`  no context effect reached q < ${EFFECT_Q}`);
     const rows = top.map((r) => [
       r.model,
       r.system,
       r.dimension,
+      r.measure,
       contextLabel(r),
       referenceLabel(r),
       num(r.mean, 2),
       num(r.referenceMean, 2),
       signed(r.difference, 2),
       interval(r.ci?.low, r.ci?.high),
-      `${r.n}/${r.referenceN}`,
+      r.q === null ? "–" : r.q < 0.001 ? "<0.001" : r.q.toFixed(3),
+      // Paired rows: the items answered in both contexts; unpaired rows: the two item sets.
+      r.pairing === "unpaired" ? `${r.items}/${r.referenceItems} unpaired` : `${r.pairs}`,
     ]);
     const lines = formatColumns(
-      ["model", "system", "dimension", "context", "reference", "mean", "ref mean", "diff", "95% CI", "n/ref n"],
+      ["model", "system", "dimension", "scorer", "context", "reference", "mean", "ref mean", "diff", "95% CI", "q", "items"],
       rows,
-      ["left", "left", "left", "left", "left", "right", "right", "right", "left", "right"],
+      ["left", "left", "left", "left", "left", "left", "right", "right", "right", "left", "right", "right"],
       (row, col, text) => {
         if (row === -1) return bold(text);
         const d = top[row]?.difference ?? null;
-        if (!colour || col !== 7 || d === null || d === 0) return text;
+        if (!colour || col !== 8 || d === null || d === 0) return text;
         return `${d > 0 ? ANSI.green : ANSI.red}${text}${ANSI.reset}`;
       },
     );
-    out.push(...lines.map((l) => `  ${l}`));
+    if (top.length > 0) out.push(...lines.map((l) => `  ${l}`));
   }
 
   const mock = ds.steps.filter((s) => s.mock).length;

@@ -90,7 +90,7 @@ describe("value hierarchy", () => {
 
   it("ranks dimensions by mean and correlates with the baseline order", () => {
     const m1us = find(rows, "mock:m1", "us")[0]!;
-    expect(m1us.order).toEqual(["a", "b", "c", "d"]);
+    expect(m1us.order).toEqual([["a"], ["b"], ["c"], ["d"]]);
     expect(m1us.spearman).toBeCloseTo(1, 12);
     expect(m1us.kendall).toBeCloseTo(1, 12);
     expect(find(rows, "mock:m1", "cn")[0]!.spearman).toBeCloseTo(-1, 12);
@@ -102,7 +102,7 @@ describe("value hierarchy", () => {
     // dx = −.5, 1.5, .5, −1.5; dy = 1.5, .5, −.5, −1.5 → Σdxdy = 2, Σdx² = Σdy² = 5 → rho = 0.4.
     const m3 = find(rows, "mock:m3", "all")[0]!;
     expect(m3.spearman).toBeCloseTo(0.4, 12);
-    expect(m3.order).toEqual(["b", "c", "a", "d"]);
+    expect(m3.order).toEqual([["b"], ["c"], ["a"], ["d"]]);
     expect(m3.ranks.map((r) => [r.dimension, r.rank, r.baselineRank])).toEqual([
       ["a", 3, 1],
       ["b", 1, 2],
@@ -111,11 +111,18 @@ describe("value hierarchy", () => {
     ]);
   });
 
-  it("a flat profile (m1 pooled over both cultures: all 60) has tied ranks and no correlation", () => {
+  it("a flat profile (m1 pooled over both cultures: all 60) has no rank, no order and no correlation, and says why", () => {
     const m1 = find(rows, "mock:m1", "all")[0]!;
-    expect(m1.ranks.map((r) => r.rank)).toEqual([2.5, 2.5, 2.5, 2.5]);
+    expect(m1.flat).toBe(true);
+    expect(m1.ranks.map((r) => r.rank)).toEqual([null, null, null, null]);
+    expect(m1.ranks.map((r) => r.meanRank)).toEqual([null, null, null, null]);
+    expect(m1.order).toEqual([]);
     expect(m1.spearman).toBeNull();
     expect(m1.kendall).toBeNull();
+    expect(m1.spearmanCi).toBeNull();
+    expect(m1.note).toMatch(/^flat profile/);
+    // The baseline's ranks are still there: only the model's are missing.
+    expect(m1.ranks.map((r) => r.baselineRank)).toEqual([1, 2, 3, 4]);
   });
 
   it("pooled slices appear only with more than one context; slices in plan order", () => {
@@ -164,21 +171,30 @@ describe("culture alignment", () => {
 describe("context effects", () => {
   const rows = contextEffects(ds, { seed: 5 });
 
-  it("difference from the reference culture with a bootstrap CI", () => {
+  it("difference from the reference culture, paired on the item (one item per dimension: no interval or test)", () => {
     const m1a = rows.find((r) => r.model === "mock:m1" && r.dimension === "a")!;
     expect(m1a.kind).toBe("culture");
+    expect(m1a.measure).toBe("judge");
     expect(m1a.culture).toBe("cn");
     expect(m1a.referenceCulture).toBe("us");
     expect(m1a.usecase).toBe("(all)");
     expect(m1a.mean).toBe(30);
     expect(m1a.referenceMean).toBe(90);
     expect(m1a.difference).toBe(-60);
+    // Two samples of one item in each culture: n counts scores, n_pairs counts items.
     expect(m1a.n).toBe(2);
-    expect(m1a.ci!.low).toBeLessThanOrEqual(-60);
-    expect(m1a.ci!.high).toBeGreaterThanOrEqual(-60);
-    // cn vs us: two values each, 29/31 against 89/91 → every resampled difference lies in [−62, −58].
-    expect(m1a.ci!.low).toBeGreaterThanOrEqual(-62);
-    expect(m1a.ci!.high).toBeLessThanOrEqual(-58);
+    expect(m1a.pairs).toBe(1);
+    expect(m1a.pairing).toBe("paired");
+    // One item is one unit: no spread to bootstrap, nothing to permute.
+    expect(m1a.ci).toBeNull();
+    expect(m1a.p).toBeNull();
+    expect(m1a.q).toBeNull();
+    expect(m1a.note).toContain("one paired item");
+  });
+
+  it("pairs the three x items of the safe system (same items in both cultures: difference 0, p 1)", () => {
+    const x = rows.find((r) => r.model === "mock:m1" && r.dimension === "x")!;
+    expect([x.pairs, x.difference, x.ci, x.p]).toEqual([3, 0, { low: 0, high: 0 }, 1]);
   });
 
   it("no effect where the model answers the same in both cultures", () => {
@@ -189,7 +205,6 @@ describe("context effects", () => {
 
   it("is reproducible with the seed; one row per non-reference value", () => {
     expect(contextEffects(ds, { seed: 5 })).toEqual(rows);
-    expect(contextEffects(ds, { seed: 6 }).map((r) => r.ci)).not.toEqual(rows.map((r) => r.ci));
     // 3 models × (4 + 2) dimensions × one non-reference culture.
     expect(rows).toHaveLength(18);
   });

@@ -87,6 +87,29 @@ describe("finding 1: value hierarchies match the pan-cultural order", () => {
   const rows = valueHierarchy(schwartz, SCHWARTZ_DIMS, panCultural);
   const rhos = rows.map((r) => r.spearman as number);
 
+  it("reproduces the published mean rho of 0.78 over 33 models", () => {
+    expect(rows).toHaveLength(33);
+    expect(mean(rhos) as number).toBeCloseTo(0.78, 2);
+  });
+
+  it("every rho has a 95% Bonett–Wright interval that contains it; at n = 10 dimensions most exclude 0, the weakest do not", () => {
+    for (const r of rows) {
+      expect(r.n).toBe(10);
+      expect(r.spearmanCi).not.toBeNull();
+      expect(r.spearmanCi!.low).toBeLessThan(r.spearman as number);
+      expect(r.spearmanCi!.high).toBeGreaterThan(r.spearman as number);
+      expect(r.kendallCi!.low).toBeLessThan(r.kendall as number);
+      expect(r.kendallCi!.high).toBeGreaterThan(r.kendall as number);
+    }
+    // 31 of 33 intervals lie above 0; Phi-3-medium (rho 0.63) and Yi-Large (0.64) reach below it. Even
+    // the best model's interval (GPT-4o-mini, 0.88: [0.46, 0.98]) is wide: ten values cannot pin a rho down.
+    const aboveZero = rows.filter((r) => (r.spearmanCi as { low: number }).low > 0).map((r) => r.model);
+    expect(aboveZero).toHaveLength(31);
+    expect(rows.filter((r) => !aboveZero.includes(r.model)).map((r) => r.model).sort()).toEqual(["Phi-3-medium-instruct", "Yi-Large"]);
+    const best = rows.find((r) => r.model === "GPT-4o-mini")!;
+    expect(best.spearmanCi!.high - best.spearmanCi!.low).toBeGreaterThan(0.4);
+  });
+
   it("most models correlate positively with the pan-cultural hierarchy", () => {
     // Every model has a rho (no profile is constant on Schwartz), and a rho is in [-1, 1].
     expect(rows.filter((r) => r.spearman === null)).toEqual([]);
@@ -206,14 +229,15 @@ describe("families (model similarity)", () => {
 });
 
 describe("finding 3: cross-system correlation", () => {
+  const rows = crossSystem(
+    [...mft, ...risk],
+    [
+      { system: "mft", dimension: "fairness" },
+      { system: "risk", dimension: "representation_toxicity" },
+    ],
+  );
+
   it("MFT fairness and safety representation & toxicity correlate weakly and positively across models", () => {
-    const rows = crossSystem(
-      [...mft, ...risk],
-      [
-        { system: "mft", dimension: "fairness" },
-        { system: "risk", dimension: "representation_toxicity" },
-      ],
-    );
     expect(rows).toHaveLength(1);
     const r = rows[0]!;
     expect(r.n).toBe(33);
@@ -221,5 +245,34 @@ describe("finding 3: cross-system correlation", () => {
     expect(r.pearson).toBeCloseTo(0.3476, 3);
     expect(r.pearson!).toBeLessThan(0.5);
     expect(r.spearman!).toBeGreaterThan(0);
+  });
+
+  it("r = 0.35 at n = 33 has a Fisher interval of about [0.005, 0.62]: just distinguishable from 0 alone, Spearman's is not", () => {
+    const r = rows[0]!;
+    expect(r.pearsonCi!.low).toBeLessThan(r.pearson!);
+    expect(r.pearsonCi!.high).toBeGreaterThan(r.pearson!);
+    // tanh(atanh(0.3476) ± 1.96/√30): the lower bound sits just above 0, and p (t test, 31 df) just below 0.05.
+    expect(r.pearsonCi!.low).toBeGreaterThan(0);
+    expect(r.pearsonCi!.low).toBeLessThan(0.01);
+    expect(r.pearsonCi!.high).toBeCloseTo(0.617, 3);
+    expect(r.pearsonP!).toBeGreaterThan(0.04);
+    expect(r.pearsonP!).toBeLessThan(0.05);
+    // Spearman 0.311 with the Bonett–Wright SE: the interval reaches below 0.
+    expect(r.spearmanCi!.low).toBeLessThan(0);
+    expect(r.spearmanCi!.high).toBeGreaterThan(r.spearman!);
+    expect(r.spearmanP!).toBeGreaterThan(0.05);
+  });
+
+  it("among all 30 MFT × safety pairs the finding does not survive the Benjamini–Hochberg adjustment", () => {
+    const all = crossSystem(
+      [...mft, ...risk],
+      [...Object.values(MFT).map((dimension) => ({ system: "mft", dimension })), ...Object.values(RISK).map((dimension) => ({ system: "risk", dimension }))],
+      { includeSameSystem: false },
+    );
+    expect(all).toHaveLength(30);
+    const r = all.find((x) => x.a.dimension === "fairness" && x.b.dimension === "representation_toxicity")!;
+    expect(r.pearson).toBeCloseTo(0.3476, 3);
+    expect(r.pearsonQ!).toBeGreaterThan(0.05);
+    expect(r.pearsonQ!).toBeGreaterThanOrEqual(r.pearsonP!);
   });
 });

@@ -45,6 +45,11 @@ describe("CSV cells", () => {
     expect(formatCell(2.5, "int")).toBe("3");
     expect(formatCell(-0, "num")).toBe("0");
     expect(formatCell(-1.25, "num")).toBe("-1.25");
+    // p-values keep three significant digits, so 0.0004 and 1e-8 stay apart.
+    expect(formatCell(0.047485285, "p")).toBe("0.0475");
+    expect(formatCell(0.00041234, "p")).toBe("0.000412");
+    expect(formatCell(1.23456e-8, "p")).toBe("1.23e-8");
+    expect(formatCell(1, "p")).toBe("1");
     expect(formatCell(Number.NaN, "score")).toBe("");
     expect(formatCell(null, "score")).toBe("");
     expect(formatCell(true, "bool")).toBe("true");

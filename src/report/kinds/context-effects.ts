@@ -1,5 +1,6 @@
 // The `context_effects` report kind: how much a culture or a use case moves each score from the
-// reference context (docs/outputs.md). Its check reads `by`: only context kinds the run crosses.
+// reference context, paired on the item, with p-values adjusted over the table (docs/outputs.md). Its
+// check reads `by`: only context kinds the run crosses.
 
 import { contextEffects, type ContextKind } from "../../analyse/context-effects.js";
 import { CheckCodes } from "../../check/codes.js";
@@ -49,6 +50,7 @@ const EFFECT_COLUMNS: Col[] = [
   ["model", "text"],
   ["system", "text"],
   ["dimension", "text"],
+  ["scorer", "text"],
   ["kind", "text"],
   ["culture", "text"],
   ["usecase", "text"],
@@ -58,9 +60,16 @@ const EFFECT_COLUMNS: Col[] = [
   ["mean", "score"],
   ["reference_n", "int"],
   ["reference_mean", "score"],
+  ["n_items", "int"],
+  ["reference_n_items", "int"],
+  ["n_pairs", "int"],
+  ["pairing", "text"],
   ["difference", "score"],
   ["ci_low", "score"],
   ["ci_high", "score"],
+  ["p_value", "p"],
+  ["q_value", "p"],
+  ["note", "text"],
 ];
 
 function contextReport(ctx: Ctx, report: PlanReport, name: string): Table[] {
@@ -71,33 +80,47 @@ function contextReport(ctx: Ctx, report: PlanReport, name: string): Table[] {
     if (k !== "culture" && k !== "usecase") ctx.notes.push(`report ${report.id}: context effects are by culture or usecase, not "${k}"`);
   }
   const systems = settingStrings(report.settings, "system") ?? settingStrings(report.settings, "systems");
-  const defaults = scorer === "primary" && by === undefined;
+  const defaults = scorer === "primary" && by === undefined && systems === null;
+  // The system filter goes into the analysis, not after it: the table's rows are the family of the
+  // Benjamini–Hochberg adjustment.
   const rows = defaults
     ? ctx.analysis.effects
-    : contextEffects(ctx.ds, { seed: ctx.seed, resamples: ctx.resamples, scorer, ...(by ? { by } : {}) });
+    : contextEffects(ctx.ds, {
+        seed: ctx.seed,
+        resamples: ctx.resamples,
+        scorer,
+        ...(by ? { by } : {}),
+        ...(systems ? { systems } : {}),
+      });
   return [
     table(
       name,
       EFFECT_COLUMNS,
-      rows
-        .filter((r) => !systems || systems.includes(r.system))
-        .map((r) => [
-          r.model,
-          r.system,
-          r.dimension,
-          r.kind,
-          r.culture,
-          r.usecase,
-          r.referenceCulture,
-          r.referenceUsecase,
-          r.n,
-          r.mean,
-          r.referenceN,
-          r.referenceMean,
-          r.difference,
-          r.ci?.low ?? null,
-          r.ci?.high ?? null,
-        ]),
+      rows.map((r) => [
+        r.model,
+        r.system,
+        r.dimension,
+        r.measure,
+        r.kind,
+        r.culture,
+        r.usecase,
+        r.referenceCulture,
+        r.referenceUsecase,
+        r.n,
+        r.mean,
+        r.referenceN,
+        r.referenceMean,
+        r.items,
+        r.referenceItems,
+        r.pairs,
+        r.pairing,
+        r.difference,
+        r.ci?.low ?? null,
+        r.ci?.high ?? null,
+        r.p,
+        r.q,
+        r.note,
+      ]),
     ),
   ];
 }

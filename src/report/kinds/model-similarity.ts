@@ -1,5 +1,5 @@
-// The `model_similarity` report kind: how alike the models' value profiles are, pair by pair
-// (docs/outputs.md).
+// The `model_similarity` report kind: how alike the models' value profiles are, pair by pair, within
+// one measure (scorer), with 95% Fisher-z intervals (docs/outputs.md).
 
 import { systemDimensions } from "../../analyse/profiles.js";
 import { modelSimilarity } from "../../analyse/similarity.js";
@@ -26,11 +26,27 @@ export const modelSimilarityKind = defineReportKind({
 
 function similarityReport(ctx: Ctx, report: PlanReport, name: string): Table[] {
   const scorer = scorerSetting(report.settings);
-  const profiles = profilesFor(ctx, scorer, "all");
+  const profiles = profilesFor(ctx, scorer, "all", true);
   const rows: Cell[][] = [];
   for (const system of targetSystems(ctx, report)) {
     for (const r of modelSimilarity(profiles, system, systemDimensions(ctx.ds, system))) {
-      rows.push([r.system, r.modelA, r.modelB, r.n, r.pearson, r.spearman, r.pearsonCentred]);
+      rows.push([
+        r.system,
+        r.measure ?? null,
+        r.modelA,
+        r.modelB,
+        r.n,
+        r.pearson,
+        r.pearsonCi?.low ?? null,
+        r.pearsonCi?.high ?? null,
+        r.spearman,
+        r.spearmanCi?.low ?? null,
+        r.spearmanCi?.high ?? null,
+        r.pearsonCentred,
+        r.pearsonCentredCi?.low ?? null,
+        r.pearsonCentredCi?.high ?? null,
+        r.note,
+      ]);
     }
   }
   return [
@@ -38,12 +54,20 @@ function similarityReport(ctx: Ctx, report: PlanReport, name: string): Table[] {
       name,
       [
         ["system", "text"],
+        ["scorer", "text"],
         ["model_a", "text"],
         ["model_b", "text"],
         ["n_dimensions", "int"],
         ["pearson", "corr"],
+        ["pearson_ci_low", "corr"],
+        ["pearson_ci_high", "corr"],
         ["spearman", "corr"],
+        ["spearman_ci_low", "corr"],
+        ["spearman_ci_high", "corr"],
         ["pearson_centred", "corr"],
+        ["pearson_centred_ci_low", "corr"],
+        ["pearson_centred_ci_high", "corr"],
+        ["note", "text"],
       ],
       rows,
     ),
