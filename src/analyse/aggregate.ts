@@ -274,7 +274,7 @@ function group(ds: Dataset, by: readonly GroupKey[], selection: ScorerSelection,
   const groups = (meta: StepMeta): Array<string | null> =>
     byGroup ? (groupsOf.get(`${meta.system}\u0000${meta.dimension}`) ?? [null]) : [null];
 
-  const cellFor = (meta: StepMeta, scorer: string, grp: string | null): Cell => {
+  const cellFor = (meta: StepMeta, scorer: string | null, grp: string | null): Cell => {
     const keys: Partial<Record<GroupKey, KeyValue>> = {};
     for (const k of by) keys[k] = keyOf(meta, scorer, grp, k);
     const measure = split ? scorer : null;
@@ -305,7 +305,18 @@ function group(ds: Dataset, by: readonly GroupKey[], selection: ScorerSelection,
   ds.metas.forEach((meta, i) => {
     const units = ds.unitsByStep[i] ?? [];
     // Grouping by scorer asks for every scorer the segment declares (even one without a record).
-    for (const scorer of measuresOf(ds, meta, units, selection, by.includes("scorer"))) {
+    const measures = measuresOf(ds, meta, units, selection, by.includes("scorer"));
+    if (measures.length === 0 && !split) {
+      // Pooled rows (profiles) keep every step, even one no selected scorer measures.
+      for (const g of groups(meta)) {
+        const cell = cellFor(meta, null, g);
+        if (!cell.stepIds.has(meta.stepId)) {
+          cell.stepIds.add(meta.stepId);
+          if (meta.failed) cell.failed++;
+        }
+      }
+    }
+    for (const scorer of measures) {
       const unit = units.find((u) => u.scorer === scorer) ?? null;
       const scale = ds.scales.get(scorer) ?? "percent";
       for (const g of groups(meta)) {
