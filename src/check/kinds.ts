@@ -99,6 +99,8 @@ export interface ScorerKindCheck {
   readonly roots: readonly string[];
   /** The scale a scorer of this kind has when its spec declares none, from its plan config (src/core/scale.ts). */
   defaultScale(config: Record<string, Json>): Scale;
+  /** The default scale in words, for the docs table: "proportion; percent with `mapping`". */
+  readonly scaleDoc: string;
   check(input: ScorerCheckInput): ScorerCheckResult | Promise<ScorerCheckResult>;
 }
 

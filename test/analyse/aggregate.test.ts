@@ -121,7 +121,7 @@ describe("aggregate", () => {
   });
 
   it("overall score: mean of dimension means, or weighted by the dimension weights", () => {
-    const only = { scorer: { scorers: ["harmless"] } } as const;
+    const only: { scorer: { scorers: string[] } } = { scorer: { scorers: ["harmless"] } };
     const equal = leaderboard(ds, { seed: 1, weighting: "equal", ...only }).overall;
     const weighted = leaderboard(ds, { seed: 1, weighting: "weighted", ...only }).overall;
     const auto = leaderboard(ds, { seed: 1, ...only }).overall;

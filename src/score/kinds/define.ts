@@ -38,6 +38,8 @@ export interface ScorerKindDefinition<S> {
   roots: readonly string[];
   /** The scale the kind implies (docs/scoring.md, "Scales"), fixed or read from the config. */
   scale: Scale | ((config: Record<string, Json>) => Scale);
+  /** The scale in words when it depends on the config (the docs table); a fixed scale is its own name. */
+  scaleDoc?: string;
   callsModel?: boolean;
   check(input: ScorerCheckInput): ScorerCheckResult | Promise<ScorerCheckResult>;
   run(input: ScoreInput, response: string, settings: S, scorer: PlanScorer, deps: ScorerDeps): KindResult | Promise<KindResult>;
@@ -50,6 +52,7 @@ export function defineScorerKind<S>(def: ScorerKindDefinition<S>): ScorerKind {
     properties: def.properties ?? Object.keys(def.settings.properties),
     roots: def.roots,
     defaultScale: (config) => (typeof def.scale === "function" ? def.scale(config) : def.scale),
+    scaleDoc: def.scaleDoc ?? (typeof def.scale === "string" ? `\`${def.scale}\`` : ""),
     callsModel: def.callsModel ?? false,
     check: (input) => def.check(input),
     bind(scorer, validate) {

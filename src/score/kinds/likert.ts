@@ -30,6 +30,7 @@ export const likertKind = defineScorerKind<LikertSettings>({
   roots: ["rating"],
   // Centred ratings are ipsatised: a distance from the respondent's own mean, not a level.
   scale: (config) => (config.centre === true || config.center === true ? "centred" : "likert"),
+  scaleDoc: "`likert`; `centred` with `centre true`",
   check({ ctx, file, node, what, props, settings }) {
     const config: Record<string, Json> = {};
     // Every other kind takes `scale NAME` (its measurement scale); here `scale` has always been the
