@@ -234,7 +234,9 @@ async function check(spec: string, models: string[]) {
   // Leaderboard: the mean of the dimension means, ranked within system, context and measure.
   const boards = new Map<string, Array<Record<string, unknown>>>();
   for (const row of board) {
-    const mine = dims.filter((d) => d.model === row.model && d.system === row.system && d.culture === row.culture && d.usecase === row.usecase && d.measure === row.measure);
+    const mine = dims.filter(
+      (d) => d.model === row.model && d.system === row.system && d.culture === row.culture && d.usecase === row.usecase && d.measure === row.measure,
+    );
     const weights = new Map((plan.systems.find((s) => s.id === row.system)?.dimensions ?? []).map((d) => [d.id, d.weight]));
     const equal = new Set(weights.values()).size <= 1;
     const withMean = mine.filter((d) => d.mean !== null);
@@ -250,12 +252,15 @@ async function check(spec: string, models: string[]) {
     }
     expect(row.overall as number).toBeCloseTo(overall, 9);
     if (row.scale === "proportion") {
-      const kish = 1 / withMean.reduce((a, d) => {
-        const byItem = new Map<string, number[]>();
-        const key = JSON.stringify([d.model, d.system, d.culture, d.usecase, d.dimension, d.measure]);
-        for (const r of (cells.get(key) ?? []).filter(scored)) byItem.set(r.step.item, [...(byItem.get(r.step.item) ?? []), (r.score?.score as number) / 100]);
-        return a + (1 / withMean.length) ** 2 / effectiveN(byItem).n;
-      }, 0);
+      const kish =
+        1 /
+        withMean.reduce((a, d) => {
+          const byItem = new Map<string, number[]>();
+          const key = JSON.stringify([d.model, d.system, d.culture, d.usecase, d.dimension, d.measure]);
+          for (const r of (cells.get(key) ?? []).filter(scored))
+            byItem.set(r.step.item, [...(byItem.get(r.step.item) ?? []), (r.score?.score as number) / 100]);
+          return a + (1 / withMean.length) ** 2 / effectiveN(byItem).n;
+        }, 0);
       const [low, high] = wilson(overall / 100, kish);
       expect(row.ci_low as number).toBeCloseTo(low * 100, 8);
       expect(row.ci_high as number).toBeCloseTo(high * 100, 8);

@@ -210,11 +210,14 @@ describe("duplicating every answer three times (as samples) leaves every interva
       for (const c of ["ci_low", "ci_high", "refusal_ci_low", "refusal_ci_high", name === "dimensions" ? "mean" : "overall"]) {
         const xa = col(ta, c);
         const xb = col(tb, c);
-        xa.forEach((v, i) => {
-          if (v === null) return expect(xb[i]).toBeNull();
+        for (const [i, v] of xa.entries()) {
+          if (v === null) {
+            expect(xb[i]).toBeNull();
+            continue;
+          }
           intervals++;
           expect(Math.abs((v as number) - (xb[i] as number))).toBeLessThanOrEqual(TOLERANCE);
-        });
+        }
       }
       expect(intervals).toBeGreaterThan(10);
       expect(col(tb, "n")).toEqual(col(ta, "n").map((n) => 3 * (n as number)));
@@ -282,9 +285,13 @@ describe("proportions get Wilson intervals that are never zero width", () => {
       systems: [sys],
       models: ["mock:a"],
       scorers: [scorer("safe", "refusal")],
-      segments: [{ id: "s", system: "safety", scorers: ["safe"], items: [item("t1", "safety", "tox"), item("t2", "safety", "tox"), item("m1", "safety", "mis")] }],
+      segments: [
+        { id: "s", system: "safety", scorers: ["safe"], items: [item("t1", "safety", "tox"), item("t2", "safety", "tox"), item("m1", "safety", "mis")] },
+      ],
     });
-    const steps = ["t1", "t2", "m1"].map((it, k) => step({ model: "mock:a", segment: "s", system: "safety", dimension: it.startsWith("t") ? "tox" : "mis", item: it }, k));
+    const steps = ["t1", "t2", "m1"].map((it, k) =>
+      step({ model: "mock:a", segment: "s", system: "safety", dimension: it.startsWith("t") ? "tox" : "mis", item: it }, k),
+    );
     const scores = steps.map((s, k) => score(s.stepId, "safe", k === 1 ? 0 : 100));
     const board = leaderboard(buildDataset(plan, steps, scores), { seed: 1 }).overall;
     expect(board[0]?.ci).not.toBeNull();
@@ -300,7 +307,9 @@ describe("proportions get Wilson intervals that are never zero width", () => {
       systems: [sys],
       models: ["mock:a"],
       scorers: [scorer("judged")],
-      segments: [{ id: "s", system: "sv", scorers: ["judged"], items: [item("a1", "sv", "a"), item("a2", "sv", "a"), item("a3", "sv", "a"), item("b1", "sv", "b")] }],
+      segments: [
+        { id: "s", system: "sv", scorers: ["judged"], items: [item("a1", "sv", "a"), item("a2", "sv", "a"), item("a3", "sv", "a"), item("b1", "sv", "b")] },
+      ],
     });
     const steps = ["a1", "a2", "a3", "b1"].map((it, k) => step({ model: "mock:a", segment: "s", system: "sv", dimension: it[0] as string, item: it }, k));
     const scores = steps.map((s, k) => score(s.stepId, "judged", [20, 60, 90, 50][k] as number));
