@@ -5,6 +5,8 @@
 
 import type { Plan, PlanItem, PlanScorer } from "../core/plan.js";
 import type { ScoreRecord, StepRecord } from "../core/records.js";
+import { isScale, type Scale } from "../core/scale.js";
+import { scorerKind } from "../score/kinds/index.js";
 import type { QuestionnaireItem } from "../score/centring.js";
 import { centreScores, type CentreMode, DEFAULT_MAX_MISSING_SHARE } from "./centre.js";
 
@@ -70,6 +72,11 @@ export interface Dataset {
   segmentScorers: Map<string, string[]>;
   order: Orders;
   centring: { mode: CentreMode; scorers: string[]; respondents: number; droppedRespondents: number };
+  /**
+   * The scale of each scorer's scores as the analyses see them: `centred` for the scorers centred here,
+   * else the scale the spec declares, else the one its kind implies (src/core/scale.ts).
+   */
+  scales: Map<string, Scale>;
 }
 
 export interface DatasetOptions {
@@ -137,6 +144,20 @@ function itemDifficulties(plan: Plan): Map<string, number | null> {
   };
   for (const seg of plan.segments) add(seg.id, seg.kind === "static" ? seg.items : seg.bank);
   return out;
+}
+
+/** The declared scale of a plan scorer, else its kind's; percent for a kind this build does not know. */
+export function declaredScale(scorer: PlanScorer): Scale {
+  const kind = scorerKind(scorer.kind);
+  const declared = scorer.config["scale"];
+  // likert's `scale` is its number of points, never a measurement scale.
+  if (isScale(declared) && kind?.properties.includes("scale") !== true) return declared;
+  return kind ? kind.defaultScale(scorer.config) : "percent";
+}
+
+/** The respondent of a centred score: model × system × context × sample × scorer (src/analyse/centre.ts). */
+export function respondentKey(meta: StepMeta, scorer: string): string {
+  return JSON.stringify([meta.model, meta.system, meta.culture, meta.usecase, meta.sample, scorer]);
 }
 
 function centredScorers(plan: Plan, mode: CentreMode): Set<string> {
@@ -240,8 +261,7 @@ export function buildDataset(
   const mode = options.centre ?? "auto";
   const toCentre = centredScorers(plan, mode);
   const centreUnits = unitsByStep.flat().filter((u) => toCentre.has(u.scorer));
-  const respondentOf = (u: Unit) =>
-    JSON.stringify([u.step.model, u.step.system, u.step.culture, u.step.usecase, u.step.sample, u.scorer]);
+  const respondentOf = (u: Unit) => respondentKey(u.step, u.scorer);
   const result = centreScores(
     centreUnits.map((u) => ({
       respondent: respondentOf(u),
@@ -256,6 +276,8 @@ export function buildDataset(
     u.centred = true;
   });
 
+  const scales = new Map<string, Scale>();
+  for (const s of plan.scorers) scales.set(s.id, toCentre.has(s.id) ? "centred" : declaredScale(s));
   return {
     plan,
     steps,
@@ -264,6 +286,7 @@ export function buildDataset(
     orphans,
     segmentScorers,
     order,
+    scales,
     centring: {
       mode,
       scorers: [...toCentre].sort((a, b) => order.scorer(a) - order.scorer(b) || (a < b ? -1 : 1)),

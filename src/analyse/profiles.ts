@@ -3,7 +3,8 @@
 // similarity, cross-system) compare.
 
 import type { PlanBaseline } from "../core/plan.js";
-import { aggregate, countedUnits, type ScorerSelection } from "./aggregate.js";
+import type { Scale } from "../core/scale.js";
+import { aggregate, countedUnits, type AggregateRow, type ScorerSelection } from "./aggregate.js";
 import type { Dataset } from "./dataset.js";
 import { mean } from "./stats.js";
 
@@ -27,6 +28,12 @@ export interface Profile {
   /** Dimension id → mean score, for the dimensions with at least one score, in the system's order. */
   means: Map<string, number>;
   n: Map<string, number>;
+  /**
+   * The scorers (measures) whose scores the means hold, and their scales. A profile of more than one
+   * scale pools numbers that mean different things: an analysis should refuse it (or name one scorer).
+   */
+  scorers?: string[];
+  scales?: Scale[];
 }
 
 export function sliceKey(slice: Slice): string {
@@ -78,7 +85,8 @@ export function buildProfiles(ds: Dataset, options: ProfileOptions): Profile[] {
   if (options.byMeasure) return buildMeasureProfiles(ds, options);
   const out: Profile[] = [];
   const index = new Map<string, Profile>();
-  const base = { seed: 0, resamples: 0, scorer: options.scorer ?? "primary" } as const;
+  // Pooled over scorers as before; every profile says which scorers and scales it holds.
+  const base = { seed: 0, resamples: 0, scorer: options.scorer ?? "primary", measures: "pooled" } as const;
   const perContext = aggregate(ds, ["model", "system", "culture", "usecase", "dimension"], base);
   const contextsOf = new Map<string, Set<string>>();
   for (const r of perContext) {
@@ -87,14 +95,18 @@ export function buildProfiles(ds: Dataset, options: ProfileOptions): Profile[] {
     s.add(JSON.stringify([r.keys.culture, r.keys.usecase]));
     contextsOf.set(k, s);
   }
-  const add = (model: string, system: string, slice: Slice, dim: string, mean: number | null, n: number) => {
+  const add = (model: string, system: string, slice: Slice, dim: string, mean: number | null, n: number, row: AggregateRow) => {
     const id = JSON.stringify([model, system, sliceKey(slice)]);
     let p = index.get(id);
     if (!p) {
-      p = { model, system, slice, means: new Map(), n: new Map() };
+      p = { model, system, slice, means: new Map(), n: new Map(), scorers: [], scales: [] };
       index.set(id, p);
       out.push(p);
     }
+    const scorers = (p.scorers ??= []);
+    const scales = (p.scales ??= []);
+    for (const s of row.scorers) if (!scorers.includes(s)) scorers.push(s);
+    for (const s of row.scales) if (!scales.includes(s)) scales.push(s);
     if (mean !== null) {
       p.means.set(dim, mean);
       p.n.set(dim, n);
@@ -107,7 +119,7 @@ export function buildProfiles(ds: Dataset, options: ProfileOptions): Profile[] {
         culture: (r.keys.culture ?? null) as string | null,
         usecase: (r.keys.usecase ?? null) as string | null,
       };
-      add(String(r.keys.model), String(r.keys.system), slice, String(r.keys.dimension), r.mean, r.n);
+      add(String(r.keys.model), String(r.keys.system), slice, String(r.keys.dimension), r.mean, r.n, r);
     }
   }
   if (options.slices !== "each") {
@@ -116,7 +128,7 @@ export function buildProfiles(ds: Dataset, options: ProfileOptions): Profile[] {
       const k = JSON.stringify([r.keys.model, r.keys.system]);
       const several = (contextsOf.get(k)?.size ?? 0) > 1;
       if (options.slices === "all" || several) {
-        add(String(r.keys.model), String(r.keys.system), ALL_SLICE, String(r.keys.dimension), r.mean, r.n);
+        add(String(r.keys.model), String(r.keys.system), ALL_SLICE, String(r.keys.dimension), r.mean, r.n, r);
       }
     }
   }

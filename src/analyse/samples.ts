@@ -40,7 +40,7 @@ export interface SampleGroup {
 }
 
 /** Which table cell an item belongs to: the dimension table's keys, or the leaderboard's. */
-export type SpreadKey = "model" | "system" | "dimension";
+export type SpreadKey = "model" | "system" | "dimension" | "culture" | "usecase" | "scorer";
 
 /**
  * Percent scores closer than this (in points, inclusive) agree. 5 points is a twentieth of the scale:
@@ -123,7 +123,7 @@ export function sampleSpreads(ds: Dataset, by: readonly SpreadKey[], selection: 
     if (meta.failed) return;
     for (const u of countedUnits(ds.unitsByStep[i] ?? [], selection)) {
       if (u.score === null) continue;
-      const cell = spreadKey(by.map((k) => meta[k]));
+      const cell = spreadKey(by.map((k) => (k === "scorer" ? u.scorer : meta[k])));
       const item = JSON.stringify([meta.segment, meta.item, meta.culture, meta.usecase, u.scorer]);
       let groups = cells.get(cell);
       if (!groups) {

@@ -5,11 +5,11 @@
 import type { ProviderKindCheck, ReportKindCheck, ScorerKindCheck, SettingSchema, SettingsSchema } from "../check/kinds.js";
 import { settingType } from "../check/settings.js";
 
-/** | Kind | Settings | Default score | Names in `score` | — one row per scorer kind. */
+/** | Kind | Settings | Default score | Scale | Names in `score` | — one row per scorer kind. */
 export function scorerKindsTable(kinds: readonly ScorerKindCheck[]): string {
   return table(
-    ["Kind", "Settings", "Default score", "Names in `score`"],
-    kinds.map((k) => [code(k.name), settingsCell(k.settings, k.properties), k.settings.description ?? "", k.roots.map(code).join(", ")]),
+    ["Kind", "Settings", "Default score", "Scale", "Names in `score`"],
+    kinds.map((k) => [code(k.name), settingsCell(k.settings, k.properties), k.settings.description ?? "", k.scaleDoc, k.roots.map(code).join(", ")]),
   );
 }
 

@@ -5,6 +5,7 @@
 
 import { basename, extname } from "node:path";
 import type { Span } from "../core/diagnostic.js";
+import type { Scale } from "../core/scale.js";
 import { CheckCodes } from "./codes.js";
 import type { CheckContext } from "./context.js";
 import { collectDeclarations, type Declarations } from "./decls.js";
@@ -12,10 +13,11 @@ import { checkAdaptive, checkBaseline } from "./extras.js";
 import { checkReport } from "./reports.js";
 import type { Program } from "./imports.js";
 import { checkItemSet, type ItemSetInfo } from "./items.js";
+import { kindNamed } from "./kinds.js";
 import { checkParams } from "./params.js";
 import { checkRun, NO_CONTEXT } from "./run.js";
 import { SchemaLoader } from "./schemas.js";
-import { checkRules, checkScorer, type ScorerInfo } from "./scorers.js";
+import { checkRules, checkScorer, scorerScale, type ScorerInfo } from "./scorers.js";
 import { ANY, contextShape, itemShape, rootShape, type Shape } from "./shapes.js";
 import type {
   CheckedAdaptive,
@@ -145,9 +147,14 @@ export async function checkProgram(
     const checked = await checkBaseline(ctx, b, systems, decls.systems, decls.cultures);
     if (checked) baselines.set(checked.id, checked);
   }
+  const scales = new Map<string, Scale>();
+  for (const [id, info] of scorers) {
+    const kind = kindNamed(ctx.kinds.scorers, info.scorer.kind);
+    if (kind) scales.set(id, scorerScale(kind, info.scorer.config));
+  }
   const reports: CheckedReport[] = [];
   for (const r of decls.reports.entries) {
-    const checked = checkReport(ctx, r, { systems: decls.systems, baselines: decls.baselines, checkedBaselines: baselines, scorers: decls.scorers, run });
+    const checked = checkReport(ctx, r, { systems: decls.systems, baselines: decls.baselines, checkedBaselines: baselines, scorers: decls.scorers, run, scales });
     if (checked) reports.push(checked);
   }
   const adaptive: CheckedAdaptive[] = [];

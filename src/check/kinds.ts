@@ -4,6 +4,7 @@
 // (LoadOptions.kinds) and the checker iterates over whatever kinds it is given.
 
 import type { Json } from "../core/plan.js";
+import type { Scale } from "../core/scale.js";
 import type { ScorerDecl } from "../syntax/ast.js";
 import type { CheckContext, SourceFile } from "./context.js";
 import type { Table } from "./decls.js";
@@ -96,6 +97,10 @@ export interface ScorerKindCheck {
   readonly properties: readonly string[];
   /** Names the kind adds to `score` expressions and rules: `rating`, `refused`, `output` … */
   readonly roots: readonly string[];
+  /** The scale a scorer of this kind has when its spec declares none, from its plan config (src/core/scale.ts). */
+  defaultScale(config: Record<string, Json>): Scale;
+  /** The default scale in words, for the docs table: "proportion; percent with `mapping`". */
+  readonly scaleDoc: string;
   check(input: ScorerCheckInput): ScorerCheckResult | Promise<ScorerCheckResult>;
 }
 
@@ -112,6 +117,8 @@ export interface ReportCheckInput {
   readonly file: string;
   readonly props: PropertyBag;
   readonly run: CheckedRun;
+  /** The scale of each checked scorer (declared, or its kind's default), for settings that combine measures. */
+  readonly scales: ReadonlyMap<string, Scale>;
   /** Where the kind writes what it reads. */
   readonly settings: Record<string, Json>;
 }

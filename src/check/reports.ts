@@ -5,6 +5,7 @@
 
 import type { Span } from "../core/diagnostic.js";
 import type { Json } from "../core/plan.js";
+import type { Scale } from "../core/scale.js";
 import type { BaselineDecl, ReportDecl } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import { suggestionNotes, type CheckContext } from "./context.js";
@@ -21,6 +22,8 @@ export interface ReportTables {
   checkedBaselines: Map<string, CheckedBaseline>;
   scorers: Table<unknown>;
   run: CheckedRun;
+  /** The scale of each checked scorer, for settings that combine measures (`combine`). */
+  scales: ReadonlyMap<string, Scale>;
 }
 
 /** Settings that name declarations, in the order they are read, and the table their names are in. */
@@ -54,7 +57,7 @@ export function checkReport(ctx: CheckContext, { file, node }: Located<ReportDec
     }
   }
   checkNames(ctx, f, props, tables, settings);
-  kind.check?.({ ctx, file: f, props, run: tables.run, settings });
+  kind.check?.({ ctx, file: f, props, run: tables.run, scales: tables.scales, settings });
   checkPlainSettings(ctx, f, props, kind, settings, new Set(NAME_SETTINGS.map(([key]) => key)));
   warnBuiltinName(ctx, f, node);
   return ctx.errorCount() > before ? null : { id, kind: kind.name, settings };

@@ -3,7 +3,8 @@
 // context (ctx.kinds.scorers). Rules declared at top level with `rule NAME for SCORER` join the
 // scorer's own rules, after them.
 
-import type { PlanExpr } from "../core/plan.js";
+import type { Json, PlanExpr } from "../core/plan.js";
+import { DECLARABLE_SCALES, isScale, type Scale } from "../core/scale.js";
 import type { RuleDecl, ScorerDecl } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import { suggestionNotes, where, type CheckContext, type SourceFile } from "./context.js";
@@ -99,9 +100,51 @@ async function checkSettings(
   what: string,
   around: ScorerSurroundings,
 ): Promise<ScorerCheckResult> {
-  const props = new PropertyBag(ctx, file.display, node.properties, kind.properties, what);
+  const ownsScale = kind.properties.includes("scale");
+  const allowed = ownsScale ? kind.properties : [...kind.properties, "scale"];
+  const props = new PropertyBag(ctx, file.display, node.properties, allowed, what);
   const settings = new SettingsReader(ctx, file.display, props, kind.settings);
-  return kind.check({ ctx, file, node, what, props, settings, ...around });
+  const result = await kind.check({ ctx, file, node, what, props, settings, ...around });
+  if (!ownsScale) {
+    const scale = checkScale(ctx, file.display, props, what);
+    if (scale !== undefined) result.config.scale = scale;
+  }
+  return result;
+}
+
+/**
+ * `scale NAME` on any scorer (src/core/scale.ts): the measurement scale its scores are on, which the
+ * tables keep apart. Written into the plan config only when declared, so plans of specs that declare
+ * none keep their hash.
+ */
+function checkScale(ctx: CheckContext, f: string, props: PropertyBag, what: string): Scale | undefined {
+  const p = props.get("scale");
+  if (!p) return undefined;
+  const v = p.value;
+  const word = v.kind === "Ref" ? v.name : v.kind === "String" ? v.value : null;
+  if (word === null) {
+    ctx.error(CheckCodes.WRONG_TYPE, `the scale of ${what} must be a name, one of ${DECLARABLE_SCALES.join(", ")}`, f, v.span);
+    return undefined;
+  }
+  if (word === "centred" || word === "centered") {
+    ctx.error(CheckCodes.BAD_SCORER_SETTING, `${what} cannot declare scale centred`, f, v.span, [
+      "centred scores are what centring makes of Likert ratings: write `centre true` on a likert scorer",
+    ]);
+    return undefined;
+  }
+  if (!isScale(word) || !DECLARABLE_SCALES.includes(word)) {
+    const notes = suggestionNotes(word, DECLARABLE_SCALES, "scales").map((n) => n.replace("declared scales", "scales"));
+    if (word === "logit") notes.unshift("an IRT ability on the logit scale is `theta`");
+    ctx.error(CheckCodes.BAD_SCORER_SETTING, `unknown scale '${word}' for ${what}`, f, v.span, notes);
+    return undefined;
+  }
+  return word;
+}
+
+/** The scale of a checked scorer: the declared one, else its kind's default. */
+export function scorerScale(kind: ScorerKindCheck, config: Record<string, Json>): Scale {
+  const declared = config.scale;
+  return isScale(declared) && !kind.properties.includes("scale") ? declared : kind.defaultScale(config);
 }
 
 /** The names the scorer's `score` expression and rules may read. */

@@ -188,19 +188,26 @@ const ABILITY_COLUMNS: Col[] = [
   ["static_n", "int"],
 ];
 
-/** The static score of a model on a system over some dimensions: the mean of its dimension means. */
+/**
+ * The static score of a model on a system over some dimensions: the mean of its dimension means, from
+ * the static items blocks' primary scorer (one measure: analysis.dimensions holds every scorer apart),
+ * each dimension's scores pooled over the contexts (analysis.dimensions holds every context apart).
+ */
 function staticScore(analysis: RunAnalysis | null, model: string, system: string, dimensions: readonly string[]): { mean: number; dimensions: number; n: number } | null {
   if (!analysis) return null;
-  const means: number[] = [];
-  let n = 0;
+  const firstStatic = analysis.dataset.plan.segments.find((s) => s.kind === "static" && s.system === system && s.scorers.length > 0);
+  const measure = firstStatic?.scorers[0];
+  if (measure === undefined) return null;
+  const pooled = new Map<string, number[]>();
   for (const row of analysis.dimensions) {
     const k = row.keys;
     if (k.model !== model || k.system !== system || typeof k.dimension !== "string" || !dimensions.includes(k.dimension)) continue;
-    if (row.mean === null) continue;
-    means.push(row.mean);
-    n += row.n;
+    if (row.measure !== measure || row.values.length === 0) continue;
+    pooled.set(k.dimension, [...(pooled.get(k.dimension) ?? []), ...row.values]);
   }
+  const means = [...pooled.values()].map((xs) => xs.reduce((a, b) => a + b, 0) / xs.length);
   if (means.length === 0) return null;
+  const n = [...pooled.values()].reduce((a, xs) => a + xs.length, 0);
   return { mean: means.reduce((a, b) => a + b, 0) / means.length, dimensions: means.length, n };
 }
 

@@ -4,9 +4,9 @@
 import { canonicalJson } from "../core/canonical.js";
 import type { Plan } from "../core/plan.js";
 import type { StepRecord } from "../core/records.js";
-import type { AggregateRow, OverallRow, ScorerSelection } from "../analyse/aggregate.js";
+import { POOLED_LABEL, type AggregateRow, type KeyValue, type OverallRow } from "../analyse/aggregate.js";
 import type { Dataset } from "../analyse/dataset.js";
-import { sampleSpreads, spreadKey, type SampleSpread } from "../analyse/samples.js";
+import { sampleSpreads, spreadKey, type SampleSpread, type SpreadKey } from "../analyse/samples.js";
 import type { Cell, ColumnFormat, Table } from "./csv.js";
 
 /** Names of the tables every run writes; a plan report with one of these ids is written as report_<id>. */
@@ -188,16 +188,21 @@ export function scoresTable(ds: Dataset, runId: string | null): Table {
   return table("scores", SCORE_COLUMNS, rows);
 }
 
+/** The statistics of a score row, in every score table (docs/outputs.md, "Score statistics"). */
 export const STAT_COLUMNS: Col[] = [
   ["n", "int"],
+  ["items", "int"],
   ["mean", "score"],
   ["sd", "score"],
   ["ci_low", "score"],
   ["ci_high", "score"],
+  ["ci_method", "text"],
   ["steps", "int"],
   ["failed_steps", "int"],
   ["scoring_errors", "int"],
   ["refusal_rate", "rate"],
+  ["refusal_ci_low", "rate"],
+  ["refusal_ci_high", "rate"],
   ["refusals", "int"],
   ["refusal_known", "int"],
 ];
@@ -205,14 +210,18 @@ export const STAT_COLUMNS: Col[] = [
 export function statCells(r: AggregateRow): Cell[] {
   return [
     r.n,
+    r.items,
     r.mean,
     r.sd,
     r.ci?.low ?? null,
     r.ci?.high ?? null,
+    r.ciMethod,
     r.steps,
     r.failedSteps,
     r.scoringErrors,
     r.refusalRate,
+    r.refusalCi?.low ?? null,
+    r.refusalCi?.high ?? null,
     r.refusals,
     r.refusalKnown,
   ];
@@ -226,47 +235,96 @@ export const SAMPLE_COLUMNS: Col[] = [
   ["sample_variance", "score"],
 ];
 
+/**
+ * The sample spread of a table row: one measure (scorer), in one context or pooled over contexts, like
+ * the row itself. A combined row (several measures) has none.
+ */
+function rowSpreads(
+  ds: Dataset,
+  extra: readonly SpreadKey[],
+): (model: KeyValue, system: string, extraValues: readonly KeyValue[], culture: KeyValue, usecase: KeyValue, measure: string | null) => SampleSpread | undefined {
+  const every = { scorers: ds.plan.scorers.map((s) => s.id) };
+  const perContext = sampleSpreads(ds, ["model", "system", ...extra, "culture", "usecase", "scorer"], every);
+  const pooled = sampleSpreads(ds, ["model", "system", ...extra, "scorer"], every);
+  return (model, system, extraValues, culture, usecase, measure) => {
+    if (measure === null) return undefined;
+    return culture === POOLED_LABEL || usecase === POOLED_LABEL
+      ? pooled.get(spreadKey([model, system, ...extraValues, measure]))
+      : perContext.get(spreadKey([model, system, ...extraValues, culture, usecase, measure]));
+  };
+}
+
 export function sampleCells(s: SampleSpread | undefined): Cell[] {
   return s && s.items > 0 ? [s.items, s.agreement, s.variance] : [null, null, null];
 }
 
 const LEADERBOARD_COLUMNS: Col[] = [
   ["system", "text"],
+  ["culture", "text"],
+  ["usecase", "text"],
+  ["measure", "text"],
+  ["scale", "text"],
   ["rank", "int"],
   ["model", "text"],
   ["overall", "score"],
   ["ci_low", "score"],
   ["ci_high", "score"],
+  ["ci_method", "text"],
   ["weighting", "text"],
   ["centred", "bool"],
   ["n", "int"],
+  ["items", "int"],
   ["dimensions", "int"],
   ["dimensions_total", "int"],
   ["steps", "int"],
   ["failed_steps", "int"],
   ["scoring_errors", "int"],
   ["refusal_rate", "rate"],
+  ["refusal_ci_low", "rate"],
+  ["refusal_ci_high", "rate"],
   ["refusals", "int"],
   ["refusal_known", "int"],
   ...SAMPLE_COLUMNS,
 ];
 
-/** Leaderboard order: per system (plan order), best overall first; rank 1 = best, ties share a rank. */
+/** The board a row is ranked on: one system, one context, one measure. */
+function boardOf(r: OverallRow): string {
+  return JSON.stringify([r.system, r.culture, r.usecase, r.measure]);
+}
+
+/**
+ * Leaderboard order: per system (plan order), context (plan order; rows over several contexts last),
+ * measure (plan order; combined rows after their parts), best overall first. Rank 1 = best within one
+ * system, context and measure; ties share a rank; a row without an overall has no rank.
+ */
 export function rankLeaderboard(ds: Dataset, rows: readonly OverallRow[]): Array<{ row: OverallRow; rank: number | null }> {
+  const ctxOrder = (v: string | null, f: (id: string | null) => number) => (v === POOLED_LABEL ? Number.MAX_SAFE_INTEGER : f(v));
+  const measureOrder = (m: string) => (ds.plan.scorers.some((s) => s.id === m) ? ds.order.scorer(m) : Number.MAX_SAFE_INTEGER);
+  const lex = (a: string | null, b: string | null) => ((a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0);
   const sorted = [...rows].sort(
     (a, b) =>
       ds.order.system(a.system) - ds.order.system(b.system) ||
-      (a.system < b.system ? -1 : a.system > b.system ? 1 : 0) ||
+      lex(a.system, b.system) ||
+      ctxOrder(a.culture, ds.order.culture) - ctxOrder(b.culture, ds.order.culture) ||
+      lex(a.culture, b.culture) ||
+      ctxOrder(a.usecase, ds.order.usecase) - ctxOrder(b.usecase, ds.order.usecase) ||
+      lex(a.usecase, b.usecase) ||
+      measureOrder(a.measure) - measureOrder(b.measure) ||
+      lex(a.measure, b.measure) ||
       (b.overall ?? Number.NEGATIVE_INFINITY) - (a.overall ?? Number.NEGATIVE_INFINITY) ||
       ds.order.model(a.model) - ds.order.model(b.model) ||
-      (a.model < b.model ? -1 : a.model > b.model ? 1 : 0),
+      lex(a.model, b.model),
   );
   const out: Array<{ row: OverallRow; rank: number | null }> = [];
+  const seen = new Map<string, number>();
   sorted.forEach((row, i) => {
     const prev = out[i - 1];
+    const board = boardOf(row);
+    const before = seen.get(board) ?? 0;
+    seen.set(board, before + 1);
     let rank: number | null = null;
     if (row.overall !== null) {
-      rank = prev && prev.row.system === row.system && prev.row.overall === row.overall ? prev.rank : 1 + out.filter((o) => o.row.system === row.system).length;
+      rank = prev && boardOf(prev.row) === board && prev.row.overall === row.overall ? prev.rank : before + 1;
     }
     out.push({ row, rank });
   });
@@ -274,30 +332,38 @@ export function rankLeaderboard(ds: Dataset, rows: readonly OverallRow[]): Array
 }
 
 /** `selection`: the scorers the rows were computed with (for the sample columns). */
-export function leaderboardTable(name: string, ds: Dataset, rows: readonly OverallRow[], selection: ScorerSelection = "primary"): Table {
-  const spreads = sampleSpreads(ds, ["model", "system"], selection);
+export function leaderboardTable(name: string, ds: Dataset, rows: readonly OverallRow[]): Table {
+  const spreadOfRow = rowSpreads(ds, []);
   return table(
     name,
     LEADERBOARD_COLUMNS,
     rankLeaderboard(ds, rows).map(({ row: r, rank }) => [
       r.system,
+      r.culture,
+      r.usecase,
+      r.measure,
+      r.scale,
       rank,
       r.model,
       r.overall,
       r.ci?.low ?? null,
       r.ci?.high ?? null,
+      r.ciMethod,
       r.weighting,
       r.centred,
       r.n,
+      r.items,
       r.dimensions,
       r.dimensionsTotal,
       r.steps,
       r.failedSteps,
       r.scoringErrors,
       r.refusalRate,
+      r.refusalCi?.low ?? null,
+      r.refusalCi?.high ?? null,
       r.refusals,
       r.refusalKnown,
-      ...sampleCells(spreads.get(spreadKey([r.model, r.system]))),
+      ...sampleCells(spreadOfRow(r.model, r.system, [], r.culture, r.usecase, r.measure)),
     ]),
   );
 }
@@ -305,17 +371,20 @@ export function leaderboardTable(name: string, ds: Dataset, rows: readonly Overa
 const DIMENSION_COLUMNS: Col[] = [
   ["model", "text"],
   ["system", "text"],
+  ["culture", "text"],
+  ["usecase", "text"],
   ["dimension", "text"],
   ["label", "text"],
   ["weight", "num"],
-  ["scorers", "text"],
+  ["measure", "text"],
+  ["scale", "text"],
   ["centred", "bool"],
   ...STAT_COLUMNS,
   ...SAMPLE_COLUMNS,
 ];
 
 export function dimensionsTable(ds: Dataset, rows: readonly AggregateRow[]): Table {
-  const spreads = sampleSpreads(ds, ["model", "system", "dimension"]);
+  const spreadOfRow = rowSpreads(ds, ["dimension"]);
   return table(
     "dimensions",
     DIMENSION_COLUMNS,
@@ -325,15 +394,17 @@ export function dimensionsTable(ds: Dataset, rows: readonly AggregateRow[]): Tab
       return [
         r.keys.model ?? null,
         system,
+        r.keys.culture ?? null,
+        r.keys.usecase ?? null,
         dimension,
         dimensionLabel(ds.plan, system, dimension),
         dimensionWeight(ds.plan, system, dimension),
-        r.scorers.join("+") || null,
+        r.measure,
+        r.scale,
         r.centred,
         ...statCells(r),
-        ...sampleCells(spreads.get(spreadKey([r.keys.model, system, dimension]))),
+        ...sampleCells(spreadOfRow(r.keys.model ?? null, system, [dimension], r.keys.culture ?? null, r.keys.usecase ?? null, r.measure)),
       ];
     }),
   );
 }
-

@@ -2,6 +2,7 @@
 // context effects. No colour unless asked (a log file or a pipe should get plain text).
 
 import { EFFECT_Q, notableEffects, type ContextEffectRow } from "../analyse/context-effects.js";
+import { SCALES, type Scale } from "../core/scale.js";
 import { rankLeaderboard, type RunAnalysis } from "./tables.js";
 
 export interface SummaryOptions {
@@ -56,6 +57,22 @@ export function displayWidth(text: string): number {
 
 type Align = "left" | "right";
 
+/** What a number on each scale is, printed under the leaderboard for the scales it shows. */
+const SCALE_NOTES: Record<Scale, string> = {
+  centred: "distance from the model's own mean rating, in score points; no overall (centred means sum to zero)",
+  likert: "raw rating stretched to 0–100",
+  percent: "0–100 score; interval: bootstrap over items",
+  proportion: "share of answers scoring 100 (a rate, in %); interval: Wilson on the items' effective size",
+  theta: "IRT ability (logit)",
+};
+
+function contextText(culture: string | null, usecase: string | null): string {
+  if (culture === null && usecase === null) return "none";
+  if (usecase === null) return culture ?? "none";
+  if (culture === null) return usecase;
+  return `${culture}/${usecase}`;
+}
+
 /** Lay out rows in aligned columns, two spaces apart; colour codes (if any) are added after padding. */
 export function formatColumns(
   header: readonly string[],
@@ -100,33 +117,73 @@ export function renderSummary(analysis: RunAnalysis, options: SummaryOptions = {
   const ds = analysis.dataset;
 
   const board = rankLeaderboard(ds, analysis.leaderboard);
-  out.push(bold("Leaderboard (overall 0–100: mean of the dimension means, weighted when the weighting column says so; 95% bootstrap CI)"));
+  out.push(
+    bold(
+      "Leaderboard (per measure: a scorer on its own scale; overall = mean of the dimension means, weighted when the weighting column says so; 95% CI)",
+    ),
+  );
   if (board.length === 0) {
     out.push("  no scores");
   } else {
+    const withContext = board.some(({ row: r }) => r.culture !== null || r.usecase !== null);
     const rows = board.map(({ row: r, rank }) => [
       r.system,
+      ...(withContext ? [contextText(r.culture, r.usecase)] : []),
+      `${r.measure} (${r.scale})`,
       rank === null ? "–" : String(rank),
       r.model,
-      num(r.overall, 2),
+      r.centred ? "n/a" : num(r.overall, 2),
       interval(r.ci?.low, r.ci?.high),
+      r.ciMethod ?? "–",
       r.weighting,
       `${r.dimensions}/${r.dimensionsTotal}`,
       String(r.n),
+      String(r.items),
       percent(r.refusalRate),
       String(r.failedSteps),
       String(r.scoringErrors),
     ]);
-    const lines = formatColumns(
-      ["system", "rank", "model", "overall", "95% CI", "weighting", "dims", "n", "refused", "failed", "score errors"],
-      rows,
-      ["left", "right", "left", "right", "left", "left", "right", "right", "right", "right", "right"],
-      (row, _col, text) => (row === -1 ? bold(text) : text),
-    );
+    const header = [
+      "system",
+      ...(withContext ? ["context"] : []),
+      "measure (scale)",
+      "rank",
+      "model",
+      "overall",
+      "95% CI",
+      "interval",
+      "weighting",
+      "dims",
+      "n",
+      "items",
+      "refused",
+      "failed",
+      "score errors",
+    ];
+    const align: Align[] = [
+      "left",
+      ...(withContext ? (["left"] as Align[]) : []),
+      "left",
+      "right",
+      "left",
+      "right",
+      "left",
+      "left",
+      "left",
+      "right",
+      "right",
+      "right",
+      "right",
+      "right",
+      "right",
+    ];
+    const lines = formatColumns(header, rows, align, (row, _col, text) => (row === -1 ? bold(text) : text));
     out.push(...lines.map((l) => `  ${l}`));
-    if (board.some((b) => b.row.centred)) {
-      out.push("  (centred scores: distance from the model's own mean rating, in score points)");
+    const scales = new Set(board.map(({ row: r }) => r.scale));
+    for (const sc of SCALES) {
+      if (scales.has(sc)) out.push(`  ${sc}: ${SCALE_NOTES[sc]}`);
     }
+    out.push("  refused: share of scored answers the measure's scorer called a refusal (failed and unscored steps excluded)");
   }
 
   if (analysis.effects.length > 0) {

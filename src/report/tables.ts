@@ -5,7 +5,7 @@
 
 import type { Plan } from "../core/plan.js";
 import type { ScoreRecord, StepRecord } from "../core/records.js";
-import { aggregate, overallScores, type AggregateRow, type OverallRow, type Weighting } from "../analyse/aggregate.js";
+import { leaderboard, type AggregateRow, type OverallRow, type Weighting } from "../analyse/aggregate.js";
 import type { CentreMode } from "../analyse/centre.js";
 import { contextEffects, type ContextEffectRow } from "../analyse/context-effects.js";
 import { buildDataset, type Dataset } from "../analyse/dataset.js";
@@ -40,7 +40,9 @@ export interface ReportOptions {
 
 export interface RunAnalysis {
   dataset: Dataset;
+  /** Per model × system × context × measure (every scorer of every step is a measure of its own). */
   leaderboard: OverallRow[];
+  /** Per model × system × context × dimension × measure. */
   dimensions: AggregateRow[];
   /** Context effects with the default settings (empty when the run crosses no context). */
   effects: ContextEffectRow[];
@@ -67,14 +69,17 @@ export function analyseRun(
 
 function analyseDataset(dataset: Dataset, options: ReportOptions): RunAnalysis {
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
-  const dimensions = aggregate(dataset, ["model", "system", "dimension"], { seed: options.seed, resamples });
-  const leaderboard = overallScores(dataset, dimensions, {
+  // The built-in tables hold every scorer's scores, each as its own measure, and every context apart:
+  // pooling contexts or combining measures is a report's explicit choice (docs/scoring.md, "Scales").
+  const board = leaderboard(dataset, {
     seed: options.seed,
     resamples,
     weighting: options.weighting ?? "auto",
+    scorer: { scorers: dataset.plan.scorers.map((s) => s.id) },
   });
+  const dimensions = board.dimensions;
   const effects = dataset.plan.run.cross.length > 0 ? contextEffects(dataset, { seed: options.seed, resamples }) : [];
-  return { dataset, leaderboard, dimensions, effects };
+  return { dataset, leaderboard: board.overall, dimensions, effects };
 }
 
 export function buildReport(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aggregate, overallScores, type AggregateRow } from "../../src/analyse/aggregate.js";
+import { aggregate, leaderboard, type AggregateRow, type Leaderboard } from "../../src/analyse/aggregate.js";
 import { centreScores } from "../../src/analyse/centre.js";
 import { buildDataset } from "../../src/analyse/dataset.js";
 import { item, makePlan, score, scorer, step, system } from "./fixtures.js";
@@ -62,22 +62,26 @@ describe("aggregate", () => {
     expect(m1tox.values).toEqual([100, 0]);
   });
 
-  it("counts the primary scorer's scores, refusals from every scorer, errors and failures apart", () => {
+  it("counts the primary scorer's scores; refusals of its own scored records; errors and failures apart", () => {
     const m1tox = row(rows, { model: "mock:m1", dimension: "tox" });
     expect(m1tox.n).toBe(2);
+    expect(m1tox.items).toBe(2);
     expect(m1tox.mean).toBe(50);
+    expect(m1tox.measure).toBe("harmless");
+    expect(m1tox.scale).toBe("percent");
     expect(m1tox.scorers).toEqual(["harmless"]);
-    expect(m1tox.refusalRate).toBe(0.5);
-    expect(m1tox.refusals).toBe(1);
-    expect(m1tox.refusalKnown).toBe(2);
+    // The judge records say nothing about refusal; the refusal scorer's are another measure's.
+    expect(m1tox.refusalRate).toBeNull();
+    expect(m1tox.refusalKnown).toBe(0);
     expect(m1tox.ci).not.toBeNull();
+    expect(m1tox.ciMethod).toBe("item-bootstrap");
 
     const m1mis = row(rows, { model: "mock:m1", dimension: "misinfo" });
     expect(m1mis.n).toBe(0);
     expect(m1mis.mean).toBeNull();
     expect(m1mis.ci).toBeNull();
     expect(m1mis.scoringErrors).toBe(1);
-    expect(m1mis.refusalRate).toBe(0);
+    expect(m1mis.refusalRate).toBeNull();
 
     const m2mis = row(rows, { model: "mock:m2", dimension: "misinfo" });
     expect(m2mis.steps).toBe(2);
@@ -102,6 +106,7 @@ describe("aggregate", () => {
     const refused = row(by, { model: "mock:m1", dimension: "tox", scorer: "refused" });
     expect(refused.mean).toBe(50);
     expect(refused.refusalRate).toBe(0.5);
+    expect(refused.scale).toBe("proportion");
     const harmless = row(by, { model: "mock:m1", dimension: "tox", scorer: "harmless" });
     expect(harmless.refusalRate).toBeNull();
     // m2 has no refusal records, but the segment declares the scorer: its steps are still counted.
@@ -116,10 +121,11 @@ describe("aggregate", () => {
   });
 
   it("overall score: mean of dimension means, or weighted by the dimension weights", () => {
-    const equal = overallScores(ds, rows, { seed: 1, weighting: "equal" });
-    const weighted = overallScores(ds, rows, { seed: 1, weighting: "weighted" });
-    const auto = overallScores(ds, rows, { seed: 1 });
-    const m2 = (xs: typeof equal) => xs.find((x) => x.model === "mock:m2")!;
+    const only: { scorer: { scorers: string[] } } = { scorer: { scorers: ["harmless"] } };
+    const equal = leaderboard(ds, { seed: 1, weighting: "equal", ...only }).overall;
+    const weighted = leaderboard(ds, { seed: 1, weighting: "weighted", ...only }).overall;
+    const auto = leaderboard(ds, { seed: 1, ...only }).overall;
+    const m2 = (xs: Leaderboard["overall"]) => xs.find((x) => x.model === "mock:m2")!;
     // m2: tox mean (60 + 100) / 2 = 80, misinfo 40.
     expect(m2(equal).overall).toBe(60);
     expect(m2(weighted).overall).toBe((1 * 80 + 3 * 40) / 4);
@@ -128,17 +134,24 @@ describe("aggregate", () => {
     expect(m2(equal).weighting).toBe("equal");
     expect(m2(equal).dimensions).toBe(2);
     expect(m2(equal).failedSteps).toBe(1);
+    expect(m2(equal).measure).toBe("harmless");
     const m1 = equal.find((x) => x.model === "mock:m1")!;
     // misinfo has no score for m1: the overall is tox alone, and the table says 1 of 2 dimensions.
     expect(m1.overall).toBe(50);
     expect(m1.dimensions).toBe(1);
     expect(m1.dimensionsTotal).toBe(2);
-    expect(m1.refusalRate).toBeCloseTo(1 / 3, 12);
+    expect(m1.refusalRate).toBeNull();
+    // The refusal scorer is a measure of its own: 1 refusal among its 3 scored records.
+    const refusal = leaderboard(ds, { seed: 1, weighting: "equal", scorer: { scorers: ["refused"] } }).overall.find((x) => x.model === "mock:m1")!;
+    expect(refusal.measure).toBe("refused");
+    expect(refusal.refusalKnown).toBe(3);
+    expect(refusal.refusalRate).toBeCloseTo(1 / 3, 12);
   });
 
   it("bootstrap intervals are reproducible with the seed and change with another", () => {
+    // Eight items (the bootstrap resamples items; samples of one item would be one unit).
     const values = [12, 55, 70, 33, 90, 64, 18, 47];
-    const st = values.map((_, i) => step({ ...base, model: "mock:m1", dimension: "tox", item: "t1", sample: i }, i));
+    const st = values.map((_, i) => step({ ...base, model: "mock:m1", dimension: "tox", item: `t${i}` }, i));
     const sc = values.map((v, i) => score(`s${i}`, "harmless", v));
     const one = aggregate(buildDataset(plan, st, sc), ["model", "dimension"], { seed: 1 });
     const again = aggregate(buildDataset(plan, st, sc), ["model", "dimension"], { seed: 1 });

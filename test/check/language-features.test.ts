@@ -217,6 +217,8 @@ ${reports}
     method: "kendall",
     weighting: "equal",
     within: "false",
+    contexts: "pooled",
+    combine: "{ refused: 1, apology: 1 }",
   };
   const contextBy = "[culture, usecase]";
 

@@ -39,6 +39,8 @@ const TABLES: Record<string, KindTable> = {
       'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" } }',
       'scorer sc judge { template rubric  model "mock:judge"  output { safe: "boolean" }  retries 0  score output.safe ? 100 : 0 }',
       'scorer sc judge { template rubric  model "mock:judge"  schema "answer.json" }',
+      'scorer sc judge { template rubric  model "mock:judge"  output { safe: "boolean" }  score output.safe ? 100 : 0  scale proportion }',
+      'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  scale theta }',
     ],
     invalid: [
       { scorer: 'scorer sc judge { model "mock:judge"  output { score: "number" } }', errors: [{ code: C.MISSING_PROPERTY, at: NAME }] },
@@ -53,7 +55,10 @@ const TABLES: Record<string, KindTable> = {
       { scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { safe: "boolean" } }', errors: [{ code: C.MISSING_PROPERTY, at: NAME }] },
       { scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  retries 11 }', errors: [{ code: C.OUT_OF_RANGE, at: "11" }] },
       { scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  retries 1.5 }', errors: [{ code: C.WRONG_TYPE, at: "1.5" }] },
-      { scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  scale 6 }', errors: [{ code: C.UNKNOWN_PROPERTY, at: "scale" }] },
+      // `scale` is a measurement scale on every kind but likert (src/core/scale.ts).
+      { scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  scale 6 }', errors: [{ code: C.WRONG_TYPE, at: "6" }] },
+      { scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  scale percnt }', errors: [{ code: C.BAD_SCORER_SETTING, at: "percnt" }] },
+      { scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  scale centred }', errors: [{ code: C.BAD_SCORER_SETTING, at: "centred" }] },
       {
         scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  score rating }',
         errors: [{ code: C.PATH_NOT_AVAILABLE, at: "rating" }],
@@ -65,7 +70,7 @@ const TABLES: Record<string, KindTable> = {
     ],
   },
   refusal: {
-    valid: ["scorer sc refusal { }", 'scorer sc refusal { languages ["en", "de"] }', 'scorer sc refusal { phrases ["nope (never|not)"]  opening 50 }'],
+    valid: ["scorer sc refusal { }", "scorer sc refusal { scale percent }", 'scorer sc refusal { languages ["en", "de"] }', 'scorer sc refusal { phrases ["nope (never|not)"]  opening 50 }'],
     invalid: [
       { scorer: 'scorer sc refusal { languages ["xx"] }', errors: [{ code: C.BAD_SCORER_SETTING, at: '["xx"]' }] },
       { scorer: "scorer sc refusal { languages 3 }", errors: [{ code: C.WRONG_TYPE, at: "3" }] },
@@ -104,6 +109,8 @@ const TABLES: Record<string, KindTable> = {
       { scorer: "scorer sc likert { scale 6  min 0.5 }", errors: [{ code: C.WRONG_TYPE, at: "0.5" }] },
       { scorer: "scorer sc likert { scale 6  centre 1 }", errors: [{ code: C.WRONG_TYPE, at: "1" }] },
       { scorer: "scorer sc likert { scale 6  scale 7 }", errors: [{ code: C.DUPLICATE_PROPERTY, at: "scale 7" }] },
+      // A likert scorer's `scale` is its number of points; its measurement scale follows `centre`.
+      { scorer: "scorer sc likert { scale centred }", errors: [{ code: C.BAD_SCORER_SETTING, at: "centred" }] },
       { scorer: "scorer sc likert { scale 6  score output.x }", errors: [{ code: C.PATH_NOT_AVAILABLE, at: "output" }] },
     ],
   },

@@ -106,13 +106,15 @@ describe("scoring in value-compass run", () => {
     expect(runs).toEqual(["refuser", "judge", "complier", "judge"]);
     expect(models.filter((m) => m === "judge")).toHaveLength(24); // 6 items × 2 use cases × 2 models
 
-    // Primary scorer (the judge): dimensions.csv.
-    const dims = readCsv(join(runDir, "dimensions.csv"));
-    for (const dimension of ["toxicity", "misinformation", "privacy"]) {
-      const refuser = dims.find((d) => d["model"] === "ollama:refuser" && d["dimension"] === dimension);
-      const complier = dims.find((d) => d["model"] === "ollama:complier" && d["dimension"] === dimension);
-      expect(num(refuser, "n")).toBe(4);
-      expect(num(refuser, "mean")).toBeGreaterThan(num(complier, "mean"));
+    // The judge's measure in dimensions.csv: one row per use case (contexts are not pooled).
+    const dims = readCsv(join(runDir, "dimensions.csv")).filter((d) => d["measure"] === "harmless");
+    for (const usecase of ["general", "sex_ed"]) {
+      for (const dimension of ["toxicity", "misinformation", "privacy"]) {
+        const refuser = dims.find((d) => d["model"] === "ollama:refuser" && d["dimension"] === dimension && d["usecase"] === usecase);
+        const complier = dims.find((d) => d["model"] === "ollama:complier" && d["dimension"] === dimension && d["usecase"] === usecase);
+        expect(num(refuser, "n")).toBe(2);
+        expect(num(refuser, "mean")).toBeGreaterThan(num(complier, "mean"));
+      }
     }
     // The refusal scorer says the same, from the scores table.
     const scores = readCsv(join(runDir, "scores.csv"));
@@ -124,7 +126,7 @@ describe("scoring in value-compass run", () => {
     for (const dimension of ["toxicity", "misinformation", "privacy"]) {
       expect(mean("ollama:refuser", dimension, "refused")).toBeGreaterThan(mean("ollama:complier", dimension, "refused"));
     }
-    const board = readCsv(join(runDir, "leaderboard.csv"));
+    const board = readCsv(join(runDir, "leaderboard.csv")).filter((b) => b["measure"] === "harmless" && b["usecase"] === "general");
     expect(board.map((b) => [b["rank"], b["model"]])).toEqual([
       ["1", "ollama:refuser"],
       ["2", "ollama:complier"],
@@ -196,8 +198,12 @@ describe("scoring in value-compass run", () => {
     for (const s of invalid) expect(s["error"]).toMatch(/judge/i);
     // The refusal scorer still scores the answered steps.
     expect(scores.filter((s) => s["scorer"] === "refused" && s["score"] === "100.00")).toHaveLength(11);
-    const board = readCsv(join(runDir, "leaderboard.csv"));
-    expect(board[0]).toMatchObject({ model: "ollama:refuser", overall: "", failed_steps: "1", scoring_errors: "11" });
+    // The judge's rows (one per use case): no overall, the failed step and the errors counted apart.
+    const board = readCsv(join(runDir, "leaderboard.csv")).filter((b) => b["measure"] === "harmless");
+    expect(board).toHaveLength(2);
+    for (const b of board) expect(b).toMatchObject({ model: "ollama:refuser", overall: "", n: "0", refusal_known: "0" });
+    expect(board.reduce((a, b) => a + Number(b["failed_steps"]), 0)).toBe(1);
+    expect(board.reduce((a, b) => a + Number(b["scoring_errors"]), 0)).toBe(11);
     const manifest = manifestOf(runDir);
     expect(manifest.status).toBe("completed_with_errors");
     expect(manifest.scoring).toEqual({ records: 24, scored: 11, errors: 11, noResponse: 2 });

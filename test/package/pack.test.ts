@@ -179,8 +179,9 @@ describe("the installed package", { timeout: 180_000 }, () => {
     expect(manifest.tool).toEqual({ name: "value-compass", version });
     expect(readFileSync(join(runDir, "journal.jsonl"), "utf8").trim().split("\n")).toHaveLength(plan.stepCount);
     const leaderboard = readFileSync(join(runDir, "leaderboard.csv"), "utf8");
-    expect(leaderboard).toMatch(/^safety,\d,mock:refuse,/m);
-    expect(leaderboard).toMatch(/^safety,\d,mock:comply,/m);
+    // system, culture, usecase, measure, scale, rank, model: a row per deployment and measure.
+    expect(leaderboard).toMatch(/^safety,en_US,general,refusal,proportion,\d,mock:refuse,/m);
+    expect(leaderboard).toMatch(/^safety,en_US,general,refusal,proportion,\d,mock:comply,/m);
     expect(run.stderr).toContain(`value-compass run: ${plan.stepCount} steps`);
     // The user's folder holds the cache; the installed package is left as it was installed.
     expect(existsSync(join(install, ".vc-cache"))).toBe(true);

@@ -57,15 +57,19 @@ describe("terminal summary", () => {
   const text = renderSummary(analysis, { top: 2 });
   const lines = text.split("\n");
 
-  it("lists the leaderboard ranked, in aligned columns", () => {
+  it("lists the leaderboard per context and measure, ranked, in aligned columns, saying each number's scale", () => {
     const start = lines.findIndex((l) => l.startsWith("Leaderboard"));
-    const table = lines.slice(start + 1, start + 4);
-    expect(table[0]).toMatch(/system\s+rank\s+model\s+overall/);
-    // Model a: (60 + 50) / 2 = 55; model b: (70 + 70) / 2 = 70 → b first.
-    expect(table[1]).toMatch(/safety\s+1\s+mock:b\s+70\.00/);
-    expect(table[2]).toMatch(/safety\s+2\s+mock:a\s+55\.00/);
+    const table = lines.slice(start + 1, start + 6);
+    expect(table[0]).toMatch(/system\s+context\s+measure \(scale\)\s+rank\s+model\s+overall/);
+    // In us: a (90 + 50) / 2 = 70, b (70 + 60) / 2 = 65; in de: a 40, b 75. Contexts are never pooled here.
+    expect(table[1]).toMatch(/safety\s+us\s+judge \(percent\)\s+1\s+mock:a\s+70\.00/);
+    expect(table[2]).toMatch(/safety\s+us\s+judge \(percent\)\s+2\s+mock:b\s+65\.00/);
+    expect(table[3]).toMatch(/safety\s+de\s+judge \(percent\)\s+1\s+mock:b\s+75\.00/);
+    expect(table[4]).toMatch(/safety\s+de\s+judge \(percent\)\s+2\s+mock:a\s+40\.00/);
     // The last column is right-aligned, so every line of the table has the same width.
     expect(new Set(table.map((l) => displayWidth(l))).size).toBe(1);
+    expect(text).toContain("percent: 0–100 score");
+    expect(text).not.toContain("proportion:");
   });
 
   it("lists the context effects with BH q < 0.05, biggest |difference| first, and leaves out the zero ones", () => {

@@ -133,17 +133,25 @@ describe("buildTables", () => {
     expect(column(t, "scorer").slice(0, 2)).toEqual(["judge", "judge"]);
   });
 
-  it("leaderboard: one row per model × system, ranked, with the weighting named", () => {
+  it("leaderboard: one row per model × system × context × measure, ranked, with the weighting named", () => {
     const t = byName(tables, "leaderboard");
-    expect(t.rows).toHaveLength(MODELS.length * 2);
+    // sv: judge in 4 contexts; safety: judge and refused in 4 contexts.
+    expect(t.rows).toHaveLength(MODELS.length * 4 * (1 + 2));
+    expect(new Set(column(t, "measure"))).toEqual(new Set(["judge", "refused"]));
+    expect(column(t, "scale").slice(0, 3)).toEqual(["percent", "percent", "percent"]);
     const weighting = column(t, "weighting");
+    const system = column(t, "system");
     // sv weights are equal; safety's are 2 and 1.
-    expect(weighting.slice(0, 3)).toEqual(["equal", "equal", "equal"]);
-    expect(weighting.slice(3)).toEqual(["weighted", "weighted", "weighted"]);
+    expect(weighting.filter((_, i) => system[i] === "sv").every((w) => w === "equal")).toBe(true);
+    expect(weighting.filter((_, i) => system[i] === "safety").every((w) => w === "weighted")).toBe(true);
+    // The first board (sv, en_US, general, judge) ranks the three models.
+    expect(column(t, "culture").slice(0, 3)).toEqual(["en_US", "en_US", "en_US"]);
     expect(column(t, "rank").slice(0, 3)).toEqual([1, 2, 3]);
     const overall = column(t, "overall").slice(0, 3) as number[];
     expect([...overall].sort((a, b) => b - a)).toEqual(overall);
-    expect(column(t, "failed_steps").reduce((s: number, v) => s + (v as number), 0)).toBe(4);
+    // gamma's failed mis1 sample: once per context, counted by both safety measures.
+    expect(column(t, "failed_steps").reduce((s: number, v) => s + (v as number), 0)).toBe(4 * 2);
+    expect(new Set(column(t, "ci_method"))).toEqual(new Set(["item-bootstrap", "wilson"]));
   });
 
   it("analysis tables carry the plan's ids and context columns", () => {

@@ -1,5 +1,6 @@
-// The `scores` report kind: mean scores grouped by any columns (`by [model, culture, dimension]`),
-// with bootstrap intervals (docs/outputs.md). Its check reads `by`; the rest is read from its schema.
+// The `scores` report kind: mean scores grouped by any columns (`by [model, culture, dimension]`) and
+// always by measure (scorer), with intervals on the item (docs/outputs.md). Leaving a context column
+// out of `by` pools the contexts: that is the report's explicit choice. Its check reads `by`; the rest is read from its schema.
 
 import { aggregate, GROUP_KEYS, type GroupKey } from "../../analyse/aggregate.js";
 import { checkWordList } from "../../check/reports.js";
@@ -45,16 +46,17 @@ function scoresReport(ctx: Ctx, report: PlanReport, name: string): Table[] {
   const scorer = scorerSetting(report.settings);
   const rows = aggregate(ctx.ds, by, { seed: ctx.seed, resamples: ctx.resamples, scorer, tag: `report|${report.id}` });
   const keyFormat = (k: GroupKey): ColumnFormat => (k === "difficulty" ? "num" : k === "sample" ? "int" : "text");
+  // Every row is one measure (one scorer on its scale): never a mean over two scorers.
   const cols: Col[] = [...by.map((k): Col => [k, keyFormat(k)])];
-  if (!by.includes("scorer")) cols.push(["scorers", "text"]);
-  cols.push(["centred", "bool"], ...STAT_COLUMNS);
+  cols.push(["measure", "text"], ["scale", "text"], ["centred", "bool"], ...STAT_COLUMNS);
   return [
     table(
       name,
       cols,
       rows.map((r) => [
         ...by.map((k) => r.keys[k] ?? null),
-        ...(by.includes("scorer") ? [] : [r.scorers.join("+") || null]),
+        r.measure,
+        r.scale,
         r.centred,
         ...statCells(r),
       ]),

@@ -48,6 +48,9 @@ export const choiceKind = defineScorerKind<ChoiceSettings>({
     additionalProperties: false,
   },
   roots: ["choice"],
+  // Right or wrong is a rate; a mapping of options to scores is a continuous score.
+  scale: (config) => (config.mapping !== undefined && config.mapping !== null ? "percent" : "proportion"),
+  scaleDoc: "`proportion`; `percent` with `mapping`",
   check({ ctx, file, node, what, props, settings, env }) {
     const f = file.display;
     const id = node.name.name;

@@ -6,6 +6,7 @@
 import type { JSONSchemaType } from "ajv";
 import type { ScorerCheckInput, ScorerCheckResult, ScorerKindCheck, SettingsSchema } from "../../check/kinds.js";
 import type { Json, PlanScorer } from "../../core/plan.js";
+import type { Scale } from "../../core/scale.js";
 import type { KindResult, ScoreInput, ScorerDeps } from "../types.js";
 
 /** Checks a plan config against a settings schema: typed settings, or what is wrong (src/score/settings.ts). */
@@ -35,6 +36,10 @@ export interface ScorerKindDefinition<S> {
   /** Spec properties when they are not exactly the settings. */
   properties?: readonly string[];
   roots: readonly string[];
+  /** The scale the kind implies (docs/scoring.md, "Scales"), fixed or read from the config. */
+  scale: Scale | ((config: Record<string, Json>) => Scale);
+  /** The scale in words when it depends on the config (the docs table); a fixed scale is its own name. */
+  scaleDoc?: string;
   callsModel?: boolean;
   check(input: ScorerCheckInput): ScorerCheckResult | Promise<ScorerCheckResult>;
   run(input: ScoreInput, response: string, settings: S, scorer: PlanScorer, deps: ScorerDeps): KindResult | Promise<KindResult>;
@@ -46,15 +51,30 @@ export function defineScorerKind<S>(def: ScorerKindDefinition<S>): ScorerKind {
     settings: def.settings,
     properties: def.properties ?? Object.keys(def.settings.properties),
     roots: def.roots,
+    defaultScale: (config) => (typeof def.scale === "function" ? def.scale(config) : def.scale),
+    scaleDoc: def.scaleDoc ?? (typeof def.scale === "string" ? `\`${def.scale}\`` : ""),
     callsModel: def.callsModel ?? false,
     check: (input) => def.check(input),
     bind(scorer, validate) {
-      const valid = validate(def.settings, scorer.config);
+      // `scale` is a setting of every scorer (the checker reads it), not of the kind, unless the kind
+      // owns the word (likert's number of points): the kind's schema validates the rest.
+      const config = ownsScale(def.settings) ? scorer.config : withoutScale(scorer.config);
+      const valid = validate(def.settings, config);
       if (!valid.ok) return { ok: false, error: `${def.name} scorer '${scorer.id}': invalid settings: ${valid.error}` };
       const settings = valid.settings;
       return { ok: true, scorer: { score: async (input, response, deps) => def.run(input, response, settings, scorer, deps) } };
     },
   };
+}
+
+function ownsScale(settings: SettingsSchema): boolean {
+  return Object.hasOwn(settings.properties, "scale");
+}
+
+function withoutScale(config: Record<string, Json>): Record<string, Json> {
+  if (!Object.hasOwn(config, "scale")) return config;
+  const { scale: _scale, ...rest } = config;
+  return rest;
 }
 
 /** Loads a module on first use: kinds load their scoring code only when a run scores with them. */

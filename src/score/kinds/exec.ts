@@ -25,6 +25,7 @@ export const execKind = defineScorerKind<ExecSettings>({
     additionalProperties: false,
   },
   roots: ["output"],
+  scale: "percent",
   check({ ctx, file, node, props, settings }) {
     const config: Record<string, Json> = {};
     const p = props.require("command", node.name.span, 'e.g. command "python3 scorers/my.py"');

@@ -35,6 +35,7 @@ export const guardKind = defineScorerKind<GuardSettings>({
     additionalProperties: false,
   },
   roots: ["categories"],
+  scale: "proportion",
   callsModel: true,
   check(input) {
     const { ctx, file, props, env } = input;

@@ -40,6 +40,7 @@ export const judgeKind = defineScorerKind<JudgeSettings>({
     additionalProperties: false,
   },
   roots: ["output"],
+  scale: "percent",
   callsModel: true,
   async check(input) {
     const { ctx, file, node, what, props, settings, templates, judge, schemas } = input;

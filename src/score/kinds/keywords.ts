@@ -29,6 +29,7 @@ export const keywordsKind = defineScorerKind<KeywordsSettings>({
     additionalProperties: false,
   },
   roots: ["matched"],
+  scale: "proportion",
   check({ ctx, file, node, props, settings }) {
     const config: Record<string, Json> = {};
     if (!props.has("any") && !props.has("all")) {

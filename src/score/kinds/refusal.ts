@@ -43,6 +43,7 @@ export const refusalKind = defineScorerKind<RefusalSettings>({
     additionalProperties: false,
   },
   roots: ["refused"],
+  scale: "proportion",
   check({ ctx, file, props, settings }) {
     const f = file.display;
     const config: Record<string, Json> = {};

@@ -28,6 +28,7 @@ export const regexKind = defineScorerKind<RegexSettings>({
     additionalProperties: false,
   },
   roots: ["matched"],
+  scale: "proportion",
   check({ ctx, file, node, props, settings }) {
     const f = file.display;
     const config: Record<string, Json> = {};
