@@ -6,6 +6,7 @@ import type { Plan } from "../core/plan.js";
 import type { StepRecord } from "../core/records.js";
 import { POOLED_LABEL, type AggregateRow, type KeyValue, type OverallRow } from "../analyse/aggregate.js";
 import type { Dataset } from "../analyse/dataset.js";
+import { descendingRankInfo, rankLabel } from "../analyse/stats.js";
 import { sampleSpreads, spreadKey, type SampleSpread, type SpreadKey } from "../analyse/samples.js";
 import type { Cell, ColumnFormat, Table } from "./csv.js";
 
@@ -264,7 +265,7 @@ const LEADERBOARD_COLUMNS: Col[] = [
   ["usecase", "text"],
   ["measure", "text"],
   ["scale", "text"],
-  ["rank", "int"],
+  ["rank", "text"],
   ["model", "text"],
   ["overall", "score"],
   ["ci_low", "score"],
@@ -297,7 +298,7 @@ function boardOf(r: OverallRow): string {
  * measure (plan order; combined rows after their parts), best overall first. Rank 1 = best within one
  * system, context and measure; ties share a rank; a row without an overall has no rank.
  */
-export function rankLeaderboard(ds: Dataset, rows: readonly OverallRow[]): Array<{ row: OverallRow; rank: number | null }> {
+export function rankLeaderboard(ds: Dataset, rows: readonly OverallRow[]): Array<{ row: OverallRow; rank: string | null }> {
   const ctxOrder = (v: string | null, f: (id: string | null) => number) => (v === POOLED_LABEL ? Number.MAX_SAFE_INTEGER : f(v));
   const measureOrder = (m: string) => (ds.plan.scorers.some((s) => s.id === m) ? ds.order.scorer(m) : Number.MAX_SAFE_INTEGER);
   const lex = (a: string | null, b: string | null) => ((a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0);
@@ -315,20 +316,24 @@ export function rankLeaderboard(ds: Dataset, rows: readonly OverallRow[]): Array
       ds.order.model(a.model) - ds.order.model(b.model) ||
       lex(a.model, b.model),
   );
-  const out: Array<{ row: OverallRow; rank: number | null }> = [];
-  const seen = new Map<string, number>();
-  sorted.forEach((row, i) => {
-    const prev = out[i - 1];
+  // Ranks per board with the analyses' tie tolerance: equal overalls share a rank written "2=", and a
+  // board whose overalls are all equal (a flat board, e.g. three all-zero models) ranks no one.
+  const ranks = new Map<OverallRow, string>();
+  const boards = new Map<string, OverallRow[]>();
+  for (const row of sorted) {
+    if (row.overall === null) continue;
     const board = boardOf(row);
-    const before = seen.get(board) ?? 0;
-    seen.set(board, before + 1);
-    let rank: number | null = null;
-    if (row.overall !== null) {
-      rank = prev && boardOf(prev.row) === board && prev.row.overall === row.overall ? prev.rank : before + 1;
-    }
-    out.push({ row, rank });
-  });
-  return out;
+    boards.set(board, [...(boards.get(board) ?? []), row]);
+  }
+  for (const members of boards.values()) {
+    const info = descendingRankInfo(members.map((r) => r.overall as number));
+    if (info === null) continue;
+    members.forEach((r, i) => {
+      const ri = info[i];
+      if (ri) ranks.set(r, rankLabel(ri.min, ri.tied));
+    });
+  }
+  return sorted.map((row) => ({ row, rank: ranks.get(row) ?? null }));
 }
 
 /** `selection`: the scorers the rows were computed with (for the sample columns). */

@@ -130,7 +130,7 @@ export function renderSummary(analysis: RunAnalysis, options: SummaryOptions = {
       r.system,
       ...(withContext ? [contextText(r.culture, r.usecase)] : []),
       `${r.measure} (${r.scale})`,
-      rank === null ? "–" : String(rank),
+      rank ?? "–",
       r.model,
       r.centred ? "n/a" : num(r.overall, 2),
       interval(r.ci?.low, r.ci?.high),
