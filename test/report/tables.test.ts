@@ -146,7 +146,7 @@ describe("buildTables", () => {
     expect(weighting.filter((_, i) => system[i] === "safety").every((w) => w === "weighted")).toBe(true);
     // The first board (sv, en_US, general, judge) ranks the three models.
     expect(column(t, "culture").slice(0, 3)).toEqual(["en_US", "en_US", "en_US"]);
-    expect(column(t, "rank").slice(0, 3)).toEqual([1, 2, 3]);
+    expect(column(t, "rank").slice(0, 3)).toEqual(["1", "2", "3"]);
     const overall = column(t, "overall").slice(0, 3) as number[];
     expect([...overall].sort((a, b) => b - a)).toEqual(overall);
     // gamma's failed mis1 sample: once per context, counted by both safety measures.
