@@ -273,10 +273,20 @@ async function check(spec: string, models: string[]) {
     const b = JSON.stringify([row.system, row.culture, row.usecase, row.measure]);
     boards.set(b, [...(boards.get(b) ?? []), row]);
   }
+  // Competition ranks within a board; equal overalls (within 1e-9) share a rank written "k="; a board
+  // whose overalls are all equal ranks no one.
+  const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
   for (const rows of boards.values()) {
-    for (const r of rows) {
-      const better = rows.filter((x) => (x.overall as number) > (r.overall as number)).length;
-      expect(r.rank).toBe(better + 1);
+    const ranked = rows.filter((x) => x.overall !== null);
+    const flat = ranked.length >= 2 && ranked.every((x) => same(x.overall as number, ranked[0]!.overall as number));
+    for (const r of ranked) {
+      if (flat) {
+        expect(r.rank).toBeNull();
+        continue;
+      }
+      const better = ranked.filter((x) => (x.overall as number) > (r.overall as number) && !same(x.overall as number, r.overall as number)).length;
+      const tied = ranked.some((x) => x !== r && same(x.overall as number, r.overall as number));
+      expect(r.rank).toBe(`${better + 1}${tied ? "=" : ""}`);
     }
   }
   return { checkedIntervals, ratios, dims: dims.length, board: board.length };
