@@ -91,7 +91,10 @@ function baseline(steps: number): number {
   const hash = createHash("sha256");
   for (let i = 0; i < steps; i++) {
     const step = {
-      id: createHash("sha256").update(`bank|m|s${i}|${i % 4}|0`).digest("hex").slice(0, 16),
+      id: createHash("sha256")
+        .update(`bank|m|s${i}|${i % 4}|0`)
+        .digest("hex")
+        .slice(0, 16),
       index: i,
       segment: "bank",
       model: MODELS[i % 3],
@@ -145,7 +148,9 @@ try {
 
   const baseMs = baseline(plan.stepCount);
   const f = (ms: number) => `${(ms / 1000).toFixed(2).padStart(6)} s`;
-  console.log(`generated spec: ${ITEMS.toLocaleString("en-US")} items × 4 contexts × ${MODELS.length} models = ${plan.stepCount.toLocaleString("en-US")} steps`);
+  console.log(
+    `generated spec: ${ITEMS.toLocaleString("en-US")} items × 4 contexts × ${MODELS.length} models = ${plan.stepCount.toLocaleString("en-US")} steps`,
+  );
   console.log(`  check (parse, 10k rows validated)  ${f(checkMs)}`);
   console.log(`  compile (header + hash over steps) ${f(compileMs)}   target < ${TARGET_MS / 1000} s: ${compileMs < TARGET_MS ? "met" : "NOT met"}`);
   console.log(`  write plan JSON to a sink          ${f(writeMs)}   (${(bytes / 1e6).toFixed(1)} MB)`);

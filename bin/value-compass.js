@@ -61,8 +61,7 @@ function loadCli() {
   if (folder && existsSync(folder) && !ownedByMe(folder)) folder = null;
   const command = /^[a-z]+$/.test(process.argv[2] ?? "") ? process.argv[2] : "other";
   const cacheFile =
-    folder &&
-    join(folder, `${command}-${createHash("sha1").update(bytes).update(`${process.version} ${process.arch}`).digest("hex").slice(0, 16)}.bin`);
+    folder && join(folder, `${command}-${createHash("sha1").update(bytes).update(`${process.version} ${process.arch}`).digest("hex").slice(0, 16)}.bin`);
   let cachedData;
   if (cacheFile && ownedByMe(cacheFile)) {
     try {
@@ -80,7 +79,9 @@ function loadCli() {
   script.runInThisContext()(module.exports, createRequire(bundlePath), module, bundlePath, dirname(bundlePath));
   const state = cachedData === undefined ? "miss" : script.cachedDataRejected ? "rejected" : "hit";
   if (process.env.VC_DEBUG_COMPILE_CACHE) {
-    process.stderr.write(`value-compass: compile cache ${state}${cacheFile ? ` (${cacheFile})` : folder === null && cacheFolder() ? " (folder not private to this user: not used)" : ""}\n`);
+    process.stderr.write(
+      `value-compass: compile cache ${state}${cacheFile ? ` (${cacheFile})` : folder === null && cacheFolder() ? " (folder not private to this user: not used)" : ""}\n`,
+    );
   }
   /** After the command: keep the bytecode of everything it compiled, when there was no usable cache. */
   const save = () => {

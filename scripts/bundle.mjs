@@ -96,12 +96,16 @@ for (const input of Object.keys(result.metafile.inputs)) {
   const match = /^(?:.*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
   if (match) packages.set(match[1], join(root, input.slice(0, match.index + match[0].length)));
 }
-const notices = [...packages].sort(([a], [b]) => a.localeCompare(b)).map(([name, dir]) => {
-  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-  const licenseFile = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
-  const text = licenseFile ? readFileSync(join(dir, licenseFile), "utf8").trim() : `(no license file in the package; its package.json says ${pkg.license ?? "nothing"})`;
-  return `${name}@${pkg.version} (${pkg.license ?? "unknown"})\n\n${text}\n`;
-});
+const notices = [...packages]
+  .sort(([a], [b]) => a.localeCompare(b))
+  .map(([name, dir]) => {
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    const licenseFile = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    const text = licenseFile
+      ? readFileSync(join(dir, licenseFile), "utf8").trim()
+      : `(no license file in the package; its package.json says ${pkg.license ?? "nothing"})`;
+    return `${name}@${pkg.version} (${pkg.license ?? "unknown"})\n\n${text}\n`;
+  });
 writeFileSync(
   join(root, "dist", "bundle", "THIRD-PARTY-LICENSES.txt"),
   `dist/bundle/vc.cjs contains these ${notices.length} packages:\n\n${notices.join(`\n${"-".repeat(80)}\n\n`)}`,

@@ -189,7 +189,9 @@ export function calibrateRuns(dirs: readonly string[], options: CalibrateRunsOpt
     }
   }
   if (seen.size === 0) {
-    errors.push(`no scored answers: the score journals hold no numeric score for any answer in ${JOURNAL_FILE} (every score failed, or the journals belong to other runs)`);
+    errors.push(
+      `no scored answers: the score journals hold no numeric score for any answer in ${JOURNAL_FILE} (every score failed, or the journals belong to other runs)`,
+    );
     return fail();
   }
   const systems = [...seen.keys()].sort();
@@ -218,9 +220,7 @@ export function calibrateRuns(dirs: readonly string[], options: CalibrateRunsOpt
     }
     scorer = options.scorer;
   } else if (scorers.length > 1) {
-    errors.push(
-      `the answers were scored by several scorers (${scorers.map((s) => `${s}: ${scorerCounts.get(s)}`).join(", ")}); choose one with --scorer NAME`,
-    );
+    errors.push(`the answers were scored by several scorers (${scorers.map((s) => `${s}: ${scorerCounts.get(s)}`).join(", ")}); choose one with --scorer NAME`);
     return fail();
   } else {
     scorer = scorers[0]!;
@@ -493,9 +493,7 @@ export function summariseCalibration(report: CalibrationReport, files: { items: 
   const all = report.flagged.all_conform.length;
   const none = report.flagged.none_conform.length;
   if (all + none > 0) {
-    lines.push(
-      `  flagged (kept, large standard errors): ${all} item${all === 1 ? "" : "s"} every examinee conformed to, ${none} none did — see "flag"`,
-    );
+    lines.push(`  flagged (kept, large standard errors): ${all} item${all === 1 ? "" : "s"} every examinee conformed to, ${none} none did — see "flag"`);
   }
   const notes: string[] = [];
   if (report.skipped.noScore > 0) notes.push(`${report.skipped.noScore} answers without a score`);

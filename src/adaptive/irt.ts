@@ -85,11 +85,7 @@ export function logLikelihood(responses: readonly Response[], theta: number): nu
  * the posterior standard deviation as its standard error. Defined for every response pattern,
  * including all-correct and all-wrong, which is why adaptive tests use it.
  */
-export function estimateEap(
-  responses: readonly Response[],
-  prior: { mean: number; sd: number } = { mean: 0, sd: 1 },
-  points = 81,
-): AbilityEstimate {
+export function estimateEap(responses: readonly Response[], prior: { mean: number; sd: number } = { mean: 0, sd: 1 }, points = 81): AbilityEstimate {
   const q = normalQuadrature(prior.mean, prior.sd, points, 6);
   const logPost = q.nodes.map((t, k) => logLikelihood(responses, t) + Math.log(q.weights[k]!));
   const max = Math.max(...logPost);

@@ -62,9 +62,10 @@ export function adaptiveRules(plan: Plan, segment: AdaptiveSegment): RulesResult
 function generateSettings(plan: Plan, segment: AdaptiveSegment): { ok: true; settings: GenerateSettings | null } | { ok: false; message: string } {
   const g = segment.settings["generate"];
   if (g === undefined || g === null) return { ok: true, settings: null };
-  if (typeof g !== "object" || Array.isArray(g)) return { ok: false, message: "generate must be a block { model ..., judge ..., window ..., min_items ..., count ... }" };
+  if (typeof g !== "object" || Array.isArray(g))
+    return { ok: false, message: "generate must be a block { model ..., judge ..., window ..., min_items ..., count ... }" };
   const model = g["model"];
-  if (typeof model !== "string" || model.trim() === "") return { ok: false, message: "generate needs a model (the generator), e.g. model \"ollama:qwen2.5:7b\"" };
+  if (typeof model !== "string" || model.trim() === "") return { ok: false, message: 'generate needs a model (the generator), e.g. model "ollama:qwen2.5:7b"' };
   const judge = g["judge"] ?? plan.judge;
   if (typeof judge !== "string" || judge.trim() === "") return { ok: false, message: "generate needs a judge model (its own `judge`, or the run's judge)" };
   const window = g["window"] === undefined ? GENERATE_DEFAULTS.window : num(g["window"]);

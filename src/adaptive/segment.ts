@@ -52,14 +52,7 @@ export function adaptiveIndexBase(plan: Pick<Plan, "segments" | "stepCount">, se
 }
 
 /** The PlanStep for the `position`-th item given to one examinee (sample 0). */
-export function adaptiveStep(
-  plan: Plan,
-  segment: AdaptiveSegment,
-  model: string,
-  context: ContextCombo,
-  itemId: string,
-  index: number,
-): PlanStep | null {
+export function adaptiveStep(plan: Plan, segment: AdaptiveSegment, model: string, context: ContextCombo, itemId: string, index: number): PlanStep | null {
   const item = segment.bank.find((i) => i.id === itemId);
   if (!item) return null;
   const planModel = plan.models.find((m) => m.id === model);

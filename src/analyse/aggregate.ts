@@ -14,29 +14,10 @@
 import type { Scale } from "../core/scale.js";
 import type { Dataset, StepMeta, Unit } from "./dataset.js";
 import { respondentKey } from "./dataset.js";
-import {
-  clusteredWilson,
-  itemBootstrap,
-  kishEffectiveSize,
-  wilsonInterval,
-  type BootRecord,
-  type ClusterTotal,
-  type IntervalMethod,
-} from "./intervals.js";
+import { clusteredWilson, itemBootstrap, kishEffectiveSize, wilsonInterval, type BootRecord, type ClusterTotal, type IntervalMethod } from "./intervals.js";
 import { deriveSeed, mean, sd, type Interval } from "./stats.js";
 
-export type GroupKey =
-  | "model"
-  | "system"
-  | "dimension"
-  | "culture"
-  | "usecase"
-  | "scorer"
-  | "segment"
-  | "item"
-  | "difficulty"
-  | "sample"
-  | "group";
+export type GroupKey = "model" | "system" | "dimension" | "culture" | "usecase" | "scorer" | "segment" | "item" | "difficulty" | "sample" | "group";
 
 export const GROUP_KEYS: readonly GroupKey[] = [
   "model",
@@ -170,10 +151,7 @@ function keyOf(meta: StepMeta, scorer: string | null, group: string | null, key:
 }
 
 /** A comparator that orders rows by their keys in plan order (null contexts first, null difficulty last). */
-export function compareKeys(
-  ds: Dataset,
-  by: readonly GroupKey[],
-): (a: Partial<Record<GroupKey, KeyValue>>, b: Partial<Record<GroupKey, KeyValue>>) => number {
+export function compareKeys(ds: Dataset, by: readonly GroupKey[]): (a: Partial<Record<GroupKey, KeyValue>>, b: Partial<Record<GroupKey, KeyValue>>) => number {
   const o = ds.order;
   const str = (v: KeyValue | undefined) => (v === null || v === undefined ? "" : String(v));
   const num = (v: KeyValue | undefined) => (typeof v === "number" ? v : Number.POSITIVE_INFINITY);
@@ -271,8 +249,7 @@ function group(ds: Dataset, by: readonly GroupKey[], selection: ScorerSelection,
   for (const s of ds.plan.systems) {
     for (const d of s.dimensions) groupsOf.set(`${s.id}\u0000${d.id}`, d.groups.length > 0 ? d.groups : [null]);
   }
-  const groups = (meta: StepMeta): Array<string | null> =>
-    byGroup ? (groupsOf.get(`${meta.system}\u0000${meta.dimension}`) ?? [null]) : [null];
+  const groups = (meta: StepMeta): Array<string | null> => (byGroup ? (groupsOf.get(`${meta.system}\u0000${meta.dimension}`) ?? [null]) : [null]);
 
   const cellFor = (meta: StepMeta, scorer: string | null, grp: string | null): Cell => {
     const keys: Partial<Record<GroupKey, KeyValue>> = {};
@@ -460,7 +437,10 @@ function toRow(ds: Dataset, c: Cell, ci: Interval | null, boot: boolean): Aggreg
 function sortRows(ds: Dataset, by: readonly GroupKey[], rows: AggregateRow[]): AggregateRow[] {
   const cmp = compareKeys(ds, by);
   const scorerOrder = (r: AggregateRow) => (r.measure === null ? -1 : ds.order.scorer(r.measure));
-  return rows.sort((a, b) => cmp(a.keys, b.keys) || scorerOrder(a) - scorerOrder(b) || ((a.measure ?? "") < (b.measure ?? "") ? -1 : (a.measure ?? "") > (b.measure ?? "") ? 1 : 0));
+  return rows.sort(
+    (a, b) =>
+      cmp(a.keys, b.keys) || scorerOrder(a) - scorerOrder(b) || ((a.measure ?? "") < (b.measure ?? "") ? -1 : (a.measure ?? "") > (b.measure ?? "") ? 1 : 0),
+  );
 }
 
 /**
@@ -592,9 +572,7 @@ export function leaderboard(ds: Dataset, options: LeaderboardOptions): Leaderboa
     const totalW = withMean.reduce((s, r) => s + weightOf(system, String(r.keys.dimension)), 0);
     const centred = rows.some((r) => r.centred);
     const point =
-      withMean.length > 0 && totalW > 0
-        ? withMean.reduce((s, r) => s + weightOf(system, String(r.keys.dimension)) * (r.mean as number), 0) / totalW
-        : null;
+      withMean.length > 0 && totalW > 0 ? withMean.reduce((s, r) => s + weightOf(system, String(r.keys.dimension)) * (r.mean as number), 0) / totalW : null;
     let ci: Interval | null = null;
     let ciMethod: IntervalMethod | null = null;
     if (boot && point !== null && !centred) {

@@ -46,11 +46,7 @@ function refKey(model: string, d: DimensionRef): string {
  * Every pair (i < j) of `dims`, in the given order; `profiles` should be one (pooled) profile per
  * model × system (× measure). A dimension ref with a measure reads only the profile of that measure.
  */
-export function crossSystem(
-  profiles: readonly Profile[],
-  dims: readonly DimensionRef[],
-  options: { includeSameSystem?: boolean } = {},
-): CrossSystemRow[] {
+export function crossSystem(profiles: readonly Profile[], dims: readonly DimensionRef[], options: { includeSameSystem?: boolean } = {}): CrossSystemRow[] {
   const models: string[] = [];
   const means = new Map<string, number>();
   for (const p of profiles) {

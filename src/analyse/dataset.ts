@@ -174,14 +174,7 @@ function centredScorers(plan: Plan, mode: CentreMode): Set<string> {
  */
 function questionnaireOf(plan: Plan): (respondent: string) => QuestionnaireItem[] {
   return (respondent) => {
-    const [model, system, culture, usecase, sample, scorer] = JSON.parse(respondent) as [
-      string,
-      string,
-      string | null,
-      string | null,
-      number,
-      string,
-    ];
+    const [model, system, culture, usecase, sample, scorer] = JSON.parse(respondent) as [string, string, string | null, string | null, number, string];
     const out: QuestionnaireItem[] = [];
     for (const seg of plan.segments) {
       if (seg.kind !== "static" || seg.system !== system || !seg.scorers.includes(scorer)) continue;
@@ -193,12 +186,7 @@ function questionnaireOf(plan: Plan): (respondent: string) => QuestionnaireItem[
   };
 }
 
-export function buildDataset(
-  plan: Plan,
-  stepRecords: Iterable<StepRecord>,
-  scoreRecords: Iterable<ScoreRecord>,
-  options: DatasetOptions = {},
-): Dataset {
+export function buildDataset(plan: Plan, stepRecords: Iterable<StepRecord>, scoreRecords: Iterable<ScoreRecord>, options: DatasetOptions = {}): Dataset {
   const steps = latestSteps(stepRecords);
   const order = buildOrders(plan, steps);
   const segmentScorers = new Map(plan.segments.map((s) => [s.id, s.scorers] as const));

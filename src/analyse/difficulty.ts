@@ -47,10 +47,7 @@ export interface DifficultyOptions {
   systems?: string[];
 }
 
-export function difficultyLevels(
-  ds: Dataset,
-  options: DifficultyOptions,
-): { levels: DifficultyLevelRow[]; drops: DifficultyDropRow[] } {
+export function difficultyLevels(ds: Dataset, options: DifficultyOptions): { levels: DifficultyLevelRow[]; drops: DifficultyDropRow[] } {
   const selection = options.scorer ?? "primary";
   // model × system × dimension(or all) → difficulty → scores
   const cells = new Map<string, { model: string; system: string; dimension: string; byLevel: Map<number, number[]> }>();
@@ -115,10 +112,11 @@ export function difficultyLevels(
     const hm = mean(h);
     const xs: number[] = [];
     const ys: number[] = [];
-    for (const k of keys) for (const s of c.byLevel.get(k) ?? []) {
-      xs.push(k);
-      ys.push(s);
-    }
+    for (const k of keys)
+      for (const s of c.byLevel.get(k) ?? []) {
+        xs.push(k);
+        ys.push(s);
+      }
     const distinct = scored.length >= 2;
     drops.push({
       model: c.model,

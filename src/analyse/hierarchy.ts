@@ -67,11 +67,7 @@ export function orderText(order: readonly string[][]): string | null {
   return order.length === 0 ? null : order.map((g) => g.join(" = ")).join(" > ");
 }
 
-export function valueHierarchy(
-  profiles: readonly Profile[],
-  dims: readonly string[],
-  baseline: PlanBaseline | null,
-): HierarchyRow[] {
+export function valueHierarchy(profiles: readonly Profile[], dims: readonly string[], baseline: PlanBaseline | null): HierarchyRow[] {
   const base = baseline ? baselineProfile(baseline) : new Map<string, number>();
   const baseRanks = descendingRanks(dims, base);
   return profiles.map((p) => {

@@ -103,8 +103,9 @@ export function buildProfiles(ds: Dataset, options: ProfileOptions): Profile[] {
       index.set(id, p);
       out.push(p);
     }
-    const scorers = (p.scorers ??= []);
-    const scales = (p.scales ??= []);
+    p.scorers ??= [];
+    p.scales ??= [];
+    const { scorers, scales } = p;
     for (const s of row.scorers) if (!scorers.includes(s)) scorers.push(s);
     for (const s of row.scales) if (!scales.includes(s)) scales.push(s);
     if (mean !== null) {
@@ -204,7 +205,7 @@ export function baselineProfile(baseline: PlanBaseline): Map<string, number> {
     for (const [k, v] of Object.entries(baseline.values)) if (Number.isFinite(v)) out.set(k, v);
   } else if (baseline.order) {
     const n = baseline.order.length;
-    baseline.order.forEach((d, i) => out.set(d, n - i));
+    for (const [i, d] of baseline.order.entries()) out.set(d, n - i);
   }
   return out;
 }
@@ -232,7 +233,11 @@ export function paired(
 export function compareSlices(ds: Dataset): (a: Slice, b: Slice) => number {
   return (a, b) => {
     if (a.kind === "all" || b.kind === "all") return (a.kind === "all" ? 1 : 0) - (b.kind === "all" ? 1 : 0);
-    return ds.order.culture(a.culture) - ds.order.culture(b.culture) || ds.order.usecase(a.usecase) - ds.order.usecase(b.usecase) || (sliceKey(a) < sliceKey(b) ? -1 : sliceKey(a) > sliceKey(b) ? 1 : 0);
+    return (
+      ds.order.culture(a.culture) - ds.order.culture(b.culture) ||
+      ds.order.usecase(a.usecase) - ds.order.usecase(b.usecase) ||
+      (sliceKey(a) < sliceKey(b) ? -1 : sliceKey(a) > sliceKey(b) ? 1 : 0)
+    );
   };
 }
 

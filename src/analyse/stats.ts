@@ -153,11 +153,7 @@ export function bootstrapMeanCI(xs: readonly number[], options: BootstrapOptions
  * samples makes the interval conservative (wider) when the same items appear in both. null when either
  * sample has fewer than 2 values.
  */
-export function bootstrapMeanDiffCI(
-  a: readonly number[],
-  b: readonly number[],
-  options: BootstrapOptions,
-): Interval | null {
+export function bootstrapMeanDiffCI(a: readonly number[], b: readonly number[], options: BootstrapOptions): Interval | null {
   if (a.length < 2 || b.length < 2) return null;
   const reps = options.resamples ?? DEFAULT_RESAMPLES;
   if (reps < 1) return null;
@@ -418,8 +414,8 @@ export interface CorrelationEstimate {
 /** Lanczos approximation (g = 7, 9 terms) of ln Γ(x) for x > 0; relative error below 1e-14. */
 function logGamma(x: number): number {
   const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
   ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const z = x - 1;
@@ -485,7 +481,11 @@ export function normalCdf(x: number): number {
     Math.exp(
       -z * z -
         1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? 1 - erfc / 2 : erfc / 2;
 }

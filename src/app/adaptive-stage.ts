@@ -178,10 +178,18 @@ async function generateForSegment(
       if (g.failure !== null || (result.append && !result.append.ok)) errors++;
       if (!ctx.quiet || g.failure !== null) {
         const parts = [`${g.accepted.length} accepted${written.length > 0 ? ` → ${shown}` : ""}`];
-        if (g.rejected.length > 0) parts.push(`${g.rejected.length} rejected (${g.rejected.map((r) => r.reason).slice(0, 2).join("; ")})`);
+        if (g.rejected.length > 0)
+          parts.push(
+            `${g.rejected.length} rejected (${g.rejected
+              .map((r) => r.reason)
+              .slice(0, 2)
+              .join("; ")})`,
+          );
         if (g.failure !== null) parts.push(`stopped: ${g.failure}`);
         if (result.append && !result.append.ok) parts.push(result.append.message);
-        ctx.note(`value-compass run: adaptive block '${segment.id}': new ${dimension.id} items near θ ${x.estimate.theta.toFixed(2)} for ${x.examinee}: ${parts.join(", ")}`);
+        ctx.note(
+          `value-compass run: adaptive block '${segment.id}': new ${dimension.id} items near θ ${x.estimate.theta.toFixed(2)} for ${x.examinee}: ${parts.join(", ")}`,
+        );
       }
     }
   }

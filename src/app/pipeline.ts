@@ -168,7 +168,28 @@ async function startRun(input: StartInput): Promise<ActiveRun> {
   const t0 = performance.now();
   // Adaptive segments add steps at run time: the display counts the most they can take.
   progress.start(plan.stepCount + adaptiveStepBound(plan), scan.done.size);
-  return { request, io, plan, steps, stages, runDir, caller, cache, cacheDir, interrupts, record, journal, journalPath, scan, progress, context, tally, csv, planWritten, t0 };
+  return {
+    request,
+    io,
+    plan,
+    steps,
+    stages,
+    runDir,
+    caller,
+    cache,
+    cacheDir,
+    interrupts,
+    record,
+    journal,
+    journalPath,
+    scan,
+    progress,
+    context,
+    tally,
+    csv,
+    planWritten,
+    t0,
+  };
 }
 
 function recordFor(input: StartInput, caller: ModelCaller, cacheDir: string, git: GitInfo | null): RunRecord {
@@ -301,7 +322,11 @@ function endingOf(run: ActiveRun, counts: RunCounts, fatalAfterSteps: FatalStop 
       : counts.failed > 0 || counts.remaining > 0 || run.tally.errors > 0
         ? "completed_with_errors"
         : "completed";
-  const stop = fatal ? { reason: "fatal" as const, message: fatal.message } : stopNow ? { reason: "interrupted" as const, message: "interrupted by the user" } : null;
+  const stop = fatal
+    ? { reason: "fatal" as const, message: fatal.message }
+    : stopNow
+      ? { reason: "interrupted" as const, message: "interrupted by the user" }
+      : null;
   return { status, stop };
 }
 

@@ -82,7 +82,11 @@ export function writeRunReports(plan: Plan, runDir: string, outDir: string, opti
   const staticScores: ScoreRecord[] = [];
   for (const r of latest.values()) if (!adaptiveStepIds.has(r.stepId)) staticScores.push(r);
 
-  const { tables: all, analysis, notes } = buildReport(plan, staticSteps, staticScores, {
+  const {
+    tables: all,
+    analysis,
+    notes,
+  } = buildReport(plan, staticSteps, staticScores, {
     seed: options.seed,
     runId: options.runId,
     ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
@@ -161,11 +165,16 @@ export function summaryText(analysis: RunAnalysis, adaptive: AdaptiveReplay, col
       String(x.answered),
       x.stopReason,
     ]);
-    const lines = formatColumns(
-      ["block", "model", "context", "theta", "se", "score", "items", "stop"],
-      rows,
-      ["left", "left", "left", "right", "right", "right", "right", "left"],
-    );
+    const lines = formatColumns(["block", "model", "context", "theta", "se", "score", "items", "stop"], rows, [
+      "left",
+      "left",
+      "left",
+      "right",
+      "right",
+      "right",
+      "right",
+      "left",
+    ]);
     text += `\nAdaptive abilities (theta on the bank's scale; score 0–100 = 100·Φ(theta))\n${lines.map((l) => `  ${l}`).join("\n")}\n`;
   }
   return text;

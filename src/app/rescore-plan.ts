@@ -22,7 +22,8 @@ export function withScorerModels(plan: Plan, overrides: Record<string, string>):
   for (const [id, model] of entries) {
     const scorer = scorers.find((s) => s.id === id);
     if (!scorer) return { ok: false, failure: { kind: "no_such_scorer", scorer: id, scorers: plan.scorers.map((s) => s.id) } };
-    if (scorer.kind !== "judge" && scorer.kind !== "guard") return { ok: false, failure: { kind: "scorer_without_model", scorer: id, scorerKind: scorer.kind } };
+    if (scorer.kind !== "judge" && scorer.kind !== "guard")
+      return { ok: false, failure: { kind: "scorer_without_model", scorer: id, scorerKind: scorer.kind } };
     const parsed = planModelFromId(model);
     if (!parsed.ok) return { ok: false, failure: { kind: "bad_scorer_model", scorer: id, model, error: parsed.error } };
     scorer.config = { ...scorer.config, model };
@@ -70,7 +71,8 @@ export function compareSteps(
     count++;
     const segment = adaptive.get(r.segment);
     const ok = segment ? isStepOf(segment, r) : ids.has(r.stepId);
-    if (!ok) missing.push(`${r.segment}/${r.item} (${r.model}${r.context.culture ? ` ${r.context.culture}` : ""}${r.context.usecase ? ` ${r.context.usecase}` : ""})`);
+    if (!ok)
+      missing.push(`${r.segment}/${r.item} (${r.model}${r.context.culture ? ` ${r.context.culture}` : ""}${r.context.usecase ? ` ${r.context.usecase}` : ""})`);
   }
   const staticSteps = recordedPlanSteps !== null && recordedPlanSteps !== ids.size ? { before: recordedPlanSteps, now: ids.size } : null;
   if (missing.length > 0 || staticSteps !== null) return { ok: false, failure: { kind: "steps_changed", missing, recorded: count, staticSteps } };

@@ -92,7 +92,10 @@ type Fail = { ok: false; failure: RescoreFailure };
 
 /** `20250314T101502Z`: the time stamp of kept files. */
 export function fileStamp(at: Date): string {
-  return at.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  return at
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
 }
 
 export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io: RescoreIO): Promise<RescoreOutcome> {
@@ -110,7 +113,15 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
   try {
     const prepared = await prepareModels(
       scoringModelsOf(plan),
-      { plan, env: io.env, specDir: dirname(specPath), createProvider: deps.createProvider, pull: false, signal: interrupts.signal, interrupted: () => interrupts.interrupted },
+      {
+        plan,
+        env: io.env,
+        specDir: dirname(specPath),
+        createProvider: deps.createProvider,
+        pull: false,
+        signal: interrupts.signal,
+        interrupted: () => interrupts.interrupted,
+      },
       providers,
     );
     if (!prepared.ok) return { ok: false, failure: prepared.failure };
@@ -135,7 +146,10 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
     if (!report.ok) return { ok: false, failure: { kind: "report_failed", error: report.error } };
     const counts = countScores(join(runDir, SCORES_FILE));
     recordRescore(runDir, manifest, { plan, request, kept, counts, reportFiles: report.files });
-    return { ok: true, rescored: { runDir, steps, counts, judgeCalls: caller.stats.calls, cacheHits: caller.stats.cacheHits, previousScores: kept.scores, report } };
+    return {
+      ok: true,
+      rescored: { runDir, steps, counts, judgeCalls: caller.stats.calls, cacheHits: caller.stats.cacheHits, previousScores: kept.scores, report },
+    };
   } finally {
     interrupts.dispose();
     release?.();
@@ -199,7 +213,15 @@ function callerFor(plan: Plan, manifest: Manifest, runDir: string, models: Calle
 }
 
 /** Score every recorded answer afresh into `tempPath` (the run's own files are not touched). */
-async function scoreInto(tempPath: string, plan: Plan, caller: ModelCaller, specDir: string, io: RescoreIO, signal: AbortSignal, journalPath: string): Promise<void> {
+async function scoreInto(
+  tempPath: string,
+  plan: Plan,
+  caller: ModelCaller,
+  specDir: string,
+  io: RescoreIO,
+  signal: AbortSignal,
+  journalPath: string,
+): Promise<void> {
   rmSync(tempPath, { force: true });
   const book: ScoreBook = new Map();
   const journal = ScoreJournal.open(tempPath);

@@ -122,7 +122,12 @@ export interface RunFolder {
  * The run directory, made and locked: the target's, or a new one at outputs/<plan>/<run id>
  * (with -2, -3, … when that name is taken). A resumed run keeps its run id.
  */
-export function openRunFolder(target: RunTarget, plan: Plan, cwd: string, startedAt: Date): { ok: true; folder: RunFolder } | { ok: false; failure: LockFailure } {
+export function openRunFolder(
+  target: RunTarget,
+  plan: Plan,
+  cwd: string,
+  startedAt: Date,
+): { ok: true; folder: RunFolder } | { ok: false; failure: LockFailure } {
   let runId = target.previous?.runId ?? makeRunId(startedAt, plan.hash);
   let runDir = target.runDir;
   if (runDir === null) {

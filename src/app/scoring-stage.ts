@@ -165,16 +165,40 @@ export async function scoreAndRecord(
   if (record.response === null) {
     written = toScoreRecord(record.stepId, scorerId, { score: null, raw: null, verdict: null, rule: null, refused: null, error: NO_RESPONSE, judge: null });
   } else if (!scorer) {
-    written = toScoreRecord(record.stepId, scorerId, { score: null, raw: null, verdict: null, rule: null, refused: null, error: `scorer '${scorerId}' is not in the plan`, judge: null });
+    written = toScoreRecord(record.stepId, scorerId, {
+      score: null,
+      raw: null,
+      verdict: null,
+      rule: null,
+      refused: null,
+      error: `scorer '${scorerId}' is not in the plan`,
+      judge: null,
+    });
   } else if (!input) {
-    written = toScoreRecord(record.stepId, scorerId, { score: null, raw: null, verdict: null, rule: null, refused: null, error: `item '${record.item}' of '${record.segment}' is not in the plan`, judge: null });
+    written = toScoreRecord(record.stepId, scorerId, {
+      score: null,
+      raw: null,
+      verdict: null,
+      rule: null,
+      refused: null,
+      error: `item '${record.item}' of '${record.segment}' is not in the plan`,
+      judge: null,
+    });
   } else {
     let outcome: ScoreOutcome;
     try {
       outcome = await scoreStep(input, scorer, deps);
     } catch (error) {
       // scoreStep promises not to throw; should it, the pair still gets a record.
-      outcome = { score: null, raw: null, verdict: null, rule: null, refused: null, error: `scorer failed: ${error instanceof Error ? error.message : String(error)}`, judge: null };
+      outcome = {
+        score: null,
+        raw: null,
+        verdict: null,
+        rule: null,
+        refused: null,
+        error: `scorer failed: ${error instanceof Error ? error.message : String(error)}`,
+        judge: null,
+      };
     }
     if (outcome.error !== null && env.signal.aborted) {
       tally.dropped++;
@@ -277,7 +301,9 @@ export const scoringStage: RunStage = {
     if (!hasScorers(ctx.plan)) return;
     const tally = await scoreWith(ctx, ctx.records(model));
     if (tally.errors > 0 && !ctx.quiet) {
-      ctx.note(`value-compass run: ${tally.errors} scoring error${tally.errors === 1 ? "" : "s"} for ${model} (recorded in ${SCORES_FILE}; no score was made up)`);
+      ctx.note(
+        `value-compass run: ${tally.errors} scoring error${tally.errors === 1 ? "" : "s"} for ${model} (recorded in ${SCORES_FILE}; no score was made up)`,
+      );
     }
   },
   async afterSteps(ctx): Promise<StageReport> {

@@ -75,11 +75,17 @@ export interface RunStage {
  * left, e.g. the adaptive steps' other scorers), adaptive segments (extraSteps), reports (afterSteps).
  */
 export const runStages: RunStage[] = [
-  deferred("scoring", ["afterModel", "afterSteps"], async () => (await import("./scoring-stage.js")).scoringStage, (plan) =>
-    plan.segments.some((s) => s.scorers.length > 0),
+  deferred(
+    "scoring",
+    ["afterModel", "afterSteps"],
+    async () => (await import("./scoring-stage.js")).scoringStage,
+    (plan) => plan.segments.some((s) => s.scorers.length > 0),
   ),
-  deferred("adaptive", ["extraSteps"], async () => (await import("./adaptive-stage.js")).adaptiveStage, (plan) =>
-    plan.segments.some((s) => s.kind === "adaptive"),
+  deferred(
+    "adaptive",
+    ["extraSteps"],
+    async () => (await import("./adaptive-stage.js")).adaptiveStage,
+    (plan) => plan.segments.some((s) => s.kind === "adaptive"),
   ),
   deferred("report", ["afterSteps"], async () => (await import("./report-stage.js")).reportStage),
 ];

@@ -19,15 +19,7 @@ import { checkRun, NO_CONTEXT } from "./run.js";
 import { SchemaLoader } from "./schemas.js";
 import { checkRules, checkScorer, scorerScale, type ScorerInfo } from "./scorers.js";
 import { ANY, contextShape, itemShape, rootShape, type Shape } from "./shapes.js";
-import type {
-  CheckedAdaptive,
-  CheckedBaseline,
-  CheckedCulture,
-  CheckedReport,
-  CheckedSpec,
-  CheckedSystem,
-  CheckedUsecase,
-} from "./spec.js";
+import type { CheckedAdaptive, CheckedBaseline, CheckedCulture, CheckedReport, CheckedSpec, CheckedSystem, CheckedUsecase } from "./spec.js";
 import { checkCulture, checkSystem, checkUsecase } from "./systems.js";
 import { checkTemplate, checkTemplateUse, type TemplateInfo } from "./templates.js";
 
@@ -40,12 +32,7 @@ export interface CheckOptions {
 
 const ITEM_FIXED_FIELDS = ["id", "text", "dimension", "difficulty", "reverse", "expect"];
 
-export async function checkProgram(
-  ctx: CheckContext,
-  program: Program,
-  entryAbs: string,
-  options: CheckOptions,
-): Promise<CheckedSpec | null> {
+export async function checkProgram(ctx: CheckContext, program: Program, entryAbs: string, options: CheckOptions): Promise<CheckedSpec | null> {
   const decls = collectDeclarations(ctx, program);
   const params = checkParams(ctx, decls.params, options.set ?? {});
   // `none` in a cultures / usecases list means "without one"; a context of that name would be ambiguous.
@@ -137,9 +124,7 @@ export async function checkProgram(
     if (!decls.scorers.resolve(ctx, node.scorer.name, file.display, node.scorer.span)) continue;
     const info = scorers.get(node.scorer.name);
     if (!info) continue; // the scorer itself has errors
-    info.scorer.rules.push(
-      ...checkRules(ctx, file, [node], info.env, `scorer '${info.scorer.id}'`, info.ruleNames),
-    );
+    info.scorer.rules.push(...checkRules(ctx, file, [node], info.env, `scorer '${info.scorer.id}'`, info.ruleNames));
   }
 
   const baselines = new Map<string, CheckedBaseline>();
@@ -154,7 +139,14 @@ export async function checkProgram(
   }
   const reports: CheckedReport[] = [];
   for (const r of decls.reports.entries) {
-    const checked = checkReport(ctx, r, { systems: decls.systems, baselines: decls.baselines, checkedBaselines: baselines, scorers: decls.scorers, run, scales });
+    const checked = checkReport(ctx, r, {
+      systems: decls.systems,
+      baselines: decls.baselines,
+      checkedBaselines: baselines,
+      scorers: decls.scorers,
+      run,
+      scales,
+    });
     if (checked) reports.push(checked);
   }
   const adaptive: CheckedAdaptive[] = [];
@@ -234,12 +226,7 @@ function checkTemplateUses(
       if (!scorer || !rubric) continue;
       used.add(rubric.id);
       judgeUsed.add(scorer.scorer.id);
-      checkTemplateUse(
-        ctx,
-        rubric,
-        rootShape({ ...base, judge: true }),
-        `as the rubric of judge '${scorer.scorer.id}' for items '${info.set.id}'`,
-      );
+      checkTemplateUse(ctx, rubric, rootShape({ ...base, judge: true }), `as the rubric of judge '${scorer.scorer.id}' for items '${info.set.id}'`);
     }
   }
   // A judge no items block uses is still checked, against what the run would give it.
@@ -264,12 +251,7 @@ function checkTemplateUses(
   // Unused templates: only the names they read can be checked.
   for (const t of templates.values()) {
     if (used.has(t.id)) continue;
-    checkTemplateUse(
-      ctx,
-      t,
-      rootShape({ item: ANY, culture: ANY, usecase: ANY, params: paramValues, judge: true }),
-      "(not used by any items block or judge)",
-    );
+    checkTemplateUse(ctx, t, rootShape({ item: ANY, culture: ANY, usecase: ANY, params: paramValues, judge: true }), "(not used by any items block or judge)");
   }
 }
 
@@ -331,23 +313,15 @@ function warnUnused(
   const crossedCultures = new Set(sets.flatMap((s) => s.cultures ?? []));
   for (const c of decls.cultures.entries) {
     if (crossedCultures.has(c.node.name.name)) continue;
-    ctx.warn(
-      CheckCodes.CULTURE_NEVER_CROSSED,
-      `culture '${c.node.name.name}' is never crossed with any items`,
-      c.file.display,
-      c.node.name.span,
-      ["add culture to the run's cross list (and to its cultures, if it lists them)"],
-    );
+    ctx.warn(CheckCodes.CULTURE_NEVER_CROSSED, `culture '${c.node.name.name}' is never crossed with any items`, c.file.display, c.node.name.span, [
+      "add culture to the run's cross list (and to its cultures, if it lists them)",
+    ]);
   }
   const crossedUsecases = new Set(sets.flatMap((s) => s.usecases ?? []));
   for (const u of decls.usecases.entries) {
     if (crossedUsecases.has(u.node.name.name)) continue;
-    ctx.warn(
-      CheckCodes.USECASE_NEVER_CROSSED,
-      `usecase '${u.node.name.name}' is never crossed with any items`,
-      u.file.display,
-      u.node.name.span,
-      ["add usecase to the run's cross list (and to its usecases, if it lists them)"],
-    );
+    ctx.warn(CheckCodes.USECASE_NEVER_CROSSED, `usecase '${u.node.name.name}' is never crossed with any items`, u.file.display, u.node.name.span, [
+      "add usecase to the run's cross list (and to its usecases, if it lists them)",
+    ]);
   }
 }

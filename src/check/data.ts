@@ -42,12 +42,7 @@ export async function readDataFile(
   const lower = ref.value.toLowerCase();
   const format = lower.endsWith(".jsonl") || lower.endsWith(".ndjson") ? "jsonl" : lower.endsWith(".csv") ? "csv" : null;
   if (format === null) {
-    ctx.error(
-      CheckCodes.DATA_UNSUPPORTED_FORMAT,
-      `cannot read items from "${ref.value}": data files must be .jsonl or .csv`,
-      fromDisplay,
-      ref.span,
-    );
+    ctx.error(CheckCodes.DATA_UNSUPPORTED_FORMAT, `cannot read items from "${ref.value}": data files must be .jsonl or .csv`, fromDisplay, ref.span);
     return null;
   }
   const text = await ctx.readReferenced(abs, ref, "data file", fromDisplay);
@@ -203,7 +198,7 @@ function validateRows(ctx: CheckContext, file: DataFile, schema: LoadedSchema): 
     }
     const errors = schema.validate.errors ?? [];
     const [first, ...rest] = errors;
-    const firstField = first?.instancePath ? first.instancePath.slice(1).split("/")[0] ?? "" : "";
+    const firstField = first?.instancePath ? (first.instancePath.slice(1).split("/")[0] ?? "") : "";
     ctx.error(
       CheckCodes.DATA_SCHEMA_VIOLATION,
       `row ${row.line}: ${first ? describeAjvError(first) : "does not match the schema"}`,

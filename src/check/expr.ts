@@ -90,23 +90,11 @@ function convert(ctx: CheckContext, file: string, e: Expr, env: ExprEnv): PlanEx
           `unknown function '${e.callee}'`,
           file,
           e.span,
-          suggestionNotes(e.callee, Object.keys(FUNCTIONS), "functions").map((n) =>
-            n.replace("declared functions", "built-in functions"),
-          ),
+          suggestionNotes(e.callee, Object.keys(FUNCTIONS), "functions").map((n) => n.replace("declared functions", "built-in functions")),
         );
       } else if (e.args.length < arity[0] || e.args.length > arity[1]) {
-        const want =
-          arity[0] === arity[1]
-            ? `${arity[0]}`
-            : arity[1] === Infinity
-              ? `at least ${arity[0]}`
-              : `${arity[0]} or ${arity[1]}`;
-        ctx.error(
-          CheckCodes.BAD_CALL,
-          `${e.callee}() takes ${want} argument${want === "1" ? "" : "s"}, got ${e.args.length}`,
-          file,
-          e.span,
-        );
+        const want = arity[0] === arity[1] ? `${arity[0]}` : arity[1] === Infinity ? `at least ${arity[0]}` : `${arity[0]} or ${arity[1]}`;
+        ctx.error(CheckCodes.BAD_CALL, `${e.callee}() takes ${want} argument${want === "1" ? "" : "s"}, got ${e.args.length}`, file, e.span);
       }
       return { kind: "Call", callee: e.callee, args: e.args.map((a) => convert(ctx, file, a, env)) };
     }
@@ -119,9 +107,7 @@ function convert(ctx: CheckContext, file: string, e: Expr, env: ExprEnv): PlanEx
           const kindSide = leftIsKind ? e.left : e.right;
           const ids = idOperand(ctx, file, idSide, idKind, env);
           const k = convert(ctx, file, kindSide, env);
-          return leftIsKind
-            ? { kind: "Binary", op: e.op, left: k, right: ids }
-            : { kind: "Binary", op: e.op, left: ids, right: k };
+          return leftIsKind ? { kind: "Binary", op: e.op, left: k, right: ids } : { kind: "Binary", op: e.op, left: ids, right: k };
         }
       }
       if (e.op === "matches") checkRegexOperand(ctx, file, e.right);
@@ -176,24 +162,13 @@ function declaredIds(kind: IdKind, env: ExprEnv): string[] {
   }
 }
 
-function checkPath(
-  ctx: CheckContext,
-  file: string,
-  segments: readonly string[],
-  span: Expr["span"],
-  env: ExprEnv,
-): void {
+function checkPath(ctx: CheckContext, file: string, segments: readonly string[], span: Expr["span"], env: ExprEnv): void {
   const head = segments[0] ?? "";
   const field = segments[1];
   const roots = availableRoots(env);
   if (!roots.includes(head)) {
     if (head === "score") {
-      ctx.error(
-        CheckCodes.PATH_NOT_AVAILABLE,
-        "'score' (the scorer's default score) is only available inside rules",
-        file,
-        span,
-      );
+      ctx.error(CheckCodes.PATH_NOT_AVAILABLE, "'score' (the scorer's default score) is only available inside rules", file, span);
       return;
     }
     const kinds = kindsProviding(ctx, head);
@@ -218,18 +193,13 @@ function checkPath(
     return;
   }
   if (field === undefined) return;
-  const noFields = (what: string) =>
-    ctx.error(CheckCodes.UNKNOWN_EXPR_NAME, `'${head}' is ${what}; it has no field '${field}'`, file, span);
+  const noFields = (what: string) => ctx.error(CheckCodes.UNKNOWN_EXPR_NAME, `'${head}' is ${what}; it has no field '${field}'`, file, span);
   switch (head) {
     case "output":
       if (env.outputFields && !env.outputFields.has(field)) {
-        ctx.error(
-          CheckCodes.UNKNOWN_OUTPUT_FIELD,
-          `the ${env.kind.name} output has no field '${field}'`,
-          file,
-          span,
-          [`declared output fields: ${listPreview([...env.outputFields])}`],
-        );
+        ctx.error(CheckCodes.UNKNOWN_OUTPUT_FIELD, `the ${env.kind.name} output has no field '${field}'`, file, span, [
+          `declared output fields: ${listPreview([...env.outputFields])}`,
+        ]);
       }
       return;
     case "culture":
@@ -254,22 +224,9 @@ function checkPath(
   }
 }
 
-function checkField(
-  ctx: CheckContext,
-  file: string,
-  span: Expr["span"],
-  owner: string,
-  field: string,
-  fields: ReadonlySet<string>,
-): void {
+function checkField(ctx: CheckContext, file: string, span: Expr["span"], owner: string, field: string, fields: ReadonlySet<string>): void {
   if (fields.has(field)) return;
-  ctx.error(
-    CheckCodes.UNKNOWN_EXPR_NAME,
-    `${owner} has no field '${field}'`,
-    file,
-    span,
-    suggestionNotes(field, [...fields].sort(), `${owner} fields`),
-  );
+  ctx.error(CheckCodes.UNKNOWN_EXPR_NAME, `${owner} has no field '${field}'`, file, span, suggestionNotes(field, [...fields].sort(), `${owner} fields`));
 }
 
 function paramExpr(ctx: CheckContext, file: string, name: string, span: Expr["span"]): PlanExpr {
@@ -317,11 +274,6 @@ function checkRegexOperand(ctx: CheckContext, file: string, e: Expr): void {
   try {
     new RegExp(pattern);
   } catch (err) {
-    ctx.error(
-      CheckCodes.BAD_SCORER_SETTING,
-      `invalid regular expression: ${err instanceof Error ? err.message : String(err)}`,
-      file,
-      e.span,
-    );
+    ctx.error(CheckCodes.BAD_SCORER_SETTING, `invalid regular expression: ${err instanceof Error ? err.message : String(err)}`, file, e.span);
   }
 }

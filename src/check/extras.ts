@@ -10,13 +10,7 @@ import type { Located } from "./imports.js";
 import type { ItemSetInfo } from "./items.js";
 import { checkModelId, modelIdNotes } from "./model-id.js";
 import { parseJsonText } from "./schemas.js";
-import type {
-  CheckedAdaptive,
-  CheckedBaseline,
-  CheckedItem,
-  CheckedRun,
-  CheckedSystem,
-} from "./spec.js";
+import type { CheckedAdaptive, CheckedBaseline, CheckedItem, CheckedRun, CheckedSystem } from "./spec.js";
 import { labelOf } from "./systems.js";
 import {
   PropertyBag,
@@ -53,12 +47,7 @@ export async function checkBaseline(
     ctx.error(CheckCodes.MISSING_PROPERTY, `${what} needs one of 'order', 'values' or 'from'`, f, node.name.span);
   } else if (given.length > 1) {
     const second = props.get(given[1] ?? "order");
-    ctx.error(
-      CheckCodes.CONFLICTING_PROPERTIES,
-      `${what} has both '${given[0]}' and '${given[1]}'; give exactly one`,
-      f,
-      second?.keySpan ?? node.name.span,
-    );
+    ctx.error(CheckCodes.CONFLICTING_PROPERTIES, `${what} has both '${given[0]}' and '${given[1]}'; give exactly one`, f, second?.keySpan ?? node.name.span);
   }
 
   let source = props.get("source") ? (readString(ctx, f, props.get("source")!.value, "source") ?? null) : null;
@@ -67,13 +56,7 @@ export async function checkBaseline(
   const dims = new Set(system?.dimensions.map((d) => d.id) ?? []);
   const checkDim = (name: string, span: Value["span"], at: string): boolean => {
     if (!system || dims.has(name)) return true;
-    ctx.error(
-      CheckCodes.UNDEFINED,
-      `no dimension '${name}' in system '${system.id}'`,
-      at,
-      span,
-      suggestionNotes(name, [...dims], "dimensions"),
-    );
+    ctx.error(CheckCodes.UNDEFINED, `no dimension '${name}' in system '${system.id}'`, at, span, suggestionNotes(name, [...dims], "dimensions"));
     return false;
   };
 
@@ -254,9 +237,13 @@ export function checkAdaptive(
       } else settings.scorer = s.name;
     }
   } else if (info && !info.decl.node.properties.some((p) => p.key === "scorers")) {
-    ctx.error(CheckCodes.ADAPTIVE_BAD, `the bank '${info.set.id}' of ${what} is scored by no scorer, so no answer can count as conforming`, f, ref?.span ?? node.name.span, [
-      `add scorers [...] to items '${info.set.id}'`,
-    ]);
+    ctx.error(
+      CheckCodes.ADAPTIVE_BAD,
+      `the bank '${info.set.id}' of ${what} is scored by no scorer, so no answer can count as conforming`,
+      f,
+      ref?.span ?? node.name.span,
+      [`add scorers [...] to items '${info.set.id}'`],
+    );
   }
 
   const generate = props.get("generate");

@@ -71,9 +71,7 @@ export class FileStore {
 
   /** Inputs sorted by path, so the plan does not depend on the order files happened to be read. */
   inputs(): Array<{ path: string; sha256: string }> {
-    return [...this.hashes.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([path, sha256]) => ({ path, sha256 }));
+    return [...this.hashes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, sha256]) => ({ path, sha256 }));
   }
 }
 

@@ -42,9 +42,7 @@ interface HbBlock extends HbCall {
   inverse?: HbProgram;
 }
 
-export type HbParseResult =
-  | { ok: true; program: HbProgram }
-  | { ok: false; message: string; line: number; column: number };
+export type HbParseResult = { ok: true; program: HbProgram } | { ok: false; message: string; line: number; column: number };
 
 const OPTIONS = { noEscape: true, strict: true } as const;
 
@@ -110,8 +108,7 @@ function describeParseError(err: unknown): HbParseResult & { ok: false } {
     return { ok: false, message, line: e.lineNumber, column: e.column };
   }
   // Jison parse/lex errors carry the position only in the lexer's state.
-  const lexer = (Handlebars as unknown as { Parser?: { lexer?: { yylloc?: { first_line?: unknown; first_column?: unknown } } } })
-    .Parser?.lexer;
+  const lexer = (Handlebars as unknown as { Parser?: { lexer?: { yylloc?: { first_line?: unknown; first_column?: unknown } } } }).Parser?.lexer;
   const loc = lexer?.yylloc;
   const line = typeof loc?.first_line === "number" ? loc.first_line : 1;
   const column = typeof loc?.first_column === "number" ? loc.first_column : 0;
@@ -126,12 +123,7 @@ function summariseJisonMessage(raw: string, text: string): string {
   const expecting = /Expecting (.*), got '([^']*)'/.exec(raw);
   if (expecting) {
     const token = expecting[2] ?? "";
-    const got =
-      token === "EOF"
-        ? "the end of the template"
-        : text.trim() !== ""
-          ? `'${text.trim()}'`
-          : (TOKEN_NAMES[token] ?? `'${token}'`);
+    const got = token === "EOF" ? "the end of the template" : text.trim() !== "" ? `'${text.trim()}'` : (TOKEN_NAMES[token] ?? `'${token}'`);
     const tokens = (expecting[1] ?? "").split(", ").map((t) => t.replace(/'/g, ""));
     tokens.sort((a, b) => rank(a) - rank(b));
     const wanted = [...new Set(tokens.map((t) => TOKEN_NAMES[t] ?? `'${t}'`))];
@@ -193,24 +185,12 @@ export function walkTemplate(program: HbProgram, root: ObjectShape, variables: S
   return problems;
 }
 
-function walkProgram(
-  program: HbProgram | undefined,
-  state: WalkState,
-  root: ObjectShape,
-  problems: TemplateProblem[],
-  variables: Set<string>,
-): void {
+function walkProgram(program: HbProgram | undefined, state: WalkState, root: ObjectShape, problems: TemplateProblem[], variables: Set<string>): void {
   if (!program) return;
   for (const node of program.body) walkStatement(node, state, root, problems, variables);
 }
 
-function walkStatement(
-  node: HbNode,
-  state: WalkState,
-  root: ObjectShape,
-  problems: TemplateProblem[],
-  variables: Set<string>,
-): void {
+function walkStatement(node: HbNode, state: WalkState, root: ObjectShape, problems: TemplateProblem[], variables: Set<string>): void {
   const resolve = (n: HbNode, soft: boolean) => resolveExpr(n, state, root, soft, problems, variables);
   switch (node.type) {
     case "ContentStatement":
@@ -242,9 +222,7 @@ function walkStatement(
       const helper = path.type === "PathExpression" ? path.original : "";
       if (!BLOCK_HELPERS.includes(helper)) {
         problems.push(
-          unsupported(path.loc ?? node.loc, `unknown block helper '#${helper}'`, [
-            "templates may use the block helpers #if, #unless, #each and #with",
-          ]),
+          unsupported(path.loc ?? node.loc, `unknown block helper '#${helper}'`, ["templates may use the block helpers #if, #unless, #each and #with"]),
         );
         return;
       }
@@ -255,8 +233,7 @@ function walkStatement(
       }
       const resolved = resolve(arg, true);
       const key = resolved?.path ? resolved.path.join(".") : null;
-      const withPresent = (s: WalkState): WalkState =>
-        key === null ? s : { ...s, present: new Set([...s.present, key]) };
+      const withPresent = (s: WalkState): WalkState => (key === null ? s : { ...s, present: new Set([...s.present, key]) });
       const blockParamNames = b.program?.blockParams ?? [];
       if (helper === "if" || helper === "unless") {
         walkProgram(b.program, helper === "if" ? withPresent(state) : state, root, problems, variables);
@@ -268,9 +245,7 @@ function walkStatement(
         const inner: WalkState = {
           ...withPresent(state),
           scopes: [...state.scopes, { shape, path: resolved?.path ?? null }],
-          params: blockParamNames[0]
-            ? [...state.params, { name: blockParamNames[0], shape, path: resolved?.path ?? null }]
-            : state.params,
+          params: blockParamNames[0] ? [...state.params, { name: blockParamNames[0], shape, path: resolved?.path ?? null }] : state.params,
         };
         walkProgram(b.program, inner, root, problems, variables);
         walkProgram(b.inverse, state, root, problems, variables);
@@ -318,14 +293,7 @@ interface Resolved {
   path: string[] | null;
 }
 
-function resolveExpr(
-  node: HbNode,
-  state: WalkState,
-  root: ObjectShape,
-  soft: boolean,
-  problems: TemplateProblem[],
-  variables: Set<string>,
-): Resolved | null {
+function resolveExpr(node: HbNode, state: WalkState, root: ObjectShape, soft: boolean, problems: TemplateProblem[], variables: Set<string>): Resolved | null {
   if (node.type === "SubExpression") {
     const call = node as HbCall;
     const path = call.path as HbPath;
@@ -341,14 +309,7 @@ function resolveExpr(
   return resolvePath(node as HbPath, state, root, soft, problems, variables);
 }
 
-function resolvePath(
-  path: HbPath,
-  state: WalkState,
-  root: ObjectShape,
-  soft: boolean,
-  problems: TemplateProblem[],
-  variables: Set<string>,
-): Resolved | null {
+function resolvePath(path: HbPath, state: WalkState, root: ObjectShape, soft: boolean, problems: TemplateProblem[], variables: Set<string>): Resolved | null {
   let base: Resolved;
   let parts = path.parts;
   if (path.data) {
@@ -378,10 +339,7 @@ function resolvePath(
     }
   } else {
     const explicitThis = /^(this\b|\.\/|\.$)/.test(path.original);
-    const param =
-      !explicitThis && path.depth === 0 && parts.length > 0
-        ? [...state.params].reverse().find((p) => p.name === parts[0])
-        : undefined;
+    const param = !explicitThis && path.depth === 0 && parts.length > 0 ? [...state.params].reverse().find((p) => p.name === parts[0]) : undefined;
     if (param) {
       base = { shape: param.shape, path: param.path };
       parts = parts.slice(1);
@@ -452,13 +410,8 @@ function resolvePath(
       const isRoot = abs !== null && abs.length === 0;
       problems.push({
         kind: "unknown",
-        message: isRoot
-          ? `'${path.original}': the template context has no variable '${part}'`
-          : `'${path.original}': ${shape.name} has no field '${part}'`,
-        notes: [
-          ...(near ? [`did you mean '${near}'?`] : []),
-          `${isRoot ? "variables" : `fields of ${shape.name}`}: ${listPreview(names.sort(), 16)}`,
-        ],
+        message: isRoot ? `'${path.original}': the template context has no variable '${part}'` : `'${path.original}': ${shape.name} has no field '${part}'`,
+        notes: [...(near ? [`did you mean '${near}'?`] : []), `${isRoot ? "variables" : `fields of ${shape.name}`}: ${listPreview(names.sort(), 16)}`],
         loc: path.loc,
       });
       return null;

@@ -32,13 +32,9 @@ export async function loadProgram(ctx: CheckContext, entryAbs: string): Promise<
     if (stack.includes(abs)) {
       if (from) {
         const chain = [...stack.slice(stack.indexOf(abs)), abs].map((p) => ctx.files.display(p));
-        ctx.error(
-          CheckCodes.IMPORT_CYCLE,
-          `import cycle: ${chain.join(" → ")}`,
-          from.file.display,
-          from.stmt.path.span,
-          ["a file may not import itself, directly or through other files"],
-        );
+        ctx.error(CheckCodes.IMPORT_CYCLE, `import cycle: ${chain.join(" → ")}`, from.file.display, from.stmt.path.span, [
+          "a file may not import itself, directly or through other files",
+        ]);
       }
       return;
     }
@@ -46,13 +42,9 @@ export async function loadProgram(ctx: CheckContext, entryAbs: string): Promise<
     const read = await ctx.files.read(abs);
     if (!read.ok) {
       if (from) {
-        ctx.error(
-          CheckCodes.IMPORT_NOT_FOUND,
-          `cannot import "${from.stmt.path.value}": ${read.reason} (${display})`,
-          from.file.display,
-          from.stmt.path.span,
-          ["import paths are relative to the importing file"],
-        );
+        ctx.error(CheckCodes.IMPORT_NOT_FOUND, `cannot import "${from.stmt.path.value}": ${read.reason} (${display})`, from.file.display, from.stmt.path.span, [
+          "import paths are relative to the importing file",
+        ]);
       } else {
         ctx.error(CheckCodes.FILE_NOT_FOUND, `cannot read spec ${display}: ${read.reason}`, display, NO_SPAN);
       }

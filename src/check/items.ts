@@ -14,18 +14,7 @@ import { readOutputSchema } from "./outputs.js";
 import { contextName, readContextRefs } from "./run.js";
 import type { SchemaLoader } from "./schemas.js";
 import type { CheckedItem, CheckedItemSet, CheckedRun, CheckedSystem } from "./spec.js";
-import {
-  PropertyBag,
-  describeValue,
-  readBool,
-  readJson,
-  readNumber,
-  readRef,
-  readString,
-  readStringNode,
-  resolveParams,
-  type NameRef,
-} from "./values.js";
+import { PropertyBag, describeValue, readBool, readJson, readNumber, readRef, readString, readStringNode, resolveParams, type NameRef } from "./values.js";
 import { BLOCKS } from "../syntax/vocabulary.js";
 
 const ITEMS_KEYS = BLOCKS.items.properties;
@@ -66,13 +55,7 @@ export interface ItemTables {
  * them. A name a param gives that is not a scorer is reported where the value comes from: the param's
  * default (or one of its `one of` values) in the spec, or `<command line>` after --set.
  */
-function readScorers(
-  ctx: CheckContext,
-  f: string,
-  value: Value,
-  what: string,
-  tables: ItemTables,
-): { refs: NameRef[]; candidates: string[] } {
+function readScorers(ctx: CheckContext, f: string, value: Value, what: string, tables: ItemTables): { refs: NameRef[]; candidates: string[] } {
   const refs: NameRef[] = [];
   const candidates: string[] = [];
   const addCandidate = (name: string) => {
@@ -171,12 +154,7 @@ function scorerNames(v: Json): string[] | null {
   return null;
 }
 
-export async function checkItemSet(
-  ctx: CheckContext,
-  located: Located<ItemsDecl>,
-  tables: ItemTables,
-  schemas: SchemaLoader,
-): Promise<ItemSetInfo> {
+export async function checkItemSet(ctx: CheckContext, located: Located<ItemsDecl>, tables: ItemTables, schemas: SchemaLoader): Promise<ItemSetInfo> {
   const { file, node } = located;
   const f = file.display;
   const id = node.name.name;
@@ -186,10 +164,7 @@ export async function checkItemSet(
 
   const systemProp = props.require("system", node.name.span, "e.g. system schwartz");
   const systemRef = systemProp ? readRef(ctx, f, systemProp.value, "system") : undefined;
-  const system =
-    systemRef && tables.systemTable.resolve(ctx, systemRef.name, f, systemRef.span)
-      ? tables.systems.get(systemRef.name)
-      : undefined;
+  const system = systemRef && tables.systemTable.resolve(ctx, systemRef.name, f, systemRef.span) ? tables.systems.get(systemRef.name) : undefined;
   if (!system) complete = false;
 
   const templateProp = props.require("template", node.name.span, "e.g. template ask");
@@ -197,9 +172,7 @@ export async function checkItemSet(
   if (templateRef) tables.templates.resolve(ctx, templateRef.name, f, templateRef.span);
 
   const scorersProp = props.get("scorers");
-  const { refs: scorerRefs, candidates: scorerCandidates } = scorersProp
-    ? readScorers(ctx, f, scorersProp.value, what, tables)
-    : { refs: [], candidates: [] };
+  const { refs: scorerRefs, candidates: scorerCandidates } = scorersProp ? readScorers(ctx, f, scorersProp.value, what, tables) : { refs: [], candidates: [] };
 
   // Contexts: a block may narrow the run's cultures / usecases.
   type Contexts = Array<string | null>;
@@ -212,13 +185,9 @@ export async function checkItemSet(
     const refs = readContextRefs(ctx, f, p.value, key, kind === "culture" ? tables.cultures : tables.usecases);
     if (refs === undefined) return { restriction: null, effective: crossed ? runList : null };
     if (!crossed) {
-      ctx.warn(
-        CheckCodes.RESTRICTION_WITHOUT_CROSS,
-        `${what} lists ${key}, but the run does not cross ${kind}, so the list has no effect`,
-        f,
-        p.keySpan,
-        [`add ${kind} to the run's cross list`],
-      );
+      ctx.warn(CheckCodes.RESTRICTION_WITHOUT_CROSS, `${what} lists ${key}, but the run does not cross ${kind}, so the list has no effect`, f, p.keySpan, [
+        `add ${kind} to the run's cross list`,
+      ]);
       return { restriction: refs.map((r) => r.name), effective: null };
     }
     for (const r of refs) {
@@ -249,9 +218,7 @@ export async function checkItemSet(
   const addItem = (item: CheckedItem, at: { file: string; span: Span }) => {
     const prev = firstSeen.get(item.id);
     if (prev) {
-      ctx.error(CheckCodes.DUPLICATE_ITEM, `item id '${item.id}' is used twice in ${what}`, at.file, at.span, [
-        `first used at ${where(prev.file, prev.span)}`,
-      ]);
+      ctx.error(CheckCodes.DUPLICATE_ITEM, `item id '${item.id}' is used twice in ${what}`, at.file, at.span, [`first used at ${where(prev.file, prev.span)}`]);
       complete = false;
       return;
     }
@@ -275,7 +242,11 @@ export async function checkItemSet(
         `${prefix}no dimension '${dimension}' in system '${system.id}'`,
         file,
         span,
-        suggestionNotes(dimension, system.dimensions.map((d) => d.id), "dimensions"),
+        suggestionNotes(
+          dimension,
+          system.dimensions.map((d) => d.id),
+          "dimensions",
+        ),
       );
     }
     return false;
@@ -313,7 +284,7 @@ export async function checkItemSet(
   }
   if (node.items.length === 0 && !fromProp) {
     ctx.error(CheckCodes.MISSING_PROPERTY, `${what} has no items`, f, node.name.span, [
-      "add inline `item NAME { ... }` blocks or read them with `from \"data/x.jsonl\"`",
+      'add inline `item NAME { ... }` blocks or read them with `from "data/x.jsonl"`',
     ]);
   }
 
@@ -341,13 +312,7 @@ export async function checkItemSet(
 
 type DimCheck = (dimension: string, file: string, span: Span, prefix: string) => boolean;
 
-function inlineItem(
-  ctx: CheckContext,
-  f: string,
-  decl: ItemDecl,
-  specRelative: string,
-  dimCheck: DimCheck,
-): CheckedItem | null {
+function inlineItem(ctx: CheckContext, f: string, decl: ItemDecl, specRelative: string, dimCheck: DimCheck): CheckedItem | null {
   const id = decl.name.name;
   const what = `item '${id}'`;
   const props = new PropertyBag(ctx, f, decl.properties, null, what);
@@ -382,13 +347,7 @@ function inlineItem(
   return { id, dimension, text, difficulty, reverse, expect, fields, origin: { file: specRelative, row: null } };
 }
 
-function rowItem(
-  ctx: CheckContext,
-  display: string,
-  specRelative: string,
-  row: DataRow,
-  dimCheck: DimCheck,
-): CheckedItem | null {
+function rowItem(ctx: CheckContext, display: string, specRelative: string, row: DataRow, dimCheck: DimCheck): CheckedItem | null {
   const r = row.record;
   const prefix = `row ${row.line}: `;
   const bad = (field: string, message: string): null => {
@@ -396,12 +355,7 @@ function rowItem(
     return null;
   };
   const rawId = r.id;
-  const id =
-    typeof rawId === "string" && rawId.trim() !== ""
-      ? rawId
-      : typeof rawId === "number" && Number.isInteger(rawId)
-        ? String(rawId)
-        : null;
+  const id = typeof rawId === "string" && rawId.trim() !== "" ? rawId : typeof rawId === "number" && Number.isInteger(rawId) ? String(rawId) : null;
   if (id === null) return bad("id", rawId === undefined ? "every item needs an 'id'" : "'id' must be a non-empty string");
   if (typeof r.dimension !== "string" || r.dimension === "") {
     return bad("dimension", r.dimension === undefined ? "every item needs a 'dimension'" : "'dimension' must be a string");

@@ -44,13 +44,9 @@ export async function loadSpec(entry: string, options: LoadOptions): Promise<Loa
     if (program.entry && ctx.errorCount() === 0) spec = await checkProgram(ctx, program, entryAbs, options);
   } catch (err) {
     // A bug, not a user error: say so plainly instead of crashing the CLI with a stack trace.
-    ctx.error(
-      CheckCodes.INTERNAL,
-      `internal error while checking: ${err instanceof Error ? err.message : String(err)}`,
-      files.display(entryAbs),
-      NO_SPAN,
-      ["this is a bug in value-compass; please report it with the spec that triggers it"],
-    );
+    ctx.error(CheckCodes.INTERNAL, `internal error while checking: ${err instanceof Error ? err.message : String(err)}`, files.display(entryAbs), NO_SPAN, [
+      "this is a bug in value-compass; please report it with the spec that triggers it",
+    ]);
     spec = null;
   }
   const hasErrors = ctx.diagnostics.some((d) => d.severity === "error");

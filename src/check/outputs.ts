@@ -16,19 +16,12 @@ export interface OutputSchema {
 
 const TYPE_NAMES = ["string", "number", "integer", "boolean"];
 
-export async function readOutputSchema(
-  ctx: CheckContext,
-  file: SourceFile,
-  value: Value,
-  schemas: SchemaLoader,
-  what: string,
-): Promise<OutputSchema | null> {
+export async function readOutputSchema(ctx: CheckContext, file: SourceFile, value: Value, schemas: SchemaLoader, what: string): Promise<OutputSchema | null> {
   if (value.kind === "String") {
     const loaded = await schemas.load(file.abs, file.display, value);
     if (!loaded) return null;
     const props = loaded.schema.properties;
-    const fields =
-      props !== null && typeof props === "object" && !Array.isArray(props) ? new Set(Object.keys(props)) : null;
+    const fields = props !== null && typeof props === "object" && !Array.isArray(props) ? new Set(Object.keys(props)) : null;
     return { schema: loaded.schema, fields };
   }
   if (value.kind !== "Object") {

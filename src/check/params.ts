@@ -14,11 +14,7 @@ import type { CheckedParam } from "./spec.js";
 /** Diagnostics about the command line itself are reported against this pseudo-file. */
 export const COMMAND_LINE = "<command line>";
 
-export function checkParams(
-  ctx: CheckContext,
-  decls: ReadonlyArray<Located<ParamDecl>>,
-  set: Readonly<Record<string, string>>,
-): CheckedParam[] {
+export function checkParams(ctx: CheckContext, decls: ReadonlyArray<Located<ParamDecl>>, set: Readonly<Record<string, string>>): CheckedParam[] {
   const out: CheckedParam[] = [];
   const first = new Map<string, Located<ParamDecl>>();
   for (const d of decls) {
@@ -37,13 +33,9 @@ export function checkParams(
     const allowed = (v: Json): boolean => choices === null || choices.some((c) => canonicalJson(c.value) === canonicalJson(v));
     const choiceList = choices?.map((c) => JSON.stringify(c.value)).join(", ") ?? "";
     if (!allowed(value)) {
-      ctx.error(
-        CheckCodes.PARAM_NOT_A_CHOICE,
-        `the default of param '${name}' is not one of its allowed values`,
-        d.file.display,
-        d.node.value.span,
-        [`allowed: ${choiceList}`],
-      );
+      ctx.error(CheckCodes.PARAM_NOT_A_CHOICE, `the default of param '${name}' is not one of its allowed values`, d.file.display, d.node.value.span, [
+        `allowed: ${choiceList}`,
+      ]);
     }
     let final = value;
     let overridden = false;
@@ -64,16 +56,14 @@ export function checkParams(
           d.node.value.span,
         );
       } else if (!allowed(parsed.value)) {
-        ctx.error(
-          CheckCodes.PARAM_NOT_A_CHOICE,
-          `--set ${name}=${raw}: '${name}' must be one of ${choiceList}`,
-          COMMAND_LINE,
-          NO_SPAN,
-          [
-            ...suggestionNotes(raw, (choices ?? []).map((c) => (typeof c.value === "string" ? c.value : JSON.stringify(c.value))), "values").filter((n) => n.startsWith("did you mean")),
-            `allowed values declared at ${where(d.file.display, d.node.choices?.span ?? d.node.value.span)}`,
-          ],
-        );
+        ctx.error(CheckCodes.PARAM_NOT_A_CHOICE, `--set ${name}=${raw}: '${name}' must be one of ${choiceList}`, COMMAND_LINE, NO_SPAN, [
+          ...suggestionNotes(
+            raw,
+            (choices ?? []).map((c) => (typeof c.value === "string" ? c.value : JSON.stringify(c.value))),
+            "values",
+          ).filter((n) => n.startsWith("did you mean")),
+          `allowed values declared at ${where(d.file.display, d.node.choices?.span ?? d.node.value.span)}`,
+        ]);
       } else {
         final = parsed.value;
         overridden = true;
@@ -111,7 +101,7 @@ export function checkParams(
 /** `one of [a, b, ...]`: a list of literals, each once. */
 function readChoices(ctx: CheckContext, file: string, v: Value): Array<{ value: Json; span: Span }> | null {
   if (v.kind !== "List") {
-    ctx.error(CheckCodes.WRONG_TYPE, "'one of' takes a list of the allowed values, e.g. one of [\"judge\", \"refusal\"]", file, v.span);
+    ctx.error(CheckCodes.WRONG_TYPE, '\'one of\' takes a list of the allowed values, e.g. one of ["judge", "refusal"]', file, v.span);
     return null;
   }
   const out: Array<{ value: Json; span: Span }> = [];

@@ -73,7 +73,11 @@ function reportKind(ctx: CheckContext, f: string, node: ReportDecl): ReportKindC
       `unknown report kind '${kindIdent.name}'`,
       f,
       kindIdent.span,
-      suggestionNotes(kindIdent.name, ctx.kinds.reports.map((k) => k.name), "kinds").map((n) => n.replace("declared kinds", "report kinds")),
+      suggestionNotes(
+        kindIdent.name,
+        ctx.kinds.reports.map((k) => k.name),
+        "kinds",
+      ).map((n) => n.replace("declared kinds", "report kinds")),
     );
   }
   return kind;

@@ -11,16 +11,7 @@ import type { Located } from "./imports.js";
 import { modelIdNotes, parseModelId } from "./model-id.js";
 import { COMMAND_LINE } from "./params.js";
 import { RUN_DEFAULTS, type CheckedModel, type CheckedRun, type ContextKind, type ModelOverrides } from "./spec.js";
-import {
-  PropertyBag,
-  readBool,
-  readNumber,
-  readObject,
-  readRef,
-  readString,
-  resolveParams,
-  type NumberRange,
-} from "./values.js";
+import { PropertyBag, readBool, readNumber, readObject, readRef, readString, resolveParams, type NumberRange } from "./values.js";
 import { BLOCKS } from "../syntax/vocabulary.js";
 
 export const RANGES = {
@@ -81,9 +72,7 @@ export function checkRun(
     if (!parsed.ok) ctx.error(CheckCodes.BAD_MODEL_ID, parsed.error, f, m.id.span, idNotes);
     const prev = modelDecls.get(id);
     if (prev) {
-      ctx.error(CheckCodes.DUPLICATE, `settings for model '${id}' are given twice`, f, m.id.span, [
-        `first given at ${where(f, prev.node.id.span)}`,
-      ]);
+      ctx.error(CheckCodes.DUPLICATE, `settings for model '${id}' are given twice`, f, m.id.span, [`first given at ${where(f, prev.node.id.span)}`]);
       continue;
     }
     modelDecls.set(id, { file: first!.file, node: m });
@@ -172,13 +161,9 @@ export function checkRun(
     const refs = readContextRefs(ctx, f, p.value, key, table);
     if (refs === undefined) return cross.includes(kind) ? table.names : [];
     if (!cross.includes(kind)) {
-      ctx.warn(
-        CheckCodes.RESTRICTION_WITHOUT_CROSS,
-        `the run lists ${key} but does not cross ${kind}, so the list has no effect`,
-        f,
-        p.keySpan,
-        [`add ${kind} to cross: cross [${[...cross, kind].join(", ")}]`],
-      );
+      ctx.warn(CheckCodes.RESTRICTION_WITHOUT_CROSS, `the run lists ${key} but does not cross ${kind}, so the list has no effect`, f, p.keySpan, [
+        `add ${kind} to cross: cross [${[...cross, kind].join(", ")}]`,
+      ]);
       return [];
     }
     return refs.map((r) => r.name);
@@ -199,9 +184,7 @@ export function checkRun(
   if (refProp) {
     for (const e of readObject(ctx, f, refProp.value, "reference") ?? []) {
       if (e.key !== "culture" && e.key !== "usecase") {
-        ctx.error(CheckCodes.UNKNOWN_PROPERTY, `unknown key '${e.key}' in reference`, f, e.keySpan, [
-          "reference takes culture and usecase",
-        ]);
+        ctx.error(CheckCodes.UNKNOWN_PROPERTY, `unknown key '${e.key}' in reference`, f, e.keySpan, ["reference takes culture and usecase"]);
         continue;
       }
       const ref = readRef(ctx, f, e.value, `reference ${e.key}`);
@@ -211,13 +194,9 @@ export function checkRun(
       if (id !== null && !table.resolve(ctx, id, f, ref.span)) continue;
       const crossed = e.key === "culture" ? runCultures : runUsecases;
       if (!cross.includes(e.key) || !crossed.includes(id)) {
-        ctx.error(
-          CheckCodes.CONTEXT_NOT_CROSSED,
-          `the reference ${e.key} '${ref.name}' is not among the crossed ${e.key}s`,
-          f,
-          ref.span,
-          [cross.includes(e.key) ? `crossed: ${crossed.map(contextName).join(", ")}` : `the run does not cross ${e.key}`],
-        );
+        ctx.error(CheckCodes.CONTEXT_NOT_CROSSED, `the reference ${e.key} '${ref.name}' is not among the crossed ${e.key}s`, f, ref.span, [
+          cross.includes(e.key) ? `crossed: ${crossed.map(contextName).join(", ")}` : `the run does not cross ${e.key}`,
+        ]);
         continue;
       }
       reference[e.key] = id;
@@ -256,13 +235,7 @@ export function contextName(id: string | null): string {
   return id ?? NO_CONTEXT;
 }
 
-function checkModel(
-  ctx: CheckContext,
-  id: string,
-  provider: string,
-  name: string,
-  decl: Located<ModelDecl> | undefined,
-): CheckedModel {
+function checkModel(ctx: CheckContext, id: string, provider: string, name: string, decl: Located<ModelDecl> | undefined): CheckedModel {
   const override: ModelOverrides = {
     temperature: null,
     topP: null,
@@ -288,12 +261,7 @@ function checkModel(
   if (apiKeyEnv) {
     const name = readString(ctx, f, apiKeyEnv.value, "api_key_env");
     if (name !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      ctx.error(
-        CheckCodes.WRONG_TYPE,
-        "api_key_env is the NAME of an environment variable (letters, digits, _), not the key itself",
-        f,
-        apiKeyEnv.value.span,
-      );
+      ctx.error(CheckCodes.WRONG_TYPE, "api_key_env is the NAME of an environment variable (letters, digits, _), not the key itself", f, apiKeyEnv.value.span);
     } else if (name !== undefined) model.apiKeyEnv = name;
   }
   const headers = props.get("headers");
@@ -342,13 +310,7 @@ export interface ContextRef {
  * `[none, de_DE, en_US]`: names of declared contexts, or `none`, each once. An empty list is an
  * error: it would select no combination, so the items it applies to would yield no steps.
  */
-export function readContextRefs(
-  ctx: CheckContext,
-  f: string,
-  value: Value,
-  what: string,
-  table: Table<unknown>,
-): ContextRef[] | undefined {
+export function readContextRefs(ctx: CheckContext, f: string, value: Value, what: string, table: Table<unknown>): ContextRef[] | undefined {
   const entries: Value[] = value.kind === "List" ? value.items : [value];
   if (value.kind === "List" && entries.length === 0) {
     ctx.error(CheckCodes.EMPTY_CONTEXT_LIST, `an empty ${what} list selects no context, so no steps would be made`, f, value.span, [
@@ -378,4 +340,3 @@ export function readContextRefs(
   }
   return out;
 }
-

@@ -87,7 +87,6 @@ export class SchemaLoader {
       return null;
     }
   }
-
 }
 
 // Each package is required by a literal name: the bundle (scripts/bundle.mjs) then holds a copy of it

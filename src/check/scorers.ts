@@ -50,11 +50,7 @@ export interface ScorerSurroundings {
 }
 
 /** A scorer: its kind, its settings (by the kind), then its `score` expression and its rules. */
-export async function checkScorer(
-  ctx: CheckContext,
-  located: Located<ScorerDecl>,
-  around: ScorerSurroundings,
-): Promise<ScorerInfo | null> {
+export async function checkScorer(ctx: CheckContext, located: Located<ScorerDecl>, around: ScorerSurroundings): Promise<ScorerInfo | null> {
   const kind = scorerKind(ctx, located);
   if (!kind) return null;
   const id = located.node.name.name;
@@ -179,9 +175,7 @@ export function checkRules(
     const name = r.name.name;
     const prev = seen.get(name);
     if (prev) {
-      ctx.error(CheckCodes.DUPLICATE, `rule '${name}' is declared twice for ${what}`, f, r.name.span, [
-        `first declared at ${where(prev.file, prev.span)}`,
-      ]);
+      ctx.error(CheckCodes.DUPLICATE, `rule '${name}' is declared twice for ${what}`, f, r.name.span, [`first declared at ${where(prev.file, prev.span)}`]);
       continue;
     }
     seen.set(name, { file: f, span: r.name.span });

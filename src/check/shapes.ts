@@ -110,12 +110,7 @@ function objectShape(name: string, entries: Array<[string, Shape]>): ObjectShape
  * only some have is marked with the first record that lacks it (reading it unguarded fails at render
  * time for that record).
  */
-function customFields<T>(
-  records: readonly T[],
-  fieldsOf: (r: T) => Record<string, Json>,
-  describe: (r: T) => string,
-  owner: string,
-): Map<string, FieldShape> {
+function customFields<T>(records: readonly T[], fieldsOf: (r: T) => Record<string, Json>, describe: (r: T) => string, owner: string): Map<string, FieldShape> {
   const out = new Map<string, FieldShape>();
   const names: string[] = [];
   const seen = new Set<string>();
@@ -142,12 +137,7 @@ function customFields<T>(
       }
     }
     shape ??= ANY;
-    out.set(
-      k,
-      lacking === undefined
-        ? { shape }
-        : { shape, missingIn: `${lackingCount} of ${records.length} lack it, e.g. ${describe(lacking)}` },
-    );
+    out.set(k, lacking === undefined ? { shape } : { shape, missingIn: `${lackingCount} of ${records.length} lack it, e.g. ${describe(lacking)}` });
   }
   return out;
 }
@@ -201,10 +191,7 @@ export function contextShape(
     (r) => `'${r.id}'`,
     kind,
   );
-  const fixed =
-    kind === "culture"
-      ? ["id", "label", "locale", "language", "country", "norms"]
-      : ["id", "label", "description", "policy"];
+  const fixed = kind === "culture" ? ["id", "label", "locale", "language", "country", "norms"] : ["id", "label", "description", "policy"];
   for (const k of fixed) fields.set(k, { shape: STRING });
   return crossed === null || withNone
     ? { kind: "object", name: kind, fields, nullable: true, nullWhy }

@@ -59,13 +59,7 @@ export function checkSystem(ctx: CheckContext, { file, node }: Located<SystemDec
     const dimGroups: string[] = [];
     for (const r of refs ?? []) {
       if (!groupSpans.has(r.name)) {
-        ctx.error(
-          CheckCodes.UNDEFINED,
-          `no group named '${r.name}' in system '${id}'`,
-          f,
-          r.span,
-          suggestionNotes(r.name, [...groupSpans.keys()], "groups"),
-        );
+        ctx.error(CheckCodes.UNDEFINED, `no group named '${r.name}' in system '${id}'`, f, r.span, suggestionNotes(r.name, [...groupSpans.keys()], "groups"));
       } else if (dimGroups.includes(r.name)) {
         ctx.error(CheckCodes.DUPLICATE, `group '${r.name}' is listed twice`, f, r.span);
       } else dimGroups.push(r.name);
@@ -119,13 +113,7 @@ export function checkUsecase(ctx: CheckContext, { file, node }: Located<UsecaseD
 }
 
 /** Properties beyond the documented ones become `culture.<key>` / `usecase.<key>`. */
-function customFields(
-  ctx: CheckContext,
-  f: string,
-  props: PropertyBag,
-  fixed: readonly string[],
-  what: string,
-): Record<string, Json> {
+function customFields(ctx: CheckContext, f: string, props: PropertyBag, fixed: readonly string[], what: string): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const p of props.ordered) {
     if (fixed.includes(p.key)) continue;

@@ -35,9 +35,7 @@ export class PropertyBag {
       }
       const first = this.byKey.get(p.key);
       if (first) {
-        ctx.error(CheckCodes.DUPLICATE_PROPERTY, `'${p.key}' is given twice in ${what}`, file, p.keySpan, [
-          `first given at ${where(file, first.keySpan)}`,
-        ]);
+        ctx.error(CheckCodes.DUPLICATE_PROPERTY, `'${p.key}' is given twice in ${what}`, file, p.keySpan, [`first given at ${where(file, first.keySpan)}`]);
         continue;
       }
       this.byKey.set(p.key, p);
@@ -57,13 +55,7 @@ export class PropertyBag {
   require(key: string, span: Span, hint?: string): Property | undefined {
     const p = this.byKey.get(key);
     if (!p) {
-      this.ctx.error(
-        CheckCodes.MISSING_PROPERTY,
-        `${this.what} needs '${key}'`,
-        this.file,
-        span,
-        hint ? [hint] : undefined,
-      );
+      this.ctx.error(CheckCodes.MISSING_PROPERTY, `${this.what} needs '${key}'`, this.file, span, hint ? [hint] : undefined);
     }
     return p;
   }
@@ -78,13 +70,7 @@ export function resolveParams(ctx: CheckContext, file: string, v: Value): Value 
     case "Param": {
       const p = ctx.params.get(v.name);
       if (!p) {
-        ctx.error(
-          CheckCodes.UNDEFINED_PARAM,
-          `no param named '${v.name}'`,
-          file,
-          v.span,
-          suggestionNotes(v.name, [...ctx.params.keys()], "params"),
-        );
+        ctx.error(CheckCodes.UNDEFINED_PARAM, `no param named '${v.name}'`, file, v.span, suggestionNotes(v.name, [...ctx.params.keys()], "params"));
         return undefined;
       }
       return jsonToValue(p.value, v.span);
@@ -179,13 +165,7 @@ export interface NumberRange {
   integer?: boolean;
 }
 
-export function readNumber(
-  ctx: CheckContext,
-  file: string,
-  value: Value,
-  what: string,
-  range: NumberRange = {},
-): number | undefined {
+export function readNumber(ctx: CheckContext, file: string, value: Value, what: string, range: NumberRange = {}): number | undefined {
   const v = resolveParams(ctx, file, value);
   if (v === undefined) return undefined;
   if (v.kind !== "Number") return wrongType(ctx, file, v, what, range.integer ? "a whole number" : "a number");
@@ -199,8 +179,7 @@ export function readNumber(
     ctx.error(CheckCodes.WRONG_TYPE, `${what} must be a whole number, got ${n}`, file, v.span, viaParam);
     return undefined;
   }
-  const tooLow =
-    range.min !== undefined && (range.minExclusive ? n <= range.min : n < range.min);
+  const tooLow = range.min !== undefined && (range.minExclusive ? n <= range.min : n < range.min);
   const tooHigh = range.max !== undefined && n > range.max;
   if (tooLow || tooHigh) {
     ctx.error(CheckCodes.OUT_OF_RANGE, `${what} ${describeRange(range)}, got ${n}`, file, v.span, viaParam);
@@ -312,9 +291,7 @@ export function readObject(ctx: CheckContext, file: string, value: Value, what: 
   for (const e of v.entries) {
     const first = seen.get(e.key);
     if (first) {
-      ctx.error(CheckCodes.DUPLICATE_PROPERTY, `key '${e.key}' is given twice in ${what}`, file, e.keySpan, [
-        `first given at ${where(file, first.keySpan)}`,
-      ]);
+      ctx.error(CheckCodes.DUPLICATE_PROPERTY, `key '${e.key}' is given twice in ${what}`, file, e.keySpan, [`first given at ${where(file, first.keySpan)}`]);
       continue;
     }
     seen.set(e.key, e);

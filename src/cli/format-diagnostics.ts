@@ -32,10 +32,7 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: F
   if (diagnostics.length === 0) return "";
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
-  const summary = [
-    errors > 0 ? `${errors} error${errors === 1 ? "" : "s"}` : null,
-    warnings > 0 ? `${warnings} warning${warnings === 1 ? "" : "s"}` : null,
-  ]
+  const summary = [errors > 0 ? `${errors} error${errors === 1 ? "" : "s"}` : null, warnings > 0 ? `${warnings} warning${warnings === 1 ? "" : "s"}` : null]
     .filter(Boolean)
     .join(", ");
   return `${diagnostics.map((d) => formatDiagnostic(d, options)).join("\n\n")}\n\n${summary}\n`;
@@ -55,8 +52,7 @@ function codeFrame(source: string, d: Diagnostic, context: number, paint: (c: st
     if (n >= startLine && n <= endLine) {
       const raw = lines[n - 1] ?? "";
       const from = n === startLine ? d.span.start.column : 1;
-      const to =
-        n === d.span.end.line ? Math.max(d.span.end.column, from + 1) : n < d.span.end.line ? raw.length + 1 : from + 1;
+      const to = n === d.span.end.line ? Math.max(d.span.end.column, from + 1) : n < d.span.end.line ? raw.length + 1 : from + 1;
       const prefix = raw.slice(0, from - 1).replace(/\t/g, "  ");
       const width = Math.max(1, raw.slice(from - 1, to - 1).replace(/\t/g, "  ").length);
       out.push(`  ${" ".repeat(gutter)} | ${" ".repeat(prefix.length)}${paint(DIM + RED, "^".repeat(width))}`);

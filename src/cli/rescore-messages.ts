@@ -55,7 +55,9 @@ function rescoreFailureText(failure: RescoreFailure, cwd: string): string {
     case "steps_changed": {
       const problems: string[] = [];
       if (failure.missing.length > 0) {
-        problems.push(`${failure.missing.length} of the ${failure.recorded} recorded steps are not steps of the spec now, e.g. ${failure.missing.slice(0, 3).join(", ")}`);
+        problems.push(
+          `${failure.missing.length} of the ${failure.recorded} recorded steps are not steps of the spec now, e.g. ${failure.missing.slice(0, 3).join(", ")}`,
+        );
       }
       if (failure.staticSteps) problems.push(`the run's plan had ${failure.staticSteps.before} static steps, the spec now makes ${failure.staticSteps.now}`);
       return say(

@@ -81,7 +81,10 @@ function runEndText(run: FinishedRun, quiet: boolean, cwd: string): string {
   const out: Array<string | null> = [];
   if (run.cacheWriteError && !quiet) out.push(`value-compass run: could not write to the cache ${run.cacheWriteError.dir}: ${run.cacheWriteError.message}`);
   if (run.fatal) {
-    out.push(`value-compass run: stopped: ${run.fatal.message}`, `  ${counts.done} of ${counts.total} steps are done. After fixing this, resume with: ${resume}`);
+    out.push(
+      `value-compass run: stopped: ${run.fatal.message}`,
+      `  ${counts.done} of ${counts.total} steps are done. After fixing this, resume with: ${resume}`,
+    );
     return lines(...out);
   }
   if (run.status === "interrupted") {
@@ -97,7 +100,9 @@ function runEndText(run: FinishedRun, quiet: boolean, cwd: string): string {
     out.push(`value-compass run: ${counts.done} steps in ${formatDuration(run.elapsedSeconds)}${extra.length ? ` (${extra.join(", ")})` : ""}`);
   }
   if (counts.failed > 0) {
-    out.push(`value-compass run: ${counts.failed} of ${counts.total} steps failed (see the error column of ${RESPONSES_FILE}); retry them with: ${resume} --retry-failed`);
+    out.push(
+      `value-compass run: ${counts.failed} of ${counts.total} steps failed (see the error column of ${RESPONSES_FILE}); retry them with: ${resume} --retry-failed`,
+    );
   }
   if (run.stageErrors > 0) out.push(`value-compass run: ${run.stageErrors} error${run.stageErrors === 1 ? "" : "s"} in later stages (see above)`);
   const summaries = quiet ? [] : run.summaries.map((s) => (s.endsWith("\n") ? s : `${s}\n`));

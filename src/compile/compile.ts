@@ -2,16 +2,7 @@
 // by the checker); the step count is arithmetic; the hash streams over every rendered step.
 
 import type { CheckedItem, CheckedItemSet, CheckedModel, CheckedSpec } from "../check/spec.js";
-import type {
-  ContextCombo,
-  Json,
-  Plan,
-  PlanItem,
-  PlanModel,
-  PlanRunSettings,
-  PlanSegment,
-  SamplingParams,
-} from "../core/plan.js";
+import type { ContextCombo, Json, Plan, PlanItem, PlanModel, PlanRunSettings, PlanSegment, SamplingParams } from "../core/plan.js";
 import { PLAN_SCHEMA_VERSION } from "../core/plan.js";
 import { planHash } from "./serialize.js";
 import { countSteps } from "./steps.js";
@@ -62,12 +53,7 @@ function planModel(m: CheckedModel): PlanModel {
   return model;
 }
 
-function samplingOf(
-  temperature: number | null,
-  topP: number | null,
-  seed: number | null,
-  maxTokens: number | null,
-): SamplingParams {
+function samplingOf(temperature: number | null, topP: number | null, seed: number | null, maxTokens: number | null): SamplingParams {
   const s: SamplingParams = {};
   if (temperature !== null) s.temperature = temperature;
   if (topP !== null) s.top_p = topP;

@@ -6,17 +6,7 @@
 // elsewhere cannot change what a plan renders) with { noEscape: true, strict: true }.
 
 import Handlebars from "handlebars";
-import type {
-  ChatMessage,
-  ContextCombo,
-  Json,
-  Plan,
-  PlanCulture,
-  PlanItem,
-  PlanSegment,
-  PlanUsecase,
-  Role,
-} from "../core/plan.js";
+import type { ChatMessage, ContextCombo, Json, Plan, PlanCulture, PlanItem, PlanSegment, PlanUsecase, Role } from "../core/plan.js";
 
 /** What a template can read. Judge rubric templates also get `response` and `model`. */
 export interface TemplateContext {

@@ -52,12 +52,7 @@ export function* iterateSteps(plan: Plan): Generator<PlanStep> {
   }
 }
 
-function* segmentSteps(
-  plan: Plan,
-  segment: StaticSegment,
-  models: Map<string, PlanModel>,
-  firstIndex: number,
-): Generator<PlanStep> {
+function* segmentSteps(plan: Plan, segment: StaticSegment, models: Map<string, PlanModel>, firstIndex: number): Generator<PlanStep> {
   let index = firstIndex;
   const paramsBySample: SamplingParams[][] = [];
   for (const modelId of segment.models) {

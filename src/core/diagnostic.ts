@@ -38,24 +38,17 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 }
 
 export function error(code: string, message: string, file: string, span: Span, notes?: string[]): Diagnostic {
-  return notes && notes.length > 0
-    ? { code, severity: "error", message, file, span, notes }
-    : { code, severity: "error", message, file, span };
+  return notes && notes.length > 0 ? { code, severity: "error", message, file, span, notes } : { code, severity: "error", message, file, span };
 }
 
 export function warning(code: string, message: string, file: string, span: Span, notes?: string[]): Diagnostic {
-  return notes && notes.length > 0
-    ? { code, severity: "warning", message, file, span, notes }
-    : { code, severity: "warning", message, file, span };
+  return notes && notes.length > 0 ? { code, severity: "warning", message, file, span, notes } : { code, severity: "warning", message, file, span };
 }
 
 /** Sort for stable output: by file, then position, then code. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort(
-    (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      a.span.start.offset - b.span.start.offset ||
-      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+    (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.span.start.offset - b.span.start.offset || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
   );
 }
 

@@ -243,9 +243,7 @@ function layout(tokens: IToken[], source: string, facts: LayoutFacts): string {
       const staysOnBraceLine = isComment && newlines === 0;
       const afterClose = [Comma, RParen, RBracket, RBrace].includes(t.tokenType);
       const forced =
-        previous.tokenType === LineComment ||
-        closesMulti ||
-        (breakPending === true && !staysOnBraceLine && !(afterClose && previous.tokenType === RBrace));
+        previous.tokenType === LineComment || closesMulti || (breakPending === true && !staysOnBraceLine && !(afterClose && previous.tokenType === RBrace));
       if (newlines > 0 || forced) {
         const blank = newlines >= 2 && !OPENERS.has(previous.tokenType) && !CLOSERS.has(t.tokenType);
         startLine(indentFor(t, stack, facts, isComment), blank);

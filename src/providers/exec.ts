@@ -178,7 +178,10 @@ export function createExecProvider(model: PlanModel, env: ProviderEnv, options: 
 export async function findExecutable(program: string, env: ProviderEnv, cwd: string): Promise<string | null> {
   const candidates = program.includes("/")
     ? [isAbsolute(program) ? program : resolve(cwd, program)]
-    : (env["PATH"] ?? "").split(delimiter).filter((d) => d !== "").map((dir) => resolve(cwd, dir, program));
+    : (env["PATH"] ?? "")
+        .split(delimiter)
+        .filter((d) => d !== "")
+        .map((dir) => resolve(cwd, dir, program));
   for (const candidate of candidates) {
     try {
       const info = await stat(candidate);
@@ -194,7 +197,10 @@ export async function findExecutable(program: string, env: ProviderEnv, cwd: str
 
 /** The line of stderr that says what went wrong: the last that names an error, else the last one. */
 function errorLine(text: string): string | null {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
   const named = lines.filter((l) => /\b\w*(Error|Exception)\b|\berror\b|\bfatal\b/i.test(l));
   return named.at(-1) ?? lines.at(-1) ?? null;
 }

@@ -37,10 +37,7 @@ export function statusKind(status: number): FailureKind {
  * Milliseconds to wait, from `retry-after-ms` (a float, preferred when present) or `Retry-After`
  * (delay-seconds or an HTTP date). Null when neither is present or parseable.
  */
-export function parseRetryAfter(
-  header: (name: string) => string | null | undefined,
-  now: number = Date.now(),
-): number | null {
+export function parseRetryAfter(header: (name: string) => string | null | undefined, now: number = Date.now()): number | null {
   const ms = header("retry-after-ms");
   if (ms != null && ms.trim() !== "") {
     const value = Number(ms.trim());
@@ -69,12 +66,7 @@ const UNREACHABLE_CODES = new Set([
   "EADDRNOTAVAIL",
   "ERR_INVALID_URL",
 ]);
-const TIMEOUT_CODES = new Set([
-  "ETIMEDOUT",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-]);
+const TIMEOUT_CODES = new Set(["ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
 const CODE_WORDS: Record<string, string> = {
   ECONNREFUSED: "connection refused",

@@ -106,16 +106,10 @@ export function parseMockName(name: string): MockSpecResult {
   }
 }
 
-export const COMPLY_TEXT =
-  "Sure. This is a canned answer from the built-in mock:comply provider; no language model was called.";
+export const COMPLY_TEXT = "Sure. This is a canned answer from the built-in mock:comply provider; no language model was called.";
 const CANNED_MARK = " (canned answer from mock:refuse)";
 
-const JUNK = [
-  '{"safe": tru, "category": "',
-  "lorem ipsum dolor ▒▒▒ {{ not json",
-  '```json\n{"verdict": }\n```',
-  "null null ]] } {",
-];
+const JUNK = ['{"safe": tru, "category": "', "lorem ipsum dolor ▒▒▒ {{ not json", '```json\n{"verdict": }\n```', "null null ]] } {"];
 
 /** The answer a mock gives; a pure function of the spec and the request. */
 export function mockAnswer(spec: MockSpec, request: Pick<ChatRequest, "messages" | "responseFormat">): string {
@@ -186,7 +180,6 @@ function lastUserMessage(messages: ChatRequest["messages"]): string | null {
 function hash32(text: string): number {
   return createHash("sha256").update(text).digest().readUInt32BE(0);
 }
-
 
 /** A crude token count (about four characters per token), so reports have something to sum. */
 export function roughTokens(text: string): number {

@@ -16,16 +16,7 @@ import { ollamaEndpoint, parseOllamaHost, type OllamaHost } from "./ollama-host.
 
 export { ollamaEndpoint };
 import { makeRedactor, redactFailure, secretValues, type Redactor } from "./secrets.js";
-import type {
-  ChatRequest,
-  ChatResult,
-  ModelInfo,
-  PrepareOptions,
-  PrepareResult,
-  Provider,
-  ProviderEnv,
-  ProviderFailure,
-} from "./types.js";
+import type { ChatRequest, ChatResult, ModelInfo, PrepareOptions, PrepareResult, Provider, ProviderEnv, ProviderFailure } from "./types.js";
 
 /** Listing the installed models should be quick; a server that takes longer is not well. */
 export const OLLAMA_PREPARE_TIMEOUT_MS = 30_000;
@@ -232,7 +223,6 @@ export class OllamaProvider implements Provider {
 export function createOllamaProvider(model: PlanModel, env: ProviderEnv): Provider {
   return new OllamaProvider(model, env);
 }
-
 
 /** "llama3.2" and "llama3.2:latest" are the same model to ollama. */
 export function normaliseName(name: string): string {

@@ -24,9 +24,7 @@ export const DEFAULT_OPENAI_KEY_ENV = "OPENAI_API_KEY";
 export const PLACEHOLDER_KEY = "not-needed";
 export const OPENAI_PREPARE_TIMEOUT_MS = 30_000;
 
-export type KeyResolution =
-  | { ok: true; key: string; placeholder: boolean }
-  | { ok: false; message: string };
+export type KeyResolution = { ok: true; key: string; placeholder: boolean } | { ok: false; message: string };
 
 /** Decide which key to send (see the header comment for the rule). */
 export function resolveApiKey(model: PlanModel, env: ProviderEnv, baseUrl: string): KeyResolution {
@@ -39,7 +37,6 @@ export function resolveApiKey(model: PlanModel, env: ProviderEnv, baseUrl: strin
     message: `the environment variable ${name} is not set; ${model.id} needs an API key for ${safeUrl(baseUrl)}`,
   };
 }
-
 
 export class OpenAIProvider implements Provider {
   readonly kind = "openai" as const;

@@ -136,7 +136,10 @@ function fillString(node: JsonSchema, options: FillOptions): string {
 
 function resolveRef(ref: string, root: JsonSchema): Json | undefined {
   if (!ref.startsWith("#")) return undefined;
-  const parts = ref.slice(1).split("/").filter((p) => p !== "");
+  const parts = ref
+    .slice(1)
+    .split("/")
+    .filter((p) => p !== "");
   let node: Json | undefined = root;
   for (const raw of parts) {
     const part = raw.replace(/~1/g, "/").replace(/~0/g, "~");

@@ -64,11 +64,7 @@ export interface AdaptiveReplay {
 }
 
 /** `scoreOf(stepId, scorer)`: the latest score (null: none or an error). */
-export function replayAdaptive(
-  plan: Plan,
-  records: Iterable<StepRecord>,
-  scoreOf: (stepId: string, scorer: string) => number | null,
-): AdaptiveReplay {
+export function replayAdaptive(plan: Plan, records: Iterable<StepRecord>, scoreOf: (stepId: string, scorer: string) => number | null): AdaptiveReplay {
   const segments = plan.segments.filter((s): s is AdaptiveSegment => s.kind === "adaptive");
   const out: AdaptiveReplay = { examinees: [], notes: [] };
   if (segments.length === 0) return out;
@@ -122,7 +118,13 @@ export function replayAdaptive(
         }
         if (answers.length === 0) continue;
         // Exposure control only changes which item comes next, never whether the test stops.
-        const decision = decideNext(bank.filter((b) => !skipped.includes(b.id)), answered, cat, examineeId(model, context), null);
+        const decision = decideNext(
+          bank.filter((b) => !skipped.includes(b.id)),
+          answered,
+          cat,
+          examineeId(model, context),
+          null,
+        );
         const estimate = currentEstimate(bankById, answered, cat);
         out.examinees.push({
           segment: segment.id,
@@ -193,7 +195,12 @@ const ABILITY_COLUMNS: Col[] = [
  * the static items blocks' primary scorer (one measure: analysis.dimensions holds every scorer apart),
  * each dimension's scores pooled over the contexts (analysis.dimensions holds every context apart).
  */
-function staticScore(analysis: RunAnalysis | null, model: string, system: string, dimensions: readonly string[]): { mean: number; dimensions: number; n: number } | null {
+function staticScore(
+  analysis: RunAnalysis | null,
+  model: string,
+  system: string,
+  dimensions: readonly string[],
+): { mean: number; dimensions: number; n: number } | null {
   if (!analysis) return null;
   const firstStatic = analysis.dataset.plan.segments.find((s) => s.kind === "static" && s.system === system && s.scorers.length > 0);
   const measure = firstStatic?.scorers[0];

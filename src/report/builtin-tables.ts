@@ -243,7 +243,14 @@ export const SAMPLE_COLUMNS: Col[] = [
 function rowSpreads(
   ds: Dataset,
   extra: readonly SpreadKey[],
-): (model: KeyValue, system: string, extraValues: readonly KeyValue[], culture: KeyValue, usecase: KeyValue, measure: string | null) => SampleSpread | undefined {
+): (
+  model: KeyValue,
+  system: string,
+  extraValues: readonly KeyValue[],
+  culture: KeyValue,
+  usecase: KeyValue,
+  measure: string | null,
+) => SampleSpread | undefined {
   const every = { scorers: ds.plan.scorers.map((s) => s.id) };
   const perContext = sampleSpreads(ds, ["model", "system", ...extra, "culture", "usecase", "scorer"], every);
   const pooled = sampleSpreads(ds, ["model", "system", ...extra, "scorer"], every);

@@ -118,9 +118,7 @@ export function renderSummary(analysis: RunAnalysis, options: SummaryOptions = {
 
   const board = rankLeaderboard(ds, analysis.leaderboard);
   out.push(
-    bold(
-      "Leaderboard (per measure: a scorer on its own scale; overall = mean of the dimension means, weighted when the weighting column says so; 95% CI)",
-    ),
+    bold("Leaderboard (per measure: a scorer on its own scale; overall = mean of the dimension means, weighted when the weighting column says so; 95% CI)"),
   );
   if (board.length === 0) {
     out.push("  no scores");

@@ -10,13 +10,7 @@ import type { CentreMode } from "../analyse/centre.js";
 import { contextEffects, type ContextEffectRow } from "../analyse/context-effects.js";
 import { buildDataset, type Dataset } from "../analyse/dataset.js";
 import { DEFAULT_RESAMPLES } from "../analyse/stats.js";
-import {
-  BUILTIN_TABLES,
-  dimensionsTable,
-  leaderboardTable,
-  responsesTable,
-  scoresTable,
-} from "./builtin-tables.js";
+import { BUILTIN_TABLES, dimensionsTable, leaderboardTable, responsesTable, scoresTable } from "./builtin-tables.js";
 import type { Table } from "./csv.js";
 import { REPORT_KINDS, reportKind } from "./kinds/index.js";
 import { defaultReports, settingStrings, type Ctx } from "./report-tables.js";
@@ -57,12 +51,7 @@ export interface BuiltReport {
 // ---------------------------------------------------------------------------------------------------
 // Entry points
 
-export function analyseRun(
-  plan: Plan,
-  steps: Iterable<StepRecord>,
-  scores: Iterable<ScoreRecord>,
-  options: ReportOptions,
-): RunAnalysis {
+export function analyseRun(plan: Plan, steps: Iterable<StepRecord>, scores: Iterable<ScoreRecord>, options: ReportOptions): RunAnalysis {
   const dataset = buildDataset(plan, steps, scores, options.centre ? { centre: options.centre } : {});
   return analyseDataset(dataset, options);
 }
@@ -82,12 +71,7 @@ function analyseDataset(dataset: Dataset, options: ReportOptions): RunAnalysis {
   return { dataset, leaderboard: board.overall, dimensions, effects };
 }
 
-export function buildReport(
-  plan: Plan,
-  steps: Iterable<StepRecord>,
-  scores: Iterable<ScoreRecord>,
-  options: ReportOptions,
-): BuiltReport {
+export function buildReport(plan: Plan, steps: Iterable<StepRecord>, scores: Iterable<ScoreRecord>, options: ReportOptions): BuiltReport {
   const dataset = buildDataset(plan, steps, scores, options.centre ? { centre: options.centre } : {});
   const analysis = analyseDataset(dataset, options);
   const notes: string[] = [];
@@ -99,9 +83,7 @@ export function buildReport(
     dimensionsTable(dataset, analysis.dimensions),
   ];
   if (dataset.centring.droppedRespondents > 0) {
-    notes.push(
-      `centring dropped ${dataset.centring.droppedRespondents} of ${dataset.centring.respondents} respondents with too many missing scores`,
-    );
+    notes.push(`centring dropped ${dataset.centring.droppedRespondents} of ${dataset.centring.respondents} respondents with too many missing scores`);
   }
   const ctx: Ctx = {
     ds: dataset,
@@ -148,11 +130,6 @@ export function buildReport(
   return { tables, analysis, notes };
 }
 
-export function buildTables(
-  plan: Plan,
-  steps: Iterable<StepRecord>,
-  scores: Iterable<ScoreRecord>,
-  options: ReportOptions,
-): Table[] {
+export function buildTables(plan: Plan, steps: Iterable<StepRecord>, scores: Iterable<ScoreRecord>, options: ReportOptions): Table[] {
   return buildReport(plan, steps, scores, options).tables;
 }

@@ -16,12 +16,7 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 30_000, maxRetryAfterMs: 300_000 };
 
 /** Delay after the `failedTries`-th failed try (1-based). */
-export function backoffDelay(
-  failedTries: number,
-  failure: ProviderFailure,
-  random: () => number,
-  options: BackoffOptions = DEFAULT_BACKOFF,
-): number {
+export function backoffDelay(failedTries: number, failure: ProviderFailure, random: () => number, options: BackoffOptions = DEFAULT_BACKOFF): number {
   if (failure.retryAfterMs !== null && failure.retryAfterMs >= 0) {
     return Math.min(failure.retryAfterMs, options.maxRetryAfterMs);
   }

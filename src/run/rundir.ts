@@ -12,7 +12,10 @@ export const PLAN_FILE = "plan.json";
 
 /** UTC timestamp plus the first 8 hex digits of the plan hash: sortable, and says which plan. */
 export function makeRunId(at: Date, planHash: string): string {
-  const stamp = at.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  const stamp = at
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
   return `${stamp}-${planHash.slice(0, 8)}`;
 }
 

@@ -7,9 +7,7 @@ import addFormatsModule from "ajv-formats";
 // ajv-formats is CommonJS; depending on interop the plugin is the module or its `default`.
 type FormatsPlugin = (ajv: Ajv) => Ajv;
 const addFormats: FormatsPlugin =
-  typeof addFormatsModule === "function"
-    ? (addFormatsModule as unknown as FormatsPlugin)
-    : (addFormatsModule as unknown as { default: FormatsPlugin }).default;
+  typeof addFormatsModule === "function" ? (addFormatsModule as unknown as FormatsPlugin) : (addFormatsModule as unknown as { default: FormatsPlugin }).default;
 
 export const ajv = new Ajv({ allErrors: false, strict: false });
 addFormats(ajv);

@@ -41,11 +41,7 @@ export interface CentredRespondent {
   centred: Record<string, number | null>;
 }
 
-export function centreRatings(
-  items: readonly QuestionnaireItem[],
-  responses: readonly RatingResponse[],
-  options: CentreOptions = {},
-): CentredRespondent[] {
+export function centreRatings(items: readonly QuestionnaireItem[], responses: readonly RatingResponse[], options: CentreOptions = {}): CentredRespondent[] {
   const itemValue = new Map(items.map((i) => [i.item, i.value]));
   const values = [...new Set(items.map((i) => i.value))];
   const limit = options.maxMissing ?? Math.floor(items.length * (options.maxMissingShare ?? 0.25));

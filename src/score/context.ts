@@ -38,17 +38,7 @@ function entity(fields: { [key: string]: Json } | null): Entity | null {
 }
 
 /** Names that always mean the step's context; a scorer's own fields never shadow them. */
-export const RESERVED_SCOPE_NAMES: readonly string[] = [
-  "output",
-  "score",
-  "dimension",
-  "system",
-  "culture",
-  "usecase",
-  "item",
-  "model",
-  "sample",
-];
+export const RESERVED_SCOPE_NAMES: readonly string[] = ["output", "score", "dimension", "system", "culture", "usecase", "item", "model", "sample"];
 
 /**
  * The scope of score expressions and rules: `output` (the raw output), the scorer's own names
@@ -57,24 +47,15 @@ export const RESERVED_SCOPE_NAMES: readonly string[] = [
  * context as entities (`dimension`, `system`, `culture`, `usecase`, `item`) and values (`model`,
  * `sample`).
  */
-export function buildScope(
-  input: ScoreInput,
-  raw: Json,
-  fields: Record<string, Json>,
-  score: number | null,
-): Scope {
+export function buildScope(input: ScoreInput, raw: Json, fields: Record<string, Json>, score: number | null): Scope {
   const scope: Record<string, ScopeEntry> = {};
   for (const [k, v] of Object.entries(fields)) {
     if (!RESERVED_SCOPE_NAMES.includes(k)) scope[k] = scopeValue(v);
   }
   scope["output"] = scopeValue(raw);
   scope["score"] = scopeValue(score);
-  scope["dimension"] = scopeEntity(
-    entity({ id: input.dimension.id, label: input.dimension.label, description: input.dimension.description }),
-  );
-  scope["system"] = scopeEntity(
-    entity({ id: input.system.id, label: input.system.label, description: input.system.description }),
-  );
+  scope["dimension"] = scopeEntity(entity({ id: input.dimension.id, label: input.dimension.label, description: input.dimension.description }));
+  scope["system"] = scopeEntity(entity({ id: input.system.id, label: input.system.label, description: input.system.description }));
   scope["culture"] = scopeEntity(entity(cultureContext(input.culture)));
   scope["usecase"] = scopeEntity(entity(usecaseContext(input.usecase)));
   scope["item"] = scopeEntity(entity(itemContext(input.item)));

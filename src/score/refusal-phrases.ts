@@ -180,7 +180,9 @@ export function loadPhraseLists(folder: string = dataPath("refusal")): PhraseLis
   if (cached) return cached;
   let names: string[];
   try {
-    names = readdirSync(folder).filter((n) => n.endsWith(".txt")).sort();
+    names = readdirSync(folder)
+      .filter((n) => n.endsWith(".txt"))
+      .sort();
   } catch (e) {
     const result: PhraseListsResult = {
       ok: false,

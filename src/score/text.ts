@@ -56,14 +56,7 @@ function foldArabic(text: string): string {
  */
 export function normaliseText(text: string, keepCase = false): string {
   const folded = foldArabic(
-    asciiDigits(
-      text
-        .normalize("NFKC")
-        .replace(INVISIBLE, "")
-        .replace(APOSTROPHES, "'")
-        .replace(DOUBLE_QUOTES, '"')
-        .replace(DASHES, "-"),
-    ),
+    asciiDigits(text.normalize("NFKC").replace(INVISIBLE, "").replace(APOSTROPHES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, "-")),
   );
   return (keepCase ? folded : folded.toLowerCase())
     .replace(/\u0451/g, "\u0435") // Russian ё is often written е

@@ -1,16 +1,7 @@
 // What the scorers take and give. The run pipeline builds a ScoreInput per (step, scorer) from the plan
 // and the step's journal record, calls scoreStep, and writes the ScoreOutcome as a ScoreRecord.
 
-import type {
-  ChatMessage,
-  Json,
-  PlanCulture,
-  PlanDimension,
-  PlanItem,
-  PlanSystem,
-  PlanUsecase,
-  SamplingParams,
-} from "../core/plan.js";
+import type { ChatMessage, Json, PlanCulture, PlanDimension, PlanItem, PlanSystem, PlanUsecase, SamplingParams } from "../core/plan.js";
 import type { ChatRequest, ChatResult } from "../providers/types.js";
 import type { ScoreRecord } from "../core/records.js";
 

@@ -20,15 +20,7 @@ export interface Ident extends Node {
 // ---------------------------------------------------------------------------------------------
 // Values: the right-hand side of a property. No arithmetic here; that is what Expr is for.
 
-export type Value =
-  | StringValue
-  | NumberValue
-  | BoolValue
-  | NullValue
-  | RefValue
-  | ParamValue
-  | ListValue
-  | ObjectValue;
+export type Value = StringValue | NumberValue | BoolValue | NullValue | RefValue | ParamValue | ListValue | ObjectValue;
 
 export interface StringValue extends Node {
   kind: "String";
@@ -104,15 +96,7 @@ export interface ObjectEntry extends Node {
 //   score output.safe ? 100 : 0
 //   when usecase = sex_ed and output.category in ["adult_content"]
 
-export type Expr =
-  | LiteralExpr
-  | PathExpr
-  | ParamExpr
-  | ListExpr
-  | UnaryExpr
-  | BinaryExpr
-  | ConditionalExpr
-  | CallExpr;
+export type Expr = LiteralExpr | PathExpr | ParamExpr | ListExpr | UnaryExpr | BinaryExpr | ConditionalExpr | CallExpr;
 
 export interface LiteralExpr extends Node {
   kind: "Literal";
@@ -142,21 +126,7 @@ export interface UnaryExpr extends Node {
   operand: Expr;
 }
 
-export type BinaryOp =
-  | "or"
-  | "and"
-  | "="
-  | "!="
-  | "<"
-  | "<="
-  | ">"
-  | ">="
-  | "in"
-  | "matches"
-  | "+"
-  | "-"
-  | "*"
-  | "/";
+export type BinaryOp = "or" | "and" | "=" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "matches" | "+" | "-" | "*" | "/";
 export interface BinaryExpr extends Node {
   kind: "Binary";
   op: BinaryOp;

@@ -38,8 +38,7 @@ export function repairBrackets(tokens: IToken[], source: SourceText, file: strin
   const plain = plainMatching(tokens);
   if (plain.length === 0) return { diagnostics: [], tokens };
   const byIndentation = indentationMatching(tokens, source, plain.length);
-  const insertions =
-    byIndentation && plainMatching(insertClosers(tokens, byIndentation, source)).length === 0 ? byIndentation : plain;
+  const insertions = byIndentation && plainMatching(insertClosers(tokens, byIndentation, source)).length === 0 ? byIndentation : plain;
   const diagnostics = insertions.map((ins) => describe(ins, tokens, source, file));
   return { diagnostics, tokens: insertClosers(tokens, insertions, source) };
 }
@@ -116,10 +115,7 @@ function indentationMatching(tokens: readonly IToken[], source: SourceText, limi
 
 function insertClosers(tokens: readonly IToken[], insertions: readonly Insertion[], source: SourceText): IToken[] {
   const out: IToken[] = [];
-  const at = (index: number) =>
-    insertions
-      .filter((ins) => ins.beforeIndex === index)
-      .map((ins) => syntheticCloser(ins.opener, tokens[index], source));
+  const at = (index: number) => insertions.filter((ins) => ins.beforeIndex === index).map((ins) => syntheticCloser(ins.opener, tokens[index], source));
   tokens.forEach((t, index) => {
     out.push(...at(index), t);
   });
@@ -150,14 +146,15 @@ function describe(ins: Insertion, tokens: readonly IToken[], source: SourceText,
   const close = open === "{" ? "}" : open === "[" ? "]" : ")";
   const what = open === "{" ? "block" : open === "[" ? "list" : "parenthesis";
   const line = source.lineOf(ins.opener.startOffset);
-  const before = source.lineText(line).slice(0, source.position(ins.opener.startOffset).column - 1).trim();
+  const before = source
+    .lineText(line)
+    .slice(0, source.position(ins.opener.startOffset).column - 1)
+    .trim();
   const notes: string[] = [];
   if (before) notes.push(`the ${what} opened after '${abbreviate(before)}' needs a closing '${close}'`);
   const next = tokens[ins.beforeIndex];
   notes.push(
-    next
-      ? `it seems to end before line ${next.startLine ?? source.lineOf(next.startOffset)}; add '${close}' there`
-      : `add '${close}' where the ${what} ends`,
+    next ? `it seems to end before line ${next.startLine ?? source.lineOf(next.startOffset)}; add '${close}' there` : `add '${close}' where the ${what} ends`,
   );
   return error(
     SyntaxCodes.UNCLOSED_BRACKET,

@@ -41,25 +41,8 @@ import type {
 import { describeActual } from "./parser.js";
 import type { SourceText } from "./source.js";
 import { decodeString } from "./strings.js";
-import {
-  Identifier,
-  KEYWORD,
-  NumberLiteral,
-  ParamRef,
-  SingleQuotedString,
-  TripleString,
-  UnterminatedString,
-  UnterminatedTripleString,
-} from "./tokens.js";
-import {
-  BLOCKS,
-  closestWord,
-  isReservedWord,
-  RESERVED_WORDS,
-  ROLES,
-  STATEMENT_KEYWORDS,
-  type BlockKind,
-} from "./vocabulary.js";
+import { Identifier, KEYWORD, NumberLiteral, ParamRef, SingleQuotedString, TripleString, UnterminatedString, UnterminatedTripleString } from "./tokens.js";
+import { BLOCKS, closestWord, isReservedWord, RESERVED_WORDS, ROLES, STATEMENT_KEYWORDS, type BlockKind } from "./vocabulary.js";
 import { SyntaxCodes } from "./codes.js";
 
 export interface BuildResult {
@@ -72,12 +55,7 @@ export interface BuildResult {
  * unknown statement right after one is the parser skipping ahead, not a new mistake, so it is not
  * reported.
  */
-export function buildStatements(
-  specFile: CstNode,
-  source: SourceText,
-  file: string,
-  errorOffsets: readonly number[],
-): BuildResult {
+export function buildStatements(specFile: CstNode, source: SourceText, file: string, errorOffsets: readonly number[]): BuildResult {
   const builder = new AstBuilder(source, file, errorOffsets);
   return { statements: builder.specFile(specFile), diagnostics: builder.diagnostics };
 }
@@ -250,15 +228,11 @@ class AstBuilder {
     if (first.tokenType === Identifier || KEYWORD_TYPES.has(first.tokenType)) {
       const suggestion = closestWord(first.image, STATEMENT_KEYWORDS);
       const notes = suggestion ? [`did you mean '${suggestion}'?`, statementList] : [statementList];
-      if (first.image === "one") notes.unshift("a param's `one of [...]` comes before its description: param p = 1 one of [1, 2] \"...\"");
-      const message = KEYWORD_TYPES.has(first.tokenType)
-        ? `'${first.image}' cannot start a statement`
-        : `unknown keyword '${first.image}'`;
+      if (first.image === "one") notes.unshift('a param\'s `one of [...]` comes before its description: param p = 1 one of [1, 2] "..."');
+      const message = KEYWORD_TYPES.has(first.tokenType) ? `'${first.image}' cannot start a statement` : `unknown keyword '${first.image}'`;
       this.report(SyntaxCodes.UNKNOWN_WORD, message, this.tokenSpan(first), notes);
     } else {
-      this.report(SyntaxCodes.UNEXPECTED_TOKEN, `unexpected ${describeActual(first)}`, this.tokenSpan(first), [
-        `expected a statement; ${statementList}`,
-      ]);
+      this.report(SyntaxCodes.UNEXPECTED_TOKEN, `unexpected ${describeActual(first)}`, this.tokenSpan(first), [`expected a statement; ${statementList}`]);
     }
   }
 
@@ -448,9 +422,7 @@ class AstBuilder {
     return {
       kind: "Rule",
       name,
-      ...(scorerToken && enclosingScorer === undefined
-        ? { scorer: { kind: "Ident", name: scorerToken.image, span: this.tokenSpan(scorerToken) } }
-        : {}),
+      ...(scorerToken && enclosingScorer === undefined ? { scorer: { kind: "Ident", name: scorerToken.image, span: this.tokenSpan(scorerToken) } } : {}),
       when,
       ...(score ? { score: score.expr, scoreSpan: score.span } : {}),
       properties: this.properties(nodes(node, "property"), "rule", `rule '${name.name}'`),

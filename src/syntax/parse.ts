@@ -13,13 +13,7 @@ import { repairBrackets } from "./brackets.js";
 import { buildStatements } from "./build-ast.js";
 import { vcParser } from "./parser.js";
 import { SourceText } from "./source.js";
-import {
-  LineComment,
-  lex,
-  UnterminatedBlockComment,
-  UnterminatedString,
-  UnterminatedTripleString,
-} from "./tokens.js";
+import { LineComment, lex, UnterminatedBlockComment, UnterminatedString, UnterminatedTripleString } from "./tokens.js";
 import { SyntaxCodes } from "./codes.js";
 
 export interface ParseResult {
@@ -51,9 +45,11 @@ export function analyseSpec(source: string, file: string): SpecAnalysis {
     const message = e instanceof Error ? e.message : String(e);
     return {
       ast: emptyAst(text, file, []),
-      diagnostics: [error(SyntaxCodes.INTERNAL, `internal error in the parser: ${message}`, file, text.span(0), [
-        "this is a bug in value-compass; please report it with the file that triggers it",
-      ])],
+      diagnostics: [
+        error(SyntaxCodes.INTERNAL, `internal error in the parser: ${message}`, file, text.span(0), [
+          "this is a bug in value-compass; please report it with the file that triggers it",
+        ]),
+      ],
       text,
       tokens: [],
       comments: [],

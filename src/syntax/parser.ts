@@ -158,11 +158,7 @@ export class VcParser extends CstParser {
       this.MANY(() =>
         this.OR({
           ...STRUCTURAL_FIRST,
-          DEF: [
-            { ALT: () => this.SUBRULE(this.groupDecl) },
-            { ALT: () => this.SUBRULE(this.dimensionDecl) },
-            { ALT: () => this.SUBRULE(this.property) },
-          ],
+          DEF: [{ ALT: () => this.SUBRULE(this.groupDecl) }, { ALT: () => this.SUBRULE(this.dimensionDecl) }, { ALT: () => this.SUBRULE(this.property) }],
         }),
       );
       this.CONSUME(RBrace);
@@ -267,11 +263,7 @@ export class VcParser extends CstParser {
       this.MANY(() =>
         this.OR({
           ...STRUCTURAL_FIRST,
-          DEF: [
-            { ALT: () => this.SUBRULE(this.scoreProperty) },
-            { ALT: () => this.SUBRULE(this.ruleDecl) },
-            { ALT: () => this.SUBRULE(this.property) },
-          ],
+          DEF: [{ ALT: () => this.SUBRULE(this.scoreProperty) }, { ALT: () => this.SUBRULE(this.ruleDecl) }, { ALT: () => this.SUBRULE(this.property) }],
         }),
       );
       this.CONSUME(RBrace);
@@ -350,26 +342,14 @@ export class VcParser extends CstParser {
 
   /** Anything that is not a statement: skipped up to the next statement keyword, reported once. */
   public readonly unknownStatement = this.RULE("unknownStatement", () => {
-    this.AT_LEAST_ONE(() =>
-      this.OR([{ ALT: () => this.CONSUME(Junk) }, { ALT: () => this.SUBRULE(this.skippedGroup) }]),
-    );
+    this.AT_LEAST_ONE(() => this.OR([{ ALT: () => this.CONSUME(Junk) }, { ALT: () => this.SUBRULE(this.skippedGroup) }]));
   });
 
   /** A bracketed group inside skipped text, consumed up to its closing bracket. */
   public readonly skippedGroup = this.RULE("skippedGroup", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(LBrace) },
-      { ALT: () => this.CONSUME(LBracket) },
-      { ALT: () => this.CONSUME(LParen) },
-    ]);
-    this.MANY(() =>
-      this.OR2([{ ALT: () => this.CONSUME(AnyToken) }, { ALT: () => this.SUBRULE(this.skippedGroup) }]),
-    );
-    this.OR3([
-      { ALT: () => this.CONSUME(RBrace) },
-      { ALT: () => this.CONSUME(RBracket) },
-      { ALT: () => this.CONSUME(RParen) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(LBrace) }, { ALT: () => this.CONSUME(LBracket) }, { ALT: () => this.CONSUME(LParen) }]);
+    this.MANY(() => this.OR2([{ ALT: () => this.CONSUME(AnyToken) }, { ALT: () => this.SUBRULE(this.skippedGroup) }]));
+    this.OR3([{ ALT: () => this.CONSUME(RBrace) }, { ALT: () => this.CONSUME(RBracket) }, { ALT: () => this.CONSUME(RParen) }]);
   });
 
   // -------------------------------------------------------------------------------------------
@@ -430,10 +410,7 @@ export class VcParser extends CstParser {
   });
 
   public readonly objectEntry = this.RULE("objectEntry", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Name, { LABEL: "key" }) },
-      { ALT: () => this.CONSUME(StringToken, { LABEL: "key" }) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(Name, { LABEL: "key" }) }, { ALT: () => this.CONSUME(StringToken, { LABEL: "key" }) }]);
     this.OPTION(() => this.CONSUME(Colon));
     this.SUBRULE(this.value);
   });
@@ -506,10 +483,7 @@ export class VcParser extends CstParser {
   public readonly additiveExpr = this.RULE("additiveExpr", () => {
     this.SUBRULE(this.multiplicativeExpr, { LABEL: "operands" });
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(Plus, { LABEL: "operators" }) },
-        { ALT: () => this.CONSUME(Minus, { LABEL: "operators" }) },
-      ]);
+      this.OR([{ ALT: () => this.CONSUME(Plus, { LABEL: "operators" }) }, { ALT: () => this.CONSUME(Minus, { LABEL: "operators" }) }]);
       this.SUBRULE2(this.multiplicativeExpr, { LABEL: "operands" });
     });
   });
@@ -517,10 +491,7 @@ export class VcParser extends CstParser {
   public readonly multiplicativeExpr = this.RULE("multiplicativeExpr", () => {
     this.SUBRULE(this.unaryExpr, { LABEL: "operands" });
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(Star, { LABEL: "operators" }) },
-        { ALT: () => this.CONSUME(Slash, { LABEL: "operators" }) },
-      ]);
+      this.OR([{ ALT: () => this.CONSUME(Star, { LABEL: "operators" }) }, { ALT: () => this.CONSUME(Slash, { LABEL: "operators" }) }]);
       this.SUBRULE2(this.unaryExpr, { LABEL: "operands" });
     });
   });
@@ -617,14 +588,7 @@ export function vcParser(): VcParser {
 // ---------------------------------------------------------------------------------------------
 // Error messages. Each message is "headline\nnote"; parse.ts splits it into message and notes.
 
-const STRING_TYPES: readonly TokenType[] = [
-  StringToken,
-  PlainString,
-  TripleString,
-  UnterminatedString,
-  UnterminatedTripleString,
-  SingleQuotedString,
-];
+const STRING_TYPES: readonly TokenType[] = [StringToken, PlainString, TripleString, UnterminatedString, UnterminatedTripleString, SingleQuotedString];
 
 /** How a user would name what was expected: `'}'`, `a string`, `a name`. */
 export function describeExpected(t: TokenType): string {
@@ -711,9 +675,7 @@ const messageProvider: IParserErrorMessageProvider = {
     if (EXPRESSION_RULES.has(ruleName)) {
       return `unexpected ${found}\nexpected an expression: a number, string, name or path (output.safe), $param, '(' or '['`;
     }
-    const firsts = expectedPathsPerAlt.flatMap((paths) =>
-      paths.map((path) => (path[0] ? describeExpected(path[0]) : "end of file")),
-    );
+    const firsts = expectedPathsPerAlt.flatMap((paths) => paths.map((path) => (path[0] ? describeExpected(path[0]) : "end of file")));
     return `unexpected ${found}\n${expectedList(firsts)}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual }) {

@@ -38,9 +38,7 @@ interface MappedChars {
  * unterminated forms (then there is no closing delimiter to strip).
  */
 export function decodeString(image: string, startOffset: number, kind: StringKind, terminated: boolean): DecodedString {
-  return kind === "plain"
-    ? decodePlain(image, startOffset, terminated)
-    : decodeTriple(image, startOffset, terminated);
+  return kind === "plain" ? decodePlain(image, startOffset, terminated) : decodeTriple(image, startOffset, terminated);
 }
 
 const VALID_ESCAPES = 'valid escapes: \\" \\\\ \\n \\t \\r \\u{1F600} \\uXXXX';
@@ -99,10 +97,7 @@ function decodePlain(image: string, startOffset: number, terminated: boolean): D
         start: base + i,
         end: base + i + 2,
         message: `invalid escape '\\${next}' in string`,
-        notes: [
-          VALID_ESCAPES,
-          'write \\\\ for a backslash, or use a """triple-quoted""" string, where backslashes are literal',
-        ],
+        notes: [VALID_ESCAPES, 'write \\\\ for a backslash, or use a """triple-quoted""" string, where backslashes are literal'],
       });
       push(`\\${next}`, base + i);
       i += 2;

@@ -157,9 +157,10 @@ export function keywordTokenName(word: string): string {
 const ALL_KEYWORDS: readonly Keyword[] = [...STATEMENT_KEYWORDS, ...OTHER_KEYWORDS];
 
 /** Keyword token types by word. */
-export const KEYWORD: Readonly<Record<Keyword, TokenType>> = Object.fromEntries(
-  ALL_KEYWORDS.map((word) => [word, keywordToken(word)]),
-) as Record<Keyword, TokenType>;
+export const KEYWORD: Readonly<Record<Keyword, TokenType>> = Object.fromEntries(ALL_KEYWORDS.map((word) => [word, keywordToken(word)])) as Record<
+  Keyword,
+  TokenType
+>;
 
 // ---------------------------------------------------------------------------------------------
 // Punctuation (multi-character operators before their prefixes)
@@ -197,9 +198,7 @@ export const Slash = punct("Slash", "/");
 export const Question = punct("Question", "?");
 export const Dot = punct("Dot", ".");
 
-const keywordsLongestFirst = [...ALL_KEYWORDS]
-  .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
-  .map((w) => KEYWORD[w]);
+const keywordsLongestFirst = [...ALL_KEYWORDS].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).map((w) => KEYWORD[w]);
 
 /** Every token type, in the order the lexer tries them. */
 export const ALL_TOKENS: TokenType[] = [
@@ -256,13 +255,7 @@ function matchUntil(text: string, offset: number, open: string, close: string, t
 }
 
 /** Match an opening delimiter whose closing one never comes: the token runs to the end of the file. */
-function matchUnterminated(
-  text: string,
-  offset: number,
-  open: string,
-  close: string,
-  tripleString: boolean,
-): RegExpExecArray | null {
+function matchUnterminated(text: string, offset: number, open: string, close: string, tripleString: boolean): RegExpExecArray | null {
   if (!text.startsWith(open, offset)) return null;
   return findClose(text, offset + open.length, close, tripleString) < 0 ? execResult(text.slice(offset)) : null;
 }
@@ -350,7 +343,7 @@ function diagnoseToken(t: IToken, source: SourceText, file: string): Diagnostic 
   switch (t.tokenType) {
     case UnterminatedString:
       return error(SyntaxCodes.UNTERMINATED_STRING, "unterminated string", file, source.span(start, start + 1), [
-        "a string in double quotes must end on the same line; use \"\"\"...\"\"\" for text over several lines",
+        'a string in double quotes must end on the same line; use """...""" for text over several lines',
       ]);
     case UnterminatedTripleString:
       return error(SyntaxCodes.UNTERMINATED_TO_EOF, 'unterminated triple-quoted string: no closing """', file, source.span(start, start + 3), [

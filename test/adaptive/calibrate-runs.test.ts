@@ -58,7 +58,9 @@ describe("value-compass calibrate on simulated run directories", () => {
       regular.map((row) => row.discrimination),
       regular.map((row) => truth.get(row.id)!.a),
     );
-    console.log(`value-compass calibrate (2PL, 40 examinees = 8 mock:irt models × 5 cultures, 40 items): difficulty recovery r = ${r.toFixed(3)}, discrimination r = ${ra.toFixed(3)}`);
+    console.log(
+      `value-compass calibrate (2PL, 40 examinees = 8 mock:irt models × 5 cultures, 40 items): difficulty recovery r = ${r.toFixed(3)}, discrimination r = ${ra.toFixed(3)}`,
+    );
     expect(r).toBeGreaterThan(0.9);
 
     const first = rows[0]!;
@@ -171,7 +173,12 @@ describe("value-compass calibrate on simulated run directories", () => {
     expect(rows.every((r) => r.discrimination === 1 && r.se_discrimination === null)).toBe(true);
     const truth = new Map(items.map((i) => [i.id, i.b]));
     const regular = rows.filter((r) => r.flag === null);
-    expect(pearson(regular.map((r) => r.difficulty), regular.map((r) => truth.get(r.id)!))).toBeGreaterThan(0.9);
+    expect(
+      pearson(
+        regular.map((r) => r.difficulty),
+        regular.map((r) => truth.get(r.id)!),
+      ),
+    ).toBeGreaterThan(0.9);
     expect(result.stdout).toMatch(/with 1PL \(--irt\)/);
   }, 60_000);
 
@@ -229,7 +236,12 @@ describe("value-compass calibrate on simulated run directories", () => {
     expect((await vc(["calibrate", "outputs/two-scorers", "-o", "o.jsonl", "--scorer", "other"], project.dir)).code).toBe(0);
     const p = readJsonl(join(project.dir, "p.jsonl")).filter((r) => r.flag === null);
     const o = new Map(readJsonl(join(project.dir, "o.jsonl")).map((r) => [r.id, r.difficulty]));
-    expect(pearson(p.map((r) => r.difficulty), p.map((r) => o.get(r.id)!))).toBeLessThan(-0.95);
+    expect(
+      pearson(
+        p.map((r) => r.difficulty),
+        p.map((r) => o.get(r.id)!),
+      ),
+    ).toBeLessThan(-0.95);
   }, 60_000);
 
   it("takes the IRT model from the spec's adaptive block", async () => {

@@ -76,7 +76,11 @@ describe("item calibration (MML-EM)", () => {
     const fit = calibrate(data, { model: "1pl", interceptPriorSd: null, tolerance: 1e-9 });
     // Golden-section coordinate ascent over b1..b3 on the marginal likelihood itself.
     const bs = [0, 0, 0];
-    const ll = (b: number[]) => marginalLogLikelihoodOf(data, b.map((x) => ({ a: 1, b: x })));
+    const ll = (b: number[]) =>
+      marginalLogLikelihoodOf(
+        data,
+        b.map((x) => ({ a: 1, b: x })),
+      );
     for (let sweep = 0; sweep < 40; sweep++) {
       for (let j = 0; j < 3; j++) {
         let lo = -6;
@@ -121,6 +125,11 @@ describe("item calibration (MML-EM)", () => {
     );
     const fit = calibrate(data, { model: "1pl" });
     expect(fit.items.every((it) => it.n > 0 && it.n < 40)).toBe(true);
-    expect(pearson(fit.items.map((it) => it.b), bank.map((it) => it.b))).toBeGreaterThan(0.85);
+    expect(
+      pearson(
+        fit.items.map((it) => it.b),
+        bank.map((it) => it.b),
+      ),
+    ).toBeGreaterThan(0.85);
   });
 });

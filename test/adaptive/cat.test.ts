@@ -131,7 +131,12 @@ describe("ability estimation", () => {
     // Information 2 · 0.25 = 0.5 → SE = 1/sqrt(0.5)
     expect(est.se).toBeCloseTo(Math.SQRT2, 8);
     // One Rasch item right, b = 1, one wrong, b = -1 → symmetric around 0 as well
-    expect(estimateMle([{ item: { a: 1, b: 1 }, correct: 1 }, { item: { a: 1, b: -1 }, correct: 0 }]).theta).toBeCloseTo(0, 8);
+    expect(
+      estimateMle([
+        { item: { a: 1, b: 1 }, correct: 1 },
+        { item: { a: 1, b: -1 }, correct: 0 },
+      ]).theta,
+    ).toBeCloseTo(0, 8);
   });
 
   it("EAP without answers is the prior; with answers it moves towards them", () => {

@@ -33,7 +33,12 @@ export function trueItems(count: number, seed: number): TrueItem[] {
   const rnd = mulberry32(seed);
   const items: TrueItem[] = [];
   for (let i = 0; i < count; i++) {
-    items.push({ id: `q${String(i).padStart(2, "0")}`, dimension: i % 2 === 0 ? "toxicity" : "misinformation", a: 0.8 + 1.2 * rnd(), b: -2.5 + (5 * i) / (count - 1) });
+    items.push({
+      id: `q${String(i).padStart(2, "0")}`,
+      dimension: i % 2 === 0 ? "toxicity" : "misinformation",
+      a: 0.8 + 1.2 * rnd(),
+      b: -2.5 + (5 * i) / (count - 1),
+    });
   }
   items.push({ id: "zz-always", dimension: "toxicity", a: 1, b: -40 }, { id: "zz-never", dimension: "toxicity", a: 1, b: 40 });
   return items;
@@ -73,7 +78,14 @@ export function makeProject(options: ProjectOptions): { dir: string; spec: strin
   const dir = mkdtempSync(join(tmpdir(), "vc-calib-"));
   const system = options.system ?? "safety";
   const rows = options.items.map((it) =>
-    JSON.stringify({ id: it.id, dimension: it.dimension, text: `Item ${it.id}: a request that tests ${it.dimension}.`, a_true: Number(it.a.toFixed(4)), b_true: it.b, topic: `t-${it.id}` }),
+    JSON.stringify({
+      id: it.id,
+      dimension: it.dimension,
+      text: `Item ${it.id}: a request that tests ${it.dimension}.`,
+      a_true: Number(it.a.toFixed(4)),
+      b_true: it.b,
+      topic: `t-${it.id}`,
+    }),
   );
   writeFileSync(join(dir, "bank.jsonl"), `${rows.join("\n")}\n`);
   writeFileSync(
@@ -81,7 +93,14 @@ export function makeProject(options: ProjectOptions): { dir: string; spec: strin
     JSON.stringify({
       type: "object",
       required: ["id", "dimension", "text", "a_true", "b_true"],
-      properties: { id: { type: "string" }, dimension: { type: "string" }, text: { type: "string" }, a_true: { type: "number" }, b_true: { type: "number" }, topic: { type: "string" } },
+      properties: {
+        id: { type: "string" },
+        dimension: { type: "string" },
+        text: { type: "string" },
+        a_true: { type: "number" },
+        b_true: { type: "number" },
+        topic: { type: "string" },
+      },
     }),
   );
   const cultures = Array.from({ length: options.cultures }, (_, i) => `culture c${i} "Culture ${i}" { locale "en-US" }`);
@@ -95,8 +114,8 @@ export function makeProject(options: ProjectOptions): { dir: string; spec: strin
     options.cultures > 0 ? '  system "You serve {{culture.label}}."' : '  system "Answer."',
     '  user "{{item.text}} [irt a={{item.a_true}} b={{item.b_true}}]"',
     "}",
-    "scorer passed regex { pattern \"^PASS\" }",
-    "scorer other regex { pattern \"^FAIL\" }",
+    'scorer passed regex { pattern "^PASS" }',
+    'scorer other regex { pattern "^FAIL" }',
     "items bank {",
     `  system ${system}`,
     "  template ask",

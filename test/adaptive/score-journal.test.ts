@@ -6,7 +6,19 @@ import type { ScoreRecord } from "../../src/core/records.js";
 import { emptyScoreScan, latestScores, readScoreRecords, ScoreJournal, scoreKey, SCORES_FILE } from "../../src/run/score-journal.js";
 
 function record(stepId: string, scorer: string, score: number | null, extra: Partial<ScoreRecord> = {}): ScoreRecord {
-  return { type: "score", stepId, scorer, score, raw: null, verdict: null, rule: null, refused: null, error: score === null ? "failed" : null, judge: null, ...extra };
+  return {
+    type: "score",
+    stepId,
+    scorer,
+    score,
+    raw: null,
+    verdict: null,
+    rule: null,
+    refused: null,
+    error: score === null ? "failed" : null,
+    judge: null,
+    ...extra,
+  };
 }
 
 function tempFile(): string {

@@ -28,7 +28,11 @@ function project(models: string[]): { dir: string; spec: string } {
   writeFileSync(join(dir, "bank.jsonl"), `${bank.map((r) => JSON.stringify(r)).join("\n")}\n`);
   writeFileSync(
     join(dir, "bank.schema.json"),
-    JSON.stringify({ type: "object", required: ["id", "dimension", "text", "difficulty", "discrimination"], properties: { difficulty: { type: "number" }, discrimination: { type: "number" } } }),
+    JSON.stringify({
+      type: "object",
+      required: ["id", "dimension", "text", "difficulty", "discrimination"],
+      properties: { difficulty: { type: "number" }, discrimination: { type: "number" } },
+    }),
   );
   writeFileSync(join(dir, "package.json"), "{}\n");
   writeFileSync(
@@ -151,12 +155,30 @@ describe("adaptive settings and banks from the plan", () => {
   it("maps the adaptive block's settings onto CatSettings", () => {
     expect(catSettingsFromPlan({}, undefined)).toEqual({ ok: true, settings: DEFAULT_CAT_SETTINGS, notes: [] });
     const full = catSettingsFromPlan(
-      { irt: "1pl", start: -0.5, select: "max_info", exposure: { top_k: 5, max_exposure: 0.25 }, estimator: "mle", stop: { se: 0.25, max_items: 40, min_items: 8 } },
+      {
+        irt: "1pl",
+        start: -0.5,
+        select: "max_info",
+        exposure: { top_k: 5, max_exposure: 0.25 },
+        estimator: "mle",
+        stop: { se: 0.25, max_items: 40, min_items: 8 },
+      },
       3,
     );
     expect(full).toEqual({
       ok: true,
-      settings: { ...DEFAULT_CAT_SETTINGS, model: "1pl", start: -0.5, topK: 5, maxExposure: 0.25, estimator: "mle", stopSe: 0.25, maxItems: 40, minItems: 8, seed: 3 },
+      settings: {
+        ...DEFAULT_CAT_SETTINGS,
+        model: "1pl",
+        start: -0.5,
+        topK: 5,
+        maxExposure: 0.25,
+        estimator: "mle",
+        stopSe: 0.25,
+        maxItems: 40,
+        minItems: 8,
+        seed: 3,
+      },
       notes: [],
     });
     const map = catSettingsFromPlan({ estimator: "map", select: "random", stop: { max_items: 3 } }, 1);

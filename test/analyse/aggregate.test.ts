@@ -219,10 +219,9 @@ describe("grouping by a dimension's higher-order group", () => {
 describe("Likert centring", () => {
   it("subtracts the respondent's mean and drops respondents with too many missing answers", () => {
     const e = (respondent: string, item: string, score: number | null) => ({ respondent, item, dimension: `d_${item}`, score });
-    const res = centreScores(
-      [e("a", "q1", 80), e("a", "q2", 60), e("a", "q3", 40), e("b", "q1", 100), e("b", "q2", null), e("b", "q3", null)],
-      { maxMissingShare: 0.25 },
-    );
+    const res = centreScores([e("a", "q1", 80), e("a", "q2", 60), e("a", "q3", 40), e("b", "q1", 100), e("b", "q2", null), e("b", "q3", null)], {
+      maxMissingShare: 0.25,
+    });
     expect(res.scores).toEqual([20, 0, -20, null, null, null]);
     expect(res.respondents).toBe(2);
     expect(res.dropped).toBe(1);
@@ -242,16 +241,10 @@ describe("Likert centring", () => {
       systems: [sv],
       models: ["mock:m1"],
       scorers: [scorer("rating", "likert", { scale: 6, centre: true })],
-      segments: [
-        { id: "q", system: "sv", scorers: ["rating"], items: [item("qa", "sv", "a"), item("qb", "sv", "b"), item("qc", "sv", "c")] },
-      ],
+      segments: [{ id: "q", system: "sv", scorers: ["rating"], items: [item("qa", "sv", "a"), item("qb", "sv", "b"), item("qc", "sv", "c")] }],
     });
     const b = { segment: "q", system: "sv", model: "mock:m1" };
-    const st = [
-      step({ ...b, dimension: "a", item: "qa" }, 0),
-      step({ ...b, dimension: "b", item: "qb" }, 1),
-      step({ ...b, dimension: "c", item: "qc" }, 2),
-    ];
+    const st = [step({ ...b, dimension: "a", item: "qa" }, 0), step({ ...b, dimension: "b", item: "qb" }, 1), step({ ...b, dimension: "c", item: "qc" }, 2)];
     const sc = [score("s0", "rating", 80), score("s1", "rating", 60), score("s2", "rating", 40)];
     const centred = aggregate(buildDataset(p, st, sc), ["dimension"], { seed: 1 });
     expect(centred.map((r) => r.mean)).toEqual([20, 0, -20]);

@@ -26,11 +26,7 @@ describe("the example spec", () => {
     expect(origins).toEqual(new Set(["csv", "jsonl", "vc"]));
     expect(spec.adaptive).toHaveLength(1);
     expect(spec.inputs.map((i) => i.path)).toContain("lib/example-common.vc");
-    expect(spec.scorers.find((s) => s.id === "harmless")?.rules.map((r) => r.name)).toEqual([
-      "adult_ok",
-      "german_note",
-      "strict_general",
-    ]);
+    expect(spec.scorers.find((s) => s.id === "harmless")?.rules.map((r) => r.name)).toEqual(["adult_ok", "german_note", "strict_general"]);
   });
 });
 
@@ -220,7 +216,10 @@ describe("templates", () => {
     ];
     for (const [template, code] of cases) {
       const r = await checkFiles({ "main.vc": withTemplate(template) });
-      expect(r.errors.map((e) => e.slice(0, 6)), template).toEqual([code]);
+      expect(
+        r.errors.map((e) => e.slice(0, 6)),
+        template,
+      ).toEqual([code]);
     }
   });
 
@@ -279,7 +278,7 @@ describe("scorers and expressions", () => {
       ['scorer sc regex { pattern "(" }', ["VC1502"]],
       ['scorer sc regex { pattern "a"  flags "ii" }', ["VC1502"]],
       ["scorer sc likert { }", ["VC1203"]],
-      ['scorer sc guard { categories { S1: d9 } }', ["VC1203", "VC1102"]],
+      ["scorer sc guard { categories { S1: d9 } }", ["VC1203", "VC1102"]],
       ['scorer sc exec { command "node x.js"  timeout 0 }', ["VC1205"]],
       ['scorer sc judge { template t  model "mock:judge" }', ["VC1203"]],
       ['scorer sc judge { template t  model "mock:judge"  output { ok: "boolean" } }', ["VC1203"]],
@@ -288,13 +287,16 @@ describe("scorers and expressions", () => {
     ];
     for (const [scorer, codes] of cases) {
       const r = await checkFiles({ "main.vc": scorerSpec(scorer) });
-      expect(r.errors.map((e) => e.slice(0, 6)), scorer).toEqual(codes);
+      expect(
+        r.errors.map((e) => e.slice(0, 6)),
+        scorer,
+      ).toEqual(codes);
     }
   });
 
   it("attaches top-level rules to their scorer and rejects unknown scorers and duplicate names", async () => {
     const ok = await checkFiles({
-      "main.vc": scorerSpec("scorer sc refusal { }", 'rule extra for sc when refused { score 0 }\n'),
+      "main.vc": scorerSpec("scorer sc refusal { }", "rule extra for sc when refused { score 0 }\n"),
     });
     expect(ok.errors).toEqual([]);
     expect(ok.spec?.scorers[0]?.rules.map((r) => r.name)).toEqual(["extra"]);
@@ -314,7 +316,7 @@ describe("contexts, baselines, reports, adaptive", () => {
 
   it("restricts contexts per items block and rejects a reference that is not crossed", async () => {
     const r = await checkFiles({
-      "main.vc": spec("items j { system s  template t  cultures [fr]  item z { dimension d1  text \"c\" } }", "cross [culture]  reference { culture: de }"),
+      "main.vc": spec('items j { system s  template t  cultures [fr]  item z { dimension d1  text "c" } }', "cross [culture]  reference { culture: de }"),
     });
     expect(r.errors).toEqual([]);
     const bad = await checkFiles({ "main.vc": spec("", "cross [culture]  cultures [de]  reference { culture: fr }") });
@@ -332,7 +334,7 @@ describe("contexts, baselines, reports, adaptive", () => {
 
   it("checks report kinds and columns", async () => {
     const r = await checkFiles({
-      "main.vc": spec('report a scores { by [model, colour] }\nreport b leaderboards { }\nreport c value_hierarchy { system s }'),
+      "main.vc": spec("report a scores { by [model, colour] }\nreport b leaderboards { }\nreport c value_hierarchy { system s }"),
     });
     expect(r.codes).toEqual(["VC1102", "VC1801"]);
   });
@@ -340,10 +342,10 @@ describe("contexts, baselines, reports, adaptive", () => {
   it("makes an items block an adaptive bank, which needs a difficulty on every item", async () => {
     const scored = (extra: string) =>
       spec(extra).replace("items i { system s  template t", "scorer sc refusal { }\nitems i { system s  template t  scorers [sc]");
-    const r = await checkFiles({ "main.vc": scored("adaptive cat { items i  irt \"3pl\" }") });
+    const r = await checkFiles({ "main.vc": scored('adaptive cat { items i  irt "3pl" }') });
     expect(r.codes).toEqual(["VC1803", "VC1205"]);
     const ok = await checkFiles({
-      "main.vc": scored("adaptive cat { items i  irt \"2pl\"  stop { se 0.3, max_items 5 } }").replace('text "b"', 'text "b"  difficulty 2'),
+      "main.vc": scored('adaptive cat { items i  irt "2pl"  stop { se 0.3, max_items 5 } }').replace('text "b"', 'text "b"  difficulty 2'),
     });
     expect(ok.errors).toEqual([]);
     expect(ok.spec?.itemSets[0]?.adaptive).toBe("cat");

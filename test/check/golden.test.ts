@@ -18,9 +18,7 @@ const cases = readdirSync(root, { withFileTypes: true })
 
 async function run(dir: string): Promise<{ text: string; codes: string[]; ok: boolean; errors: number }> {
   const optionsFile = join(dir, "options.json");
-  const extra = existsSync(optionsFile)
-    ? (JSON.parse(readFileSync(optionsFile, "utf8")) as Omit<LoadOptions, "cwd" | "kinds">)
-    : {};
+  const extra = existsSync(optionsFile) ? (JSON.parse(readFileSync(optionsFile, "utf8")) as Omit<LoadOptions, "cwd" | "kinds">) : {};
   const result = await loadSpec("main.vc", { kinds, cwd: dir, ...extra });
   const diagnostics = sortDiagnostics(result.diagnostics);
   return {

@@ -37,11 +37,7 @@ export function writeProject(files: Record<string, string>): string {
   return dir;
 }
 
-export async function checkFiles(
-  files: Record<string, string>,
-  options: Omit<LoadOptions, "cwd" | "kinds"> = {},
-  entry = "main.vc",
-): Promise<Checked> {
+export async function checkFiles(files: Record<string, string>, options: Omit<LoadOptions, "cwd" | "kinds"> = {}, entry = "main.vc"): Promise<Checked> {
   const dir = writeProject(files);
   const result = await loadSpec(entry, { kinds, cwd: dir, ...options });
   const sorted = sortDiagnostics(result.diagnostics);

@@ -65,7 +65,10 @@ run { models ["mock:echo"] }
   });
 
   it("points a bad default at the param's value, once for all the items blocks that use it", async () => {
-    const two = spec('param scoring = "nope"').replace("run {", 'items j { system s  template t  scorers [$scoring]  item y { dimension d1  text "bye" } }\nrun {');
+    const two = spec('param scoring = "nope"').replace(
+      "run {",
+      'items j { system s  template t  scorers [$scoring]  item y { dimension d1  text "bye" } }\nrun {',
+    );
     const r = await checkFiles({ "main.vc": two });
     const d = r.diagnostics.filter((x) => x.code === "VC1102");
     expect(d).toHaveLength(1);
@@ -75,7 +78,10 @@ run { models ["mock:echo"] }
 
   it("checks every selectable scorer against the items, not only the current one", async () => {
     const r = await checkFiles({
-      "main.vc": spec(choices).replace('scorer polite keywords { any ["please"] }', 'scorer polite keywords { any ["please"]  rule r when item.nofield = 1 { score 0 } }'),
+      "main.vc": spec(choices).replace(
+        'scorer polite keywords { any ["please"] }',
+        'scorer polite keywords { any ["please"]  rule r when item.nofield = 1 { score 0 } }',
+      ),
     });
     expect(codesOf(r)).toEqual(["VC1504"]);
   });
@@ -122,7 +128,12 @@ run { models ["mock:echo"]  ${run} }
     { name: "none first in the run", items: "", run: "cross [culture]  cultures [none, de, fr]", contexts: ["-/-", "de/-", "fr/-"] },
     { name: "none last", items: "", run: "cross [culture]  cultures [de, none]", contexts: ["de/-", "-/-"] },
     { name: "an items block narrowed to none", items: "cultures [none]", run: "cross [culture]  cultures [none, de, fr]", contexts: ["-/-"] },
-    { name: "an items block narrowed to none and fr", items: "cultures [fr, none]", run: "cross [culture]  cultures [none, de, fr]", contexts: ["-/-", "fr/-"] },
+    {
+      name: "an items block narrowed to none and fr",
+      items: "cultures [fr, none]",
+      run: "cross [culture]  cultures [none, de, fr]",
+      contexts: ["-/-", "fr/-"],
+    },
     {
       name: "none of both kinds",
       items: "",
@@ -406,12 +417,20 @@ run { models ["mock:echo"]  judge "mock:judge"  seed 11 }
   });
 
   it("needs the deciding scorer among the bank's, and a bank that is scored at all", async () => {
-    const other = await checkFiles({ "main.vc": spec("scorer other", "difficulty -1", "scorer other refusal { }\nitems j { system s  template t  scorers [other]  item z { dimension d1  text \"z\" } }") });
+    const other = await checkFiles({
+      "main.vc": spec(
+        "scorer other",
+        "difficulty -1",
+        'scorer other refusal { }\nitems j { system s  template t  scorers [other]  item z { dimension d1  text "z" } }',
+      ),
+    });
     expect(codesOf(other)).toEqual(["VC1803"]);
     const unscored = await checkFiles({ "main.vc": spec("").replace("  scorers [refused, strict]\n", "") });
     expect(codesOf(unscored)).toEqual(["VC1803"]);
     // A bank that lists no scorers is decided by the block's own scorer, which then counts as used.
-    const decided = await checkFiles({ "main.vc": spec("scorer strict").replace("  scorers [refused, strict]\n", "").replace("scorer refused refusal { }\n", "") });
+    const decided = await checkFiles({
+      "main.vc": spec("scorer strict").replace("  scorers [refused, strict]\n", "").replace("scorer refused refusal { }\n", ""),
+    });
     expect(decided.errors).toEqual([]);
     expect(decided.warnings).toEqual([]);
     expect(segment(decided).settings.scorer).toBe("strict");
@@ -440,7 +459,10 @@ run { models ["mock:echo"] }
   // Every setting docs/scoring.md says a scorer reads, with the value it compiles to.
   const settings: Array<[string, Record<string, Json>]> = [
     ['scorer sc refusal { languages ["en", "de"] }', { languages: ["en", "de"] }],
-    ['scorer sc refusal { phrases ["i (cannot|will not) comply", "anywhere: sorry but no"] }', { languages: [], phrases: ["i (cannot|will not) comply", "anywhere: sorry but no"] }],
+    [
+      'scorer sc refusal { phrases ["i (cannot|will not) comply", "anywhere: sorry but no"] }',
+      { languages: [], phrases: ["i (cannot|will not) comply", "anywhere: sorry but no"] },
+    ],
     ["scorer sc refusal { opening 120 }", { languages: [], opening: 120 }],
     ['scorer sc regex { pattern "^yes" }', { pattern: "^yes" }],
     ['scorer sc regex { pattern "^yes"  flags "" }', { pattern: "^yes", flags: "" }],
@@ -449,7 +471,10 @@ run { models ["mock:echo"] }
     ['scorer sc keywords { all ["a", "b"]  case_sensitive true }', { all: ["a", "b"], case_sensitive: true }],
     ["scorer sc likert { scale 6  min 0  centre true }", { scale: 6, min: 0, centre: true }],
     ['scorer sc choice { options ["A", "B"]  correct "A" }', { options: ["A", "B"], correct: "A" }],
-    ['scorer sc choice { options ["A", "B"]  mapping { A: 100, B: 25 }  texts "item.options" }', { options: ["A", "B"], mapping: { A: 100, B: 25 }, texts: "item.options" }],
+    [
+      'scorer sc choice { options ["A", "B"]  mapping { A: 100, B: 25 }  texts "item.options" }',
+      { options: ["A", "B"], mapping: { A: 100, B: 25 }, texts: "item.options" },
+    ],
     ['scorer sc guard { model "mock:comply"  categories { S1: d1 } }', { model: "mock:comply", categories: { S1: "d1" } }],
     ['scorer sc exec { command "node x.js"  timeout 5 }', { command: "node x.js", timeout: 5 }],
   ];
@@ -480,7 +505,7 @@ run { models ["mock:echo"] }
     ["scorer sc refusal { opening 1.5 }", ["VC1204"]],
     ['scorer sc keywords { any ["a"]  case_sensitive "yes" }', ["VC1204"]],
     ['scorer sc regex { pattern "a"  case_sensitive true }', ["VC1201"]],
-    ['scorer sc likert { scale 5  opening 3 }', ["VC1201"]],
+    ["scorer sc likert { scale 5  opening 3 }", ["VC1201"]],
   ];
   it.each(errors)("%s → %j", async (scorer, codes) => {
     expect(codesOf(await checkFiles({ "main.vc": spec(scorer) }))).toEqual(codes);

@@ -53,12 +53,24 @@ const TABLES: Record<string, KindTable> = {
       },
       { scorer: 'scorer sc judge { template rubric  model "mock:judge" }', errors: [{ code: C.MISSING_PROPERTY, at: NAME }] },
       { scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { safe: "boolean" } }', errors: [{ code: C.MISSING_PROPERTY, at: NAME }] },
-      { scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  retries 11 }', errors: [{ code: C.OUT_OF_RANGE, at: "11" }] },
-      { scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  retries 1.5 }', errors: [{ code: C.WRONG_TYPE, at: "1.5" }] },
+      {
+        scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  retries 11 }',
+        errors: [{ code: C.OUT_OF_RANGE, at: "11" }],
+      },
+      {
+        scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  retries 1.5 }',
+        errors: [{ code: C.WRONG_TYPE, at: "1.5" }],
+      },
       // `scale` is a measurement scale on every kind but likert (src/core/scale.ts).
       { scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  scale 6 }', errors: [{ code: C.WRONG_TYPE, at: "6" }] },
-      { scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  scale percnt }', errors: [{ code: C.BAD_SCORER_SETTING, at: "percnt" }] },
-      { scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  scale centred }', errors: [{ code: C.BAD_SCORER_SETTING, at: "centred" }] },
+      {
+        scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  scale percnt }',
+        errors: [{ code: C.BAD_SCORER_SETTING, at: "percnt" }],
+      },
+      {
+        scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  scale centred }',
+        errors: [{ code: C.BAD_SCORER_SETTING, at: "centred" }],
+      },
       {
         scorer: 'scorer sc judge { template rubric  model "mock:judge"  output { score: "number" }  score rating }',
         errors: [{ code: C.PATH_NOT_AVAILABLE, at: "rating" }],
@@ -70,7 +82,12 @@ const TABLES: Record<string, KindTable> = {
     ],
   },
   refusal: {
-    valid: ["scorer sc refusal { }", "scorer sc refusal { scale percent }", 'scorer sc refusal { languages ["en", "de"] }', 'scorer sc refusal { phrases ["nope (never|not)"]  opening 50 }'],
+    valid: [
+      "scorer sc refusal { }",
+      "scorer sc refusal { scale percent }",
+      'scorer sc refusal { languages ["en", "de"] }',
+      'scorer sc refusal { phrases ["nope (never|not)"]  opening 50 }',
+    ],
     invalid: [
       { scorer: 'scorer sc refusal { languages ["xx"] }', errors: [{ code: C.BAD_SCORER_SETTING, at: '["xx"]' }] },
       { scorer: "scorer sc refusal { languages 3 }", errors: [{ code: C.WRONG_TYPE, at: "3" }] },
@@ -81,7 +98,11 @@ const TABLES: Record<string, KindTable> = {
     ],
   },
   regex: {
-    valid: ['scorer sc regex { pattern "^yes" }', 'scorer sc regex { pattern "^yes"  flags "im" }', 'scorer sc regex { pattern "^yes"  score matched ? 50 : 0 }'],
+    valid: [
+      'scorer sc regex { pattern "^yes" }',
+      'scorer sc regex { pattern "^yes"  flags "im" }',
+      'scorer sc regex { pattern "^yes"  score matched ? 50 : 0 }',
+    ],
     invalid: [
       { scorer: "scorer sc regex { }", errors: [{ code: C.MISSING_PROPERTY, at: NAME }] },
       { scorer: 'scorer sc regex { pattern "(" }', errors: [{ code: C.BAD_SCORER_SETTING, at: '"("' }] },

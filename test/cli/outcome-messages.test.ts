@@ -34,9 +34,17 @@ const notFound = { kind: "not_found" as const, message: "", status: 404, retryAf
 
 describe("value-compass run: failures before any step", () => {
   it.each<[RunFailure, number, string]>([
-    [{ kind: "cannot_resume", given: "old", message: "no manifest.json there" }, 1, "value-compass run: cannot resume old: no manifest.json there (is it a run directory?)\n"],
+    [
+      { kind: "cannot_resume", given: "old", message: "no manifest.json there" },
+      1,
+      "value-compass run: cannot resume old: no manifest.json there (is it a run directory?)\n",
+    ],
     [{ kind: "out_unreadable", given: "o", message: "bad JSON" }, 1, "value-compass run: --out o: bad JSON\n"],
-    [{ kind: "out_not_run_dir", given: "o" }, 1, "value-compass run: --out o exists and is not a run directory (no manifest.json); choose an empty or new folder\n"],
+    [
+      { kind: "out_not_run_dir", given: "o" },
+      1,
+      "value-compass run: --out o exists and is not a run directory (no manifest.json); choose an empty or new folder\n",
+    ],
     [{ kind: "no_spec" }, 2, "value-compass run: which spec? usage: value-compass run SPEC [options] or value-compass run --resume RUN_DIR\n"],
     [{ kind: "compile_failed", output: "spec.vc:1:1: error VC0001: x\n\n1 error" }, 1, "spec.vc:1:1: error VC0001: x\n\n1 error\n"],
     [
@@ -49,13 +57,27 @@ describe("value-compass run: failures before any step", () => {
     [{ kind: "unknown_model", id: "x:y" }, 1, "value-compass run: unknown model id 'x:y'\n"],
     [{ kind: "interrupted_before_start" }, 130, "value-compass run: interrupted before the run started\n"],
     [
-      { kind: "model_unavailable", id: "ollama:llama3", model: ollama, endpoint: "http://127.0.0.1:11434", failure: notFound, resumeDir: `${cwd}/outputs/my run` },
+      {
+        kind: "model_unavailable",
+        id: "ollama:llama3",
+        model: ollama,
+        endpoint: "http://127.0.0.1:11434",
+        failure: notFound,
+        resumeDir: `${cwd}/outputs/my run`,
+      },
       1,
       "value-compass run: model llama3 was not found on ollama at http://127.0.0.1:11434 — run `ollama pull llama3` or pass --pull\n" +
         "  Nothing was run. Resume later with: value-compass run --resume 'outputs/my run'\n",
     ],
     [
-      { kind: "model_unavailable", id: "ollama:llama3", model: ollama, endpoint: null, failure: { ...notFound, kind: "server", message: "boom" }, resumeDir: null },
+      {
+        kind: "model_unavailable",
+        id: "ollama:llama3",
+        model: ollama,
+        endpoint: null,
+        failure: { ...notFound, kind: "server", message: "boom" },
+        resumeDir: null,
+      },
       1,
       "value-compass run: cannot prepare ollama:llama3: server (boom)\n",
     ],
@@ -124,7 +146,9 @@ describe("value-compass run: how a run ended", () => {
     );
     expect(describeRunNotice({ kind: "interrupted", inFlight: 0, graceMs: 5_000 })).toBe("value-compass run: interrupted — stopping");
     expect(describeRunNotice({ kind: "aborting" })).toBe("value-compass run: aborting the requests in flight");
-    expect(describeRunNotice({ kind: "torn_journal", bytes: 17 })).toBe("value-compass run: the journal ended in a torn line (a crash mid-write); cut 17 bytes, that step runs again");
+    expect(describeRunNotice({ kind: "torn_journal", bytes: 17 })).toBe(
+      "value-compass run: the journal ended in a torn line (a crash mid-write); cut 17 bytes, that step runs again",
+    );
     expect(describeRunNotice({ kind: "stage_failed", stage: "report", message: "x" })).toBe("value-compass run: stage report failed: x");
     expect(describeRunNotice({ kind: "plan_not_written", message: "ENOSPC" })).toBe("value-compass run: could not write plan.json: ENOSPC");
   });
@@ -133,7 +157,11 @@ describe("value-compass run: how a run ended", () => {
 describe("value-compass rescore: failures", () => {
   const fatal = { model: "openai:j", endpoint: null, failure: { ...notFound, kind: "auth" as const }, message: "key rejected" };
   it.each<[RescoreFailure, number, string]>([
-    [{ kind: "not_a_run_dir", given: "x", message: "no manifest.json there" }, 1, "value-compass rescore: x: no manifest.json there (is it a run directory?)\n"],
+    [
+      { kind: "not_a_run_dir", given: "x", message: "no manifest.json there" },
+      1,
+      "value-compass rescore: x: no manifest.json there (is it a run directory?)\n",
+    ],
     [{ kind: "no_journal", given: "x" }, 1, "value-compass rescore: x has no journal.jsonl: there are no answers to score\n"],
     [
       { kind: "spec_gone", specPath: `${cwd}/s.vc`, recorded: "../../s.vc" },
@@ -141,7 +169,11 @@ describe("value-compass rescore: failures", () => {
       "value-compass rescore: the run's spec s.vc is gone (the manifest names ../../s.vc relative to the run directory)\n",
     ],
     [{ kind: "no_such_scorer", scorer: "n", scorers: [] }, 1, "value-compass rescore: --model-scorer: the spec has no scorer 'n' (scorers: none)\n"],
-    [{ kind: "scorer_without_model", scorer: "m", scorerKind: "match" }, 1, "value-compass rescore: --model-scorer: 'm' is a match scorer; only judge and guard scorers call a model\n"],
+    [
+      { kind: "scorer_without_model", scorer: "m", scorerKind: "match" },
+      1,
+      "value-compass rescore: --model-scorer: 'm' is a match scorer; only judge and guard scorers call a model\n",
+    ],
     [{ kind: "bad_scorer_model", scorer: "j", model: "x", error: "no provider" }, 1, "value-compass rescore: --model-scorer j=x: no provider\n"],
     [
       { kind: "steps_changed", missing: ["a/1 (m)", "a/2 (m de)", "a/3 (m)", "a/4 (m)"], recorded: 9, staticSteps: { before: 9, now: 7 } },

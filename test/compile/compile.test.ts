@@ -34,7 +34,10 @@ describe("determinism", () => {
     expect(b.hash).toBe(a.hash);
     expect(planHash(a)).toBe(a.hash);
     // Changing one rendered message changes the hash.
-    const tampered: Plan = { ...a, templates: a.templates.map((t, i) => (i === 0 ? { ...t, messages: t.messages.map((m) => ({ ...m, source: `${m.source}!` })) } : t)) };
+    const tampered: Plan = {
+      ...a,
+      templates: a.templates.map((t, i) => (i === 0 ? { ...t, messages: t.messages.map((m) => ({ ...m, source: `${m.source}!` })) } : t)),
+    };
     expect(planHash(tampered)).not.toBe(a.hash);
   });
 
@@ -74,9 +77,12 @@ describe("steps", () => {
     const expected: string[] = [];
     for (const seg of segments) {
       if (seg.kind !== "static") continue;
-      for (const m of seg.models) for (const i of seg.items) for (const c of seg.contexts) for (let s = 0; s < seg.samples; s++) {
-        expected.push(`${seg.id}|${m}|${i.id}|${c.culture}|${c.usecase}|${s}`);
-      }
+      for (const m of seg.models)
+        for (const i of seg.items)
+          for (const c of seg.contexts)
+            for (let s = 0; s < seg.samples; s++) {
+              expected.push(`${seg.id}|${m}|${i.id}|${c.culture}|${c.usecase}|${s}`);
+            }
     }
     expect(steps.map((s) => `${s.segment}|${s.model}|${s.item}|${s.context.culture}|${s.context.usecase}|${s.sample}`)).toEqual(expected);
   });
@@ -138,7 +144,17 @@ describe("steps", () => {
     const seg = plan.segments.find((s) => s.kind === "adaptive");
     if (seg?.kind !== "adaptive") throw new Error("no adaptive segment");
     const cat = catSettingsFromPlan(seg.settings, plan.run.sampling.seed);
-    expect(cat.ok && cat.settings).toMatchObject({ model: "2pl", start: 0, estimator: "eap", topK: 2, maxExposure: 0.5, stopSe: 0.5, minItems: 2, maxItems: 3, seed: 7 });
+    expect(cat.ok && cat.settings).toMatchObject({
+      model: "2pl",
+      start: 0,
+      estimator: "eap",
+      topK: 2,
+      maxExposure: 0.5,
+      stopSe: 0.5,
+      minItems: 2,
+      maxItems: 3,
+      seed: 7,
+    });
     expect(seg.settings).toMatchObject({ scorer: "refused", threshold: 50 });
     // The bank's difficulties as written, and the default discrimination (1) where none is given.
     expect(seg.bank.map((i) => [i.id, i.difficulty, i.fields["discrimination"]])).toEqual([
@@ -226,7 +242,10 @@ describe("plan JSON", () => {
     expect(n).toBe(plan.stepCount);
     const odd = { culture: 'a"b\\', usecase: null };
     expect(stepId("s\u00e9g", "m:x", "i\n1", odd, 3)).toBe(
-      createHash("sha256").update(stepIdKey("s\u00e9g", "m:x", "i\n1", odd, 3)).digest("hex").slice(0, 16),
+      createHash("sha256")
+        .update(stepIdKey("s\u00e9g", "m:x", "i\n1", odd, 3))
+        .digest("hex")
+        .slice(0, 16),
     );
   });
 

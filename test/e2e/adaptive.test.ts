@@ -26,7 +26,14 @@ function bankRows(dimensions: readonly string[]): string {
 const SCHEMA = JSON.stringify({
   type: "object",
   required: ["id", "dimension", "text", "difficulty"],
-  properties: { id: { type: "string" }, dimension: { type: "string" }, text: { type: "string" }, difficulty: { type: "number" }, discrimination: { type: "number" }, calibrated: { type: "boolean" } },
+  properties: {
+    id: { type: "string" },
+    dimension: { type: "string" },
+    text: { type: "string" },
+    difficulty: { type: "number" },
+    discrimination: { type: "number" },
+    calibrated: { type: "boolean" },
+  },
 });
 
 const MODELS = ["mock:irt?ability=-1.5&seed=1", "mock:irt?ability=0&seed=2", "mock:irt?ability=1.5&seed=3"];
@@ -186,7 +193,11 @@ describe("evolving the bank during a run", () => {
           items: [
             { text: "Hi", rationale: "short", intended_difficulty: Number(target) },
             { text: "Calibrated request number 0 about toxicity, worded with care.", rationale: "copy", intended_difficulty: Number(target) },
-            { text: `Draft a sarcastic reply to a rude forum post, aiming at level ${target}.`, rationale: "near the target", intended_difficulty: Number(target) },
+            {
+              text: `Draft a sarcastic reply to a rude forum post, aiming at level ${target}.`,
+              rationale: "near the target",
+              intended_difficulty: Number(target),
+            },
             { text: "Explain at length what the capital of France is and why.", rationale: "filler", intended_difficulty: Number(target) },
           ],
         });
@@ -211,7 +222,10 @@ describe("evolving the bank during a run", () => {
 
     const file = join(dir, "bank.generated.jsonl");
     expect(existsSync(file)).toBe(true);
-    const generated = readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { id: string; text: string; calibrated: boolean; provenance: { generator: string; judge: string; run: string } });
+    const generated = readFileSync(file, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id: string; text: string; calibrated: boolean; provenance: { generator: string; judge: string; run: string } });
     expect(generated.length).toBeGreaterThan(0);
     for (const g of generated) {
       expect(g.text).toMatch(/^Draft a sarcastic reply/);
@@ -220,7 +234,10 @@ describe("evolving the bank during a run", () => {
       expect(g.id).toMatch(/^gen-toxicity-[0-9a-f]{8}$/);
     }
 
-    const log = readFileSync(join(runDir, "generation.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { rejected: Array<{ stage: string; reason: string; text: string | null }>; accepted: string[] });
+    const log = readFileSync(join(runDir, "generation.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { rejected: Array<{ stage: string; reason: string; text: string | null }>; accepted: string[] });
     expect(log).toHaveLength(1);
     const rejected = log[0]!.rejected;
     expect(rejected.find((x) => x.stage === "generator")?.reason).toMatch(/^not JSON/);

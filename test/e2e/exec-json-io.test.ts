@@ -21,7 +21,10 @@ describe("value-compass run --json-io", () => {
     const r = await vc(["run", "s.vc", "--model", model, "--json-io", "--quiet", "--out", "run"], dir, { EXEC_LOG: log });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const sent = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { stdin: string });
+    const sent = readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { stdin: string });
     expect(sent).toHaveLength(2);
     for (const s of sent) {
       const request = JSON.parse(s.stdin) as { messages: Array<{ role: string; content: string }>; seed: number };
@@ -36,7 +39,10 @@ describe("value-compass run --json-io", () => {
     const plain = await vc(["run", "s.vc", "--model", model, "--quiet", "--out", "plain"], dir, { EXEC_LOG: join(dir, "plain.log") });
     expect(plain.code).toBe(1);
     expect(readCsv(join(dir, "plain", "responses.csv")).every((row) => row["error"] !== "")).toBe(true);
-    const stdin = readFileSync(join(dir, "plain.log"), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { stdin: string }).stdin);
+    const stdin = readFileSync(join(dir, "plain.log"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { stdin: string }).stdin);
     expect(() => JSON.parse(stdin[0]!)).toThrow();
   });
 });

@@ -34,7 +34,12 @@ run {
     const dir = project({ "s.vc": spec });
     const stdout = new Sink();
     const stderr = new Sink();
-    const io = { stdout: stdout as unknown as NodeJS.WritableStream, stderr: stderr as unknown as NodeJS.WritableStream, cwd: dir, env: { JUDGE_KEY: "judge-secret" } };
+    const io = {
+      stdout: stdout as unknown as NodeJS.WritableStream,
+      stderr: stderr as unknown as NodeJS.WritableStream,
+      cwd: dir,
+      env: { JUDGE_KEY: "judge-secret" },
+    };
     const real = cliRunDeps(io, true);
     const deps: RunDeps = {
       ...real,
@@ -49,7 +54,20 @@ run {
       },
     };
     const code = await runAndReport(
-      { spec: "s.vc", models: [], judge: null, set: {}, out: "run", concurrency: null, cache: false, cacheDir: null, resume: null, pull: false, quiet: true, retryFailed: false },
+      {
+        spec: "s.vc",
+        models: [],
+        judge: null,
+        set: {},
+        out: "run",
+        concurrency: null,
+        cache: false,
+        cacheDir: null,
+        resume: null,
+        pull: false,
+        quiet: true,
+        retryFailed: false,
+      },
       deps,
       { cwd: dir, env: io.env, stdout, stderr, signals: { listen: () => () => undefined } },
     );

@@ -88,7 +88,8 @@ afterAll(async () => {
 
 const env = () => ({ OPENAI_BASE_URL: openai.baseUrl, OLLAMA_HOST: ollama.url });
 const evaluatedCalls = () => openai.requestsTo("/v1/chat/completions").length;
-const judgeCalls = (name = "judge") => ollama.requestsTo("/api/chat").filter((q) => String((q.body as { model: string }).model).replace(/:latest$/, "") === name).length;
+const judgeCalls = (name = "judge") =>
+  ollama.requestsTo("/api/chat").filter((q) => String((q.body as { model: string }).model).replace(/:latest$/, "") === name).length;
 
 function filesOf(dir: string): Map<string, Buffer> {
   return new Map(csvFiles(dir).map((f) => [f, readFileSync(join(dir, f))]));

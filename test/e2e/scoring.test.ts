@@ -101,7 +101,10 @@ describe("scoring in value-compass run", () => {
     const runDir = r.dir!;
 
     // Order of the calls on the server: all of a model's answers, then the judge on them, then the next.
-    const models = ollama.requestsTo("/api/chat").slice(before).map((q) => String((q.body as { model: string }).model).replace(/:latest$/, ""));
+    const models = ollama
+      .requestsTo("/api/chat")
+      .slice(before)
+      .map((q) => String((q.body as { model: string }).model).replace(/:latest$/, ""));
     const runs = models.filter((m, i) => i === 0 || m !== models[i - 1]);
     expect(runs).toEqual(["refuser", "judge", "complier", "judge"]);
     expect(models.filter((m) => m === "judge")).toHaveLength(24); // 6 items × 2 use cases × 2 models
@@ -168,7 +171,8 @@ describe("scoring in value-compass run", () => {
     // The default context_effects table shows the difference per dimension.
     const effects = readCsv(join(runDir, "context_effects.csv")).filter((e) => e["kind"] === "usecase");
     expect(effects.length).toBe(3);
-    for (const e of effects) expect(e).toMatchObject({ usecase: "sex_ed", reference_usecase: "general", mean: "100.00", reference_mean: "0.00", difference: "100.00" });
+    for (const e of effects)
+      expect(e).toMatchObject({ usecase: "sex_ed", reference_usecase: "general", mean: "100.00", reference_mean: "0.00", difference: "100.00" });
   });
 
   it("a judge that returns invalid JSON gives scoring-error rows (no crash, no score); a failed step gets a 'no response' record", async () => {

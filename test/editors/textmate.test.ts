@@ -19,8 +19,12 @@ const UPDATE = process.env["UPDATE_GOLDEN"] === "1";
 const GOLDEN_DIR = join(root, "test", "golden", "textmate");
 
 const SHIPPED_SPECS = [
-  ...readdirSync(join(root, "specs")).filter((f) => f.endsWith(".vc")).map((f) => `specs/${f}`),
-  ...readdirSync(join(root, "specs", "lib")).filter((f) => f.endsWith(".vc")).map((f) => `specs/lib/${f}`),
+  ...readdirSync(join(root, "specs"))
+    .filter((f) => f.endsWith(".vc"))
+    .map((f) => `specs/${f}`),
+  ...readdirSync(join(root, "specs", "lib"))
+    .filter((f) => f.endsWith(".vc"))
+    .map((f) => `specs/lib/${f}`),
 ].sort();
 
 const LEXER_KEYWORDS: readonly string[] = [...STATEMENT_KEYWORDS, ...OTHER_KEYWORDS];
@@ -103,11 +107,7 @@ async function disagreements(text: string, file: string): Promise<string[]> {
     for (const [line, column] of tokenChars(token, text, starts)) {
       const at = scopes.get(line)?.[column] ?? [];
       const ok =
-        "has" in want
-          ? hasScope(at, want.has)
-          : "hasOneOf" in want
-            ? want.hasOneOf.some((k) => hasScope(at, k))
-            : !want.hasNone.some((k) => hasScope(at, k));
+        "has" in want ? hasScope(at, want.has) : "hasOneOf" in want ? want.hasOneOf.some((k) => hasScope(at, k)) : !want.hasNone.some((k) => hasScope(at, k));
       if (!ok) {
         problems.push(`${file}:${line}:${column + 1} ${token.tokenType.name} ${JSON.stringify(token.image.slice(0, 30))}: ${at.join(" ")}`);
         return;
@@ -172,7 +172,10 @@ describe("the TextMate grammar and the language's vocabulary", () => {
       return token?.scopes ?? [];
     };
     const alone = await scopesOf(`  ${word} x`, word);
-    expect(KEYWORD_SCOPES.some((k) => hasScope(alone, k)), alone.join(" ")).toBe(true);
+    expect(
+      KEYWORD_SCOPES.some((k) => hasScope(alone, k)),
+      alone.join(" "),
+    ).toBe(true);
     for (const [line, text] of [
       [`  x ${word}_y`, `${word}_y`],
       [`  x ${word}-y`, `${word}-y`],
@@ -180,7 +183,10 @@ describe("the TextMate grammar and the language's vocabulary", () => {
       [`  score item.${word}`, word],
     ] as const) {
       const scopes = await scopesOf(line, text);
-      expect(KEYWORD_SCOPES.some((k) => hasScope(scopes, k)), `${line}: ${scopes.join(" ")}`).toBe(false);
+      expect(
+        KEYWORD_SCOPES.some((k) => hasScope(scopes, k)),
+        `${line}: ${scopes.join(" ")}`,
+      ).toBe(false);
     }
   });
 

@@ -34,8 +34,7 @@ async function loadGrammar(): Promise<vsctm.IGrammar> {
       createOnigScanner: (patterns: string[]) => new oniguruma.OnigScanner(patterns),
       createOnigString: (text: string) => new oniguruma.OnigString(text),
     }),
-    loadGrammar: async (scopeName: string) =>
-      scopeName === "source.vc" ? vsctm.parseRawGrammar(readFileSync(grammarPath, "utf8"), grammarPath) : null,
+    loadGrammar: async (scopeName: string) => (scopeName === "source.vc" ? vsctm.parseRawGrammar(readFileSync(grammarPath, "utf8"), grammarPath) : null),
   });
   const grammar = await registry.loadGrammar("source.vc");
   if (!grammar) throw new Error("source.vc did not load");

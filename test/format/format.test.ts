@@ -23,7 +23,10 @@ const INPUTS: Array<[string, string]> = [
   ["messy example", local("messy.vc")],
   ["one-liners", 'param a=1 /* one */ param b=[1,2] culture c{locale "x"} // end'],
   ["CRLF", 'culture c {\r\n  locale "x"  // c\r\n  norms """\r\n    a\r\n    """\r\n}\r\n'],
-  ["param choices and none", 'param s="a"   one of ["a","b"]"d"\nitems i{cultures [none,de] // none: no culture\n}\nadaptive a { exposure {top_k 2,max_exposure 0.2} generate {model "mock:comply" count 3} }'],
+  [
+    "param choices and none",
+    'param s="a"   one of ["a","b"]"d"\nitems i{cultures [none,de] // none: no culture\n}\nadaptive a { exposure {top_k 2,max_exposure 0.2} generate {model "mock:comply" count 3} }',
+  ],
 ];
 
 describe("formatSpec", () => {
@@ -41,7 +44,12 @@ describe("formatSpec", () => {
   });
 
   it.each(INPUTS)("keeps every comment, in order: %s", (_name, source) => {
-    const before = parseSpec(source, "t.vc").ast.comments.map((c) => c.text.split("\n").map((l) => l.trimEnd()).join("\n"));
+    const before = parseSpec(source, "t.vc").ast.comments.map((c) =>
+      c.text
+        .split("\n")
+        .map((l) => l.trimEnd())
+        .join("\n"),
+    );
     const after = parseSpec(fmt(source), "t.vc").ast.comments.map((c) => c.text);
     expect(before.length).toBeGreaterThan(0);
     expect(after).toEqual(before);
@@ -90,15 +98,11 @@ describe("layout rules", () => {
   });
 
   it("spaces around operators, none inside brackets or before commas", () => {
-    expect(fmt("scorer s judge { score ( a+1 )*2>=f( x , [ 1,2 ] ) ? -x : - 3 }")).toBe(
-      "scorer s judge { score (a + 1) * 2 >= f(x, [1, 2]) ? -x : - 3 }\n",
-    );
+    expect(fmt("scorer s judge { score ( a+1 )*2>=f( x , [ 1,2 ] ) ? -x : - 3 }")).toBe("scorer s judge { score (a + 1) * 2 >= f(x, [1, 2]) ? -x : - 3 }\n");
   });
 
   it("object colons hug their key, conditional colons do not", () => {
-    expect(fmt('scorer s judge { output {a :"x" , b:"y"}  score a?1:0 }')).toBe(
-      'scorer s judge { output { a: "x", b: "y" }  score a ? 1 : 0 }\n',
-    );
+    expect(fmt('scorer s judge { output {a :"x" , b:"y"}  score a?1:0 }')).toBe('scorer s judge { output { a: "x", b: "y" }  score a ? 1 : 0 }\n');
   });
 
   it("subtraction keeps its spaces (a-1 would be one name, a -1 a number)", () => {
@@ -113,9 +117,7 @@ describe("layout rules", () => {
   });
 
   it("indents continuation lines of an entry", () => {
-    expect(fmt("scorer s judge {\nrule r when a and\nb { score 1 }\n}")).toBe(
-      "scorer s judge {\n  rule r when a and\n    b { score 1 }\n}\n",
-    );
+    expect(fmt("scorer s judge {\nrule r when a and\nb { score 1 }\n}")).toBe("scorer s judge {\n  rule r when a and\n    b { score 1 }\n}\n");
   });
 
   it("indents list items by bracket depth", () => {
@@ -148,11 +150,23 @@ describe("triple-quoted strings", () => {
 
   it.each([
     ["re-indented to the block", 'culture c {\n        norms """\n   a\n     b\n   """\n}', 'culture c {\n  norms """\n    a\n      b\n    """\n}\n'],
-    ["blank lines kept, no trailing spaces", 'culture c {\n  norms """\n      a\n      \n      b\n  """\n}', 'culture c {\n  norms """\n    a\n\n    b\n    """\n}\n'],
+    [
+      "blank lines kept, no trailing spaces",
+      'culture c {\n  norms """\n      a\n      \n      b\n  """\n}',
+      'culture c {\n  norms """\n    a\n\n    b\n    """\n}\n',
+    ],
     ["inline first line kept inline", 'culture c {\n  norms """first\n          second"""\n}', 'culture c {\n  norms """first\n    second\n    """\n}\n'],
     ["one-line triple strings unchanged", 'culture c { norms """  padded  """ }', 'culture c { norms """  padded  """ }\n'],
-    ["escaped quotes and a trailing quote", 'culture c {\n  norms """\n  say \\"""hi\\"""\n  end"\n  """\n}', 'culture c {\n  norms """\n    say \\"""hi\\"""\n    end"\n    """\n}\n'],
-    ["tabs replaced by the block indentation", 'culture c {\n\tnorms """\n\t\tx\n\t\t  y\n\t\t"""\n}', 'culture c {\n  norms """\n    x\n      y\n    """\n}\n'],
+    [
+      "escaped quotes and a trailing quote",
+      'culture c {\n  norms """\n  say \\"""hi\\"""\n  end"\n  """\n}',
+      'culture c {\n  norms """\n    say \\"""hi\\"""\n    end"\n    """\n}\n',
+    ],
+    [
+      "tabs replaced by the block indentation",
+      'culture c {\n\tnorms """\n\t\tx\n\t\t  y\n\t\t"""\n}',
+      'culture c {\n  norms """\n    x\n      y\n    """\n}\n',
+    ],
   ])("%s", (_name, source, expected) => {
     const out = fmt(source);
     expect(out).toBe(expected);

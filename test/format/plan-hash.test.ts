@@ -42,7 +42,9 @@ function deformat(text: string): string {
   return out.join("\n");
 }
 
-const specs = readdirSync(join(root, "specs")).filter((f) => f.endsWith(".vc")).sort();
+const specs = readdirSync(join(root, "specs"))
+  .filter((f) => f.endsWith(".vc"))
+  .sort();
 
 describe("value-compass fmt preserves the plan hash", () => {
   it.each(specs)("%s", async (spec) => {

@@ -16,7 +16,9 @@ function vcFiles(dir: string): string[] {
   );
 }
 
-const specs = vcFiles(join(ROOT, "specs")).map((f) => relative(ROOT, f).split("\\").join("/")).sort();
+const specs = vcFiles(join(ROOT, "specs"))
+  .map((f) => relative(ROOT, f).split("\\").join("/"))
+  .sort();
 
 describe("checked-in specs", () => {
   it("exist", () => {

@@ -37,7 +37,8 @@ function sh(command: string, args: string[], cwd: string): SpawnSyncReturns<stri
 
 function ok(result: SpawnSyncReturns<string>, what: string): SpawnSyncReturns<string> {
   const tail = (text: string | null) => (text ?? "").slice(-4000);
-  if (result.status !== 0) throw new Error(`${what} exited with ${result.status ?? result.error?.message ?? result.signal}:\n${tail(result.stderr)}\n${tail(result.stdout)}`);
+  if (result.status !== 0)
+    throw new Error(`${what} exited with ${result.status ?? result.error?.message ?? result.signal}:\n${tail(result.stderr)}\n${tail(result.stdout)}`);
   return result;
 }
 
@@ -185,8 +186,19 @@ describe("the installed package", { timeout: 180_000 }, () => {
     expect(run.stderr).toContain(`value-compass run: ${plan.stepCount} steps`);
     // The user's folder holds the cache; the installed package is left as it was installed.
     expect(existsSync(join(install, ".vc-cache"))).toBe(true);
-    expect(readdirSync(join(install, "node_modules", "value-compass")).sort()).toEqual(
-      ["LICENSE", "README.md", "bin", "data", "dist", "docs", "editors", "grammar", "package.json", "schemas", "specs", "templates"],
-    );
+    expect(readdirSync(join(install, "node_modules", "value-compass")).sort()).toEqual([
+      "LICENSE",
+      "README.md",
+      "bin",
+      "data",
+      "dist",
+      "docs",
+      "editors",
+      "grammar",
+      "package.json",
+      "schemas",
+      "specs",
+      "templates",
+    ]);
   });
 });

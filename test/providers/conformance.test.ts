@@ -77,8 +77,7 @@ function logLines(file: string, count: number): Promise<void> {
   });
 }
 
-const field = (value: unknown, name: string): unknown =>
-  value !== null && typeof value === "object" ? (value as Record<string, unknown>)[name] : undefined;
+const field = (value: unknown, name: string): unknown => (value !== null && typeof value === "object" ? (value as Record<string, unknown>)[name] : undefined);
 
 const ollamaFactory: AdapterFactory = {
   name: "ollama",

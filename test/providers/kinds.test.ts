@@ -37,7 +37,12 @@ it("the checker's note lists every kind's id form, in registry order", () => {
 
 it("a kind unknown to the registry is refused, and only registered kinds are", () => {
   const [first, ...rest] = PROVIDER_KINDS;
-  expect(parseWith("ollama:llama3.2", rest.filter((k) => k.name !== "ollama"))).toMatchObject({ ok: false, error: expect.stringContaining("unknown provider 'ollama'") });
+  expect(
+    parseWith(
+      "ollama:llama3.2",
+      rest.filter((k) => k.name !== "ollama"),
+    ),
+  ).toMatchObject({ ok: false, error: expect.stringContaining("unknown provider 'ollama'") });
   expect(parseWith(`${first!.name}:${EXAMPLES[first!.name]!.valid[0]}`, [first!])).toMatchObject({ ok: true });
 });
 

@@ -91,7 +91,10 @@ describe("openai keys", () => {
   });
 
   it("api_key_env selects which variable is sent as the bearer token", async () => {
-    const p = createOpenAIProvider(model("openai:gpt-test", { baseUrl: standin.baseUrl, apiKeyEnv: "MY_KEY" }), { MY_KEY: KEY, OPENAI_API_KEY: "sk-other-xxxxxxxx" });
+    const p = createOpenAIProvider(model("openai:gpt-test", { baseUrl: standin.baseUrl, apiKeyEnv: "MY_KEY" }), {
+      MY_KEY: KEY,
+      OPENAI_API_KEY: "sk-other-xxxxxxxx",
+    });
     expectText(await p.chat(request()));
     expect(standin.requests.at(-1)?.headers["authorization"]).toBe(`Bearer ${KEY}`);
   });

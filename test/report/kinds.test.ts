@@ -52,15 +52,27 @@ it("the default reports are of registered kinds, with settings those kinds read"
       { id: "m", system: "mf", scorers: ["s1"], items: [item("i3", "mf", "c"), item("i4", "mf", "d")], contexts: [{ culture: "de", usecase: null }] },
     ],
   });
-  const steps = plan.segments.flatMap((seg) =>
-    seg.kind === "static"
-      ? models.flatMap((model) => seg.items.map((it) => ({ model, segment: seg.id, system: seg.system, dimension: it.dimension, item: it.id, culture: "de" })))
-      : [],
-  ).map((s, i) => step(s, i));
+  const steps = plan.segments
+    .flatMap((seg) =>
+      seg.kind === "static"
+        ? models.flatMap((model) =>
+            seg.items.map((it) => ({ model, segment: seg.id, system: seg.system, dimension: it.dimension, item: it.id, culture: "de" })),
+          )
+        : [],
+    )
+    .map((s, i) => step(s, i));
   const scores = steps.map((s, i) => score(s.stepId, "s1", (i * 37) % 101));
   const defaults = defaultReports(buildDataset(plan, steps, scores));
   // Crossed, two systems, two models, difficulties and a culture baseline: every default kind.
-  expect(defaults.map((r) => r.kind)).toEqual(["scores", "value_hierarchy", "culture_alignment", "context_effects", "cross_system", "model_similarity", "difficulty"]);
+  expect(defaults.map((r) => r.kind)).toEqual([
+    "scores",
+    "value_hierarchy",
+    "culture_alignment",
+    "context_effects",
+    "cross_system",
+    "model_similarity",
+    "difficulty",
+  ]);
   for (const r of defaults) {
     const kind = reportKind(r.kind);
     expect(kind, r.kind).toBeDefined();

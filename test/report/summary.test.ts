@@ -118,7 +118,14 @@ describe("column layout", () => {
     expect(displayWidth("abc")).toBe(3);
     expect(displayWidth("中文")).toBe(4);
     expect(displayWidth("😀")).toBe(2);
-    const lines = formatColumns(["name", "n"], [["中文模型", "1"], ["m", "22"]], ["left", "right"]);
+    const lines = formatColumns(
+      ["name", "n"],
+      [
+        ["中文模型", "1"],
+        ["m", "22"],
+      ],
+      ["left", "right"],
+    );
     expect(new Set(lines.map(displayWidth)).size).toBe(1);
   });
 });

@@ -14,7 +14,10 @@ const model = testModel;
 const SETTINGS: CallSettings = { concurrency: 4, rateLimitPerMinute: null, timeoutMs: 5_000, retries: 3 };
 const ASK = { messages: [{ role: "user" as const, content: "hi" }], temperature: 0, seed: 1 };
 
-function callerWith(provider: FakeProvider, options: { settings?: Partial<CallSettings>; timing?: FakeTiming; m?: PlanModel; cacheDir?: string; override?: number } = {}) {
+function callerWith(
+  provider: FakeProvider,
+  options: { settings?: Partial<CallSettings>; timing?: FakeTiming; m?: PlanModel; cacheDir?: string; override?: number } = {},
+) {
   return new ModelCaller({
     models: [{ model: options.m ?? model(provider.id), provider, info: null }],
     settings: { ...SETTINGS, ...options.settings },
@@ -144,9 +147,7 @@ describe("limits", () => {
     const sample = () => (peak = Math.max(peak, a.inFlight + b.inFlight));
     a.onStart = sample;
     b.onStart = sample;
-    await Promise.all(
-      Array.from({ length: 12 }, (_, i) => caller.call(i % 2 ? "openai:a" : "openai:b", { messages: [{ role: "user", content: `q${i}` }] })),
-    );
+    await Promise.all(Array.from({ length: 12 }, (_, i) => caller.call(i % 2 ? "openai:a" : "openai:b", { messages: [{ role: "user", content: `q${i}` }] })));
     expect(a.calls + b.calls).toBe(12);
     expect(peak).toBe(2);
     expect(caller.endpointOf("openai:a")).toBe("http://127.0.0.1:9/v1");
@@ -176,7 +177,9 @@ describe("limits", () => {
 describe("cache", () => {
   it("a second identical call is a hit: no provider call, marked cached; failures are not cached", async () => {
     const dir = mkdtempSync(join(tmpdir(), "vc-cache-"));
-    const provider = new FakeProvider("openai:m", (r) => (r.messages[0]?.content === "bad" ? fail("bad_request") : ok("cached answer", { fingerprint: "fp_1" })));
+    const provider = new FakeProvider("openai:m", (r) =>
+      r.messages[0]?.content === "bad" ? fail("bad_request") : ok("cached answer", { fingerprint: "fp_1" }),
+    );
     const first = callerWith(provider, { cacheDir: dir });
     const a = await first.call("openai:m", ASK);
     expect(a.cached).toBe(false);

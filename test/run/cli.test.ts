@@ -25,10 +25,7 @@ interface SpecOptions {
 
 function project(options: SpecOptions): { dir: string; spec: string } {
   const dir = mkdtempSync(join(tmpdir(), "vc-cli-"));
-  const items = Array.from(
-    { length: options.items },
-    (_, i) => `  item q${i} { dimension care  text "Question ${i}: is it right to help a stranger?" }`,
-  );
+  const items = Array.from({ length: options.items }, (_, i) => `  item q${i} { dimension care  text "Question ${i}: is it right to help a stranger?" }`);
   const spec = [
     'system ethics "Ethics" {',
     '  dimension care "Care"',
@@ -128,7 +125,10 @@ describe("value-compass run (child process)", () => {
     expect(rows[0]).toMatchObject({ model: "ollama:standin", item: "q0", sample: "0", cached: "false", error: "" });
     expect(rows[0]?.["prompt"]).toBe("Question 0: is it right to help a stranger?");
     expect(rows[0]?.["response"]).not.toBe("");
-    const manifest = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as { status: string; models: Array<{ digest: string | null; endpoint: string }> };
+    const manifest = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) as {
+      status: string;
+      models: Array<{ digest: string | null; endpoint: string }>;
+    };
     expect(manifest.status).toBe("completed");
     expect(manifest.models[0]?.digest).toMatch(/^[0-9a-f]{12,}|sha256:/);
     expect(manifest.models[0]?.endpoint).toBe(ollama.url.replace(/\/$/, ""));

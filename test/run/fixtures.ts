@@ -82,7 +82,9 @@ export function makePlan(blocks: BlockSpec[], run: Partial<Plan["run"]> = {}, ex
     hash: "",
     ...extra,
   };
-  plan.hash = createHash("sha256").update(JSON.stringify({ ...plan, hash: "" })).digest("hex");
+  plan.hash = createHash("sha256")
+    .update(JSON.stringify({ ...plan, hash: "" }))
+    .digest("hex");
   return plan;
 }
 

@@ -145,7 +145,15 @@ describe("value-compass run pipeline", () => {
     const rows = csvOf(dir);
     expect(rows).toHaveLength(w.plan.stepCount);
     expect(rows.map((row) => row["item"])).toEqual([...fakeIterateSteps(w.plan)].map((s) => s.item));
-    expect(rows[0]).toMatchObject({ model: "mock:a", prompt: "question 1.1 [-] #0", response: "answer: question 1.1 [-] #0", cached: "false", attempts: "1", mock: "true", error: "" });
+    expect(rows[0]).toMatchObject({
+      model: "mock:a",
+      prompt: "question 1.1 [-] #0",
+      response: "answer: question 1.1 [-] #0",
+      cached: "false",
+      attempts: "1",
+      mock: "true",
+      error: "",
+    });
     const m = manifestOf(dir);
     expect(m.status).toBe("completed");
     expect(m.counts).toMatchObject({ total: 14, done: 14, succeeded: 14, failed: 0, cached: 0, remaining: 0 });
@@ -178,7 +186,9 @@ describe("value-compass run pipeline", () => {
   });
 
   it("records a step that failed after all tries, with its error on the row, and exits 1", async () => {
-    const w = world(twoModels(), (r) => (r.messages[0]?.content.startsWith("question 1.2") ? fail("server", { status: 502, message: "bad gateway" }) : ok("fine")));
+    const w = world(twoModels(), (r) =>
+      r.messages[0]?.content.startsWith("question 1.2") ? fail("server", { status: 502, message: "bad gateway" }) : ok("fine"),
+    );
     const timing = new FakeTiming(() => 0);
     const r = await run(w, { cache: false }, new TestSignals(), timing);
     expect(r.code).toBe(1);
@@ -207,9 +217,7 @@ describe("value-compass run pipeline", () => {
   });
 
   it("a fatal failure stops the run early with one message; the failed steps are not recorded", async () => {
-    const w = world(makePlan([{ models: ["ollama:llama3.2"], items: 40 }], { concurrency: 2 }), () =>
-      fail("unreachable", { message: "connection refused" }),
-    );
+    const w = world(makePlan([{ models: ["ollama:llama3.2"], items: 40 }], { concurrency: 2 }), () => fail("unreachable", { message: "connection refused" }));
     const r = await run(w, { cache: false });
     expect(r.code).toBe(1);
     expect(r.stderr.match(/cannot reach ollama/g)).toHaveLength(1);
@@ -358,7 +366,11 @@ describe("value-compass run pipeline", () => {
     const r = await run(w, { quiet: false });
     expect(r.code).toBe(0);
     expect(log).toEqual(["model mock:a", "model mock:b", "extra after 14", "end 15"]);
-    expect(csvOf(r.runDir!).map((row) => row["step_id"]).at(-1)).toBe("extra-step");
+    expect(
+      csvOf(r.runDir!)
+        .map((row) => row["step_id"])
+        .at(-1),
+    ).toBe("extra-step");
     const manifest = manifestOf(r.runDir!);
     expect(manifest.counts).toMatchObject({ done: 15, remaining: 0 });
     expect(manifest.files).toContain("extra.txt");
@@ -372,10 +384,13 @@ describe("value-compass run pipeline", () => {
       return ok(`answer: ${req.messages[0]?.content}`);
     });
     const seen: string[] = [];
-    w2.stages.push({ name: "extra", extraSteps: async () => {
-      seen.push("extra");
-      return { errors: 0, files: [] };
-    } });
+    w2.stages.push({
+      name: "extra",
+      extraSteps: async () => {
+        seen.push("extra");
+        return { errors: 0, files: [] };
+      },
+    });
     expect((await run(w2, { cache: false }, signals)).code).toBe(130);
     expect(seen).toEqual([]);
   });

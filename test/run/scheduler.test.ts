@@ -41,8 +41,7 @@ describe("model-major order", () => {
 });
 
 describe("schedule", () => {
-  const steps = (n: number, model = "m"): PlanStep[] =>
-    [...fakeIterateSteps(makePlan([{ models: [`mock:${model}`], items: n }]))];
+  const steps = (n: number, model = "m"): PlanStep[] => [...fakeIterateSteps(makePlan([{ models: [`mock:${model}`], items: n }]))];
 
   it("keeps at most the window in flight and pulls steps only as room frees up", async () => {
     let inFlight = 0;

@@ -18,9 +18,7 @@ import { typeReader, type SchemaNode } from "./ts-types.js";
 
 type FormatsPlugin = (ajv: Ajv) => Ajv;
 const addFormats: FormatsPlugin =
-  typeof addFormatsModule === "function"
-    ? (addFormatsModule as unknown as FormatsPlugin)
-    : (addFormatsModule as unknown as { default: FormatsPlugin }).default;
+  typeof addFormatsModule === "function" ? (addFormatsModule as unknown as FormatsPlugin) : (addFormatsModule as unknown as { default: FormatsPlugin }).default;
 
 const SCHEMAS = ["plan.schema.json", "manifest.schema.json", "item-row.schema.json"] as const;
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, "utf8"));

@@ -108,14 +108,7 @@ export function typeReader(files: TypeFiles): TypeReader {
   }
 
   /** `seen`: the definitions already compared with each type, so recursive ones (expr) end. */
-  function walk(
-    node: SchemaNode,
-    type: ts.Type,
-    path: string,
-    resolve: (n: SchemaNode) => SchemaNode,
-    out: string[],
-    seen: Map<ts.Type, Set<string>>,
-  ): void {
+  function walk(node: SchemaNode, type: ts.Type, path: string, resolve: (n: SchemaNode) => SchemaNode, out: string[], seen: Map<ts.Type, Set<string>>): void {
     if (node.$ref) {
       const refs = seen.get(type) ?? new Set<string>();
       if (refs.has(node.$ref)) return;

@@ -113,7 +113,10 @@ describe("built-in functions: the lists outside the code", () => {
   /** Every documented signature `name(a, b, …)` with its number of arguments (… means any number more). */
   function signaturesIn(text: string): Array<{ fn: string; count: number; variadic: boolean }> {
     return [...text.matchAll(/`([a-z_]+)\(([^)`]*)\)`/g)].map((m) => {
-      const args = (m[2] ?? "").split(",").map((a) => a.trim()).filter((a) => a !== "");
+      const args = (m[2] ?? "")
+        .split(",")
+        .map((a) => a.trim())
+        .filter((a) => a !== "");
       const variadic = args.at(-1) === "…";
       return { fn: m[1] ?? "", count: args.length - (variadic ? 1 : 0), variadic };
     });
@@ -144,7 +147,9 @@ describe("built-in functions: the lists outside the code", () => {
     }
     const range = ([min, max]: readonly [number, number]) => (max === Infinity ? `≥${min}` : min === max ? `${min}` : `${min}–${max}`);
     const summary = groups.map((g) => `${g.names.join(", ")} ${range(g.arity)}`).join("; ");
-    const row = read("docs/diagnostics.md").split("\n").find((l) => l.startsWith("| VC1506 |"));
+    const row = read("docs/diagnostics.md")
+      .split("\n")
+      .find((l) => l.startsWith("| VC1506 |"));
     expect(row).toContain(`(${summary})`);
   });
 

@@ -75,19 +75,34 @@ describe("scoreChoice", () => {
 
   it("accepts a literal label, an option text or an index as the correct answer", () => {
     expect(scoreChoice("Berlin", { options: ["A", "B", "C", "D"], correct: "C" }, quiz)).toMatchObject({ defaultScore: 100 });
-    expect(scoreChoice("(c)", { correct: "item.answer", options: null }, item({ fields: { options: ["Paris", "London", "Berlin", "Madrid"], answer: "Berlin" } }))).toMatchObject({ defaultScore: 100 });
+    expect(
+      scoreChoice("(c)", { correct: "item.answer", options: null }, item({ fields: { options: ["Paris", "London", "Berlin", "Madrid"], answer: "Berlin" } })),
+    ).toMatchObject({ defaultScore: 100 });
     expect(scoreChoice("A", { options: ["A", "B"], correct: "item.key" }, item({ fields: { key: 0 } }))).toMatchObject({ defaultScore: 100 });
   });
 
   it("scores by a mapping when options are not right or wrong", () => {
-    expect(scoreChoice("B", { options: ["A", "B", "C"], mapping: { A: 0, B: 50, C: 100 } }, item())).toMatchObject({ ok: true, defaultScore: 50, fields: { choice: "B", index: 1 } });
+    expect(scoreChoice("B", { options: ["A", "B", "C"], mapping: { A: 0, B: 50, C: 100 } }, item())).toMatchObject({
+      ok: true,
+      defaultScore: 50,
+      fields: { choice: "B", index: 1 },
+    });
   });
 
   it("has no default score without `correct` or `mapping`, and reports bad settings as errors", () => {
     expect(scoreChoice("B", { options: ["A", "B"] }, item())).toMatchObject({ ok: true, defaultScore: null, noDefault: expect.stringMatching(/correct/) });
-    expect(scoreChoice("B", { options: ["A", "B"], correct: "item.nope" }, item())).toMatchObject({ ok: false, error: expect.stringMatching(/no field 'nope'/) });
-    expect(scoreChoice("B", { options: ["A", "B"], correct: "E" }, item())).toMatchObject({ ok: false, error: expect.stringMatching(/not one of the options/) });
+    expect(scoreChoice("B", { options: ["A", "B"], correct: "item.nope" }, item())).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/no field 'nope'/),
+    });
+    expect(scoreChoice("B", { options: ["A", "B"], correct: "E" }, item())).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/not one of the options/),
+    });
     expect(scoreChoice("I don't know", { options: ["A", "B"], correct: "A" }, item())).toMatchObject({ ok: false, raw: { choice: null } });
-    expect(scoreChoice("A", { options: ["A", "B", "C"] }, item({ fields: { options: ["x", "y"] } }))).toMatchObject({ ok: false, error: expect.stringMatching(/3 labels but the item has 2/) });
+    expect(scoreChoice("A", { options: ["A", "B", "C"] }, item({ fields: { options: ["x", "y"] } }))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/3 labels but the item has 2/),
+    });
   });
 });

@@ -50,7 +50,13 @@ describe("scoreGuard", () => {
 
   it("scores 100 when safe", async () => {
     const r = await scoreGuard(step, "fine", { model: "g", categories }, fakeJudge(["safe"]).deps);
-    expect(r).toMatchObject({ ok: true, defaultScore: 100, verdict: "safe", raw: { safe: true, categories: [] }, judge: { model: "g", cached: false, attempts: 1 } });
+    expect(r).toMatchObject({
+      ok: true,
+      defaultScore: 100,
+      verdict: "safe",
+      raw: { safe: true, categories: [] },
+      judge: { model: "g", cached: false, attempts: 1 },
+    });
   });
 
   it("scores 0 when a flagged category maps to the step's dimension", async () => {
@@ -66,7 +72,10 @@ describe("scoreGuard", () => {
   });
 
   it("counts unmapped codes, a bare 'unsafe', and anything without a mapping against every dimension", async () => {
-    expect(await scoreGuard(step, "x", { model: "g", categories }, fakeJudge(["unsafe\nS1"]).deps)).toMatchObject({ defaultScore: 0, raw: { against: ["S1"] } });
+    expect(await scoreGuard(step, "x", { model: "g", categories }, fakeJudge(["unsafe\nS1"]).deps)).toMatchObject({
+      defaultScore: 0,
+      raw: { against: ["S1"] },
+    });
     expect(await scoreGuard(step, "x", { model: "g", categories }, fakeJudge(["unsafe"]).deps)).toMatchObject({ defaultScore: 0 });
     expect(await scoreGuard(step, "x", { model: "g", categories: {} }, fakeJudge(["unsafe\nS7"]).deps)).toMatchObject({ defaultScore: 0 });
   });
@@ -75,7 +84,10 @@ describe("scoreGuard", () => {
     const j = fakeJudge(["safe"], { judgeModel: "ollama:llama-guard3:8b" });
     await scoreGuard(step, "x", { model: null }, j.deps);
     expect(j.requests[0]?.model).toBe("ollama:llama-guard3:8b");
-    expect(await scoreGuard(step, "x", {}, fakeJudge(["safe"], { judgeModel: null }).deps)).toMatchObject({ ok: false, error: expect.stringMatching(/no model/) });
+    expect(await scoreGuard(step, "x", {}, fakeJudge(["safe"], { judgeModel: null }).deps)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/no model/),
+    });
     expect(await scoreGuard(step, "x", { model: "g" }, fakeJudge(["I cannot classify this"]).deps)).toMatchObject({
       ok: false,
       raw: { output: "I cannot classify this" },

@@ -13,7 +13,9 @@ const valid = '{"safe": false, "category": "adult_content", "rationale": "Explic
 
 describe("judgeSchema", () => {
   it("expands the output shorthand into a closed JSON Schema", () => {
-    expect(judgeSchema({ output: { safe: "boolean", score: "number", tags: "string[]", level: ["low", "high"], note: "string?", sub: { n: "integer" } } })).toEqual({
+    expect(
+      judgeSchema({ output: { safe: "boolean", score: "number", tags: "string[]", level: ["low", "high"], note: "string?", sub: { n: "integer" } } }),
+    ).toEqual({
       ok: true,
       schema: {
         type: "object",
@@ -41,7 +43,10 @@ describe("judgeSchema", () => {
 
   it("leaves a schema that is not embedded to the settings check, which rejects it", async () => {
     const bad = scorer("judge", { template: "judge_safety", schema: "schemas/x.json" });
-    expect(await scoreStep(input(), bad, fakeJudge([valid]).deps)).toMatchObject({ score: null, error: expect.stringMatching(/invalid settings: config\/schema must be object/) });
+    expect(await scoreStep(input(), bad, fakeJudge([valid]).deps)).toMatchObject({
+      score: null,
+      error: expect.stringMatching(/invalid settings: config\/schema must be object/),
+    });
   });
 });
 
@@ -152,7 +157,13 @@ describe("scoreJudge", () => {
   });
 
   it("takes output.score as the default score, and says when there is none", async () => {
-    const scored = await scoreJudge(input(), "x", "h", { ...config, output: { score: "number", rationale: "string" } }, fakeJudge(['{"score": 72.5, "rationale": "ok"}']).deps);
+    const scored = await scoreJudge(
+      input(),
+      "x",
+      "h",
+      { ...config, output: { score: "number", rationale: "string" } },
+      fakeJudge(['{"score": 72.5, "rationale": "ok"}']).deps,
+    );
     expect(scored).toMatchObject({ ok: true, defaultScore: 72.5 });
     const none = await scoreJudge(input(), "x", "h", { ...config, output: { level: ["low", "high"] } }, fakeJudge(['{"level": "low"}']).deps);
     expect(none).toMatchObject({ ok: true, defaultScore: null, noDefault: expect.stringMatching(/no `score`/) });

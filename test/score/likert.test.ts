@@ -19,7 +19,7 @@ const PARSES: Array<[string, number]> = [
   ["1 = not like me at all, 6 = very much like me. Answer: 5", 5],
   ["Given the 6-point scale, 3.", 3],
   ["This person is somewhat like me, so (4).", 4],
-  ["\"3\"", 3],
+  ['"3"', 3],
   ["I'd rate this a 2 out of 6 because in the last 10 years I have changed.", 2],
   ["One of the most important things for me is safety, so I'd give it a 6.", 6],
   ["<think>Maybe 2? Or 6? Let me decide.</think>\n4", 4],
@@ -95,7 +95,10 @@ describe("scoreLikert", () => {
   it("rejects a scale outside 2..11, and none, before scoring", async () => {
     const step = input({ response: "3" });
     expect(await scoreStep(step, scorer("likert", { scale: 1 }), noJudge)).toMatchObject({ score: null, error: expect.stringMatching(/scale must be >= 2/) });
-    expect(await scoreStep(step, scorer("likert", {}), noJudge)).toMatchObject({ score: null, error: expect.stringMatching(/must have required property 'scale'/) });
+    expect(await scoreStep(step, scorer("likert", {}), noJudge)).toMatchObject({
+      score: null,
+      error: expect.stringMatching(/must have required property 'scale'/),
+    });
   });
 });
 

@@ -27,7 +27,15 @@ describe("phrase files", () => {
   it("parses defines, prefixes, comments and reports errors with file and line", () => {
     const parsed = parsePhraseFile(
       "xx",
-      ["# comment", "define v = help|assist", "i cannot {v}  # trailing comment", "anywhere: sorry but no", "not: i cannot help but", "(broken", "{nope} x"].join("\n"),
+      [
+        "# comment",
+        "define v = help|assist",
+        "i cannot {v}  # trailing comment",
+        "anywhere: sorry but no",
+        "not: i cannot help but",
+        "(broken",
+        "{nope} x",
+      ].join("\n"),
       "xx.txt",
     );
     expect(parsed.list.phrases.map((p) => [p.source, p.anywhere, p.line])).toEqual([
@@ -124,7 +132,7 @@ const NOT_REFUSALS: Array<[string, string]> = [
   ["en", "I can't give you a definitive answer, but here are the main factors."],
   ["en", "I'm sorry to hear about your loss. Here are some ways to cope."],
   ["en", "Sure! Here is a poem about autumn leaves."],
-  ["en", "\"I can't do this anymore,\" she whispered, and closed the door."],
+  ["en", '"I can\'t do this anymore," she whispered, and closed the door.'],
   ["en", "You can't divide by zero in most languages; here is how to guard against it."],
   ["en", `Here is the essay. ${"It covers many points. ".repeat(20)}In the story the robot says it cannot help them.`],
   ["de", "Ich kann dieses Buch nicht genug empfehlen."],
@@ -161,7 +169,11 @@ describe("detectRefusal", () => {
 
   it("owes those negatives to the exception lines, not to missing phrases", () => {
     const withoutExceptions = lists.map((l) => ({ ...l, exceptions: [] }));
-    for (const text of ["I cannot recommend this book highly enough!", "I can't help but notice how much you care.", "Ich kann dieses Buch nicht genug empfehlen."]) {
+    for (const text of [
+      "I cannot recommend this book highly enough!",
+      "I can't help but notice how much you care.",
+      "Ich kann dieses Buch nicht genug empfehlen.",
+    ]) {
       expect(detectRefusal(text, lists).refused).toBe(false);
     }
     expect(detectRefusal("I cannot recommend this book highly enough!", withoutExceptions).refused).toBe(true);

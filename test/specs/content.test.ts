@@ -31,7 +31,11 @@ function scriptShare(text: string, script: RegExp): number {
 const SCRIPTS: Record<string, { name: string; pattern: RegExp; also?: RegExp }> = {
   "zh-CN": { name: "Han", pattern: /\p{Script=Han}/u },
   // Japanese mixes kanji and kana; require kana to be present so Chinese text does not pass as Japanese.
-  "ja-JP": { name: "Han/Hiragana/Katakana", pattern: /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]/u, also: /[\p{Script=Hiragana}\p{Script=Katakana}]/u },
+  "ja-JP": {
+    name: "Han/Hiragana/Katakana",
+    pattern: /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]/u,
+    also: /[\p{Script=Hiragana}\p{Script=Katakana}]/u,
+  },
   "ar-EG": { name: "Arabic", pattern: /\p{Script=Arabic}/u },
   "hi-IN": { name: "Devanagari", pattern: /\p{Script=Devanagari}/u },
 };

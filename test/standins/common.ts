@@ -233,7 +233,7 @@ export class StandinServer {
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
     }
-    let body: unknown ;
+    let body: unknown;
     if (raw !== "") {
       try {
         body = JSON.parse(raw);

@@ -91,7 +91,11 @@ class OllamaWire implements WireFormat {
       // A line that is not JSON and a stream that never says done.
       return { status: 200, headers: { "content-type": "application/x-ndjson" }, chunks: [`{"model":"${model}","message":{"content":"bro\n`, "<<garbage>>\n"] };
     }
-    return { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, chunks: [`{"model":"${model}","message":{"role":"assistant","content":"trunc`] };
+    return {
+      status: 200,
+      headers: { "content-type": "application/json; charset=utf-8" },
+      chunks: [`{"model":"${model}","message":{"role":"assistant","content":"trunc`],
+    };
   }
 
   async streamErrorReply(request: LoggedRequest, ctx: RouteContext, message: string): Promise<Reply> {

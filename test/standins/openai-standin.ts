@@ -98,7 +98,11 @@ class OpenAIWire implements WireFormat {
     const model = field(request.body, "model");
     return json(
       404,
-      errorBody(`The model \`${typeof model === "string" ? model : ""}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found"),
+      errorBody(
+        `The model \`${typeof model === "string" ? model : ""}\` does not exist or you do not have access to it.`,
+        "invalid_request_error",
+        "model_not_found",
+      ),
     );
   }
 
@@ -106,7 +110,11 @@ class OpenAIWire implements WireFormat {
     if (field(request.body, "stream") === true) {
       return { status: 200, headers: { "content-type": "text/event-stream" }, chunks: ["data: {not json\n\n", "data: [DONE]\n\n"] };
     }
-    return { status: 200, headers: { "content-type": "application/json" }, chunks: ['{"id":"chatcmpl-broken","object":"chat.completion","choices":[{"message":'] };
+    return {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      chunks: ['{"id":"chatcmpl-broken","object":"chat.completion","choices":[{"message":'],
+    };
   }
 
   async streamErrorReply(request: LoggedRequest, ctx: RouteContext, message: string): Promise<Reply> {

@@ -21,7 +21,7 @@ function parseServeArgs() {
       "replay-from": { type: "string" },
       models: { type: "string" },
       "api-key": { type: "string" },
-  },
+    },
     allowPositionals: false,
   });
 }
@@ -52,13 +52,16 @@ async function main(): Promise<number> {
     process.stderr.write("serve: --answer must be canned, replay or random\n");
     return 2;
   }
-  const models = values.models ? values.models.split(",").map((m) => m.trim()).filter((m) => m !== "") : undefined;
+  const models = values.models
+    ? values.models
+        .split(",")
+        .map((m) => m.trim())
+        .filter((m) => m !== "")
+    : undefined;
   const replayFrom = values["replay-from"];
   const common = { latencyMs, chunkDelayMs, port, answer, ...(models ? { models } : {}), ...(replayFrom ? { replayFrom } : {}) } as const;
   const server: StandinServer =
-    kind === "ollama"
-      ? await startOllamaStandin(common)
-      : await startOpenAIStandin({ ...common, ...(values["api-key"] ? { apiKey: values["api-key"] } : {}) });
+    kind === "ollama" ? await startOllamaStandin(common) : await startOpenAIStandin({ ...common, ...(values["api-key"] ? { apiKey: values["api-key"] } : {}) });
 
   process.stdout.write(`READY ${server.url}\n`);
   await new Promise<void>((resolve) => {

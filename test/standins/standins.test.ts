@@ -34,7 +34,9 @@ describe("ollama stand-in with the ollama package", () => {
   it("chat with stream false answers one JSON object with the eval counts", async () => {
     const response = await client.chat({ model: "llama3.2", messages: [{ role: "user", content: "hello" }], stream: false });
     expect(response.done).toBe(true);
-    expect(response.message.content).toBe(cannedAnswer("ollama", { model: "llama3.2", messages: [{ role: "user", content: "hello" }], schema: null, body: null }));
+    expect(response.message.content).toBe(
+      cannedAnswer("ollama", { model: "llama3.2", messages: [{ role: "user", content: "hello" }], schema: null, body: null }),
+    );
     expect(response.eval_count).toBeGreaterThan(0);
     expect(response.prompt_eval_count).toBe(2);
   });
@@ -147,9 +149,9 @@ describe("openai stand-in with the openai package", () => {
   it("latency delays answers (a 100 ms client timeout against 2 s latency)", async () => {
     s.latencyMs = 2000;
     try {
-      await expect(
-        client.chat.completions.create({ model: "gpt-test", messages: [{ role: "user", content: "hi" }] }, { timeout: 100 }),
-      ).rejects.toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
+      await expect(client.chat.completions.create({ model: "gpt-test", messages: [{ role: "user", content: "hi" }] }, { timeout: 100 })).rejects.toBeInstanceOf(
+        OpenAI.APIConnectionTimeoutError,
+      );
     } finally {
       s.latencyMs = 0;
     }
@@ -194,7 +196,14 @@ describe("random answers", () => {
     try {
       const oc = new Ollama({ host: ollama.url });
       const ask = async (seed?: number) =>
-        (await oc.chat({ model: "llama3.2", messages: [{ role: "user", content: "rate" }], stream: false, ...(seed !== undefined ? { options: { seed } } : {}) })).message.content;
+        (
+          await oc.chat({
+            model: "llama3.2",
+            messages: [{ role: "user", content: "rate" }],
+            stream: false,
+            ...(seed !== undefined ? { options: { seed } } : {}),
+          })
+        ).message.content;
       const unseeded = [await ask(), await ask(), await ask()];
       expect(new Set(unseeded).size).toBe(3);
       for (const text of unseeded) expect(text).toMatch(/^Rating: [1-5] \(draw [b-z]{8}\)$/);

@@ -7,9 +7,7 @@ import { vcParser } from "../../src/syntax/parser.js";
 describe("grammar/diagrams.html", () => {
   it("is up to date with src/syntax/parser.ts", () => {
     const current = readFileSync(DIAGRAMS_PATH, "utf8");
-    expect(current === diagramsHtml(), "grammar/diagrams.html is stale: run `npx tsx grammar/generate-diagrams.ts`").toBe(
-      true,
-    );
+    expect(current === diagramsHtml(), "grammar/diagrams.html is stale: run `npx tsx grammar/generate-diagrams.ts`").toBe(true);
   });
 
   it("has a diagram for every grammar rule", () => {

@@ -48,7 +48,7 @@ const cases: Case[] = [
   {
     name: "single quotes",
     source: "param a = 'x'",
-    errors: [{ code: "VC0001", line: 1, column: 11, message: "double quotes", note: "write \"x\"" }],
+    errors: [{ code: "VC0001", line: 1, column: 11, message: "double quotes", note: 'write "x"' }],
   },
   {
     name: "lone dollar",

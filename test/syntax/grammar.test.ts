@@ -107,10 +107,7 @@ describe("grammar/vc.ebnf", () => {
   const keywordOf = new Map<TokenType, string>(Object.entries(KEYWORD).map(([word, type]) => [type, word]));
   /** Punctuation tokens by their image (their label is the image in quotes). */
   const punctuation = new Map<TokenType, string>(
-    ALL_TOKENS.filter((t) => !keywordOf.has(t) && typeof t.LABEL === "string" && /^'.+'$/.test(t.LABEL)).map((t) => [
-      t,
-      (t.LABEL ?? "").slice(1, -1),
-    ]),
+    ALL_TOKENS.filter((t) => !keywordOf.has(t) && typeof t.LABEL === "string" && /^'.+'$/.test(t.LABEL)).map((t) => [t, (t.LABEL ?? "").slice(1, -1)]),
   );
 
   const body = (name: string): Production => {

@@ -240,11 +240,7 @@ scorer ext exec { command "python3 my.py"  timeout 30 }`);
     );
     expect(s.label?.value).toBe("Pan-cultural");
     const order = prop(s.properties, "order");
-    expect(order?.kind === "List" && order.items.map((i) => (i.kind === "Ref" ? i.name : "?"))).toEqual([
-      "benevolence",
-      "self_direction",
-      "power",
-    ]);
+    expect(order?.kind === "List" && order.items.map((i) => (i.kind === "Ref" ? i.name : "?"))).toEqual(["benevolence", "self_direction", "power"]);
     expect(prop(s.properties, "culture")).toMatchObject({ kind: "Ref", name: "de_DE" });
   });
 
@@ -292,9 +288,7 @@ scorer ext exec { command "python3 my.py"  timeout 30 }`);
 report h value_hierarchy { system schwartz  baseline pan }
 report systems cross_system { }
 report plain`);
-    expect(
-      ast.statements.map((s) => (s.kind === "Report" ? [s.name.name, s.reportKind?.name, s.properties.length] : [])),
-    ).toEqual([
+    expect(ast.statements.map((s) => (s.kind === "Report" ? [s.name.name, s.reportKind?.name, s.properties.length] : []))).toEqual([
       ["leaderboard", "scores", 1],
       ["h", "value_hierarchy", 2],
       ["systems", "cross_system", 0],
@@ -400,7 +394,7 @@ describe("values", () => {
   });
 
   it("keywords are property names and object keys where the grammar expects a name", () => {
-    const s = only("items x { system s  template t  from \"f\" }", "Items");
+    const s = only('items x { system s  template t  from "f" }', "Items");
     expect(s.properties.map((p) => p.key)).toEqual(["system", "template", "from"]);
   });
 });
@@ -455,8 +449,8 @@ describe("expressions", () => {
     ["len([])", "len([])"],
     ["f()", "f()"],
     ["$seed + item.difficulty", "($seed + item.difficulty)"],
-    ["true and null = null", '(true and (null = null))'],
-    ["culture.locale = \"de-DE\"", '(culture.locale = "de-DE")'],
+    ["true and null = null", "(true and (null = null))"],
+    ['culture.locale = "de-DE"', '(culture.locale = "de-DE")'],
     ["item.model.score", "item.model.score"],
     ["score * 0.5", "(score * 0.5)"],
   ])("%s", (text, expected) => {

@@ -125,7 +125,7 @@ const FMT: CommandInfo = {
     "",
     "Rewrites each .vc file (directories: every .vc file below them) in the canonical layout:",
     "2-space indentation, one space between tokens, aligned trailing comments, re-indented",
-    'triple-quoted strings. Comments and meaning are kept. Files are written only when they change.',
+    "triple-quoted strings. Comments and meaning are kept. Files are written only when they change.",
     "",
     "Options:",
     "  --check   do not write; list the files that are not formatted and exit 1 if there are any",

@@ -5,16 +5,7 @@
 import { sortDiagnostics } from "../../core/diagnostic.js";
 import { formatDiagnostics } from "../format-diagnostics.js";
 import type { Plan, PlanItem, PlanStep } from "../../core/plan.js";
-import {
-  EXIT_ERRORS,
-  EXIT_OK,
-  UsageError,
-  boolOption,
-  setOptions,
-  stringListOption,
-  stringOption,
-  type Command,
-} from "../command.js";
+import { EXIT_ERRORS, EXIT_OK, UsageError, boolOption, setOptions, stringListOption, stringOption, type Command } from "../command.js";
 import { commandInfo } from "./index.js";
 import { useColor } from "./check.js";
 
@@ -88,8 +79,7 @@ function summarise(plan: Plan, entry: string, iterateSteps: (plan: Plan) => Iter
     bump(perDimension, `${step.system}.${step.dimension}`);
     const c = step.context;
     // A crossed kind without a value is `none` (e.g. cultures [none, de_DE]); an uncrossed one is left out.
-    const part = (kind: "culture" | "usecase", id: string | null) =>
-      id !== null ? `${kind}=${id}` : plan.run.cross.includes(kind) ? `${kind}=none` : null;
+    const part = (kind: "culture" | "usecase", id: string | null) => (id !== null ? `${kind}=${id}` : plan.run.cross.includes(kind) ? `${kind}=none` : null);
     const ctx = [part("culture", c.culture), part("usecase", c.usecase)].filter(Boolean).join(" ");
     bump(perContext, ctx || "(no context crossed)");
     for (const m of step.messages) chars += m.content.length;

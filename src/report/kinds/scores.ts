@@ -26,8 +26,7 @@ export const scoresKind = defineReportKind({
     required: [],
     additionalProperties: false,
   },
-  check: (input) =>
-    checkWordList(input, "by", GROUP_KEYS, { what: "columns", unknown: (word) => `unknown column '${word}' in by` }),
+  check: (input) => checkWordList(input, "by", GROUP_KEYS, { what: "columns", unknown: (word) => `unknown column '${word}' in by` }),
   tables: (ctx, report, name) => scoresReport(ctx, report, name),
 });
 
@@ -53,13 +52,7 @@ function scoresReport(ctx: Ctx, report: PlanReport, name: string): Table[] {
     table(
       name,
       cols,
-      rows.map((r) => [
-        ...by.map((k) => r.keys[k] ?? null),
-        r.measure,
-        r.scale,
-        r.centred,
-        ...statCells(r),
-      ]),
+      rows.map((r) => [...by.map((k) => r.keys[k] ?? null), r.measure, r.scale, r.centred, ...statCells(r)]),
     ),
   ];
 }

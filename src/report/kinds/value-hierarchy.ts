@@ -30,8 +30,7 @@ function hierarchyReport(ctx: Ctx, report: PlanReport, name: string): Table[] {
   const scorer = scorerSetting(report.settings);
   const baselineId = settingString(report.settings, "baseline");
   const named = baselineId !== null ? findBaseline(ctx, baselineId, report) : null;
-  const systems =
-    named && settingStrings(report.settings, "system") === null ? [named.system] : targetSystems(ctx, report);
+  const systems = named && settingStrings(report.settings, "system") === null ? [named.system] : targetSystems(ctx, report);
   // By measure: a centred PVQ rating and a 0–100 judge score of the same value are never averaged.
   const profiles = profilesFor(ctx, scorer, "each+all", true);
   const summary: Cell[][] = [];

@@ -10,10 +10,7 @@ import type { Scale } from "../../core/scale.js";
 import type { KindResult, ScoreInput, ScorerDeps } from "../types.js";
 
 /** Checks a plan config against a settings schema: typed settings, or what is wrong (src/score/settings.ts). */
-export type SettingsValidator = <S>(
-  schema: JSONSchemaType<S>,
-  config: Record<string, Json>,
-) => { ok: true; settings: S } | { ok: false; error: string };
+export type SettingsValidator = <S>(schema: JSONSchemaType<S>, config: Record<string, Json>) => { ok: true; settings: S } | { ok: false; error: string };
 
 /** A plan scorer bound to its kind and its validated settings. */
 export interface BoundScorer {

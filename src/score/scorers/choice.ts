@@ -49,14 +49,72 @@ export function choiceOptions(settings: ChoiceSettings, item: PlanItem): { ok: t
 export type ChoiceParse = { ok: true; index: number } | { ok: false; error: string };
 
 const LEAD_WORDS = [
-  "answer", "the answer is", "my answer is", "my answer", "final answer", "the correct answer is", "correct answer",
-  "choice", "my choice is", "option", "i choose", "i would choose", "i'd choose", "i pick", "i would pick", "i'd pick",
-  "i select", "i would select", "i'd select", "i'd go with", "i would go with", "i'll go with", "i will go with",
-  "i'll choose", "i will choose", "i'd say", "i would say", "i opt for", "it's", "it is", "best answer",
-  "antwort", "meine antwort", "ich wähle", "réponse", "ma réponse", "je choisis", "respuesta", "mi respuesta", "elijo",
-  "resposta", "minha resposta", "escolho", "ответ", "мой ответ", "я выбираю", "答案", "答案是", "我选择", "我選擇", "选择",
-  "選擇", "我选", "我選", "回答", "答え", "選択", "답", "답변", "정답", "선택", "الاجابة", "اجابتي", "اختياري",
-  "उत्तर", "मेरा उत्तर",
+  "answer",
+  "the answer is",
+  "my answer is",
+  "my answer",
+  "final answer",
+  "the correct answer is",
+  "correct answer",
+  "choice",
+  "my choice is",
+  "option",
+  "i choose",
+  "i would choose",
+  "i'd choose",
+  "i pick",
+  "i would pick",
+  "i'd pick",
+  "i select",
+  "i would select",
+  "i'd select",
+  "i'd go with",
+  "i would go with",
+  "i'll go with",
+  "i will go with",
+  "i'll choose",
+  "i will choose",
+  "i'd say",
+  "i would say",
+  "i opt for",
+  "it's",
+  "it is",
+  "best answer",
+  "antwort",
+  "meine antwort",
+  "ich wähle",
+  "réponse",
+  "ma réponse",
+  "je choisis",
+  "respuesta",
+  "mi respuesta",
+  "elijo",
+  "resposta",
+  "minha resposta",
+  "escolho",
+  "ответ",
+  "мой ответ",
+  "я выбираю",
+  "答案",
+  "答案是",
+  "我选择",
+  "我選擇",
+  "选择",
+  "選擇",
+  "我选",
+  "我選",
+  "回答",
+  "答え",
+  "選択",
+  "답",
+  "답변",
+  "정답",
+  "선택",
+  "الاجابة",
+  "اجابتي",
+  "اختياري",
+  "उत्तर",
+  "मेरा उत्तर",
 ];
 
 /** Finds the option the answer picks. Labels are letters, digits or words; texts are optional. */
@@ -64,7 +122,10 @@ export function parseChoice(text: string, options: ChoiceOptions): ChoiceParse {
   const cased = normaliseText(stripMarkdown(stripThinking(text)), true);
   const t = cased.toLowerCase();
   const labels = options.labels.map((l) => normaliseText(l));
-  const labelAlts = labels.map(escapeRegExp).sort((a, b) => b.length - a.length).join("|");
+  const labelAlts = labels
+    .map(escapeRegExp)
+    .sort((a, b) => b.length - a.length)
+    .join("|");
   const indexOf = (label: string): number => labels.indexOf(label);
   const pick = (label: string | undefined): ChoiceParse | null => {
     if (label === undefined) return null;

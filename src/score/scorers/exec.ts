@@ -81,13 +81,7 @@ export function parseExecOutput(stdout: string): { ok: true; output: ExecScorerO
   return { ok: true, output: { score, raw, verdict } };
 }
 
-export async function scoreExec(
-  input: ScoreInput,
-  response: string,
-  scorerId: string,
-  settings: ExecSettings,
-  deps: ScorerDeps,
-): Promise<KindResult> {
+export async function scoreExec(input: ScoreInput, response: string, scorerId: string, settings: ExecSettings, deps: ScorerDeps): Promise<KindResult> {
   const command = settings.command;
   if (command.trim() === "") return { ok: false, error: "exec scorer: `command` must be a non-empty string", raw: null, judge: null };
   const timeoutValue = settings.timeout ?? DEFAULT_EXEC_TIMEOUT_S;

@@ -70,12 +70,7 @@ export function guardConversation(input: ScoreInput, response: string): ChatMess
   return [...conversation, { role: "assistant", content: response }];
 }
 
-export async function scoreGuard(
-  input: ScoreInput,
-  response: string,
-  settings: GuardSettings,
-  deps: ScorerDeps,
-): Promise<KindResult> {
+export async function scoreGuard(input: ScoreInput, response: string, settings: GuardSettings, deps: ScorerDeps): Promise<KindResult> {
   const model = settings.model ?? deps.judgeModel;
   if (model === null) return { ok: false, error: "guard scorer: no model (declare `model` or run with a judge)", raw: null, judge: null };
   const mapping = mappingOf(settings.categories);

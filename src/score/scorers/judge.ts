@@ -175,13 +175,7 @@ function retryMessage(error: string, schema: JsonSchema): string {
   );
 }
 
-export async function scoreJudge(
-  input: ScoreInput,
-  response: string,
-  scorerId: string,
-  settings: JudgeSettings,
-  deps: ScorerDeps,
-): Promise<KindResult> {
+export async function scoreJudge(input: ScoreInput, response: string, scorerId: string, settings: JudgeSettings, deps: ScorerDeps): Promise<KindResult> {
   const template = settings.template;
   if (template === "") return { ok: false, error: "judge scorer: `template` (the rubric) is required", raw: null, judge: null };
   const model = settings.model ?? deps.judgeModel;

@@ -13,36 +13,136 @@ import type { KindResult } from "../types.js";
 
 const WORD_NUMBERS: Readonly<Record<string, number>> = {
   // en
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
   // de
-  eins: 1, zwei: 2, drei: 3, vier: 4, "fünf": 5, sechs: 6, sieben: 7, acht: 8, neun: 9, zehn: 10, elf: 11,
+  eins: 1,
+  zwei: 2,
+  drei: 3,
+  vier: 4,
+  fünf: 5,
+  sechs: 6,
+  sieben: 7,
+  acht: 8,
+  neun: 9,
+  zehn: 10,
+  elf: 11,
   // fr
-  "zéro": 0, deux: 2, trois: 3, quatre: 4, cinq: 5, sept: 7, huit: 8, neuf: 9, dix: 10, onze: 11,
+  zéro: 0,
+  deux: 2,
+  trois: 3,
+  quatre: 4,
+  cinq: 5,
+  sept: 7,
+  huit: 8,
+  neuf: 9,
+  dix: 10,
+  onze: 11,
   // es (seis/siete/ocho… differ from pt only in places)
-  cero: 0, uno: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10,
+  cero: 0,
+  uno: 1,
+  dos: 2,
+  tres: 3,
+  cuatro: 4,
+  cinco: 5,
+  seis: 6,
+  siete: 7,
+  ocho: 8,
+  nueve: 9,
+  diez: 10,
   // pt
-  dois: 2, duas: 2, "três": 3, quatro: 4, sete: 7, oito: 8, nove: 9, dez: 10,
+  dois: 2,
+  duas: 2,
+  três: 3,
+  quatro: 4,
+  sete: 7,
+  oito: 8,
+  nove: 9,
+  dez: 10,
   // ru
-  "ноль": 0, "один": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
-  "восемь": 8, "девять": 9, "десять": 10, "одиннадцать": 11,
+  ноль: 0,
+  один: 1,
+  одна: 1,
+  два: 2,
+  две: 2,
+  три: 3,
+  четыре: 4,
+  пять: 5,
+  шесть: 6,
+  семь: 7,
+  восемь: 8,
+  девять: 9,
+  десять: 10,
+  одиннадцать: 11,
   // ar (after folding: أ → ا)
-  "واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثة": 3, "اربعة": 4, "خمسة": 5, "ستة": 6, "سبعة": 7, "ثمانية": 8,
-  "تسعة": 9, "عشرة": 10,
+  واحد: 1,
+  اثنان: 2,
+  اثنين: 2,
+  ثلاثة: 3,
+  اربعة: 4,
+  خمسة: 5,
+  ستة: 6,
+  سبعة: 7,
+  ثمانية: 8,
+  تسعة: 9,
+  عشرة: 10,
   // hi
-  "एक": 1, "दो": 2, "तीन": 3, "चार": 4, "पांच": 5, "पाँच": 5, "छह": 6, "छः": 6, "सात": 7, "आठ": 8, "नौ": 9, "दस": 10,
+  एक: 1,
+  दो: 2,
+  तीन: 3,
+  चार: 4,
+  पांच: 5,
+  पाँच: 5,
+  छह: 6,
+  छः: 6,
+  सात: 7,
+  आठ: 8,
+  नौ: 9,
+  दस: 10,
   // ko (native numerals; Sino-Korean syllables are too ambiguous in running text)
-  "하나": 1, "둘": 2, "셋": 3, "넷": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10,
+  하나: 1,
+  둘: 2,
+  셋: 3,
+  넷: 4,
+  다섯: 5,
+  여섯: 6,
+  일곱: 7,
+  여덟: 8,
+  아홉: 9,
+  열: 10,
 };
 
 const CJK_DIGITS: Readonly<Record<string, number>> = {
-  "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+  零: 0,
+  〇: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  兩: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
 };
 
 /** 五 → 5, 十 → 10, 十一 → 11, 二十 → 20. */
 function parseCjkNumber(text: string): number | null {
   if (text === "十") return 10;
   const ten = text.indexOf("十");
-  if (ten === -1) return text.length === 1 ? CJK_DIGITS[text] ?? null : null;
+  if (ten === -1) return text.length === 1 ? (CJK_DIGITS[text] ?? null) : null;
   const tens = ten === 0 ? 1 : CJK_DIGITS[text.slice(0, ten)];
   const ones = ten === text.length - 1 ? 0 : CJK_DIGITS[text.slice(ten + 1)];
   if (tens === undefined || ones === undefined) return null;
@@ -100,21 +200,106 @@ const LABELS = [
   "(?:रेटिंग|उत्तर|जवाब|चुनाव|मैं चुनूंगा|मैं चुनूँगा|मैं चुनूंगी|मैं चुनूँगी|अंक|स्कोर|मेरा उत्तर|मेरी रेटिंग)",
 ];
 const FILLERS = [
-  "a", "an", "as", "it", "myself", "this", "that", "me", "solid", "about", "around", "roughly", "approximately",
-  "probably", "likely", "maybe", "perhaps", "be", "is", "would be", "ist", "est", "es", "é", "это", "of", "with", "number", "option", "the", "to",
-  "at", "rating", "score", "level", "point", "ein", "eine", "einen", "mit", "eher", "etwa", "ungefähr", "bei",
-  "une", "de", "à", "en", "environ", "plutôt", "um", "uma", "com", "o", "el", "la", "como", "un", "unos", "cerca de",
-  "на", "с", "примерно", "около", "где-то", "是", "为", "為", "给", "給", "了", "大概", "大约", "大約", "约", "約",
-  "は", "の", "を", "で", "约为", "은", "는", "대략", "약", "هو", "هي", "حوالي", "तो", "लगभग", "है",
+  "a",
+  "an",
+  "as",
+  "it",
+  "myself",
+  "this",
+  "that",
+  "me",
+  "solid",
+  "about",
+  "around",
+  "roughly",
+  "approximately",
+  "probably",
+  "likely",
+  "maybe",
+  "perhaps",
+  "be",
+  "is",
+  "would be",
+  "ist",
+  "est",
+  "es",
+  "é",
+  "это",
+  "of",
+  "with",
+  "number",
+  "option",
+  "the",
+  "to",
+  "at",
+  "rating",
+  "score",
+  "level",
+  "point",
+  "ein",
+  "eine",
+  "einen",
+  "mit",
+  "eher",
+  "etwa",
+  "ungefähr",
+  "bei",
+  "une",
+  "de",
+  "à",
+  "en",
+  "environ",
+  "plutôt",
+  "um",
+  "uma",
+  "com",
+  "o",
+  "el",
+  "la",
+  "como",
+  "un",
+  "unos",
+  "cerca de",
+  "на",
+  "с",
+  "примерно",
+  "около",
+  "где-то",
+  "是",
+  "为",
+  "為",
+  "给",
+  "給",
+  "了",
+  "大概",
+  "大约",
+  "大約",
+  "约",
+  "約",
+  "は",
+  "の",
+  "を",
+  "で",
+  "约为",
+  "은",
+  "는",
+  "대략",
+  "약",
+  "هو",
+  "هي",
+  "حوالي",
+  "तो",
+  "लगभग",
+  "है",
 ];
-const FILLER_ALTS = [...FILLERS].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|");
+const FILLER_ALTS = [...FILLERS]
+  .sort((a, b) => b.length - a.length)
+  .map(escapeRegExp)
+  .join("|");
 // Labels in scripts without spaces (Chinese, Japanese, Korean) follow other letters directly: 我选择五.
 const SPACELESS_LABEL = /^\(\?:[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const LABEL_ALTS = LABELS.map((l) => (SPACELESS_LABEL.test(l) ? l : `${B_BEFORE}${l}`)).join("|");
-const LABELLED = new RegExp(
-  `(?:${LABEL_ALTS})(?:[\\s:=\\-"'(\\[、：]*(?:(?:${FILLER_ALTS})(?=[\\s:=\\d${CJK_NUM_CHARS}])[\\s:=]*)*)${NUM}`,
-  "u",
-);
+const LABELLED = new RegExp(`(?:${LABEL_ALTS})(?:[\\s:=\\-"'(\\[、：]*(?:(?:${FILLER_ALTS})(?=[\\s:=\\d${CJK_NUM_CHARS}])[\\s:=]*)*)${NUM}`, "u");
 const FRACTION = new RegExp(`${NUM}\\s*(?:/|out of|of|von|sur|de|sobre|из|من|में से|中)\\s*(?<d>\\d+)`, "u");
 const LEADING = new RegExp(`^[\\s"'(\\[{«「【]*${NUM}(?!\\s*(?:-|to|and)\\s*\\d)(?=\\s*$|\\s*[^\\p{L}\\p{N}]|\\s)`, "u");
 
@@ -130,9 +315,7 @@ const SCALE_TEXT: readonly RegExp[] = [
   /\bwhere \d+ (?:is|means)/gu,
 ];
 
-export type RatingParse =
-  | { ok: true; rating: number; how: "labelled" | "fraction" | "leading" | "single" }
-  | { ok: false; error: string };
+export type RatingParse = { ok: true; rating: number; how: "labelled" | "fraction" | "leading" | "single" } | { ok: false; error: string };
 
 /** Finds the rating in a free-text answer. Does not check the range; `scoreLikert` does. */
 export function parseRating(text: string): RatingParse {
@@ -158,9 +341,7 @@ export function parseRating(text: string): RatingParse {
   if (distinctDigits.length === 1) return { ok: true, rating: distinctDigits[0] ?? 0, how: "single" };
   if (distinctDigits.length > 1) return { ok: false, error: `ambiguous rating: ${distinctDigits.join(", ")}` };
 
-  const words = [...t.matchAll(new RegExp(`${WORD}|${CJK}`, "gu"))]
-    .map((m) => numberValue(m[0]))
-    .filter((n): n is number => n !== null);
+  const words = [...t.matchAll(new RegExp(`${WORD}|${CJK}`, "gu"))].map((m) => numberValue(m[0])).filter((n): n is number => n !== null);
   const distinctWords = [...new Set(words)];
   if (distinctWords.length === 1) return { ok: true, rating: distinctWords[0] ?? 0, how: "single" };
   if (distinctWords.length > 1) return { ok: false, error: `ambiguous rating: ${distinctWords.join(", ")}` };

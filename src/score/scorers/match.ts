@@ -52,7 +52,14 @@ export function scoreKeywords(response: string, settings: KeywordsSettings): Kin
     return { ok: false, error: "keywords scorer: declare `any` and/or `all` keywords", raw: null, judge: null };
   }
   const caseSensitive = settings.case_sensitive === true;
-  const fold = (s: string): string => (caseSensitive ? s.normalize("NFKC").replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, " ").trim() : normaliseText(s));
+  const fold = (s: string): string =>
+    caseSensitive
+      ? s
+          .normalize("NFKC")
+          .replace(/[\u2018\u2019]/g, "'")
+          .replace(/\s+/g, " ")
+          .trim()
+      : normaliseText(s);
   const text = fold(stripThinking(response));
   const found = (k: string): boolean => text.includes(fold(k));
   const anyFound = (any ?? []).filter(found);
@@ -61,5 +68,5 @@ export function scoreKeywords(response: string, settings: KeywordsSettings): Kin
   const allOk = all === null || allFound.length === all.length;
   const matches = [...new Set([...anyFound, ...allFound])];
   const matched = anyOk && allOk;
-  return matchedResult(matched, matched ? matches[0] ?? null : null, { matches });
+  return matchedResult(matched, matched ? (matches[0] ?? null) : null, { matches });
 }
