@@ -3,7 +3,7 @@ import type { PlanBaseline } from "../../src/core/plan.js";
 import type { ScoreRecord, StepRecord } from "../../src/core/records.js";
 import { contextEffects } from "../../src/analyse/context-effects.js";
 import { crossSystem } from "../../src/analyse/cross-system.js";
-import { cultureAlignment } from "../../src/analyse/culture.js";
+import { withinProfileCorrelation } from "../../src/analyse/culture.js";
 import { buildDataset } from "../../src/analyse/dataset.js";
 import { difficultyLevels } from "../../src/analyse/difficulty.js";
 import { valueHierarchy } from "../../src/analyse/hierarchy.js";
@@ -127,8 +127,8 @@ describe("value hierarchy", () => {
   });
 });
 
-describe("culture alignment", () => {
-  const rows = cultureAlignment(svProfiles, systemDimensions(ds, "sv"), baselines.slice(1));
+describe("within-profile correlation (descriptive; culture alignment is in culture.test.ts)", () => {
+  const rows = withinProfileCorrelation(svProfiles, systemDimensions(ds, "sv"), baselines.slice(1));
 
   it("correlates each prompted context with each culture baseline (Spearman)", () => {
     const us = find(rows, "mock:m1", "us");
@@ -153,7 +153,7 @@ describe("culture alignment", () => {
   });
 
   it("Pearson on request", () => {
-    const p = cultureAlignment(svProfiles, systemDimensions(ds, "sv"), baselines.slice(1), "pearson");
+    const p = withinProfileCorrelation(svProfiles, systemDimensions(ds, "sv"), baselines.slice(1), "pearson");
     const m3 = find(p, "mock:m3", "all");
     // m3 (50, 60, 55, 20) against (4, 3, 2, 1): dx = 3.75, 13.75, 8.75, −26.25; dy = 1.5, .5, −.5, −1.5.
     // Σdxdy = 5.625 + 6.875 − 4.375 + 39.375 = 47.5; Σdx² = 968.75; Σdy² = 5.

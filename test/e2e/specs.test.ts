@@ -29,7 +29,7 @@ const KIND_FILES: Record<string, string[]> = {
   scores: [""],
   leaderboard: [""],
   value_hierarchy: ["", "_ranks"],
-  culture_alignment: [""],
+  culture_alignment: ["", "_steering"],
   context_effects: [""],
   cross_system: [""],
   model_similarity: [""],

@@ -103,6 +103,7 @@ describe("buildTables", () => {
       "value_hierarchy",
       "value_hierarchy_ranks",
       "culture_alignment",
+      "culture_alignment_steering",
       "context_effects",
       "cross_system",
       "model_similarity",
@@ -151,8 +152,13 @@ describe("buildTables", () => {
     const kinds = new Set(column(ctx, "kind"));
     expect([...kinds]).toEqual(["culture", "usecase", "culture+usecase"]);
     expect(new Set(column(ctx, "reference_culture"))).toEqual(new Set(["en_US", "(all)"]));
-    const align = byName(tables, "culture_alignment");
-    expect(new Set(column(align, "baseline"))).toEqual(new Set(["us_values", "cn_values"]));
+    // The fixture has no answers without a culture: no alignment rows, only the steering table, whose
+    // two countries are too few for a correlation.
+    expect(byName(tables, "culture_alignment").rows).toHaveLength(0);
+    const steering = byName(tables, "culture_alignment_steering");
+    expect(new Set(column(steering, "dimension"))).toEqual(new Set(SV));
+    expect(column(steering, "n_countries").every((n) => n === 2)).toBe(true);
+    expect(column(steering, "correlation").every((r) => r === null)).toBe(true);
     const hier = byName(tables, "value_hierarchy");
     expect(new Set(column(hier, "baseline"))).toEqual(new Set(["pan", null]));
   });
