@@ -10,6 +10,10 @@ import { benjaminiHochberg, fisherInterval, permutationSet } from "../../src/ana
 import type { Profile } from "../../src/analyse/profiles.js";
 import type { PlanBaseline } from "../../src/core/plan.js";
 import { mulberry32 } from "../../src/core/random.js";
+import type { ScoreRecord, StepRecord } from "../../src/core/records.js";
+import type { Table } from "../../src/report/csv.js";
+import { buildReport } from "../../src/report/tables.js";
+import { item, makePlan, score, scorer, step, system } from "./fixtures.js";
 
 // The twelve published country profiles and the item counts of specs/culture.vc, read from its data files.
 const root = resolve(import.meta.dirname, "../..");
@@ -456,5 +460,85 @@ describe("edge cases", () => {
     const i = fisherInterval("pearson", 0.5, 12)!;
     expect(i.low).toBeCloseTo(Math.tanh(Math.atanh(0.5) - 1.959963984540054 / 3), 12);
     expect(benjaminiHochberg([0.01, null, 0.04, 0.03])).toEqual([0.03, null, 0.04, 0.04]);
+  });
+});
+
+describe("the culture_alignment report kind writes what the analysis computes", () => {
+  // One model, three dimensions, two items each, answered without a culture and under four countries
+  // (twice per context: the samples average within an item); a fifth baseline is an order only.
+  const dims = ["a", "b", "c"];
+  const cultures = ["c1", "c2", "c3", "c4"];
+  const values: Record<string, Record<string, number>> = {
+    c1: { a: 80, b: 20, c: 55 },
+    c2: { a: 30, b: 70, c: 40 },
+    c3: { a: 55, b: 45, c: 90 },
+    c4: { a: 60, b: 90, c: 10 },
+  };
+  const baselines: PlanBaseline[] = [
+    ...cultures.map((c) => ({ id: `b_${c}`, label: c, system: "h", source: "t", order: null, values: values[c]!, culture: c })),
+    { id: "b_order", label: "order", system: "h", source: "t", order: ["a", "b", "c"], values: null, culture: "c1" },
+  ];
+  const plan = makePlan({
+    systems: [system("h", dims)],
+    models: ["mock:m"],
+    cultures,
+    cross: ["culture"],
+    scorers: [scorer("judge")],
+    baselines,
+    reports: [{ id: "align", kind: "culture_alignment", settings: { system: "h" } }],
+    segments: [{ id: "v", system: "h", scorers: ["judge"], items: dims.flatMap((d) => [item(`${d}0`, "h", d), item(`${d}1`, "h", d)]) }],
+  });
+  const value = (d: number, it: number, ctx: number, sample: number) => ((d * 31 + it * 17 + ctx * 13 + sample * 5 + d * ctx * 7) % 89) + 5;
+  const steps: StepRecord[] = [];
+  const scores: ScoreRecord[] = [];
+  const answers: ItemAnswers[] = [];
+  dims.forEach((d, di) => {
+    for (let it = 0; it < 2; it++) {
+      const byCulture = new Map<string | null, number[]>();
+      [null, ...cultures].forEach((culture, ci) => {
+        for (const sample of [0, 1]) {
+          const rec = step({ model: "mock:m", segment: "v", system: "h", dimension: d, item: `${d}${it}`, culture, sample }, steps.length);
+          steps.push(rec);
+          scores.push(score(rec.stepId, "judge", value(di, it, ci, sample)));
+          byCulture.set(culture, [...(byCulture.get(culture) ?? []), value(di, it, ci, sample)]);
+        }
+      });
+      answers.push({ item: `${d}${it}`, dimension: d, scores: byCulture });
+    }
+  });
+  const built = buildReport(plan, steps, scores, { seed: 3, resamples: 200 });
+  const table = built.tables.find((t) => t.name === "align")!;
+  const steering = built.tables.find((t) => t.name === "align_steering")!;
+  const col = (t: Table, name: string) => t.rows.map((r) => r[t.columns.indexOf(name)]);
+  const countries: Country[] = cultures.map((c) => ({ baseline: `b_${c}`, culture: c, values: new Map(Object.entries(values[c]!)) }));
+  const expected = cultureAnalysis(answers, countries, dims, { seed: 3, resamples: 0 });
+
+  it("one row per country with a value profile; the order-only baseline is left out with a note", () => {
+    expect(col(table, "baseline")).toEqual(["b_c1", "b_c2", "b_c3", "b_c4"]);
+    expect(built.notes.some((n) => n.includes("b_order"))).toBe(true);
+    expect(col(table, "n_dimensions")).toEqual([3, 3, 3, 3]);
+    expect(col(table, "permutations")).toEqual([6, 6, 6, 6]);
+    expect(col(table, "replicates")).toEqual([200, 200, 200, 200]);
+  });
+
+  it("distance, p-values and ranks equal the analysis of the same answers; the intervals hold the distance", () => {
+    expected.alignment.forEach((r, k) => {
+      expect(col(table, "distance")[k]).toBeCloseTo(r.distance as number, 12);
+      expect(col(table, "p_value")[k]).toBeCloseTo(r.p as number, 4);
+      expect(col(table, "rank")[k]).toBe(r.rank);
+      expect(col(table, "distance_low")[k] as number).toBeLessThanOrEqual(col(table, "distance_high")[k] as number);
+    });
+    const shares = col(table, "share_first") as number[];
+    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+  });
+
+  it("the steering table: one row per dimension with the anchoring the distance used", () => {
+    expect(col(steering, "dimension")).toEqual(dims);
+    expect(col(steering, "n_countries")).toEqual([4, 4, 4]);
+    expected.steering.forEach((r, d) => {
+      expect(col(steering, "correlation")[d]).toBeCloseTo(r.correlation as number, 12);
+      expect(col(steering, "unsteered_z")[d]).toBeCloseTo(expected.anchors[d]!.z as number, 12);
+      expect(col(steering, "steered_sd")[d]).toBeCloseTo(expected.anchors[d]!.steeredSd as number, 12);
+    });
   });
 });
