@@ -3,7 +3,7 @@ import type { PlanBaseline } from "../../src/core/plan.js";
 import type { ScoreRecord, StepRecord } from "../../src/core/records.js";
 import { contextEffects } from "../../src/analyse/context-effects.js";
 import { crossSystem } from "../../src/analyse/cross-system.js";
-import { cultureAlignment } from "../../src/analyse/culture.js";
+import { withinProfileCorrelation } from "../../src/analyse/culture.js";
 import { buildDataset } from "../../src/analyse/dataset.js";
 import { difficultyLevels } from "../../src/analyse/difficulty.js";
 import { valueHierarchy } from "../../src/analyse/hierarchy.js";
@@ -126,16 +126,12 @@ describe("value hierarchy", () => {
   });
 
   it("pooled slices appear only with more than one context; slices in plan order", () => {
-    expect(svProfiles.filter((p) => p.model === "mock:m2").map((p) => (p.slice.kind === "all" ? "all" : p.slice.culture))).toEqual([
-      "us",
-      "cn",
-      "all",
-    ]);
+    expect(svProfiles.filter((p) => p.model === "mock:m2").map((p) => (p.slice.kind === "all" ? "all" : p.slice.culture))).toEqual(["us", "cn", "all"]);
   });
 });
 
-describe("culture alignment", () => {
-  const rows = cultureAlignment(svProfiles, systemDimensions(ds, "sv"), baselines.slice(1));
+describe("within-profile correlation (descriptive; culture alignment is in culture.test.ts)", () => {
+  const rows = withinProfileCorrelation(svProfiles, systemDimensions(ds, "sv"), baselines.slice(1));
 
   it("correlates each prompted context with each culture baseline (Spearman)", () => {
     const us = find(rows, "mock:m1", "us");
@@ -160,7 +156,7 @@ describe("culture alignment", () => {
   });
 
   it("Pearson on request", () => {
-    const p = cultureAlignment(svProfiles, systemDimensions(ds, "sv"), baselines.slice(1), "pearson");
+    const p = withinProfileCorrelation(svProfiles, systemDimensions(ds, "sv"), baselines.slice(1), "pearson");
     const m3 = find(p, "mock:m3", "all");
     // m3 (50, 60, 55, 20) against (4, 3, 2, 1): dx = 3.75, 13.75, 8.75, −26.25; dy = 1.5, .5, −.5, −1.5.
     // Σdxdy = 5.625 + 6.875 − 4.375 + 39.375 = 47.5; Σdx² = 968.75; Σdy² = 5.
@@ -223,7 +219,11 @@ describe("context effects against `none` (no culture context) as the reference",
   });
   const steps: StepRecord[] = [];
   const scores: ScoreRecord[] = [];
-  for (const [culture, v] of [[null, 50], ["us", 80], ["cn", 20]] as const) {
+  for (const [culture, v] of [
+    [null, 50],
+    ["us", 80],
+    ["cn", 20],
+  ] as const) {
     const rec = step({ model: "mock:m", segment: "values", system: "sv", dimension: "a", item: "ia", culture: culture ?? undefined }, steps.length);
     steps.push(rec);
     scores.push(score(rec.stepId, "judge", v));
@@ -240,11 +240,7 @@ describe("context effects against `none` (no culture context) as the reference",
 
 describe("cross-system correlation", () => {
   const pooled = sortProfiles(ds, buildProfiles(ds, { slices: "all" }));
-  const dims = [
-    ...DIMS.map((dimension) => ({ system: "sv", dimension })),
-    { system: "safe", dimension: "x" },
-    { system: "safe", dimension: "y" },
-  ];
+  const dims = [...DIMS.map((dimension) => ({ system: "sv", dimension })), { system: "safe", dimension: "x" }, { system: "safe", dimension: "y" }];
   const rows = crossSystem(pooled, dims);
   const pair = (a: string, b: string) => rows.find((r) => r.a.dimension === a && r.b.dimension === b)!;
 
@@ -323,13 +319,6 @@ describe("difficulty levels", () => {
 
   it("items without difficulty are left out; a pooled row per model × system", () => {
     expect(levels.some((r) => r.system === "sv")).toBe(false);
-    expect(drops.map((r) => `${r.model}/${r.dimension}`)).toEqual([
-      "mock:m1/x",
-      "mock:m1/(all)",
-      "mock:m2/x",
-      "mock:m2/(all)",
-      "mock:m3/x",
-      "mock:m3/(all)",
-    ]);
+    expect(drops.map((r) => `${r.model}/${r.dimension}`)).toEqual(["mock:m1/x", "mock:m1/(all)", "mock:m2/x", "mock:m2/(all)", "mock:m3/x", "mock:m3/(all)"]);
   });
 });

@@ -29,7 +29,7 @@ const KIND_FILES: Record<string, string[]> = {
   scores: [""],
   leaderboard: [""],
   value_hierarchy: ["", "_ranks"],
-  culture_alignment: [""],
+  culture_alignment: ["", "_steering"],
   context_effects: [""],
   cross_system: [""],
   model_similarity: [""],
@@ -115,12 +115,17 @@ describe("every shipped spec runs end to end against the stand-in servers", () =
       expect(readCsv(join(runDir, "responses.csv"))).toHaveLength(journal.length);
 
       // Every answer of a scored block has a score record per scorer.
-      const scored = plan.segments.filter((s) => s.kind === "static").reduce((n, s) => n + (s.kind === "static" ? s.items.length * s.contexts.length * s.samples * s.models.length * s.scorers.length : 0), 0);
+      const scored = plan.segments
+        .filter((s) => s.kind === "static")
+        .reduce((n, s) => n + (s.kind === "static" ? s.items.length * s.contexts.length * s.samples * s.models.length * s.scorers.length : 0), 0);
       expect(readCsv(join(runDir, "scores.csv"))).toHaveLength(scored);
       expect(manifest.scoring?.records ?? 0).toBeGreaterThanOrEqual(scored);
       // A guard scorer on an Ollama model classified every answer of the blocks it scores, on the stand-in.
       const guards = new Set(plan.scorers.filter((s) => s.kind === "guard" && String(s.config["model"]).startsWith("ollama:")).map((s) => s.id));
-      const guarded = plan.segments.reduce((n, s) => n + (s.kind === "static" && s.scorers.some((id) => guards.has(id)) ? s.items.length * s.contexts.length * s.samples * s.models.length : 0), 0);
+      const guarded = plan.segments.reduce(
+        (n, s) => n + (s.kind === "static" && s.scorers.some((id) => guards.has(id)) ? s.items.length * s.contexts.length * s.samples * s.models.length : 0),
+        0,
+      );
       const evaluatedOnStandin = journal.filter((s) => s.model === "ollama:evaluated").length;
       expect(evaluatedOnStandin).toBeGreaterThan(0);
       expect(ollama.requestsTo("/api/chat").length - callsBefore).toBe(guarded + evaluatedOnStandin);

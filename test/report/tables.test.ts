@@ -103,6 +103,7 @@ describe("buildTables", () => {
       "value_hierarchy",
       "value_hierarchy_ranks",
       "culture_alignment",
+      "culture_alignment_steering",
       "context_effects",
       "cross_system",
       "model_similarity",
@@ -159,8 +160,13 @@ describe("buildTables", () => {
     const kinds = new Set(column(ctx, "kind"));
     expect([...kinds]).toEqual(["culture", "usecase", "culture+usecase"]);
     expect(new Set(column(ctx, "reference_culture"))).toEqual(new Set(["en_US", "(all)"]));
-    const align = byName(tables, "culture_alignment");
-    expect(new Set(column(align, "baseline"))).toEqual(new Set(["us_values", "cn_values"]));
+    // The fixture has no answers without a culture: no alignment rows, only the steering table, whose
+    // two countries are too few for a correlation.
+    expect(byName(tables, "culture_alignment").rows).toHaveLength(0);
+    const steering = byName(tables, "culture_alignment_steering");
+    expect(new Set(column(steering, "dimension"))).toEqual(new Set(SV));
+    expect(column(steering, "n_countries").every((n) => n === 2)).toBe(true);
+    expect(column(steering, "correlation").every((r) => r === null)).toBe(true);
     const hier = byName(tables, "value_hierarchy");
     expect(new Set(column(hier, "baseline"))).toEqual(new Set(["pan", null]));
   });
@@ -249,7 +255,10 @@ describe("determinism", () => {
     expect(responses[1]?.[header.indexOf("response")]?.startsWith("'-answer")).toBe(true);
     const effects = parse(toCsv(byName(tables, "context_effects"))) as string[][];
     const diff = (effects[0] as string[]).indexOf("difference");
-    const negative = effects.slice(1).map((r) => r[diff] as string).filter((v) => v.startsWith("-"));
+    const negative = effects
+      .slice(1)
+      .map((r) => r[diff] as string)
+      .filter((v) => v.startsWith("-"));
     expect(negative.length).toBeGreaterThan(0);
     for (const v of negative) expect(Number.isFinite(Number(v))).toBe(true);
   });
