@@ -2,7 +2,7 @@
 // inference the culture analyses (src/analyse/culture.ts, docs/benchmarks.md) add to stats.ts.
 
 import { mulberry32 } from "../core/random.js";
-import { type CorrelationMethod, type Interval, kendallTauB, pearson, rank } from "./stats.js";
+import { type CorrelationMethod, kendallTauB, pearson, rank } from "./stats.js";
 
 /**
  * The permutations a test compares the observed statistic with: every permutation of n positions when
@@ -131,38 +131,5 @@ export function correlationPermutationP(method: CorrelationMethod, xs: readonly 
   return innerProductPermutationP(centred(a), centred(b), set);
 }
 
-/** Standard-normal 97.5 % quantile: the 95 % intervals below are two-sided. */
-const Z_975 = 1.959963984540054;
-
-/**
- * 95 % interval of a correlation through Fisher's z = atanh(r), back-transformed with tanh. The
- * standard error of z: 1/√(n−3) for Pearson (Fisher 1921); √((1 + r²/2)/(n−3)) for Spearman (Bonett &
- * Wright 2000); √(0.437/(n−4)) for Kendall's τ (Fieller, Hartley & Pearson 1957). null when n is too
- * small (n ≤ 3, Kendall n ≤ 4) or |r| = 1, where z is infinite and no interval of this kind exists.
- */
-export function fisherInterval(method: CorrelationMethod, r: number, n: number): Interval | null {
-  if (!Number.isFinite(r) || Math.abs(r) >= 1 - 1e-12) return null;
-  const df = method === "kendall" ? n - 4 : n - 3;
-  if (df <= 0) return null;
-  const se = method === "pearson" ? 1 / Math.sqrt(df) : method === "spearman" ? Math.sqrt((1 + (r * r) / 2) / df) : Math.sqrt(0.437 / df);
-  const z = Math.atanh(r);
-  return { low: Math.tanh(z - Z_975 * se), high: Math.tanh(z + Z_975 * se) };
-}
-
-/**
- * Benjamini–Hochberg adjusted p-values (step-up, monotone, capped at 1) over the non-null entries; a
- * null p-value stays null and does not count in the number of tests.
- */
-export function benjaminiHochberg(ps: ReadonlyArray<number | null>): Array<number | null> {
-  const present = ps.map((p, i) => ({ p, i })).filter((e): e is { p: number; i: number } => e.p !== null && Number.isFinite(e.p));
-  const m = present.length;
-  const out: Array<number | null> = ps.map(() => null);
-  present.sort((a, b) => a.p - b.p || a.i - b.i);
-  let running = 1;
-  for (let k = m - 1; k >= 0; k--) {
-    const e = present[k] as { p: number; i: number };
-    running = Math.min(running, (e.p * m) / (k + 1));
-    out[e.i] = Math.min(1, running);
-  }
-  return out;
-}
+// The Fisher-z interval and Benjamini–Hochberg adjustment are the correlation tables' own (stats.ts).
+export { benjaminiHochberg, fisherInterval } from "./stats.js";

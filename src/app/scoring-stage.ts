@@ -13,7 +13,7 @@
 import { join } from "node:path";
 import type { Plan, PlanCulture, PlanDimension, PlanScorer, PlanSystem, PlanUsecase } from "../core/plan.js";
 import { findItem, renderTemplate } from "../compile/render.js";
-import { scoreStep, toScoreRecord, type ScoreInput, type ScoreOutcome, type ScorerDeps } from "../score/index.js";
+import { failedOutcome, scoreStep, toScoreRecord, type ScoreInput, type ScoreOutcome, type ScorerDeps } from "../score/index.js";
 import type { ProviderEnv } from "../providers/types.js";
 import type { CallOutcome, ModelRequest } from "../run/calls.js";
 import type { ScoreRecord, StepRecord } from "../core/records.js";
@@ -163,27 +163,11 @@ export async function scoreAndRecord(
   const input = scoreInputOf(env.plan, record);
   let written: ScoreRecord;
   if (record.response === null) {
-    written = toScoreRecord(record.stepId, scorerId, { score: null, raw: null, verdict: null, rule: null, refused: null, error: NO_RESPONSE, judge: null });
+    written = toScoreRecord(record.stepId, scorerId, failedOutcome(NO_RESPONSE));
   } else if (!scorer) {
-    written = toScoreRecord(record.stepId, scorerId, {
-      score: null,
-      raw: null,
-      verdict: null,
-      rule: null,
-      refused: null,
-      error: `scorer '${scorerId}' is not in the plan`,
-      judge: null,
-    });
+    written = toScoreRecord(record.stepId, scorerId, failedOutcome(`scorer '${scorerId}' is not in the plan`));
   } else if (!input) {
-    written = toScoreRecord(record.stepId, scorerId, {
-      score: null,
-      raw: null,
-      verdict: null,
-      rule: null,
-      refused: null,
-      error: `item '${record.item}' of '${record.segment}' is not in the plan`,
-      judge: null,
-    });
+    written = toScoreRecord(record.stepId, scorerId, failedOutcome(`item '${record.item}' of '${record.segment}' is not in the plan`));
   } else {
     let outcome: ScoreOutcome;
     try {
