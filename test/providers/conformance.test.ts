@@ -259,7 +259,8 @@ const llamacppFactory: AdapterFactory = {
       kind: adapter.kind,
       id: adapter.id,
       prepare: (o) => adapter.prepare(o),
-      chat: (r) => adapter.chat(r.responseFormat ? r : { max_tokens: ANSWER_TOKENS, ...r }),
+      // Generation is CPU work on a shared CI machine: the suite's 5 s default is a wire timeout.
+      chat: (r) => adapter.chat({ ...(r.responseFormat ? r : { max_tokens: ANSWER_TOKENS, ...r }), timeoutMs: Math.max(r.timeoutMs, 60_000) }),
       close: () => adapter.close(),
     };
     // A chat that cannot finish in time: the schema asks for a 400-character string, token by token.
