@@ -164,9 +164,12 @@ export class LlamaCppProvider implements Provider {
       return { ok: true, path: isAbsolute(name) ? name : resolve(this.options.cwd ?? process.cwd(), name) };
     }
     const directory = modelsDirectory(this.env);
+    // HF_ENDPOINT: a Hugging Face mirror, as huggingface_hub reads it.
+    const mirror = this.env["HF_ENDPOINT"];
     try {
       const path = await lib.resolveModelFile(name, {
         ...(directory !== undefined ? { directory } : {}),
+        ...(mirror !== undefined && mirror !== "" ? { endpoints: { huggingFace: mirror } } : {}),
         download: options.pull ? "auto" : false,
         cli: false,
         ...(options.signal ? { signal: options.signal } : {}),
@@ -294,7 +297,11 @@ function isObject(value: unknown): value is JsonSchema {
 /** The request's messages as node-llama-cpp's chat history, ending with the model's turn to answer. */
 export function chatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = messages.map((m) =>
-    m.role === "system" ? { type: "system", text: m.content } : m.role === "user" ? { type: "user", text: m.content } : { type: "model", response: [m.content] },
+    m.role === "system"
+      ? { type: "system", text: m.content }
+      : m.role === "user"
+        ? { type: "user", text: m.content }
+        : { type: "model", response: [m.content] },
   );
   history.push({ type: "model", response: [] });
   return history;
@@ -335,7 +342,10 @@ export async function checkGgufFile(path: string, id: string): Promise<{ ok: tru
 function loadFailure(error: unknown, id: string, path: string): ProviderFailure {
   const text = messageOf(error);
   if (/NoBinaryFound|no binary/i.test(text)) {
-    return failure("not_found", `${id}: no prebuilt llama.cpp binary for ${process.platform}-${process.arch} (node-llama-cpp ${NODE_LLAMA_CPP_VERSION}): ${text}`);
+    return failure(
+      "not_found",
+      `${id}: no prebuilt llama.cpp binary for ${process.platform}-${process.arch} (node-llama-cpp ${NODE_LLAMA_CPP_VERSION}): ${text}`,
+    );
   }
   if (/memory/i.test(text)) {
     return failure("bad_request", `${id}: not enough memory to load ${path} with its context sequences (lower the model's concurrency): ${text}`);

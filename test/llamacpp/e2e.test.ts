@@ -84,7 +84,11 @@ it("runs a small spec end to end on the generated model; the manifest holds the 
   const m = manifest(first.stdout);
   const sha = createHash("sha256").update(bytes).digest("hex");
   expect(m.models).toEqual([
-    expect.objectContaining({ id: "llamacpp:models/tiny.gguf", digest: `sha256:${sha}`, weights: expect.objectContaining({ sha256: sha, architecture: "llama", quantization: "ALL_F32" }) }),
+    expect.objectContaining({
+      id: "llamacpp:models/tiny.gguf",
+      digest: `sha256:${sha}`,
+      weights: expect.objectContaining({ sha256: sha, architecture: "llama", quantization: "ALL_F32" }),
+    }),
   ]);
   const folder = join(dir, first.stdout.trim().split("\n").pop()!);
   const scores = readCsv(join(folder, "scores.csv"));

@@ -15,6 +15,7 @@ import { fileDigest } from "../../src/providers/weights-digest.js";
 import { expectFailure, expectText, model, request } from "../providers/helpers.js";
 import { LLAMA_ENV, tinyModel, type TinyModel } from "./model-file.js";
 import { referenceAnswers } from "./reference.js";
+import { startHfStandin } from "./hf-standin.js";
 import { tinyGguf } from "./tiny-gguf.js";
 
 let file: TinyModel;
@@ -69,8 +70,14 @@ describe("llamacpp provider", { timeout: 120_000 }, () => {
   it("two requests at once run on two context sequences and answer as they would alone", async () => {
     const a = [{ role: "user" as const, content: "First question" }];
     const b = [{ role: "user" as const, content: "Second question" }];
-    const alone = [expectText(await provider.chat(request({ timeoutMs: 60_000, messages: a, max_tokens: 10 }))), expectText(await provider.chat(request({ timeoutMs: 60_000, messages: b, max_tokens: 10 })))];
-    const together = await Promise.all([provider.chat(request({ timeoutMs: 60_000, messages: a, max_tokens: 10 })), provider.chat(request({ timeoutMs: 60_000, messages: b, max_tokens: 10 }))]);
+    const alone = [
+      expectText(await provider.chat(request({ timeoutMs: 60_000, messages: a, max_tokens: 10 }))),
+      expectText(await provider.chat(request({ timeoutMs: 60_000, messages: b, max_tokens: 10 }))),
+    ];
+    const together = await Promise.all([
+      provider.chat(request({ timeoutMs: 60_000, messages: a, max_tokens: 10 })),
+      provider.chat(request({ timeoutMs: 60_000, messages: b, max_tokens: 10 })),
+    ]);
     expect(together.map(expectText)).toEqual(alone);
   });
 
@@ -86,7 +93,11 @@ describe("llamacpp provider", { timeout: 120_000 }, () => {
       additionalProperties: false,
     };
     for (const seed of [1, 2, 3]) {
-      const text = expectText(await provider.chat(request({ timeoutMs: 60_000, messages: [{ role: "user", content: "Judge it" }], temperature: 1, seed, responseFormat: { name: "j", schema } })));
+      const text = expectText(
+        await provider.chat(
+          request({ timeoutMs: 60_000, messages: [{ role: "user", content: "Judge it" }], temperature: 1, seed, responseFormat: { name: "j", schema } }),
+        ),
+      );
       const parsed = JSON.parse(text) as { safe: unknown; outcome: unknown; severity: unknown };
       expect(typeof parsed.safe).toBe("boolean");
       expect(["safe", "unsafe", "over_refusal"]).toContain(parsed.outcome);
@@ -97,7 +108,11 @@ describe("llamacpp provider", { timeout: 120_000 }, () => {
   it("grammarSchema turns small integer ranges into enums, in nested properties too, and leaves the rest", () => {
     const schema: JsonSchema = {
       type: "object",
-      properties: { severity: { type: "integer", minimum: 0, maximum: 3 }, score: { type: "number", minimum: 0, maximum: 1 }, n: { type: "integer", minimum: 0 } },
+      properties: {
+        severity: { type: "integer", minimum: 0, maximum: 3 },
+        score: { type: "number", minimum: 0, maximum: 1 },
+        n: { type: "integer", minimum: 0 },
+      },
     };
     expect(grammarSchema(schema)).toEqual({
       type: "object",
@@ -148,7 +163,10 @@ describe("llamacpp errors", { timeout: 60_000 }, () => {
     const kind = providerKind("llamacpp")!;
     expect(kind.parseRest("./models/q4.gguf", "llamacpp:./models/q4.gguf")).toEqual({ ok: true, name: "./models/q4.gguf" });
     expect(kind.parseRest("hf:bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M", "x")).toEqual({ ok: true, name: "hf:bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M" });
-    expect(kind.parseRest("llama3.2", "llamacpp:llama3.2")).toMatchObject({ ok: false, error: expect.stringContaining(".gguf file path or hf:OWNER/REPO:QUANT") });
+    expect(kind.parseRest("llama3.2", "llamacpp:llama3.2")).toMatchObject({
+      ok: false,
+      error: expect.stringContaining(".gguf file path or hf:OWNER/REPO:QUANT"),
+    });
     expect(kind.parseRest("hf:nope", "llamacpp:hf:nope")).toMatchObject({ ok: false, error: expect.stringContaining("hf:OWNER/REPO:QUANT") });
   });
 });
@@ -168,5 +186,36 @@ describe("the sha256 pin's cache", () => {
     // Touching the file (new mtime) makes the cache entry stale: hashed again.
     utimesSync(path, new Date(), new Date(Date.now() + 5_000));
     expect(await fileDigest(path, cache)).toBe(real);
+  });
+});
+
+describe("llamacpp:hf:OWNER/REPO:QUANT", { timeout: 120_000 }, () => {
+  it("without --pull a model not in the models folder is not_found saying to pass --pull; with it, it is downloaded (with progress) and pinned", async () => {
+    const bytes = tinyGguf(21);
+    const hf = await startHfStandin({ owner: "vc-test", name: "Tiny-GGUF", quant: "Q4_K_M", file: "tiny.Q4_K_M.gguf", bytes });
+    const modelsDir = join(file.dir, "hf-models");
+    const env = { ...LLAMA_ENV, HF_ENDPOINT: hf.url, VC_MODELS_DIR: modelsDir };
+    const id = "llamacpp:hf:vc-test/Tiny-GGUF:Q4_K_M";
+    try {
+      const offline = expectFailure(await createLlamaCppProvider(model(id), env).prepare({ pull: false }));
+      expect(offline.kind).toBe("not_found");
+      expect(offline.message).toContain("pass --pull to download it");
+
+      const progress: Array<[number | null, number | null]> = [];
+      const p = createLlamaCppProvider(model(id), env);
+      const pulled = await p.prepare({ pull: true, onPullProgress: (_s, done, total) => progress.push([done, total]) });
+      await p.close();
+      if (!pulled.ok) throw new Error(pulled.failure.message);
+      expect(pulled.info.digest).toBe(`sha256:${sha256(bytes)}`);
+      expect(pulled.info.weights?.path.startsWith(modelsDir)).toBe(true);
+      expect(progress.at(-1)).toEqual([bytes.length, bytes.length]);
+      expect(hf.requests).toContain("GET /v2/vc-test/Tiny-GGUF/manifests/Q4_K_M");
+
+      // Now in the models folder: found without --pull.
+      const again = await createLlamaCppProvider(model(id), env).prepare({ pull: false });
+      expect(again.ok && again.info.digest).toBe(`sha256:${sha256(bytes)}`);
+    } finally {
+      await hf.close();
+    }
   });
 });

@@ -228,7 +228,10 @@ const mockFactory: AdapterFactory = {
 function withoutNumberBounds(schema: JsonSchema): JsonSchema {
   const properties = schema["properties"] as Record<string, JsonSchema>;
   const bare = Object.fromEntries(
-    Object.entries(properties).map(([k, v]) => [k, v["type"] === "number" ? Object.fromEntries(Object.entries(v).filter(([key]) => key !== "minimum" && key !== "maximum")) : v]),
+    Object.entries(properties).map(([k, v]) => [
+      k,
+      v["type"] === "number" ? Object.fromEntries(Object.entries(v).filter(([key]) => key !== "minimum" && key !== "maximum")) : v,
+    ]),
   );
   return { ...schema, properties: bare };
 }
