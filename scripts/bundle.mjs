@@ -54,6 +54,11 @@ const bundledRequires = {
   },
 };
 
+// Optional native packages stay outside the bundle: they carry platform binaries, and a user installs
+// them next to value-compass only when they need them (the llamacpp: provider imports node-llama-cpp
+// lazily and says how to add it when it is missing).
+const optionalExternals = ["node-llama-cpp"];
+
 rmSync(join(root, "dist", "bundle"), { recursive: true, force: true });
 const result = await build({
   entryPoints: [join(root, "dist", "cli", "main.js")],
@@ -68,6 +73,7 @@ const result = await build({
   define: { "import.meta.url": "__vcBundleUrl" },
   banner: { js: 'const __vcBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   plugins: [chevrotainStatic, bundledRequires],
+  external: optionalExternals,
   logLevel: "warning",
   metafile: true,
 });
@@ -77,7 +83,7 @@ const result = await build({
 const outside = Object.values(result.metafile.outputs)
   .flatMap((o) => o.imports)
   .map((i) => i.path)
-  .filter((path) => !isBuiltin(path));
+  .filter((path) => !isBuiltin(path) && !optionalExternals.includes(path));
 const bundleText = readFileSync(join(root, "dist", "bundle", "vc.cjs"), "utf8");
 const lookups = bundleText.match(/\bcreateRequire\)?\(__vcBundleUrl\)/g) ?? [];
 if (outside.length > 0 || lookups.length > 0) {

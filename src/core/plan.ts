@@ -107,7 +107,7 @@ export interface PlanUsecase {
 export interface PlanModel {
   /** As written: "ollama:llama3.2:3b", "openai:gpt-4o-mini", "exec:python3 answer.py", "mock:refuser". */
   id: string;
-  /** A registered provider kind (src/providers/kinds): "ollama", "openai", "exec", "mock". */
+  /** A registered provider kind (src/providers/kinds): "ollama", "openai", "llamacpp", "exec", "mock". */
   provider: string;
   /** The provider-local model name or command. */
   name: string;

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { execa } from "execa";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import type { Json, Plan, PlanInput, SamplingParams } from "../core/plan.js";
-import type { ModelInfo, ProviderKind } from "../providers/types.js";
+import type { ModelInfo, ModelWeights, ProviderKind } from "../providers/types.js";
 import { safeUrl } from "./endpoints.js";
 import type { JournalCounts } from "./journal.js";
 
@@ -43,6 +43,8 @@ export interface ManifestModel {
   endpoint: string | null;
   mock: boolean;
   fingerprints: string[];
+  /** llamacpp: the model file's sha256, GGUF metadata and llama.cpp build. */
+  weights?: ModelWeights;
 }
 
 /** The journal's counts (adaptive steps are chosen at run time and included in total and done). */
@@ -209,6 +211,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       endpoint: m.info?.endpoint ? safeUrl(m.info.endpoint) : null,
       mock: m.info?.mock ?? m.provider === "mock",
       fingerprints: [...m.fingerprints],
+      ...(m.info?.weights ? { weights: { ...m.info.weights } } : {}),
     })),
     parameters: {
       samples: plan.run.samples,
