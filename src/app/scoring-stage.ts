@@ -180,6 +180,7 @@ export async function scoreAndRecord(
         verdict: null,
         rule: null,
         refused: null,
+        outcome: null,
         error: `scorer failed: ${error instanceof Error ? error.message : String(error)}`,
         judge: null,
       };
