@@ -96,7 +96,10 @@ export function writeRunReports(plan: Plan, runDir: string, outDir: string, opti
   const tables: Table[] = all.filter((t) => t.name !== "responses");
   all.length = 0;
 
-  const adaptive = replayAdaptive(plan, adaptiveSteps, (stepId, scorer) => latest.get(scoreKey(stepId, scorer))?.score ?? null);
+  const adaptive = replayAdaptive(plan, adaptiveSteps, (stepId, scorer) => {
+    const r = latest.get(scoreKey(stepId, scorer));
+    return r ? { score: r.score, outcome: r.outcome ?? null } : null;
+  });
   notes.push(...adaptive.notes);
   if (adaptiveIds.size > 0) {
     const taken = new Set(tables.map((t) => t.name));

@@ -37,6 +37,8 @@ export interface ScoringEnv {
 /** The latest score of each (step, scorer) pair known so far: enough to skip and to replay. */
 export interface ScoreEntry {
   score: number | null;
+  /** The record's outcome (null: none); an adaptive pass rule may read it. */
+  outcome: string | null;
   noResponse: boolean;
 }
 
@@ -67,7 +69,7 @@ export function readScoreBook(path: string): ScoreBook {
 }
 
 function entryOf(r: ScoreRecord): ScoreEntry {
-  return { score: r.score, noResponse: r.error === NO_RESPONSE };
+  return { score: r.score, outcome: r.outcome ?? null, noResponse: r.error === NO_RESPONSE };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -180,6 +182,7 @@ export async function scoreAndRecord(
         verdict: null,
         rule: null,
         refused: null,
+        outcome: null,
         error: `scorer failed: ${error instanceof Error ? error.message : String(error)}`,
         judge: null,
       };

@@ -89,6 +89,8 @@ export interface CheckedScorer {
   kind: string;
   config: Record<string, Json>;
   score: PlanExpr | null;
+  /** `outcome EXPR`, when declared (absent otherwise, like the plan's). */
+  outcome?: PlanExpr;
   /** Rules declared inside the scorer, then `rule NAME for SCORER` rules in declaration order. */
   rules: CheckedRule[];
 }
@@ -97,6 +99,7 @@ export interface CheckedRule {
   name: string;
   when: PlanExpr;
   score: PlanExpr | null;
+  outcome?: PlanExpr;
   verdict: string | null;
   note: string | null;
 }

@@ -157,6 +157,11 @@ export interface PlanScorer {
   config: Record<string, Json>;
   /** Maps the scorer's raw output to 0–100; null means the kind's default mapping. */
   score: PlanExpr | null;
+  /**
+   * The answer's outcome category (`safe`, `unsafe`, `over_refusal` …): a string (or null) expression
+   * evaluated after the rules. Absent when the spec declares none, so such plans keep their hash.
+   */
+  outcome?: PlanExpr;
   rules: PlanRule[];
 }
 
@@ -164,6 +169,8 @@ export interface PlanRule {
   name: string;
   when: PlanExpr;
   score: PlanExpr | null;
+  /** The outcome when this rule fires (replaces the scorer's); absent when the rule declares none. */
+  outcome?: PlanExpr;
   verdict: string | null;
   note: string | null;
 }

@@ -157,12 +157,16 @@ function collectFacts(ast: SpecFile): LayoutFacts {
         properties(s.properties);
         if (s.scoreSpan) entry(s.scoreSpan.start.offset);
         expr(s.score);
+        if (s.outcomeSpan) entry(s.outcomeSpan.start.offset);
+        expr(s.outcome);
         s.rules.forEach(statement);
         break;
       case "Rule":
         expr(s.when);
         expr(s.score);
         if (s.scoreSpan) entry(s.scoreSpan.start.offset);
+        expr(s.outcome);
+        if (s.outcomeSpan) entry(s.outcomeSpan.start.offset);
         properties(s.properties);
         break;
       case "Run":

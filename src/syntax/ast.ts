@@ -318,6 +318,9 @@ export interface ScorerDecl extends Node {
   properties: Property[];
   score?: Expr;
   scoreSpan?: Span;
+  /** `outcome EXPR`: the answer's category (a string, or null for none), after the rules. */
+  outcome?: Expr;
+  outcomeSpan?: Span;
   rules: RuleDecl[];
 }
 
@@ -325,7 +328,7 @@ export interface ScorerDecl extends Node {
  * Inside a scorer: `rule NAME when COND { ... }`.
  * At top level: `rule NAME for SCORER when COND { ... }` (adds a rule to a scorer declared elsewhere,
  * e.g. in an imported library).
- * The body holds `score EXPR`, `verdict "..."` and `note "..."`.
+ * The body holds `score EXPR`, `outcome EXPR`, `verdict "..."` and `note "..."`.
  */
 export interface RuleDecl extends Node {
   kind: "Rule";
@@ -335,6 +338,9 @@ export interface RuleDecl extends Node {
   score?: Expr;
   /** Span of the whole `score EXPR` entry (like ScorerDecl.scoreSpan). */
   scoreSpan?: Span;
+  /** `outcome EXPR`: the outcome when this rule fires (replaces the scorer's). */
+  outcome?: Expr;
+  outcomeSpan?: Span;
   properties: Property[]; // verdict, note
 }
 

@@ -2,7 +2,7 @@
 // It also reports the syntax errors that are easier to see on the tree than in the grammar:
 //   VC0004 invalid escape in a string        VC0011 unknown keyword / property / role
 //   VC0013 reserved word used as a name      VC0014 property without a value
-//   VC0015 misplaced `for` on a rule         VC0016 `score` given twice
+//   VC0015 misplaced `for` on a rule         VC0016 `score` or `outcome` given twice
 //
 // After a parse error the CST has holes (recovered nodes). The builder never assumes a child exists:
 // a statement missing its essential part is dropped, a missing name becomes the empty string.
@@ -371,6 +371,7 @@ class AstBuilder {
       ? { kind: "Ident", name: kindToken.image, span: this.tokenSpan(kindToken) }
       : { kind: "Ident", name: "", span: name.span };
     const score = this.scoreOf(nodes(node, "scoreProperty"), `scorer '${name.name}'`);
+    const outcome = this.scoreOf(nodes(node, "outcomeProperty"), `scorer '${name.name}'`, "outcome");
     const rules = nodes(node, "ruleDecl")
       .map((r) => this.ruleDecl(r, name.name))
       .filter((r): r is RuleDecl => r !== undefined);
@@ -380,17 +381,18 @@ class AstBuilder {
       scorerKind,
       properties: this.properties(nodes(node, "property"), "scorer", `scorer '${name.name}'`),
       ...(score ? { score: score.expr, scoreSpan: score.span } : {}),
+      ...(outcome ? { outcome: outcome.expr, outcomeSpan: outcome.span } : {}),
       rules,
       span: this.nodeSpan(node),
     };
   }
 
-  /** The single `score EXPR` of a scorer or rule; a second one is reported. */
-  private scoreOf(scoreNodes: CstNode[], where: string): { expr: Expr; span: Span } | undefined {
+  /** The single `score EXPR` (or `outcome EXPR`) of a scorer or rule; a second one is reported. */
+  private scoreOf(scoreNodes: CstNode[], where: string, what: "score" | "outcome" = "score"): { expr: Expr; span: Span } | undefined {
     const [first, ...rest] = scoreNodes;
     for (const extra of rest) {
-      this.report(SyntaxCodes.DUPLICATE_SCORE, `'score' is given twice in ${where}`, this.nodeSpan(extra), [
-        "a scorer or rule has one score expression; combine them with ?: or min/max",
+      this.report(SyntaxCodes.DUPLICATE_SCORE, `'${what}' is given twice in ${where}`, this.nodeSpan(extra), [
+        `a scorer or rule has one ${what} expression; combine them with ?:${what === "score" ? " or min/max" : ""}`,
       ]);
     }
     if (!first) return undefined;
@@ -419,12 +421,14 @@ class AstBuilder {
     const when = this.expression(sub(node, "when"));
     if (!when) return undefined;
     const score = this.scoreOf(nodes(node, "scoreProperty"), `rule '${name.name}'`);
+    const outcome = this.scoreOf(nodes(node, "outcomeProperty"), `rule '${name.name}'`, "outcome");
     return {
       kind: "Rule",
       name,
       ...(scorerToken && enclosingScorer === undefined ? { scorer: { kind: "Ident", name: scorerToken.image, span: this.tokenSpan(scorerToken) } } : {}),
       when,
       ...(score ? { score: score.expr, scoreSpan: score.span } : {}),
+      ...(outcome ? { outcome: outcome.expr, outcomeSpan: outcome.span } : {}),
       properties: this.properties(nodes(node, "property"), "rule", `rule '${name.name}'`),
       span: this.nodeSpan(node),
     };

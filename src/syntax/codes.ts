@@ -32,5 +32,5 @@ export const SYNTAX_CODE_TITLES: Record<SyntaxCode, string> = {
   VC0013: "reserved word used as a name",
   VC0014: "missing value",
   VC0015: "misplaced or missing 'for' on a rule",
-  VC0016: "'score' given twice",
+  VC0016: "'score' or 'outcome' given twice",
 };

@@ -63,6 +63,11 @@ const BRACKETS: readonly TokenType[] = [LBrace, RBrace, LBracket, RBracket, LPar
  */
 const STRUCTURAL_FIRST = { IGNORE_AMBIGUITIES: true, MAX_LOOKAHEAD: 1 } as const;
 
+/** The contextual word `outcome` (scorer and rule bodies): an expression follows, not a value. */
+function isOutcome(token: IToken): boolean {
+  return token.image === "outcome";
+}
+
 export class VcParser extends CstParser {
   /**
    * `validate` runs chevrotain's grammar validations (ambiguities, left recursion) while building. They
@@ -253,7 +258,7 @@ export class VcParser extends CstParser {
     this.OPTION2(() => this.SUBRULE(this.propertyBlock));
   });
 
-  /** scorer NAME KIND { properties...  score EXPR  rule ... } */
+  /** scorer NAME KIND { properties...  score EXPR  outcome EXPR  rule ... } */
   public readonly scorerStatement = this.RULE("scorerStatement", () => {
     this.CONSUME(K.scorer);
     this.CONSUME(Name, { LABEL: "name" });
@@ -263,11 +268,26 @@ export class VcParser extends CstParser {
       this.MANY(() =>
         this.OR({
           ...STRUCTURAL_FIRST,
-          DEF: [{ ALT: () => this.SUBRULE(this.scoreProperty) }, { ALT: () => this.SUBRULE(this.ruleDecl) }, { ALT: () => this.SUBRULE(this.property) }],
+          DEF: [
+            { ALT: () => this.SUBRULE(this.scoreProperty) },
+            { ALT: () => this.SUBRULE(this.ruleDecl) },
+            { GATE: () => isOutcome(this.LA(1)), ALT: () => this.SUBRULE(this.outcomeProperty) },
+            { ALT: () => this.SUBRULE(this.property) },
+          ],
         }),
       );
       this.CONSUME(RBrace);
     });
+  });
+
+  /**
+   * outcome EXPR — the category of an answer (`safe`, `unsafe`, `over_refusal` …). `outcome` is a
+   * contextual word, not a keyword: only in a scorer or rule body does it take an expression, so it
+   * stays free as a name everywhere else (a judge output field `outcome`, an item field …).
+   */
+  public readonly outcomeProperty = this.RULE("outcomeProperty", () => {
+    this.CONSUME(Name, { LABEL: "outcome" });
+    this.SUBRULE(this.expression);
   });
 
   /** score EXPR */
@@ -276,7 +296,7 @@ export class VcParser extends CstParser {
     this.SUBRULE(this.expression);
   });
 
-  /** rule NAME [for SCORER] when EXPR { score EXPR  verdict "..."  note "..." } */
+  /** rule NAME [for SCORER] when EXPR { score EXPR  outcome EXPR  verdict "..."  note "..." } */
   public readonly ruleDecl = this.RULE("ruleDecl", () => {
     this.CONSUME(K.rule);
     this.CONSUME(Name, { LABEL: "name" });
@@ -290,7 +310,11 @@ export class VcParser extends CstParser {
     this.MANY(() =>
       this.OR({
         ...STRUCTURAL_FIRST,
-        DEF: [{ ALT: () => this.SUBRULE(this.scoreProperty) }, { ALT: () => this.SUBRULE(this.property) }],
+        DEF: [
+          { ALT: () => this.SUBRULE(this.scoreProperty) },
+          { GATE: () => isOutcome(this.LA(1)), ALT: () => this.SUBRULE(this.outcomeProperty) },
+          { ALT: () => this.SUBRULE(this.property) },
+        ],
       }),
     );
     this.CONSUME(RBrace);

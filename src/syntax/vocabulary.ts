@@ -175,7 +175,7 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
     open: false,
   },
   adaptive: {
-    properties: ["items", "irt", "start", "select", "exposure", "estimator", "stop", "scorer", "threshold", "generate"],
+    properties: ["items", "irt", "start", "select", "exposure", "estimator", "stop", "scorer", "threshold", "pass", "balance", "generate"],
     structural: [],
     open: false,
   },

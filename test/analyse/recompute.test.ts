@@ -70,7 +70,7 @@ function journal(plan: Plan, seed: number): Journal {
       mock: true,
     });
     for (const scorer of st.scorers) {
-      const base = { type: "score" as const, stepId: st.id, scorer, raw: null, verdict: null, rule: null, judge: null };
+      const base = { type: "score" as const, stepId: st.id, scorer, raw: null, verdict: null, rule: null, outcome: null, judge: null };
       if (failed) {
         scores.push({ ...base, score: null, refused: null, error: "no response" });
         continue;

@@ -143,19 +143,21 @@ describe("steps", () => {
     const plan = await examplePlan();
     const seg = plan.segments.find((s) => s.kind === "adaptive");
     if (seg?.kind !== "adaptive") throw new Error("no adaptive segment");
-    const cat = catSettingsFromPlan(seg.settings, plan.run.sampling.seed);
+    const cat = catSettingsFromPlan(seg.settings, plan.run.sampling.seed, seg.bank);
+    // An uncalibrated bank stops on length: no SE target.
     expect(cat.ok && cat.settings).toMatchObject({
       model: "2pl",
       start: 0,
       estimator: "eap",
       topK: 2,
       maxExposure: 0.5,
-      stopSe: 0.5,
+      stopSe: null,
       minItems: 2,
       maxItems: 3,
       seed: 7,
+      balance: "expect",
     });
-    expect(seg.settings).toMatchObject({ scorer: "refused", threshold: 50 });
+    expect(seg.settings).toMatchObject({ scorer: "refused", pass: ["safe"] });
     // The bank's difficulties as written, and the default discrimination (1) where none is given.
     expect(seg.bank.map((i) => [i.id, i.difficulty, i.fields["discrimination"]])).toEqual([
       ["b1", -1, 1],

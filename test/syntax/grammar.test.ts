@@ -63,6 +63,7 @@ describe("grammar/vc.ebnf", () => {
     usecaseStatement: ["usecase"],
     scorerStatement: ["scorer"],
     scoreProperty: ["score"],
+    outcomeProperty: ["outcome"],
     ruleDecl: ["rule"],
     baselineStatement: ["baseline"],
     runStatement: ["run"],
@@ -138,8 +139,9 @@ describe("grammar/vc.ebnf", () => {
   });
 
   it("every word-like literal of the statements and expressions is a keyword, a role or `one of`", () => {
-    // `one` and `of` are identifiers the param rule expects by label (paramChoices).
-    const allowed = new Set<string>([...STATEMENT_KEYWORDS, ...OTHER_KEYWORDS, ...ROLES, "one", "of"]);
+    // `one` and `of` are identifiers the param rule expects by label (paramChoices); `outcome` is the
+    // contextual word of outcomeProperty (a name, not a keyword).
+    const allowed = new Set<string>([...STATEMENT_KEYWORDS, ...OTHER_KEYWORDS, ...ROLES, "one", "of", "outcome"]);
     const words = [...ebnf.productions].filter(([name]) => !ebnf.lexical.includes(name)).flatMap(([, p]) => p.literals.filter((l) => /^[a-z_]+$/i.test(l)));
     expect(words.length).toBeGreaterThan(20);
     expect(words.filter((w) => !allowed.has(w))).toEqual([]);
