@@ -34,6 +34,7 @@ const KIND_FILES: Record<string, string[]> = {
   cross_system: [""],
   model_similarity: [""],
   difficulty: ["", "_drop"],
+  reliability: ["", "_items", "_respondents"],
 };
 
 /** Rows of a data file, counted from the file itself: JSONL lines, or CSV records after the header. */

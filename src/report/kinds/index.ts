@@ -9,6 +9,7 @@ import type { ReportKind } from "./define.js";
 import { difficultyKind } from "./difficulty.js";
 import { leaderboardKind } from "./leaderboard.js";
 import { modelSimilarityKind } from "./model-similarity.js";
+import { reliabilityKind } from "./reliability.js";
 import { scoresKind } from "./scores.js";
 import { valueHierarchyKind } from "./value-hierarchy.js";
 
@@ -24,6 +25,7 @@ export const REPORT_KINDS: readonly ReportKind[] = [
   crossSystemKind,
   modelSimilarityKind,
   difficultyKind,
+  reliabilityKind,
 ];
 
 export function reportKind(name: string): ReportKind | undefined {
