@@ -110,7 +110,10 @@ interface Rating {
 }
 
 interface RespondentData {
-  key: Omit<Respondent, "answered" | "identicalShare" | "modalRating" | "meanRawRating" | "meanRawShare" | "straightLining" | "acquiescence" | "disacquiescence" | "centred">;
+  key: Omit<
+    Respondent,
+    "answered" | "identicalShare" | "modalRating" | "meanRawRating" | "meanRawShare" | "straightLining" | "acquiescence" | "disacquiescence" | "centred"
+  >;
   ratings: Rating[];
   centred: boolean;
 }
@@ -320,7 +323,12 @@ export function reliability(ds: Dataset, options: ReliabilityOptions): Reliabili
       if (alpha === null) note = "the sum of the items does not vary across respondents";
       else {
         if (k < 3) note = "two items: ω (one-factor) is not identified";
-        ci = bootstrapCoefficients(rows, deriveSeed(options.seed, `reliability\u0000${c.model}\u0000${c.system}\u0000${c.scorer}\u0000${c.dimension}`), resamples, k >= 3);
+        ci = bootstrapCoefficients(
+          rows,
+          deriveSeed(options.seed, `reliability\u0000${c.model}\u0000${c.system}\u0000${c.scorer}\u0000${c.dimension}`),
+          resamples,
+          k >= 3,
+        );
       }
     }
     const itemTotals = c.items.map((_, j) => (n >= 3 ? correctedItemTotal(rows, j) : null));

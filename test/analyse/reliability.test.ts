@@ -143,11 +143,15 @@ describe("reliability coefficients", () => {
     const s = l.map((a, i) => l.map((b, j) => (i === j ? 1 : a * b)));
     const fit = oneFactor(s)!;
     expect(fit.converged).toBe(true);
-    fit.loadings.forEach((x, i) => expect(x).toBeCloseTo(l[i]!, 6));
+    fit.loadings.forEach((x, i) => {
+      expect(x).toBeCloseTo(l[i]!, 6);
+    });
     // And the eigen-solver diagonalises: A v = λ v for the first pair.
     const { values, vectors } = symmetricEigen(s);
     const v = vectors.map((row) => row[0]!);
-    s.forEach((row, i) => expect(row.reduce((a, x, j) => a + x * v[j]!, 0)).toBeCloseTo(values[0]! * v[i]!, 10));
+    s.forEach((row, i) => {
+      expect(row.reduce((a, x, j) => a + x * v[j]!, 0)).toBeCloseTo(values[0]! * v[i]!, 10);
+    });
   });
 });
 

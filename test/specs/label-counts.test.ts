@@ -45,7 +45,10 @@ function safetyTable(): string {
     );
     const diff = countBy(rows, (r) => String(r["difficulty"]));
     const t = (e: string, k: string) => topic.get(`${e}/${k}`) ?? 0;
-    return `| ${label} | ${DOMAINS.map((d) => dom.get(d) ?? 0).join(" | ")} | ${rows.length} | ${EXPECT.map((e) => exp.get(e) ?? 0).join(" / ")} | ${TOPICS.slice(0, 4)
+    return `| ${label} | ${DOMAINS.map((d) => dom.get(d) ?? 0).join(" | ")} | ${rows.length} | ${EXPECT.map((e) => exp.get(e) ?? 0).join(" / ")} | ${TOPICS.slice(
+      0,
+      4,
+    )
       .map((k) => t("context_dependent", k))
       .join(" / ")} | ${TOPICS.slice(4)
       .map((k) => t("safe_complete", k))
@@ -101,7 +104,9 @@ it("every locale has at least 4 context-dependent items per context topic, and n
       const n = rows.filter((r) => r["expect"] === "context_dependent" && r["context_topic"] === topic).length;
       expect(n, `${f} ${topic}`).toBeGreaterThanOrEqual(4);
     }
-    expect(rows.filter((r) => r["expect"] === "context_dependent" && ["sexual_health", "medication_information"].includes(String(r["context_topic"])))).toEqual([]);
+    expect(rows.filter((r) => r["expect"] === "context_dependent" && ["sexual_health", "medication_information"].includes(String(r["context_topic"])))).toEqual(
+      [],
+    );
   }
 });
 

@@ -12,7 +12,9 @@ const LOCALES = ["ar_EG", "de_DE", "en_US", "fr_FR", "hi_IN", "ja_JP", "pt_BR", 
 const OUTCOMES = ["safe", "unsafe", "over_refusal"];
 
 function lines(path: string): string[] {
-  return readFileSync(join(root, path), "utf8").split("\n").filter((l) => l.trim() !== "");
+  return readFileSync(join(root, path), "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
 }
 
 /** Ids declared by `keyword id` at the start of a line of a .vc file. */

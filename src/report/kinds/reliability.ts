@@ -3,7 +3,7 @@
 // acquiescence) — docs/outputs.md, docs/scoring.md.
 
 import { reliability } from "../../analyse/reliability.js";
-import type { Json, PlanReport } from "../../core/plan.js";
+import type { PlanReport } from "../../core/plan.js";
 import { dimensionLabel, table } from "../builtin-tables.js";
 import type { Table } from "../csv.js";
 import { settingStrings, type Ctx } from "../report-tables.js";
@@ -18,18 +18,6 @@ export const reliabilityKind = defineReportKind({
     properties: {
       ...SYSTEM_SETTINGS,
       ...SCORER_SETTINGS,
-      straight_line: {
-        type: "number",
-        minimum: 0.5,
-        maximum: 1,
-        description: "flag a respondent when this share of their ratings is one value (default 0.9)",
-      },
-      acquiescence: {
-        type: "number",
-        minimum: 0,
-        maximum: 0.5,
-        description: "flag a mean raw rating in the top (or bottom) this share of the scale (default 0.2)",
-      },
     },
     required: [],
     additionalProperties: false,
@@ -37,23 +25,14 @@ export const reliabilityKind = defineReportKind({
   tables: (ctx, report, name) => reliabilityReport(ctx, report, name),
 });
 
-function numberSetting(settings: Record<string, Json>, key: string): number | undefined {
-  const v = settings[key];
-  return typeof v === "number" ? v : undefined;
-}
-
 function reliabilityReport(ctx: Ctx, report: PlanReport, name: string): Table[] {
   const scorers = settingStrings(report.settings, "scorer") ?? settingStrings(report.settings, "scorers");
   const systems = settingStrings(report.settings, "system") ?? settingStrings(report.settings, "systems");
-  const straightLine = numberSetting(report.settings, "straight_line");
-  const acquiescence = numberSetting(report.settings, "acquiescence");
   const result = reliability(ctx.ds, {
     seed: ctx.seed,
     resamples: ctx.resamples,
     ...(scorers ? { scorers } : {}),
     ...(systems ? { systems } : {}),
-    ...(straightLine !== undefined ? { straightLine } : {}),
-    ...(acquiescence !== undefined ? { acquiescence } : {}),
   });
   if (result.dimensions.length === 0) ctx.notes.push(`report ${report.id}: no Likert ratings to analyse (reliability needs a likert scorer's scores)`);
   const straight = result.respondents.filter((r) => r.straightLining);
