@@ -1,6 +1,9 @@
 // The reliability coefficients of a respondents × items matrix (complete rows only): Cronbach's α,
 // McDonald's ω (total, from a one-factor fit), corrected item–total correlations and α if an item is
-// deleted. Plain numeric code on small matrices (a questionnaire dimension has 2–12 items).
+// deleted, and Feldt's interval for α. Plain numeric code on small matrices (a questionnaire
+// dimension has 2–12 items).
+
+import { incompleteBeta } from "./stats.js";
 
 /** A respondents × items matrix of keyed scores, every row complete. */
 export type Matrix = readonly (readonly number[])[];
@@ -200,4 +203,32 @@ export function correctedItemTotal(x: Matrix, j: number): number | null {
 export function alphaIfDeleted(x: Matrix, j: number): number | null {
   if ((x[0]?.length ?? 0) < 3) return null;
   return cronbachAlpha(x.map((r) => r.filter((_, i) => i !== j)));
+}
+
+/** Quantile of the F distribution with (d1, d2) degrees of freedom, by bisection on its CDF. */
+export function fQuantile(p: number, d1: number, d2: number): number {
+  const cdf = (x: number) => incompleteBeta((d1 * x) / (d1 * x + d2), d1 / 2, d2 / 2);
+  let lo = 0;
+  let hi = 1;
+  while (cdf(hi) < p && hi < 1e12) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (cdf(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * Feldt's (1965) confidence interval for Cronbach's α from n respondents and k items: (1 − α̂)/(1 − α)
+ * follows F((n−1), (n−1)(k−1)) under the usual normal model, so the interval is
+ * [1 − (1 − α̂)·F_{1−γ/2}, 1 − (1 − α̂)·F_{γ/2}]. Exact under that model and reliable for small n,
+ * where a bootstrap of α is not.
+ */
+export function feldtInterval(alpha: number, n: number, k: number, level = 0.95): { low: number; high: number } | null {
+  if (n < 3 || k < 2) return null;
+  const d1 = n - 1;
+  const d2 = (n - 1) * (k - 1);
+  const g = (1 - level) / 2;
+  return { low: 1 - (1 - alpha) * fQuantile(1 - g, d1, d2), high: 1 - (1 - alpha) * fQuantile(g, d1, d2) };
 }

@@ -7,11 +7,11 @@
 import type { Json } from "../core/plan.js";
 import type { Dataset, Unit } from "./dataset.js";
 import {
-  alphaFromCovariance,
   alphaIfDeleted,
   correctedItemTotal,
   covarianceMatrix,
   cronbachAlpha,
+  feldtInterval,
   type Matrix,
   mcdonaldOmega,
   omegaFromCovariance,
@@ -34,6 +34,8 @@ export const DEFAULT_STRAIGHT_LINE = 0.9;
 export const DEFAULT_ACQUIESCENCE = 0.2;
 /** Fewer complete respondents than this give no coefficient: a covariance of 2 rows is a line. */
 export const MIN_RESPONDENTS = 5;
+/** A percentile bootstrap over fewer respondents than this is too unstable to report. */
+export const MIN_BOOTSTRAP_RESPONDENTS = 20;
 
 export interface DimensionReliability {
   model: string;
@@ -158,31 +160,22 @@ function percentile(stats: number[], level: number): Interval | null {
 }
 
 /**
- * Percentile bootstrap over respondents (rows), seeded per cell. A resample whose coefficient is
+ * Percentile bootstrap interval of ω over respondents (rows), seeded per cell. A resample whose ω is
  * undefined (no variance) is skipped; when more than a tenth are, the interval is null.
  */
-function bootstrapCoefficients(x: Matrix, seed: number, resamples: number, withOmega: boolean): { alpha: Interval | null; omega: Interval | null } {
+function bootstrapCoefficients(x: Matrix, seed: number, resamples: number): Interval | null {
   const rand = mulberry32(seed);
   const n = x.length;
-  const alphas: number[] = [];
   const omegas: number[] = [];
   for (let b = 0; b < resamples; b++) {
     const rows: (readonly number[])[] = [];
     for (let i = 0; i < n; i++) rows.push(x[Math.floor(rand() * n)] as readonly number[]);
     const s = covarianceMatrix(rows);
     if (!s) continue;
-    const a = alphaFromCovariance(s);
-    if (a !== null) alphas.push(a);
-    if (withOmega) {
-      const o = omegaFromCovariance(s);
-      if (o !== null) omegas.push(o);
-    }
+    const o = omegaFromCovariance(s);
+    if (o !== null) omegas.push(o);
   }
-  const enough = (xs: number[]) => xs.length >= 0.9 * resamples;
-  return {
-    alpha: enough(alphas) ? percentile(alphas, 0.95) : null,
-    omega: withOmega && enough(omegas) ? percentile(omegas, 0.95) : null,
-  };
+  return omegas.length >= 0.9 * resamples ? percentile(omegas, 0.95) : null;
 }
 
 function mode(xs: readonly number[]): { value: number; count: number } | null {
@@ -323,12 +316,13 @@ export function reliability(ds: Dataset, options: ReliabilityOptions): Reliabili
       if (alpha === null) note = "the sum of the items does not vary across respondents";
       else {
         if (k < 3) note = "two items: ω (one-factor) is not identified";
-        ci = bootstrapCoefficients(
-          rows,
-          deriveSeed(options.seed, `reliability\u0000${c.model}\u0000${c.system}\u0000${c.scorer}\u0000${c.dimension}`),
-          resamples,
-          k >= 3,
-        );
+        else if (n < MIN_BOOTSTRAP_RESPONDENTS) note = `ω interval needs at least ${MIN_BOOTSTRAP_RESPONDENTS} respondents`;
+        // α: Feldt's analytic interval; ω has none, so a bootstrap over respondents (needs more of them).
+        const seed = deriveSeed(options.seed, `reliability\u0000${c.model}\u0000${c.system}\u0000${c.scorer}\u0000${c.dimension}`);
+        ci = {
+          alpha: feldtInterval(alpha, n, k),
+          omega: k >= 3 && n >= MIN_BOOTSTRAP_RESPONDENTS ? bootstrapCoefficients(rows, seed, resamples) : null,
+        };
       }
     }
     const itemTotals = c.items.map((_, j) => (n >= 3 ? correctedItemTotal(rows, j) : null));

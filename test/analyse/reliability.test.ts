@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { buildDataset } from "../../src/analyse/dataset.js";
 import { reliability } from "../../src/analyse/reliability.js";
-import { oneFactor, symmetricEigen } from "../../src/analyse/reliability-stats.js";
+import { cronbachAlpha, feldtInterval, fQuantile, oneFactor, symmetricEigen } from "../../src/analyse/reliability-stats.js";
 import { mulberry32 } from "../../src/core/random.js";
 import type { Plan } from "../../src/core/plan.js";
 import type { ScoreRecord, StepRecord } from "../../src/core/records.js";
@@ -112,7 +112,7 @@ describe("reliability coefficients", () => {
 
   it("null simulation: unrelated items give α near 0 with an interval covering 0", () => {
     const { plan, steps, scores } = simulate([{ model: "mock:sim", rows: factorRows([0, 0, 0, 0, 0, 0], 400, 13) }]);
-    const d = reliability(buildDataset(plan, steps, scores), { seed: 3, resamples: 300 }).dimensions[0]!;
+    const d = reliability(buildDataset(plan, steps, scores), { seed: 3, resamples: 50 }).dimensions[0]!;
     expect(Math.abs(d.alpha!)).toBeLessThan(0.15);
     expect(d.alphaCi!.low).toBeLessThan(0);
     expect(d.alphaCi!.high).toBeGreaterThan(0);
@@ -152,6 +152,30 @@ describe("reliability coefficients", () => {
     s.forEach((row, i) => {
       expect(row.reduce((a, x, j) => a + x * v[j]!, 0)).toBeCloseTo(values[0]! * v[i]!, 10);
     });
+  });
+});
+
+describe("Feldt's interval for α", () => {
+  it("uses F quantiles that match the printed tables", () => {
+    // F tables (e.g. NIST/SEMATECH): F_0.95(5, 10) = 3.326, F_0.95(10, 20) = 2.348, F_0.05(10, 20) = 1/F_0.95(20, 10) = 1/2.774.
+    expect(fQuantile(0.95, 5, 10)).toBeCloseTo(3.326, 3);
+    expect(fQuantile(0.95, 10, 20)).toBeCloseTo(2.348, 3);
+    expect(fQuantile(0.05, 10, 20)).toBeCloseTo(1 / 2.774, 3);
+  });
+
+  it("covers the known α about 95% of the time over 400 simulated small samples (n = 30)", () => {
+    const loadings = [0.6, 0.6, 0.6, 0.6, 0.6];
+    const truth = trueOmega(loadings);
+    let covered = 0;
+    for (let r = 0; r < 400; r++) {
+      const rows = factorRows(loadings, 30, 1000 + r);
+      const a = cronbachAlpha(rows)!;
+      const ci = feldtInterval(a, 30, 5)!;
+      if (ci.low <= truth && truth <= ci.high) covered++;
+    }
+    // Binomial SE of a 95% coverage over 400 runs is 1.1%: 0.91–0.99 is about ±3.5 SE.
+    expect(covered / 400).toBeGreaterThan(0.91);
+    expect(covered / 400).toBeLessThan(0.99);
   });
 });
 
