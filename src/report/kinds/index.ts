@@ -10,6 +10,7 @@ import { difficultyKind } from "./difficulty.js";
 import { leaderboardKind } from "./leaderboard.js";
 import { modelSimilarityKind } from "./model-similarity.js";
 import { outcomesKind } from "./outcomes.js";
+import { reliabilityKind } from "./reliability.js";
 import { scoresKind } from "./scores.js";
 import { valueHierarchyKind } from "./value-hierarchy.js";
 
@@ -26,6 +27,7 @@ export const REPORT_KINDS: readonly ReportKind[] = [
   modelSimilarityKind,
   difficultyKind,
   outcomesKind,
+  reliabilityKind,
 ];
 
 export function reportKind(name: string): ReportKind | undefined {
