@@ -4,7 +4,7 @@
 import type { SourceFile } from "./context.js";
 
 export interface StringSite {
-  /** The file as diagnostics show it (relative to the working directory). */
+  /** The file as `name` shows it (by default as diagnostics do: relative to the working directory). */
   file: string;
   line: number;
 }
@@ -13,7 +13,12 @@ export interface StringSite {
  * Every site of each wanted value, in file order then source order. The walk keeps its own stack (no
  * recursion), so a deeply nested AST cannot overflow the call stack.
  */
-export function stringSites(files: readonly SourceFile[], wanted: ReadonlySet<string>): Map<string, StringSite[]> {
+export function stringSites(
+  files: readonly SourceFile[],
+  wanted: ReadonlySet<string>,
+  /** How a file is named: by default as diagnostics show it. */
+  name: (file: SourceFile) => string = (file) => file.display,
+): Map<string, StringSite[]> {
   const out = new Map<string, StringSite[]>();
   if (wanted.size === 0) return out;
   for (const file of files) {
@@ -36,7 +41,8 @@ export function stringSites(files: readonly SourceFile[], wanted: ReadonlySet<st
     found.sort((a, b) => a.offset - b.offset);
     for (const f of found) {
       const list = out.get(f.value) ?? [];
-      if (!list.some((s) => s.file === file.display && s.line === f.line)) list.push({ file: file.display, line: f.line });
+      const shown = name(file);
+      if (!list.some((s) => s.file === shown && s.line === f.line)) list.push({ file: shown, line: f.line });
       out.set(f.value, list);
     }
   }

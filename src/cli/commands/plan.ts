@@ -45,7 +45,8 @@ export const planCommand: Command = {
     const plan = compilePlan(result.spec);
     // What a run would execute, and where the spec says so (the command line's own are marked).
     const typed = new Set<string>([...models, ...Object.values(set), ...(judge !== undefined ? [judge] : [])]);
-    const commands = await specCommands(result, plan, typed);
+    const json = boolOption(args, "json");
+    const commands = await specCommands(result, plan, typed, json);
     const by = stringOption(args, "by");
     if (by !== undefined && !boolOption(args, "items")) throw new UsageError("--by goes with --items");
     if (boolOption(args, "items")) {

@@ -1,7 +1,7 @@
 // `value-compass trust SPEC`: show every command a run of SPEC would execute, with where it is
 // declared, and record them in the user's trust store (src/app/trust.ts, docs/security.md).
 
-import { dirname, resolve } from "node:path";
+import { dirname, relative, resolve, sep } from "node:path";
 import type { Plan, PlanCommand } from "../../core/plan.js";
 import { sortDiagnostics } from "../../core/diagnostic.js";
 import type { LoadResult } from "../../check/load.js";
@@ -55,10 +55,18 @@ export const trustCommand: Command = {
 };
 
 /** The commands a run of the loaded spec would execute, with where each is written. */
-export async function specCommands(loaded: LoadResult, plan: Plan, typed: ReadonlySet<string>): Promise<PlanCommand[]> {
+export async function specCommands(
+  loaded: LoadResult,
+  plan: Plan,
+  typed: ReadonlySet<string>,
+  /** Name files relative to the entry spec's folder (for `plan --json`: the same output wherever the project is). */
+  specRelative = false,
+): Promise<PlanCommand[]> {
   const [{ stringSites }, { commandsOfPlan, declaredCommands, searchText }] = await Promise.all([import("../../check/locate.js"), import("../../app/trust.js")]);
   const planned = commandsOfPlan(plan);
-  return declaredCommands(planned, stringSites(loaded.files, new Set(planned.map(searchText))), typed);
+  const entryDir = dirname(loaded.files[0]?.abs ?? ".");
+  const name = specRelative ? (file: { abs: string }) => relative(entryDir, file.abs).split(sep).join("/") : undefined;
+  return declaredCommands(planned, stringSites(loaded.files, new Set(planned.map(searchText)), name), typed);
 }
 
 /** One line per command: where, what, and the command itself. */
