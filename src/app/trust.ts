@@ -201,6 +201,7 @@ export function execPermission(commands: readonly PlanCommand[], specPath: strin
   const untrusted = commands.filter((c) => !c.fromCommandLine);
   if (untrusted.length === 0 || permission.allowExec) return null;
   const store = TrustStore.open(permission.env);
-  if (store.covers(untrusted.map((c) => commandKey(c.command, specDir)))) return null;
-  return { kind: "exec_not_allowed", specPath, commands: untrusted };
+  // Only what is not trusted yet is listed: after one command changes, that one is asked about.
+  const asked = untrusted.filter((c) => !store.covers([commandKey(c.command, specDir)]));
+  return asked.length === 0 ? null : { kind: "exec_not_allowed", specPath, commands: asked };
 }

@@ -111,9 +111,9 @@ export const UnterminatedString = createToken({
 export const NumberLiteral = createToken({
   name: "NumberLiteral",
   label: "number",
-  pattern: { exec: (text, offset) => matchNumber(text, offset) },
-  line_breaks: false,
-  start_chars_hint: ["-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
+  // A regex here (the railroad diagrams show it): the file size limit (limits.ts) keeps a number far
+  // shorter than what would overflow the regex engine's backtracking stack.
+  pattern: /-?[0-9](?:[eE][+-][0-9]|[0-9A-Za-z_.])*/,
   categories: [Junk, AnyToken],
 });
 const WELL_FORMED_NUMBER = /^-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
@@ -312,31 +312,6 @@ function matchPlainString(text: string, offset: number, unterminated: boolean): 
     i++;
   }
   return unterminated ? execResult(text.slice(offset, i)) : null;
-}
-
-/** What the pattern `-?[0-9](?:[eE][+-][0-9]|[0-9A-Za-z_.])*` matches, without a regex (see PlainString). */
-function matchNumber(text: string, offset: number): RegExpExecArray | null {
-  let i = offset;
-  if (text[i] === "-") i++;
-  if (!isDigit(text.charCodeAt(i))) return null;
-  i++;
-  for (;;) {
-    const c = text[i];
-    if ((c === "e" || c === "E") && (text[i + 1] === "+" || text[i + 1] === "-") && isDigit(text.charCodeAt(i + 2))) {
-      i += 3;
-      continue;
-    }
-    if (c !== undefined && /[0-9A-Za-z_.]/.test(c)) {
-      i++;
-      continue;
-    }
-    break;
-  }
-  return execResult(text.slice(offset, i));
-}
-
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
 }
 
 function execResult(matched: string): RegExpExecArray {
