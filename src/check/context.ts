@@ -56,13 +56,9 @@ export class CheckContext {
   async readReferenced(abs: string, ref: { value: string; span: Span }, what: string, fromDisplay: string): Promise<string | null> {
     const read = await this.files.read(abs);
     if (read.ok) return read.text;
-    this.error(
-      readFailureCode(read.failure),
-      `cannot read ${what} "${ref.value}": ${read.reason} (${this.files.display(abs)})`,
-      fromDisplay,
-      ref.span,
-      ["paths are relative to the file that names them"],
-    );
+    this.error(readFailureCode(read.failure), `cannot read ${what} "${ref.value}": ${read.reason} (${this.files.display(abs)})`, fromDisplay, ref.span, [
+      "paths are relative to the file that names them",
+    ]);
     return null;
   }
 

@@ -195,7 +195,12 @@ function notRegular(folder: boolean): ReadResult {
 }
 
 function tooLarge(size: number, limit: number): ReadResult {
-  return { ok: false, missing: false, failure: "too_large", reason: `larger than the read limit of ${formatBytes(limit)} (${formatBytes(size)} or more); raise it with --max-file-size` };
+  return {
+    ok: false,
+    missing: false,
+    failure: "too_large",
+    reason: `larger than the read limit of ${formatBytes(limit)} (${formatBytes(size)} or more); raise it with --max-file-size`,
+  };
 }
 
 export function formatBytes(n: number): string {

@@ -34,9 +34,13 @@ export function checkSourceSize(text: SourceText, file: string): Diagnostic | nu
 export function checkTokenLimits(tokens: readonly IToken[], text: SourceText, file: string): Diagnostic | null {
   if (tokens.length > SYNTAX_LIMITS.tokens) {
     const t = tokens[SYNTAX_LIMITS.tokens]!;
-    return error(SyntaxCodes.TOO_MANY_TOKENS, `the file has more than ${SYNTAX_LIMITS.tokens.toLocaleString("en-US")} tokens`, file, text.span(t.startOffset, t.startOffset + 1), [
-      "split it into files joined by import, or move items into a data file (items ... from \"items.jsonl\")",
-    ]);
+    return error(
+      SyntaxCodes.TOO_MANY_TOKENS,
+      `the file has more than ${SYNTAX_LIMITS.tokens.toLocaleString("en-US")} tokens`,
+      file,
+      text.span(t.startOffset, t.startOffset + 1),
+      ['split it into files joined by import, or move items into a data file (items ... from "items.jsonl")'],
+    );
   }
   // Per open bracket: the `?` seen at that level (each nests the rest of the conditional one deeper).
   const questions: number[] = [0];
@@ -53,9 +57,13 @@ export function checkTokenLimits(tokens: readonly IToken[], text: SourceText, fi
     prefixRun = prefix ? prefixRun + 1 : 0;
     const depth = questions.length - 1 + questions.reduce((a, b) => a + b, 0) + prefixRun;
     if (depth > SYNTAX_LIMITS.nesting) {
-      return error(SyntaxCodes.NESTING_TOO_DEEP, `nesting deeper than ${SYNTAX_LIMITS.nesting} levels`, file, text.span(t.startOffset, t.startOffset + Math.max(1, t.image.length)), [
-        "brackets, `not` and `-` prefixes and `? :` conditionals nest; flatten the value or the expression",
-      ]);
+      return error(
+        SyntaxCodes.NESTING_TOO_DEEP,
+        `nesting deeper than ${SYNTAX_LIMITS.nesting} levels`,
+        file,
+        text.span(t.startOffset, t.startOffset + Math.max(1, t.image.length)),
+        ["brackets, `not` and `-` prefixes and `? :` conditionals nest; flatten the value or the expression"],
+      );
     }
     previous = t;
   }

@@ -65,7 +65,14 @@ function analyseUnsafe(text: SourceText, file: string): SpecAnalysis {
   // Past a limit the parser is not run at all: deep nesting would overflow its stack, and a string
   // past its limit is not decoded.
   const limit = checkTokenLimits(lexed.tokens, text, file) ?? lexed.diagnostics.find((d) => d.code === SyntaxCodes.STRING_TOO_LONG) ?? null;
-  if (limit) return { ast: emptyAst(text, file, []), diagnostics: sortDiagnostics(dedupe([...lexed.diagnostics, limit])), text, tokens: lexed.tokens, comments: lexed.comments };
+  if (limit)
+    return {
+      ast: emptyAst(text, file, []),
+      diagnostics: sortDiagnostics(dedupe([...lexed.diagnostics, limit])),
+      text,
+      tokens: lexed.tokens,
+      comments: lexed.comments,
+    };
   const brackets = repairBrackets(lexed.tokens, text, file);
 
   const parser = vcParser();
@@ -87,10 +94,20 @@ function analyseUnsafe(text: SourceText, file: string): SpecAnalysis {
   const built = buildStatements(cst, text, file, errorOffsets);
   const deepAt = tooDeepAt(built.statements);
   if (deepAt !== null) {
-    const tooDeep = error(SyntaxCodes.NESTING_TOO_DEEP, `nesting deeper than ${SYNTAX_LIMITS.treeDepth} levels (an expression chaining that many operators is nested too)`, file, text.span(deepAt, deepAt + 1), [
-      "split the expression or the value; the checker would otherwise recurse that deep",
-    ]);
-    return { ast: emptyAst(text, file, []), diagnostics: sortDiagnostics([...lexed.diagnostics, tooDeep]), text, tokens: lexed.tokens, comments: lexed.comments };
+    const tooDeep = error(
+      SyntaxCodes.NESTING_TOO_DEEP,
+      `nesting deeper than ${SYNTAX_LIMITS.treeDepth} levels (an expression chaining that many operators is nested too)`,
+      file,
+      text.span(deepAt, deepAt + 1),
+      ["split the expression or the value; the checker would otherwise recurse that deep"],
+    );
+    return {
+      ast: emptyAst(text, file, []),
+      diagnostics: sortDiagnostics([...lexed.diagnostics, tooDeep]),
+      text,
+      tokens: lexed.tokens,
+      comments: lexed.comments,
+    };
   }
 
   const comments = lexed.comments.map((c) => comment(c, text));

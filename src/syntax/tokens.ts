@@ -378,9 +378,13 @@ export function lex(source: SourceText, file: string): LexResult {
 function diagnoseToken(t: IToken, source: SourceText, file: string): Diagnostic | undefined {
   const start = t.startOffset;
   if (t.image.length > MAX_STRING_CHARS && t.tokenType !== LineComment && t.tokenType !== BlockComment && t.tokenType !== UnterminatedBlockComment) {
-    return error(SyntaxCodes.STRING_TOO_LONG, `string or word longer than ${MAX_STRING_CHARS.toLocaleString("en-US")} characters`, file, source.span(start, start + 1), [
-      "long texts belong in a template file (from \"...\") or a data file",
-    ]);
+    return error(
+      SyntaxCodes.STRING_TOO_LONG,
+      `string or word longer than ${MAX_STRING_CHARS.toLocaleString("en-US")} characters`,
+      file,
+      source.span(start, start + 1),
+      ['long texts belong in a template file (from "...") or a data file'],
+    );
   }
   switch (t.tokenType) {
     case UnterminatedString:

@@ -109,7 +109,10 @@ describe("file sandbox (issue 13, finding 2)", () => {
     writeFileSync(join(root, "package.json"), "{}\n");
     for (const spec of ["safety.vc", "example.vc", "culture.vc"]) {
       const r = await loadSpec(join(pkg, "specs", spec), { kinds, cwd: root });
-      expect(r.diagnostics.filter((d) => d.severity === "error"), spec).toEqual([]);
+      expect(
+        r.diagnostics.filter((d) => d.severity === "error"),
+        spec,
+      ).toEqual([]);
     }
   });
 });

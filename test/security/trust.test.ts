@@ -107,7 +107,7 @@ describe("trust for commands (issue 13, finding 1)", () => {
   });
 
   it("commands typed on the command line are trusted; the spec's own still are not", async () => {
-    const dir = project({ "s.vc": SPEC.replace(' scorers [length]', "").replace('import "lib/scorers.vc"\n', ""), "answer.js": ANSWER });
+    const dir = project({ "s.vc": SPEC.replace(" scorers [length]", "").replace('import "lib/scorers.vc"\n', ""), "answer.js": ANSWER });
     const typed = await vc(["run", "s.vc", "--quiet", "--no-cache", "--model", "exec:node answer.js"], dir, configHome());
     expect(typed.code).toBe(0);
     expect(existsSync(join(dir, "MODEL_RAN"))).toBe(true);

@@ -135,7 +135,12 @@ function summarise(plan: Plan, entry: string, iterateSteps: (plan: Plan) => Iter
   }
   lines.push("", `scorers: ${plan.scorers.map((s) => `${s.id} (${s.kind})`).join(", ") || "(none)"}`);
   lines.push(`reports: ${plan.reports.map((r) => `${r.id} (${r.kind})`).join(", ") || "(none)"}`);
-  lines.push("", commands.length > 0 ? "commands a run would execute (value-compass run asks first: --allow-exec or value-compass trust):" : "commands a run would execute: (none)");
+  lines.push(
+    "",
+    commands.length > 0
+      ? "commands a run would execute (value-compass run asks first: --allow-exec or value-compass trust):"
+      : "commands a run would execute: (none)",
+  );
   if (commands.length > 0) lines.push(commandLines(commands).trimEnd());
   const tokens = Math.round(chars / 4);
   const perStep = plan.stepCount > 0 ? Math.round(tokens / plan.stepCount) : 0;

@@ -62,7 +62,10 @@ export async function specCommands(
   /** Name files relative to the entry spec's folder (for `plan --json`: the same output wherever the project is). */
   specRelative = false,
 ): Promise<PlanCommand[]> {
-  const [{ stringSites }, { commandsOfPlan, declaredCommands, searchText }] = await Promise.all([import("../../check/locate.js"), import("../../app/trust.js")]);
+  const [{ stringSites }, { commandsOfPlan, declaredCommands, searchText }] = await Promise.all([
+    import("../../check/locate.js"),
+    import("../../app/trust.js"),
+  ]);
   const planned = commandsOfPlan(plan);
   const entryDir = dirname(loaded.files[0]?.abs ?? ".");
   const name = specRelative ? (file: { abs: string }) => relative(entryDir, file.abs).split(sep).join("/") : undefined;
