@@ -121,16 +121,6 @@ export function mutate(text: string, rand: () => number): string {
   return out;
 }
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
-    else out.push(path);
-  }
-  return out;
-}
-
 const KNOWN_CODES = new Set([...Object.keys(SYNTAX_CODE_TITLES), ...Object.keys(CHECK_CODE_TITLES)]);
 
 export async function runFuzz(options: FuzzOptions, post: (message: FuzzMessage) => void): Promise<void> {
