@@ -75,7 +75,7 @@ export async function closeProviders(providers: readonly Provider[]): Promise<vo
 }
 
 /** A model's settings: its block in the spec (evaluated or not), else what its id alone says. */
-function modelOf(plan: Plan, id: string): PlanModel | null {
+export function modelOf(plan: Plan, id: string): PlanModel | null {
   const declared = plan.models.find((m) => m.id === id) ?? plan.modelSettings.find((m) => m.id === id);
   if (declared) return declared;
   const parsed = planModelFromId(id);

@@ -20,6 +20,7 @@ import { createProgress, createPullProgress, type StepProgress } from "../run/pr
 import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
 import { modelMajorSteps } from "../run/scheduler.js";
 import { Interrupts } from "./interrupts.js";
+import { commandsOfPlan, declaredCommands, execPermission } from "./trust.js";
 import { closeProviders, modelsOfPlan, prepareModels, type ModelNeed, type PrepareFailure, type PrepareSettings } from "./models.js";
 import { cacheDirOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invocationOf, RunRecord } from "./run-record.js";
 import { afterModelHook, Prefetch, runStageHook, StageTally } from "./run-stages.js";
@@ -41,6 +42,14 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
   const compiled = await compileFor(target, deps, io.cwd);
   if (!compiled.ok) return compiled;
   const plan = compiled.plan;
+  // Before any provider is made: nothing the spec names is started unless the user allowed it.
+  const refused = execPermission(
+    declaredCommands(commandsOfPlan(plan), compiled.sites, typedOnCommandLine(request)),
+    target.specPath,
+    dirname(target.specPath),
+    { allowExec: request.allowExec === true, env: io.env },
+  );
+  if (refused) return { ok: false, failure: refused };
 
   // Listening before the models are prepared: a pull can take a while.
   let say = (line: string): void => void io.stderr.write(`${line}\n`);
@@ -70,11 +79,23 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
   }
 }
 
-async function compileFor(target: RunTarget, deps: RunDeps, cwd: string): Promise<{ ok: true; plan: Plan } | { ok: false; failure: RunFailure }> {
+type Sites = ReadonlyMap<string, Array<{ file: string; line: number }>>;
+
+async function compileFor(target: RunTarget, deps: RunDeps, cwd: string): Promise<{ ok: true; plan: Plan; sites: Sites } | { ok: false; failure: RunFailure }> {
   const compiled = await deps.compile(target.specPath, { cwd, set: target.set, models: target.models, judge: target.judge, jsonIo: target.jsonIo });
   if (!compiled.ok) return { ok: false, failure: { kind: "compile_failed", output: compiled.output } };
   const changed = samePlan(target, compiled.plan);
-  return changed ? { ok: false, failure: changed } : { ok: true, plan: compiled.plan };
+  return changed ? { ok: false, failure: changed } : { ok: true, plan: compiled.plan, sites: compiled.sites ?? new Map() };
+}
+
+/**
+ * What the user wrote on this command line: model ids and --set values. A resumed run's recorded
+ * --model values are not among them: a run folder may come from someone else.
+ */
+export function typedOnCommandLine(request: Pick<RunRequest, "models" | "judge" | "set">): Set<string> {
+  const typed = new Set<string>([...request.models, ...Object.values(request.set)]);
+  if (request.judge !== null) typed.add(request.judge);
+  return typed;
 }
 
 function prepareSettings(request: RunRequest, deps: RunDeps, io: RunIO, plan: Plan, target: RunTarget, interrupts: Interrupts): PrepareSettings {

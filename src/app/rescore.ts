@@ -29,6 +29,7 @@ import { Interrupts } from "./interrupts.js";
 import { closeProviders, prepareModels, scoringModelsOf, type PrepareFailure } from "./models.js";
 import type { RunDeps, RunIO } from "./pipeline.js";
 import { reportSeed, writeRunReports, type RunReportResult } from "./report-stage.js";
+import { commandsOfPlan, declaredCommands, execPermission, type ExecNotAllowed } from "./trust.js";
 import { compareSteps, withScorerModels, type ScorerOverrideFailure, type StepsChanged } from "./rescore-plan.js";
 import type { LockFailure } from "./run-target.js";
 import { countScores, scoreSteps, type ScoreBook, type ScoringCounts } from "./scoring-stage.js";
@@ -48,6 +49,8 @@ export interface RescoreRequest {
   bom: boolean;
   neutralize: boolean;
   quiet: boolean;
+  /** `--allow-exec`: run the commands the spec declares without a trust entry. */
+  allowExec?: boolean;
 }
 
 export type RescoreDeps = Pick<RunDeps, "compile" | "iterateSteps" | "writePlan" | "createProvider">;
@@ -62,6 +65,8 @@ export type RescoreFailure =
   /** The spec the manifest names (`recorded`, relative to the run directory) is not at `specPath`. */
   | { kind: "spec_gone"; specPath: string; recorded: string }
   | { kind: "compile_failed"; output: string }
+  /** The scorers would start commands nobody allowed (no --allow-exec, no trust entry). */
+  | ExecNotAllowed
   | ScorerOverrideFailure
   | StepsChanged
   | PrepareFailure
@@ -102,7 +107,7 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
   const opened = openRun(request, io.cwd);
   if (!opened.ok) return opened;
   const { runDir, manifest, specPath } = opened;
-  const planned = await planToScore(request, deps, io.cwd, opened);
+  const planned = await planToScore(request, deps, io, opened);
   if (!planned.ok) return planned;
   const { plan, steps } = planned;
 
@@ -180,10 +185,10 @@ function openRun(request: RescoreRequest, cwd: string): OpenedRun | Fail {
 }
 
 /** The spec compiled again as the run was (with `--judge` and `--model-scorer`), with the run's steps. */
-async function planToScore(request: RescoreRequest, deps: RescoreDeps, cwd: string, run: OpenedRun): Promise<{ ok: true; plan: Plan; steps: number } | Fail> {
+async function planToScore(request: RescoreRequest, deps: RescoreDeps, io: RescoreIO, run: OpenedRun): Promise<{ ok: true; plan: Plan; steps: number } | Fail> {
   const { invocation } = run.manifest;
   const compiled = await deps.compile(run.specPath, {
-    cwd,
+    cwd: io.cwd,
     set: invocation.set,
     models: invocation.models,
     judge: request.judge ?? invocation.judge,
@@ -192,6 +197,12 @@ async function planToScore(request: RescoreRequest, deps: RescoreDeps, cwd: stri
   if (!compiled.ok) return { ok: false, failure: { kind: "compile_failed", output: compiled.output } };
   const overridden = withScorerModels(compiled.plan, request.scorerModels);
   if (!overridden.ok) return overridden;
+  // Only what this command line names is trusted as typed: --judge and --model-scorer.
+  const typed = new Set<string>(Object.values(request.scorerModels));
+  if (request.judge !== null) typed.add(request.judge);
+  const commands = declaredCommands(commandsOfPlan(overridden.plan, "rescore"), compiled.sites ?? new Map(), typed);
+  const refused = execPermission(commands, run.specPath, dirname(run.specPath), { allowExec: request.allowExec === true, env: io.env });
+  if (refused) return { ok: false, failure: refused };
   const header = readPlanHeader(join(run.runDir, PLAN_FILE));
   const compared = compareSteps(overridden.plan, deps.iterateSteps, finalRecordsInPlanOrder(run.journalPath), header.ok ? header.header.stepCount : null);
   if (!compared.ok) return compared;

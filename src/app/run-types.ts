@@ -11,6 +11,7 @@ import type { Timing } from "../run/timing.js";
 import type { Signals } from "./interrupts.js";
 import type { PrepareFailure } from "./models.js";
 import type { LockFailure, PlanChanged, TargetFailure } from "./run-target.js";
+import type { ExecNotAllowed } from "./trust.js";
 import type { RunStage } from "./stages.js";
 
 /** The command line, parsed. */
@@ -34,9 +35,18 @@ export interface RunRequest {
   neutralize?: boolean;
   /** `--json-io`: exec models get the request as JSON on stdin. Default false. */
   jsonIo?: boolean;
+  /** `--allow-exec`: run the commands the spec declares without a trust entry (docs/security.md). */
+  allowExec?: boolean;
 }
 
-export type CompileOutcome = { ok: true; plan: Plan } | { ok: false; output: string };
+export type CompileOutcome =
+  | {
+      ok: true;
+      plan: Plan;
+      /** Where each string is written (file, line): the model ids and commands asked for, to show where a command comes from. */
+      sites?: ReadonlyMap<string, Array<{ file: string; line: number }>>;
+    }
+  | { ok: false; output: string };
 
 export interface CompileOptions {
   cwd: string;
@@ -83,6 +93,8 @@ export type RunFailure =
   | TargetFailure
   | { kind: "compile_failed"; output: string }
   | PlanChanged
+  /** The spec declares commands nobody allowed (no --allow-exec, no trust entry). */
+  | ExecNotAllowed
   | Exclude<PrepareFailure, { kind: "model_unavailable" }>
   /** `resumeDir`: the run that can be resumed once the model is there (null for a new run). */
   | (Extract<PrepareFailure, { kind: "model_unavailable" }> & { resumeDir: string | null })

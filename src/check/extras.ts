@@ -91,7 +91,7 @@ export async function checkBaseline(
         const obj = parsed.ok ? parsed.value : null;
         if (!parsed.ok || obj === null || typeof obj !== "object" || Array.isArray(obj)) {
           ctx.error(
-            CheckCodes.BASELINE_BAD,
+            !parsed.ok && parsed.tooDeep ? CheckCodes.DATA_TOO_DEEP : CheckCodes.BASELINE_BAD,
             `baseline file ${display} must be a JSON object with "source" and "order" or "values"${parsed.ok ? "" : ` (${parsed.message})`}`,
             f,
             ref.span,

@@ -11,6 +11,11 @@ export const EXIT_OK = 0;
 export const EXIT_ERRORS = 1;
 /** The command line itself is wrong (unknown flag, missing argument). */
 export const EXIT_USAGE = 2;
+/**
+ * The spec declares commands (exec: models, exec scorers) the user has not allowed: nothing was run.
+ * 77 is EX_NOPERM of sysexits.h, so scripts can tell "needs permission" from a broken spec.
+ */
+export const EXIT_NOT_ALLOWED = 77;
 /** Used by bin/vc.js alone, outside any command: the bundle is missing, or a bug escaped main(). */
 export const EXIT_INTERNAL = 70;
 /** The command was interrupted (Ctrl-C); a run can be resumed, a rescore left the run as it was. */
@@ -36,6 +41,7 @@ const EXIT_CODES = {
   no_journal: EXIT_ERRORS,
   spec_gone: EXIT_ERRORS,
   compile_failed: EXIT_ERRORS,
+  exec_not_allowed: EXIT_NOT_ALLOWED,
   plan_changed: EXIT_ERRORS,
   no_such_scorer: EXIT_ERRORS,
   scorer_without_model: EXIT_ERRORS,

@@ -5,7 +5,7 @@ import type { RescoreFailure, RescoreOutcome, Rescored } from "../app/rescore.js
 import { summaryText } from "../app/report-stage.js";
 import { JOURNAL_FILE } from "../run/journal.js";
 import { exitCodeOf } from "./exit-codes.js";
-import { lockMessage, unavailableMessage } from "./failure-messages.js";
+import { execRefusalMessage, lockMessage, unavailableMessage } from "./failure-messages.js";
 import { displayPath } from "./paths.js";
 
 /** Where the words go (stdout: the run directory only). */
@@ -80,5 +80,7 @@ function rescoreFailureText(failure: RescoreFailure, cwd: string): string {
       );
     case "report_failed":
       return say(failure.error);
+    case "exec_not_allowed":
+      return execRefusalMessage(failure, "rescore", displayPath(cwd, failure.specPath));
   }
 }

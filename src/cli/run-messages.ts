@@ -6,7 +6,7 @@ import { MANIFEST_FILE } from "../run/manifest.js";
 import { formatDuration } from "../run/progress.js";
 import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
 import { exitCodeOf } from "./exit-codes.js";
-import { lockMessage, unavailableMessage } from "./failure-messages.js";
+import { execRefusalMessage, lockMessage, unavailableMessage } from "./failure-messages.js";
 import { displayPath, resumeCommand } from "./paths.js";
 
 /** Where the words go (stdout: the run directory only). */
@@ -72,6 +72,10 @@ function runFailureText(failure: RunFailure, cwd: string): string {
       );
     case "locked":
       return lines(`value-compass run: ${lockMessage(failure)}`);
+    case "exec_not_allowed": {
+      const spec = displayPath(cwd, failure.specPath);
+      return execRefusalMessage(failure, "run", spec);
+    }
   }
 }
 

@@ -60,6 +60,24 @@ export interface Plan {
   stepCount: number;
   /** sha256 (hex) over the canonical JSON of this header (without `hash`) followed by every step. */
   hash: string;
+  /**
+   * Only in `value-compass plan --json`, never in a run's plan.json nor in the hash: every command a
+   * run would execute, with where it is declared (docs/security.md).
+   */
+  commands?: PlanCommand[];
+}
+
+/** A program a run would start: an exec: model (evaluated, judge, generator) or an exec scorer. */
+export interface PlanCommand {
+  role: "evaluated" | "judge" | "generator" | "scorer";
+  /** The model id or the scorer's name. */
+  id: string;
+  /** The command line as written (split into argv without a shell). */
+  command: string;
+  /** Where it is written: file (as shown in diagnostics) and line; empty when it comes from the command line alone. */
+  sites: Array<{ file: string; line: number }>;
+  /** Written on this command line (`--model`, `--judge`, `--set`): trusted without asking. */
+  fromCommandLine: boolean;
 }
 
 export interface PlanInput {

@@ -1,7 +1,7 @@
 // The compiler: determinism (same spec and files → same hash and bytes, wherever the project is),
 // the canonical step order and ids, overrides, the JSON form and its schema, and template rendering.
 
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -45,6 +45,8 @@ describe("determinism", () => {
     const dir = mkdtempSync(join(tmpdir(), "vc-copy-"));
     cpSync(join(repoRoot, "specs"), join(dir, "project/specs"), { recursive: true });
     cpSync(join(repoRoot, "templates"), join(dir, "project/templates"), { recursive: true });
+    // The project's marker: a spec reads files only inside its project (docs/security.md).
+    writeFileSync(join(dir, "project/package.json"), "{}\n");
     const here = await runCli(["plan", "specs/example.vc", "--json"]);
     const there = await runCli(["plan", "project/specs/example.vc", "--json"], { cwd: dir });
     expect(here.code).toBe(0);

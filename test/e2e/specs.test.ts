@@ -92,7 +92,18 @@ describe("every shipped spec runs end to end against the stand-in servers", () =
       const cwd = mkdtempSync(join(tmpdir(), "vc-specs-"));
       // example.vc rate-limits its models to 600 requests a minute: one model keeps the test short.
       const models = spec === "example.vc" ? ["ollama:evaluated"] : ["ollama:evaluated", "mock:refuse"];
-      const args = ["run", join(specsDir, spec), ...models.flatMap((m) => ["--model", m]), "--judge", "openai:judge", "--no-cache", "--out", "run", "--quiet"];
+      const args = [
+        "run",
+        join(specsDir, spec),
+        ...models.flatMap((m) => ["--model", m]),
+        "--judge",
+        "openai:judge",
+        "--no-cache",
+        "--out",
+        "run",
+        "--quiet",
+        "--allow-exec",
+      ];
       const callsBefore = ollama.requestsTo("/api/chat").length;
       const judgeCallsBefore = judge.requestsTo("/v1/chat/completions").length;
       const r = await vc(args, cwd, { OLLAMA_HOST: ollama.url, OPENAI_BASE_URL: judge.baseUrl });

@@ -5,6 +5,7 @@ import { sortDiagnostics } from "../../core/diagnostic.js";
 import { formatDiagnostics } from "../format-diagnostics.js";
 import { EXIT_ERRORS, EXIT_OK, UsageError, setOptions, type CliIO, type Command } from "../command.js";
 import { commandInfo } from "./index.js";
+import { sandboxOf } from "../sandbox-options.js";
 
 export function useColor(io: CliIO): boolean {
   return io.stderr.isTTY === true && !io.env.NO_COLOR;
@@ -15,6 +16,7 @@ export const checkCommand: Command = {
   async run(args, io) {
     if (args.positionals.length === 0) throw new UsageError("expected at least one SPEC file");
     const set = setOptions(args);
+    const sandbox = sandboxOf(args);
     const color = useColor(io);
     // Loaded here, not at start-up: other commands should not pay for the checker's dependencies.
     const [{ loadSpec }, { checkKinds: kinds }] = await Promise.all([import("../../check/load.js"), import("../../app/kinds.js")]);
@@ -22,7 +24,7 @@ export const checkCommand: Command = {
     let warnings = 0;
     let failed = 0;
     for (const entry of args.positionals) {
-      const result = await loadSpec(entry, { cwd: io.cwd, set, kinds });
+      const result = await loadSpec(entry, { cwd: io.cwd, set, kinds, sandbox });
       const diagnostics = sortDiagnostics(result.diagnostics);
       const e = diagnostics.filter((d) => d.severity === "error").length;
       errors += e;

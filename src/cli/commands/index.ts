@@ -18,21 +18,35 @@ export interface CommandEntry {
 
 type CommandInfo = Omit<CommandEntry, "load">;
 
+// The file sandbox's switches (docs/security.md), shared by every command that reads a spec; parsed by
+// ../sandbox-options.ts.
+const SANDBOX_OPTIONS: OptionsConfig = {
+  "allow-outside": { type: "string", multiple: true },
+  "max-file-size": { type: "string" },
+};
+
+const SANDBOX_HELP = [
+  "  --allow-outside PATH  let the spec read files below PATH too (repeatable); by default a spec",
+  "                   reads only regular, non-hidden files inside its project (docs/security.md)",
+  "  --max-file-size SIZE  largest file a spec may read, e.g. 500K, 200M, 2G (default 64M)",
+];
+
 const CHECK: CommandInfo = {
   name: "check",
   summary: "check specs: names, imports, templates, data files, values",
   help: [
-    "Usage: value-compass check SPEC... [--set key=value]...",
+    "Usage: value-compass check SPEC... [--set key=value]... [--allow-outside PATH]... [--max-file-size SIZE]",
     "",
     "Checks each spec and everything it imports or reads (templates, data files, schemas) without",
     "calling any model. Problems are printed to stderr with the offending source lines.",
     "",
     "Options:",
     "  --set key=value  override a declared param (repeatable), as `value-compass run` would",
+    ...SANDBOX_HELP,
     "",
     "Exit codes: 0 no errors (warnings are allowed), 1 errors, 2 wrong command line.",
   ].join("\n"),
-  options: { set: { type: "string", multiple: true } },
+  options: { set: { type: "string", multiple: true }, ...SANDBOX_OPTIONS },
   allowPositionals: true,
 };
 
@@ -43,16 +57,19 @@ const PLAN: CommandInfo = {
     "Usage: value-compass plan SPEC [--model ID]... [--judge ID] [--set key=value]... [--json | --items [--by FIELD]]",
     "",
     "Checks and compiles SPEC into the plan a run would execute and prints a summary: steps per",
-    "model, system, dimension and context, the templates, and an estimate of the prompt tokens.",
+    "model, system, dimension and context, the templates, an estimate of the prompt tokens, and every",
+    "command a run would execute (exec: models, exec scorers) with the file and line declaring it.",
     "",
     "Options:",
     "  --model ID       evaluate this model instead of the spec's list (repeatable)",
     "  --judge ID       use this judge model instead of the spec's",
     "  --set key=value  override a declared param (repeatable)",
-    "  --json           print the whole plan (header and every step) as JSON on stdout",
+    "  --json           print the whole plan (header and every step) as JSON on stdout, with",
+    "                   `commands`: what a run would execute and where it is declared",
     "  --items          print item counts per dimension as a Markdown table (for docs)",
     "  --by FIELD       with --items: the columns: segment (default), difficulty, or any item",
     "                   field such as locale or task",
+    ...SANDBOX_HELP,
     "",
     "Model ids: ollama:NAME, openai:NAME, exec:COMMAND, mock:NAME.",
   ].join("\n"),
@@ -63,6 +80,7 @@ const PLAN: CommandInfo = {
     json: { type: "boolean" },
     items: { type: "boolean" },
     by: { type: "string" },
+    ...SANDBOX_OPTIONS,
   },
   allowPositionals: true,
 };
@@ -88,6 +106,10 @@ Options:
   --retry-failed     with a resumed run: run the failed steps again
   --pull             pull missing Ollama models
   --json-io          exec: models get the request as JSON on stdin (like json_io true in the spec)
+  --allow-exec       run the commands the spec declares (exec: models, exec scorers) this once;
+                     without it they need \`value-compass trust SPEC\` (commands typed with --model
+                     or --judge are always allowed; docs/security.md)
+${SANDBOX_HELP.join("\n")}
   --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
   --no-neutralize    write text cells as they are (no ' before a leading = + - @)
   --quiet            no progress output and no summary
@@ -96,7 +118,8 @@ After the steps the answers are scored, adaptive blocks run, and the CSV reports
 run directory (docs/outputs.md); a summary (leaderboard, largest context effects) goes to stderr.
 
 Exit codes: 0 all steps answered and scored, 1 errors (spec, failed steps, scoring errors, fatal
-stop), 2 usage, 130 interrupted. See docs/running.md.
+stop), 2 usage, 77 the spec declares commands not allowed (nothing was run), 130 interrupted.
+See docs/running.md.
 `,
   options: {
     model: { type: "string", multiple: true },
@@ -113,6 +136,8 @@ stop), 2 usage, 130 interrupted. See docs/running.md.
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
     quiet: { type: "boolean" },
+    "allow-exec": { type: "boolean" },
+    ...SANDBOX_OPTIONS,
   },
   allowPositionals: true,
 };
@@ -220,9 +245,12 @@ Options:
   --bom                      start every CSV file with a UTF-8 byte-order mark
   --no-neutralize            write text cells as they are (no ' before a leading = + - @)
   --quiet                    no summary
+  --allow-exec               run the commands the spec declares (exec scorers, exec: judges) this
+                             once; without it they need \`value-compass trust SPEC\`
+${SANDBOX_HELP.join("\n")}
 
 Exit codes: 0 ok, 1 errors (not a run, changed steps, judge unreachable, scoring errors),
-2 wrong command line, 130 interrupted (the run directory is left as it was). See docs/outputs.md.
+2 wrong command line, 77 commands not allowed, 130 interrupted (the run directory is left as it was). See docs/outputs.md.
 `,
   options: {
     judge: { type: "string" },
@@ -231,13 +259,37 @@ Exit codes: 0 ok, 1 errors (not a run, changed steps, judge unreachable, scoring
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
     quiet: { type: "boolean" },
+    "allow-exec": { type: "boolean" },
+    ...SANDBOX_OPTIONS,
   },
   allowPositionals: true,
 };
 
+const TRUST: CommandInfo = {
+  name: "trust",
+  summary: "allow the commands a spec declares (exec: models, exec scorers) until they change",
+  help: `Usage: value-compass trust SPEC [--set key=value]... [--allow-outside PATH]... [--max-file-size SIZE]
+
+List every command a run of SPEC would execute (exec: models, exec scorers), with the file and line
+declaring it, and record them as trusted in your config folder ($XDG_CONFIG_HOME/value-compass, else
+~/.config/value-compass, file ${"trusted-commands.json"}). A trusted command is identified by its exact text,
+the folder it runs in and the contents of the files its arguments name: change any of them and
+\`value-compass run\` asks again. Read the commands and the files they name before trusting them.
+
+Options:
+  --set key=value  override a declared param (repeatable), as \`value-compass run\` would
+${SANDBOX_HELP.join("\n")}
+
+Exit codes: 0 trusted (or nothing to trust), 1 errors in the spec or the config folder cannot be
+written, 2 wrong command line. See docs/security.md.
+`,
+  options: { set: { type: "string", multiple: true }, ...SANDBOX_OPTIONS },
+  allowPositionals: true,
+};
+
 /** The static part of a command, for the command modules that build their Command from it. */
-export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore"): CommandInfo {
-  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE }[name];
+export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "trust"): CommandInfo {
+  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE, trust: TRUST }[name];
 }
 
 export const commands: readonly CommandEntry[] = [
@@ -248,4 +300,5 @@ export const commands: readonly CommandEntry[] = [
   { ...CALIBRATE, load: async () => (await import("./calibrate.js")).calibrateCommand },
   { ...REPORT, load: async () => (await import("./report.js")).reportCommand },
   { ...RESCORE, load: async () => (await import("./rescore.js")).rescoreCommand },
+  { ...TRUST, load: async () => (await import("./trust.js")).trustCommand },
 ];

@@ -4,10 +4,12 @@
 
 import { sortDiagnostics } from "../../core/diagnostic.js";
 import { formatDiagnostics } from "../format-diagnostics.js";
-import type { Plan, PlanItem, PlanStep } from "../../core/plan.js";
+import type { Plan, PlanCommand, PlanItem, PlanStep } from "../../core/plan.js";
 import { EXIT_ERRORS, EXIT_OK, UsageError, boolOption, setOptions, stringListOption, stringOption, type Command } from "../command.js";
 import { commandInfo } from "./index.js";
 import { useColor } from "./check.js";
+import { sandboxOf } from "../sandbox-options.js";
+import { commandLines, specCommands } from "./trust.js";
 
 export const planCommand: Command = {
   ...commandInfo("plan"),
@@ -26,10 +28,12 @@ export const planCommand: Command = {
     ]);
     const models = stringListOption(args, "model");
     const judge = stringOption(args, "judge");
+    const set = setOptions(args);
     const result = await loadSpec(entry, {
       kinds: checkKinds,
       cwd: io.cwd,
-      set: setOptions(args),
+      set,
+      sandbox: sandboxOf(args),
       ...(models.length > 0 ? { models } : {}),
       ...(judge !== undefined ? { judge } : {}),
     });
@@ -39,6 +43,10 @@ export const planCommand: Command = {
     }
     if (!result.spec) return EXIT_ERRORS;
     const plan = compilePlan(result.spec);
+    // What a run would execute, and where the spec says so (the command line's own are marked).
+    const typed = new Set<string>([...models, ...Object.values(set), ...(judge !== undefined ? [judge] : [])]);
+    const json = boolOption(args, "json");
+    const commands = await specCommands(result, plan, typed, json);
     const by = stringOption(args, "by");
     if (by !== undefined && !boolOption(args, "items")) throw new UsageError("--by goes with --items");
     if (boolOption(args, "items")) {
@@ -48,7 +56,7 @@ export const planCommand: Command = {
     }
     if (boolOption(args, "json")) {
       try {
-        await writePlanJson(plan, io.stdout);
+        await writePlanJson({ ...plan, commands }, io.stdout);
       } catch (err) {
         // A closed pipe (`vc plan --json | head`) is the reader's choice, not an error.
         if ((err as { code?: unknown }).code === "EPIPE") {
@@ -59,12 +67,12 @@ export const planCommand: Command = {
       }
       return EXIT_OK;
     }
-    io.stdout.write(summarise(plan, entry, iterateSteps));
+    io.stdout.write(summarise(plan, entry, iterateSteps, commands));
     return EXIT_OK;
   },
 };
 
-function summarise(plan: Plan, entry: string, iterateSteps: (plan: Plan) => Iterable<PlanStep>): string {
+function summarise(plan: Plan, entry: string, iterateSteps: (plan: Plan) => Iterable<PlanStep>, commands: readonly PlanCommand[]): string {
   const perModel = new Map<string, number>();
   const perSegment = new Map<string, number>();
   const perSystem = new Map<string, number>();
@@ -127,6 +135,13 @@ function summarise(plan: Plan, entry: string, iterateSteps: (plan: Plan) => Iter
   }
   lines.push("", `scorers: ${plan.scorers.map((s) => `${s.id} (${s.kind})`).join(", ") || "(none)"}`);
   lines.push(`reports: ${plan.reports.map((r) => `${r.id} (${r.kind})`).join(", ") || "(none)"}`);
+  lines.push(
+    "",
+    commands.length > 0
+      ? "commands a run would execute (value-compass run asks first: --allow-exec or value-compass trust):"
+      : "commands a run would execute: (none)",
+  );
+  if (commands.length > 0) lines.push(commandLines(commands).trimEnd());
   const tokens = Math.round(chars / 4);
   const perStep = plan.stepCount > 0 ? Math.round(tokens / plan.stepCount) : 0;
   lines.push(

@@ -8,6 +8,7 @@ import { useColor } from "./check.js";
 import { boolOption, stringListOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { cliRunDeps, processSignals } from "./run.js";
 import { commandInfo } from "./index.js";
+import { sandboxOf } from "../sandbox-options.js";
 
 export const rescoreCommand: Command = {
   // Name, summary, help and options live in index.ts, so `vc --help` needs no command module.
@@ -32,8 +33,9 @@ export const rescoreCommand: Command = {
         bom: boolOption(args, "bom"),
         neutralize: !boolOption(args, "no-neutralize"),
         quiet,
+        allowExec: boolOption(args, "allow-exec"),
       },
-      cliRunDeps(io, quiet),
+      cliRunDeps(io, quiet, sandboxOf(args)),
       { cwd: io.cwd, env: io.env, signals: processSignals },
     );
     return reportRescore(outcome, quiet, { ...io, colour: useColor(io) });

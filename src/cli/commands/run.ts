@@ -2,6 +2,10 @@
 // compiler, plan writer and providers, turns process signals into interrupts, and words the outcome.
 
 import { loadSpec } from "../../check/load.js";
+import { stringSites } from "../../check/locate.js";
+import type { Sandbox } from "../../check/files.js";
+import { sandboxOf } from "../sandbox-options.js";
+import { commandsOfPlan, searchText } from "../../app/trust.js";
 import { compilePlan } from "../../compile/compile.js";
 import { writePlanJson } from "../../compile/serialize.js";
 import { iterateSteps } from "../../compile/steps.js";
@@ -27,7 +31,7 @@ export const runCommand: Command = {
     if (spec === null && resume === null) throw new UsageError("missing SPEC (or --resume RUN_DIR)");
     const out = stringOption(args, "out") ?? null;
     if (resume !== null && out !== null) throw new UsageError("--resume and --out both name the run directory; give one");
-    const deps = cliRunDeps(io, boolOption(args, "quiet"));
+    const deps = cliRunDeps(io, boolOption(args, "quiet"), sandboxOf(args));
     return runAndReport(
       {
         spec,
@@ -45,6 +49,7 @@ export const runCommand: Command = {
         bom: boolOption(args, "bom"),
         neutralize: !boolOption(args, "no-neutralize"),
         jsonIo: boolOption(args, "json-io"),
+        allowExec: boolOption(args, "allow-exec"),
       },
       deps,
       { cwd: io.cwd, env: io.env, stdout: io.stdout, stderr: io.stderr, signals: processSignals },
@@ -62,7 +67,7 @@ export async function runAndReport(request: RunRequest, deps: RunDeps, io: RunSt
 }
 
 /** The real loader, compiler, plan writer and providers (also used by `vc rescore`). */
-export function cliRunDeps(io: CliIO, quiet: boolean): RunDeps {
+export function cliRunDeps(io: CliIO, quiet: boolean, sandbox?: Sandbox): RunDeps {
   const color = useColor(io);
   return {
     compile: async (specPath, options) => {
@@ -73,12 +78,14 @@ export function cliRunDeps(io: CliIO, quiet: boolean): RunDeps {
         ...(options.models.length > 0 ? { models: options.models } : {}),
         ...(options.judge !== null ? { judge: options.judge } : {}),
         ...(options.jsonIo ? { execJsonIo: true } : {}),
+        ...(sandbox ? { sandbox } : {}),
       });
       const diagnostics = sortDiagnostics(loaded.diagnostics);
       if (!loaded.spec) return { ok: false, output: formatDiagnostics(diagnostics, { sources: loaded.sources, color }) };
       // Warnings do not stop a run, but they are worth reading before it starts.
       if (diagnostics.length > 0 && !quiet) io.stderr.write(formatDiagnostics(diagnostics, { sources: loaded.sources, color }));
-      return { ok: true, plan: compilePlan(loaded.spec) };
+      const plan = compilePlan(loaded.spec);
+      return { ok: true, plan, sites: stringSites(loaded.files, new Set(commandsOfPlan(plan).map(searchText))) };
     },
     iterateSteps,
     writePlan: (plan, path) => writeStreamAtomic(path, (stream) => writePlanJson(plan, stream)),
