@@ -10,13 +10,15 @@ export const NO_RESPONSE = "no response";
 
 /** The model ids the scorers of the plan's segments call (judge and guard scorers). */
 export function judgeModelsOf(plan: Plan): string[] {
-  const used = new Set(plan.segments.flatMap((s) => s.scorers));
+  // Gold sets call their scorers' judges too (`vc validate`, the validate stage of `vc run`).
+  const used = new Set([...plan.segments.flatMap((s) => s.scorers), ...(plan.gold ?? []).map((g) => g.scorer)]);
   const out: string[] = [];
   for (const scorer of plan.scorers) {
     if (!used.has(scorer.id) || (scorer.kind !== "judge" && scorer.kind !== "guard")) continue;
     const own = scorer.config["model"];
-    const id = typeof own === "string" ? own : plan.judge;
-    if (id && !out.includes(id)) out.push(id);
+    const panel = scorer.config["panel"];
+    const ids = Array.isArray(panel) ? panel.filter((m): m is string => typeof m === "string") : [typeof own === "string" ? own : plan.judge];
+    for (const id of ids) if (id && !out.includes(id)) out.push(id);
   }
   return out;
 }

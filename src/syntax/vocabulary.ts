@@ -125,6 +125,8 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
       "flags",
       "command",
       "timeout",
+      "panel",
+      "combine",
     ],
     structural: ["score", "rule"],
     open: false,
