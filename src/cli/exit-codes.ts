@@ -11,6 +11,12 @@ export const EXIT_OK = 0;
 export const EXIT_ERRORS = 1;
 /** The command line itself is wrong (unknown flag, missing argument). */
 export const EXIT_USAGE = 2;
+/**
+ * A gold set's `require` does not hold (`vc validate`, or the validate stage of `vc run`): the judge
+ * disagrees with the human labels too much for its scores to be published. Distinct from 1 so that
+ * CI can tell "the judge is not valid" from "something broke".
+ */
+export const EXIT_NOT_VALIDATED = 4;
 /** Used by bin/vc.js alone, outside any command: the bundle is missing, or a bug escaped main(). */
 export const EXIT_INTERNAL = 70;
 /** The command was interrupted (Ctrl-C); a run can be resumed, a rescore left the run as it was. */

@@ -235,9 +235,46 @@ Exit codes: 0 ok, 1 errors (not a run, changed steps, judge unreachable, scoring
   allowPositionals: true,
 };
 
+const VALIDATE: CommandInfo = {
+  name: "validate",
+  summary: "validate a spec's judges against its gold sets (agreement with human labels)",
+  help: `Usage: value-compass validate SPEC [--judge ID] [--set KEY=VALUE]... [--out DIR] [--seed N]
+                              [--no-cache] [--bom] [--no-neutralize]
+
+Send every labelled example of the spec's gold sets (\`gold NAME for SCORER { ... }\`) to its
+scorer's judge (each judge of a panel separately) and measure agreement with the gold labels:
+accuracy and Cohen's kappa (categories), weighted kappa (ordinal), ICC (numeric), with 95%
+bootstrap intervals, overall and per locale, domain and use case; Fleiss' kappa and Krippendorff's
+alpha among the judges of a panel. Writes judge_agreement.csv and judge_confusion.csv.
+
+Options:
+  --judge ID         replace the spec's judge model
+  --set KEY=VALUE    override a param (repeatable)
+  --out DIR          output folder (default: outputs/<spec-name>/validate)
+  --seed N           bootstrap seed (default: the run's seed, else 1)
+  --no-cache         neither read nor write the response cache
+  --bom              start every CSV file with a UTF-8 byte-order mark
+  --no-neutralize    write text cells as they are (no ' before a leading = + - @)
+
+Exit codes: 0 every \`require\` holds, 4 a \`require\` does not hold (judged scores must not be
+published), 1 errors (spec, judge unreachable), 2 wrong command line, 130 interrupted.
+See docs/validation.md.
+`,
+  options: {
+    judge: { type: "string" },
+    set: { type: "string", multiple: true },
+    out: { type: "string" },
+    seed: { type: "string" },
+    "no-cache": { type: "boolean" },
+    bom: { type: "boolean" },
+    "no-neutralize": { type: "boolean" },
+  },
+  allowPositionals: true,
+};
+
 /** The static part of a command, for the command modules that build their Command from it. */
-export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore"): CommandInfo {
-  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE }[name];
+export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "validate"): CommandInfo {
+  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE, validate: VALIDATE }[name];
 }
 
 export const commands: readonly CommandEntry[] = [
@@ -248,4 +285,5 @@ export const commands: readonly CommandEntry[] = [
   { ...CALIBRATE, load: async () => (await import("./calibrate.js")).calibrateCommand },
   { ...REPORT, load: async () => (await import("./report.js")).reportCommand },
   { ...RESCORE, load: async () => (await import("./rescore.js")).rescoreCommand },
+  { ...VALIDATE, load: async () => (await import("./validate.js")).validateCommand },
 ];
