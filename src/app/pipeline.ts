@@ -20,6 +20,7 @@ import { createProgress, createPullProgress, type StepProgress } from "../run/pr
 import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
 import { modelMajorSteps } from "../run/scheduler.js";
 import { Interrupts } from "./interrupts.js";
+import { validateBeforeRun } from "./validate-stage.js";
 import { closeProviders, modelsOfPlan, prepareModels, type ModelNeed, type PrepareFailure, type PrepareSettings } from "./models.js";
 import { cacheDirOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invocationOf, RunRecord } from "./run-record.js";
 import { afterModelHook, Prefetch, runStageHook, StageTally } from "./run-stages.js";
@@ -59,6 +60,23 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     const opened = openRunFolder(target, plan, io.cwd, startedAt);
     if (!opened.ok) return opened;
     release = opened.folder.release;
+    // The validate stage: with gold sets, the judges are validated before any step, and a run whose
+    // judge fails a `require` stops here, so its judged scores are never produced or published.
+    if ((plan.gold ?? []).length > 0) {
+      say(io.describe({ kind: "validating", examples: (plan.gold ?? []).reduce((n, g) => n + g.examples.length, 0) }));
+      const validated = await validateBeforeRun({
+        plan,
+        models: prepared.models,
+        cache: request.cache ? new DiskCache(cacheDirOf(request, target, opened.folder.runDir, io.cwd)) : null,
+        concurrencyOverride: concurrencyOverrideOf(request, target),
+        env: io.env,
+        specDir: dirname(target.specPath),
+        runDir: opened.folder.runDir,
+        csv: { bom: request.bom ?? false, neutralize: request.neutralize ?? true },
+        interrupts,
+      });
+      if (!validated.ok) return validated;
+    }
     const run = await startRun({ request, deps, io, plan, target, folder: opened.folder, models: prepared.models, needs, interrupts, git, startedAt });
     say = (line) => run.progress.note(line);
     const executed = await runSteps(run);

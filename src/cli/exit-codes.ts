@@ -54,6 +54,9 @@ const EXIT_CODES = {
   scoring_interrupted: EXIT_INTERRUPTED,
   scoring_stopped: EXIT_ERRORS,
   report_failed: EXIT_ERRORS,
+  // The validate stage of value-compass run, before any step.
+  judge_not_validated: EXIT_NOT_VALIDATED,
+  validation_failed: EXIT_ERRORS,
 } as const satisfies Record<Ending, number>;
 
 export function exitCodeOf(ending: Ending): number {
