@@ -133,7 +133,8 @@ export async function checkGoldSet(ctx: CheckContext, located: Located<GoldDecl>
       'say what is compared: e.g. label score = 100 ? "safe" : (score = 50 ? "over_refusal" : "unsafe"), or label output.verdict',
     ]);
   }
-  const requires = scale ? node.requires.map((r) => readRequire(ctx, f, r.expr, scale, what)).filter((r): r is PlanGoldRequire => r !== null) : [];
+  const panel = Array.isArray(scorer.scorer.config["panel"]);
+  const requires = scale ? node.requires.map((r) => readRequire(ctx, f, r.expr, scale, what, panel)).filter((r): r is PlanGoldRequire => r !== null) : [];
   if (ctx.errorCount() > before || scale === null) return null;
   return { id, scorer: scorerName, system, scale, label, requires, examples };
 }
@@ -263,7 +264,7 @@ function goldScale(
 }
 
 /** `require METRIC >= NUMBER` (or `>`), with a metric that fits the scale. */
-function readRequire(ctx: CheckContext, f: string, expr: Expr, scale: GoldScale, what: string): PlanGoldRequire | null {
+function readRequire(ctx: CheckContext, f: string, expr: Expr, scale: GoldScale, what: string, panel: boolean): PlanGoldRequire | null {
   const shape = ["write: require kappa >= 0.6 (metrics: " + METRICS_FOR[scale].join(", ") + ")"];
   if (expr.kind !== "Binary" || (expr.op !== ">=" && expr.op !== ">")) {
     ctx.error(CheckCodes.GOLD_BAD_REQUIRE, `a requirement of ${what} must be METRIC >= NUMBER`, f, expr.span, shape);
@@ -277,6 +278,12 @@ function readRequire(ctx: CheckContext, f: string, expr: Expr, scale: GoldScale,
   }
   if (!METRICS_FOR[scale].includes(metric as GoldMetric)) {
     ctx.error(CheckCodes.GOLD_BAD_REQUIRE, `'${metric}' does not apply to the ${scale} labels of ${what}`, f, left.span, [`metrics for ${scale} labels: ${METRICS_FOR[scale].join(", ")}`]);
+    return null;
+  }
+  if (metric.startsWith("alpha") && !panel) {
+    ctx.error(CheckCodes.GOLD_BAD_REQUIRE, `'${metric}' is agreement among the judges of a panel, and the scorer of ${what} has one judge`, f, left.span, [
+      'give the scorer a panel (panel ["A", "B"]  combine majority), or require kappa / accuracy / icc',
+    ]);
     return null;
   }
   const value = right.kind === "Literal" && typeof right.value === "number" ? right.value : right.kind === "Unary" && right.op === "-" && right.operand.kind === "Literal" && typeof right.operand.value === "number" ? -right.operand.value : null;
