@@ -73,3 +73,39 @@ describe("value-compass validate", () => {
     expect(r.stderr).toContain("declares no gold set");
   });
 });
+
+describe("value-compass rescore --judge A --judge B", () => {
+  it("scores the recorded answers under each judge, writes rank_stability.csv, and leaves the run's scores alone", async () => {
+    const runSpec = `
+system s "S" { dimension d "D" }
+template ask { user "{{item.text}}" }
+template rubric { user "Request: {{item.text}} <answer>{{response}}</answer>" }
+scorer judge judge {
+  template rubric
+  output { verdict: ["safe", "unsafe", "over_refusal"] }
+  score output.verdict = "safe" ? 100 : (output.verdict = "over_refusal" ? 50 : 0)
+}
+items x { system s  template ask  scorers [judge]
+  item a { dimension d  text "one" }  item b { dimension d  text "two" }  item c { dimension d  text "three" }
+}
+run { models ["mock:comply", "mock:refuse", "mock:echo"]  judge "exec:node ${judgeScript} agree"  seed 5 }
+`;
+    const dir = project({ "s.vc": runSpec });
+    const run = await vc(["run", "s.vc", "--out", "run", "--quiet"], dir);
+    expect(run.code).toBe(0);
+    const before = readCsv(join(dir, "run", "scores.csv")).map((r) => r["score"]);
+    const agree = `exec:node ${judgeScript} agree`;
+    const random = `exec:node ${judgeScript} random`;
+    const r = await vc(["rescore", "run", "--judge", agree, "--judge", random], dir);
+    expect(r.stderr).toContain("Kendall's tau");
+    expect(r.code).toBe(0);
+    const rows = readCsv(join(dir, "run", "rank_stability.csv"));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ scorer: "judge", judge_a: agree, judge_b: random, models: "3", items: "3" });
+    const means = readCsv(join(dir, "run", "rank_stability_means.csv"));
+    expect(means).toHaveLength(6);
+    // Under the agreeing judge every answer lacks a [gold=…] tag, so it says "safe": every mean is 100.
+    expect(means.filter((m) => m["judge"] === agree).every((m) => m["mean"] === "100.00")).toBe(true);
+    expect(readCsv(join(dir, "run", "scores.csv")).map((x) => x["score"])).toEqual(before);
+  });
+});

@@ -214,7 +214,11 @@ The previous scores are kept as scores.<UTC time>.jsonl and the previous plan as
 plan.<UTC time>.json; the manifest lists every rescore.
 
 Options:
-  --judge ID                 replace the run's judge model
+  --judge ID                 replace the run's judge model; given two or more times, compare judges
+                             instead: the answers are scored under each judge (the run's scores
+                             are left as they are) and rank_stability.csv gets Kendall's tau
+                             between the model rankings of each pair of judges, with 95% item-
+                             bootstrap intervals (docs/validation.md)
   --model-scorer SCORER=ID   replace the model of one judge or guard scorer (repeatable)
   --seed N                   bootstrap seed of the reports (default: the run's seed)
   --bom                      start every CSV file with a UTF-8 byte-order mark
@@ -225,7 +229,7 @@ Exit codes: 0 ok, 1 errors (not a run, changed steps, judge unreachable, scoring
 2 wrong command line, 130 interrupted (the run directory is left as it was). See docs/outputs.md.
 `,
   options: {
-    judge: { type: "string" },
+    judge: { type: "string", multiple: true },
     "model-scorer": { type: "string", multiple: true },
     seed: { type: "string" },
     bom: { type: "boolean" },
