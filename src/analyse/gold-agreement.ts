@@ -80,8 +80,16 @@ const GROUPS = ["locale", "domain", "usecase"] as const;
 
 /** The metrics of a judge against the gold labels, by scale (docs/validation.md). */
 function pairMetrics(scale: GoldScale): Array<[AgreementMetric, (pairs: readonly LabelPair[]) => number | null]> {
-  if (scale === "categorical") return [["accuracy", accuracy], ["kappa", cohenKappa]];
-  if (scale === "ordinal") return [["accuracy", accuracy], ["weighted_kappa", weightedKappa]];
+  if (scale === "categorical")
+    return [
+      ["accuracy", accuracy],
+      ["kappa", cohenKappa],
+    ];
+  if (scale === "ordinal")
+    return [
+      ["accuracy", accuracy],
+      ["weighted_kappa", weightedKappa],
+    ];
   return [["icc", iccAgreement]];
 }
 
@@ -144,8 +152,8 @@ function amongJudges(set: PlanGoldSet, judges: readonly string[], judgements: re
   const byExample = new Map<string, Map<string, Label | null>>();
   for (const j of judgements) {
     if (!judges.includes(j.judge)) continue;
-    let m = byExample.get(j.example.id);
-    if (!m) byExample.set(j.example.id, (m = new Map()));
+    const m = byExample.get(j.example.id) ?? new Map<string, Label | null>();
+    byExample.set(j.example.id, m);
     m.set(j.judge, j.label);
   }
   type Unit = { example: PlanGoldExample; labels: Label[] };
@@ -154,8 +162,17 @@ function amongJudges(set: PlanGoldSet, judges: readonly string[], judgements: re
     .map((e) => ({ example: e, labels: judges.map((id) => byExample.get(e.id)?.get(id) ?? null) }));
   const metric = set.scale === "categorical" ? "nominal" : "interval";
   const statistics: Array<[AgreementMetric, (units: readonly Unit[]) => number | null]> = [
-    ...(set.scale === "numeric" ? [] : [["fleiss_kappa", (u: readonly Unit[]) => fleissKappa(u.map((x) => x.labels))] as [AgreementMetric, (units: readonly Unit[]) => number | null]]),
-    ["krippendorff_alpha", (u) => krippendorffAlpha(u.map((x) => x.labels), metric)],
+    ...(set.scale === "numeric"
+      ? []
+      : [["fleiss_kappa", (u: readonly Unit[]) => fleissKappa(u.map((x) => x.labels))] as [AgreementMetric, (units: readonly Unit[]) => number | null]]),
+    [
+      "krippendorff_alpha",
+      (u) =>
+        krippendorffAlpha(
+          u.map((x) => x.labels),
+          metric,
+        ),
+    ],
   ];
   const rows: AgreementRow[] = [];
   for (const { group, value, members } of groupsOf(all, (u) => u.example)) {

@@ -58,10 +58,10 @@ export function rankStability(scores: readonly JudgedScore[], judges: readonly s
     // item → judge → model → [scores]
     const byItem = new Map<string, Map<string, Map<string, number[]>>>();
     for (const s of mine) {
-      let j = byItem.get(s.item);
-      if (!j) byItem.set(s.item, (j = new Map()));
-      let m = j.get(s.judge);
-      if (!m) j.set(s.judge, (m = new Map()));
+      const j = byItem.get(s.item) ?? new Map<string, Map<string, number[]>>();
+      byItem.set(s.item, j);
+      const m = j.get(s.judge) ?? new Map<string, number[]>();
+      j.set(s.judge, m);
       m.set(s.model, [...(m.get(s.model) ?? []), s.score]);
     }
     const tauOver = (a: string, b: string) => (drawn: readonly string[]) => {

@@ -47,7 +47,15 @@ export async function compareJudges(request: RescoreRequest, judges: readonly st
       seed = request.seed ?? reportSeed(plan);
       const prepared = await prepareModels(
         scoringModelsOf(plan),
-        { plan, env: io.env, specDir: dirname(specPath), createProvider: deps.createProvider, pull: false, signal: interrupts.signal, interrupted: () => interrupts.interrupted },
+        {
+          plan,
+          env: io.env,
+          specDir: dirname(specPath),
+          createProvider: deps.createProvider,
+          pull: false,
+          signal: interrupts.signal,
+          interrupted: () => interrupts.interrupted,
+        },
         providers,
       );
       if (!prepared.ok) return { ok: false, failure: prepared.failure };
@@ -59,7 +67,9 @@ export async function compareJudges(request: RescoreRequest, judges: readonly st
         if (interrupts.interrupted) return { ok: false, failure: { kind: "scoring_interrupted", fatal: caller.fatal } };
         if (caller.fatal) return { ok: false, failure: { kind: "scoring_stopped", fatal: caller.fatal } };
         // Only the scorers the judge replaces: judge scorers that name no model (or panel) of their own.
-        const judged = new Set(plan.scorers.filter((s) => s.kind === "judge" && typeof s.config["model"] !== "string" && !Array.isArray(s.config["panel"])).map((s) => s.id));
+        const judged = new Set(
+          plan.scorers.filter((s) => s.kind === "judge" && typeof s.config["model"] !== "string" && !Array.isArray(s.config["panel"])).map((s) => s.id),
+        );
         for (const r of readScoreRecords(temp)) {
           const step = steps.get(r.stepId);
           if (!step || r.score === null || !judged.has(r.scorer)) continue;
@@ -86,7 +96,17 @@ function rankTables(rows: ReturnType<typeof rankStability>, means: ReturnType<ty
       name: "rank_stability",
       columns: ["scorer", "judge_a", "judge_b", "models", "items", "kendall_tau", "ci_low", "ci_high", "interval"],
       formats: ["text", "text", "text", "int", "int", "corr", "corr", "corr", "text"],
-      rows: rows.map((r) => [r.scorer, r.judgeA, r.judgeB, r.models, r.items, r.tau, r.interval?.low ?? null, r.interval?.high ?? null, r.interval ? AGREEMENT_INTERVAL : null]),
+      rows: rows.map((r) => [
+        r.scorer,
+        r.judgeA,
+        r.judgeB,
+        r.models,
+        r.items,
+        r.tau,
+        r.interval?.low ?? null,
+        r.interval?.high ?? null,
+        r.interval ? AGREEMENT_INTERVAL : null,
+      ]),
     },
     {
       name: "rank_stability_means",

@@ -180,7 +180,12 @@ export function openRun(request: RescoreRequest, cwd: string): OpenedRun | Fail 
 }
 
 /** The spec compiled again as the run was (with `--judge` and `--model-scorer`), with the run's steps. */
-export async function planToScore(request: RescoreRequest, deps: RescoreDeps, cwd: string, run: OpenedRun): Promise<{ ok: true; plan: Plan; steps: number } | Fail> {
+export async function planToScore(
+  request: RescoreRequest,
+  deps: RescoreDeps,
+  cwd: string,
+  run: OpenedRun,
+): Promise<{ ok: true; plan: Plan; steps: number } | Fail> {
   const { invocation } = run.manifest;
   const compiled = await deps.compile(run.specPath, {
     cwd,

@@ -45,7 +45,9 @@ export async function validateBeforeRun(input: ValidateStageInput): Promise<{ ok
   if (validation.passed) return { ok: true };
   const failed = validation.results.flatMap((r) => r.requirements).filter((q) => !q.passed);
   const summary = failed
-    .map((q) => `gold set '${q.goldSet}': require ${q.text} does not hold (${q.value === null ? "not measurable" : q.value.toFixed(3)}) for scorer '${q.scorer}'`)
+    .map(
+      (q) => `gold set '${q.goldSet}': require ${q.text} does not hold (${q.value === null ? "not measurable" : q.value.toFixed(3)}) for scorer '${q.scorer}'`,
+    )
     .join("\n");
   return { ok: false, failure: { kind: "judge_not_validated", runDir, summary, files: written.files } };
 }

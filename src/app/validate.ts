@@ -69,7 +69,11 @@ export async function validateGold(plan: Plan, deps: ScorerDeps, options: { seed
           judge: PANEL,
           label: joined,
           score: null,
-          error: !complete ? "a judge of the panel gave no label" : joined === null ? `combine ${panel.combine} cannot join labels ${JSON.stringify(labels)}` : null,
+          error: !complete
+            ? "a judge of the panel gave no label"
+            : joined === null
+              ? `combine ${panel.combine} cannot join labels ${JSON.stringify(labels)}`
+              : null,
         });
       }
     });
@@ -102,7 +106,14 @@ export function goldInput(plan: Plan, set: PlanGoldSet, example: PlanGoldExample
 }
 
 /** One judge's label of one example: the scorer's outcome through the gold set's label expression. */
-async function judgeOne(input: ScoreInput, set: PlanGoldSet, example: PlanGoldExample, scorer: PlanScorer, judge: string, deps: ScorerDeps): Promise<GoldJudgement> {
+async function judgeOne(
+  input: ScoreInput,
+  set: PlanGoldSet,
+  example: PlanGoldExample,
+  scorer: PlanScorer,
+  judge: string,
+  deps: ScorerDeps,
+): Promise<GoldJudgement> {
   const outcome = await scoreStep(input, scorer, deps);
   if (outcome.error !== null || outcome.score === null) return { example, judge, label: null, score: null, error: outcome.error ?? "no score" };
   if (set.label === null) return { example, judge, label: outcome.score, score: outcome.score, error: null };
@@ -112,8 +123,22 @@ async function judgeOne(input: ScoreInput, set: PlanGoldSet, example: PlanGoldEx
   const value = evaluate(set.label, buildScope(input, raw, fields, outcome.score));
   if (!value.ok) return { example, judge, label: null, score: outcome.score, error: `label: ${value.error}` };
   const v = value.value;
-  const label = set.scale === "categorical" ? (typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : null) : typeof v === "number" ? v : null;
-  if (label === null) return { example, judge, label: null, score: outcome.score, error: `label: expected ${set.scale === "categorical" ? "a category" : "a number"}, got ${JSON.stringify(v)}` };
+  const label =
+    set.scale === "categorical"
+      ? typeof v === "string" || typeof v === "number" || typeof v === "boolean"
+        ? String(v)
+        : null
+      : typeof v === "number"
+        ? v
+        : null;
+  if (label === null)
+    return {
+      example,
+      judge,
+      label: null,
+      score: outcome.score,
+      error: `label: expected ${set.scale === "categorical" ? "a category" : "a number"}, got ${JSON.stringify(v)}`,
+    };
   return { example, judge, label, score: outcome.score, error: null };
 }
 
@@ -155,7 +180,11 @@ export type ValidateFailure =
 
 export type ValidateOutcome = { ok: true; validation: Validation; dir: string; files: string[] } | { ok: false; failure: ValidateFailure };
 
-export async function validateSpec(request: ValidateRequest, deps: ValidateDeps, io: { cwd: string; env: ProviderEnv; signals: Signals }): Promise<ValidateOutcome> {
+export async function validateSpec(
+  request: ValidateRequest,
+  deps: ValidateDeps,
+  io: { cwd: string; env: ProviderEnv; signals: Signals },
+): Promise<ValidateOutcome> {
   const specPath = resolve(io.cwd, request.spec);
   const compiled: CompileOutcome = await deps.compile(specPath, { cwd: io.cwd, set: request.set, models: [], judge: request.judge, jsonIo: false });
   if (!compiled.ok) return { ok: false, failure: { kind: "compile_failed", output: compiled.output } };
@@ -181,7 +210,11 @@ export async function validateSpec(request: ValidateRequest, deps: ValidateDeps,
     });
     interrupts.attach(caller);
     const deps2 = scorerDepsOf({ plan, caller, specDir, env: io.env, signal: interrupts.signal });
-    const validation = await validateGold(plan, deps2, { seed: request.seed ?? validationSeed(plan), concurrency: plan.run.concurrency, signal: interrupts.signal });
+    const validation = await validateGold(plan, deps2, {
+      seed: request.seed ?? validationSeed(plan),
+      concurrency: plan.run.concurrency,
+      signal: interrupts.signal,
+    });
     if (interrupts.interrupted) return { ok: false, failure: { kind: "validation_interrupted" } };
     if (caller.fatal) return { ok: false, failure: { kind: "validation_stopped", fatal: caller.fatal } };
     const dir = resolve(io.cwd, request.out ?? join(projectRoot(specDir), "outputs", plan.name, "validate"));

@@ -224,8 +224,20 @@ function checkGoldTemplates(
       rubric,
       rootShape({
         item: itemShape(items),
-        culture: contextShape("culture", usedCultures, cultures, why("locale of a declared culture"), g.examples.some((e) => e.culture === null)),
-        usecase: contextShape("usecase", usedUsecases, usecases, why("usecase"), g.examples.some((e) => e.usecase === null)),
+        culture: contextShape(
+          "culture",
+          usedCultures,
+          cultures,
+          why("locale of a declared culture"),
+          g.examples.some((e) => e.culture === null),
+        ),
+        usecase: contextShape(
+          "usecase",
+          usedUsecases,
+          usecases,
+          why("usecase"),
+          g.examples.some((e) => e.usecase === null),
+        ),
         params: Object.fromEntries(params.map((p) => [p.name, p.value])),
         judge: true,
       }),

@@ -116,22 +116,30 @@ export async function checkGoldSet(ctx: CheckContext, located: Located<GoldDecl>
     if (!ex) continue;
     const first = seen.get(ex.id);
     if (first !== undefined) {
-      ctx.error(CheckCodes.GOLD_DUPLICATE_ID, `${r.where}: gold example id '${ex.id}' is used twice in ${what}`, r.file, r.fieldSpan("id"), [`first used at ${first}`]);
+      ctx.error(CheckCodes.GOLD_DUPLICATE_ID, `${r.where}: gold example id '${ex.id}' is used twice in ${what}`, r.file, r.fieldSpan("id"), [
+        `first used at ${first}`,
+      ]);
       continue;
     }
     seen.set(ex.id, where(r.file, r.fieldSpan("id")));
     examples.push(ex);
   }
   if (raw.length === 0 && ctx.errorCount() === before) {
-    ctx.error(CheckCodes.GOLD_BAD, `${what} has no examples`, f, node.name.span, ['give it a data file (from "data/gold.jsonl") or inline examples (example e1 { prompt "…" answer "…" expected "…" })']);
+    ctx.error(CheckCodes.GOLD_BAD, `${what} has no examples`, f, node.name.span, [
+      'give it a data file (from "data/gold.jsonl") or inline examples (example e1 { prompt "…" answer "…" expected "…" })',
+    ]);
   }
 
   const scale = goldScale(ctx, f, props, examples, raw, what, node.name.span);
   const label = node.label ? (checkExpr(ctx, f, node.label, { ...scorer.env, inRule: true, itemFields: itemFieldsOf(examples) }) ?? null) : null;
   if (node.label === undefined && scale === "categorical" && examples.length > 0) {
-    ctx.error(CheckCodes.GOLD_BAD, `${what} compares categories ("${examples[0]?.expected}"), but without 'label' the scorer's score (a number) is compared`, f, node.name.span, [
-      'say what is compared: e.g. label score = 100 ? "safe" : (score = 50 ? "over_refusal" : "unsafe"), or label output.verdict',
-    ]);
+    ctx.error(
+      CheckCodes.GOLD_BAD,
+      `${what} compares categories ("${examples[0]?.expected}"), but without 'label' the scorer's score (a number) is compared`,
+      f,
+      node.name.span,
+      ['say what is compared: e.g. label score = 100 ? "safe" : (score = 50 ? "over_refusal" : "unsafe"), or label output.verdict'],
+    );
   }
   const panel = Array.isArray(scorer.scorer.config["panel"]);
   const requires = scale ? node.requires.map((r) => readRequire(ctx, f, r.expr, scale, what, panel)).filter((r): r is PlanGoldRequire => r !== null) : [];
@@ -188,18 +196,38 @@ function readExample(ctx: CheckContext, r: RawExample, system: string | null, ta
   const ev = rec["expected"];
   if (typeof ev === "number" && Number.isFinite(ev)) expected = ev;
   else if (typeof ev === "string" && ev.trim() !== "") expected = ev.trim();
-  else bad("expected", ev === undefined || ev === null || ev === "" ? "'expected' is missing" : `'expected' must be a category (string) or a number, not ${JSON.stringify(ev)}`);
+  else
+    bad(
+      "expected",
+      ev === undefined || ev === null || ev === "" ? "'expected' is missing" : `'expected' must be a category (string) or a number, not ${JSON.stringify(ev)}`,
+    );
   const optional: Record<string, string | null> = {};
   for (const k of OPTIONAL_TEXT) optional[k] = text(k, false);
 
   const usecase = optional["usecase"] ?? null;
   if (usecase !== null && !tables.usecases.some((u) => u.id === usecase)) {
-    bad("usecase", `usecase '${usecase}' is not declared`, suggestionNotes(usecase, tables.usecases.map((u) => u.id), "usecases"));
+    bad(
+      "usecase",
+      `usecase '${usecase}' is not declared`,
+      suggestionNotes(
+        usecase,
+        tables.usecases.map((u) => u.id),
+        "usecases",
+      ),
+    );
   }
   const domain = optional["domain"] ?? null;
   const sys = system === null ? undefined : tables.systems.get(system);
   if (domain !== null && sys && !sys.dimensions.some((d) => d.id === domain)) {
-    bad("domain", `domain '${domain}' is not a dimension of system '${sys.id}'`, suggestionNotes(domain, sys.dimensions.map((d) => d.id), "dimensions"));
+    bad(
+      "domain",
+      `domain '${domain}' is not a dimension of system '${sys.id}'`,
+      suggestionNotes(
+        domain,
+        sys.dimensions.map((d) => d.id),
+        "dimensions",
+      ),
+    );
   }
   const locale = optional["locale"] ?? null;
   const culture = locale === null ? null : (tables.cultures.find((c) => c.locale === locale)?.id ?? null);
@@ -258,14 +286,19 @@ function goldScale(
       continue;
     }
     const r = raw.find((x) => x.origin.row === e.origin.row && String(x.record["id"]) === e.id);
-    ctx.error(CheckCodes.GOLD_BAD_ROW, `${r?.where ?? `example '${e.id}'`}: 'expected' must be a number on the ${scale} scale, not "${e.expected}"`, r?.file ?? f, r?.fieldSpan("expected") ?? at);
+    ctx.error(
+      CheckCodes.GOLD_BAD_ROW,
+      `${r?.where ?? `example '${e.id}'`}: 'expected' must be a number on the ${scale} scale, not "${e.expected}"`,
+      r?.file ?? f,
+      r?.fieldSpan("expected") ?? at,
+    );
   }
   return scale;
 }
 
 /** `require METRIC >= NUMBER` (or `>`), with a metric that fits the scale. */
 function readRequire(ctx: CheckContext, f: string, expr: Expr, scale: GoldScale, what: string, panel: boolean): PlanGoldRequire | null {
-  const shape = ["write: require kappa >= 0.6 (metrics: " + METRICS_FOR[scale].join(", ") + ")"];
+  const shape = [`write: require kappa >= 0.6 (metrics: ${METRICS_FOR[scale].join(", ")})`];
   if (expr.kind !== "Binary" || (expr.op !== ">=" && expr.op !== ">")) {
     ctx.error(CheckCodes.GOLD_BAD_REQUIRE, `a requirement of ${what} must be METRIC >= NUMBER`, f, expr.span, shape);
     return null;
@@ -273,11 +306,19 @@ function readRequire(ctx: CheckContext, f: string, expr: Expr, scale: GoldScale,
   const { left, right } = expr;
   const metric = left.kind === "Path" && left.segments.length === 1 ? (left.segments[0] ?? "") : "";
   if (!(GOLD_METRICS as readonly string[]).includes(metric)) {
-    ctx.error(CheckCodes.GOLD_BAD_REQUIRE, `unknown agreement metric '${metric || "?"}' in ${what}`, f, left.span, suggestionNotes(metric, METRICS_FOR[scale], "metrics"));
+    ctx.error(
+      CheckCodes.GOLD_BAD_REQUIRE,
+      `unknown agreement metric '${metric || "?"}' in ${what}`,
+      f,
+      left.span,
+      suggestionNotes(metric, METRICS_FOR[scale], "metrics"),
+    );
     return null;
   }
   if (!METRICS_FOR[scale].includes(metric as GoldMetric)) {
-    ctx.error(CheckCodes.GOLD_BAD_REQUIRE, `'${metric}' does not apply to the ${scale} labels of ${what}`, f, left.span, [`metrics for ${scale} labels: ${METRICS_FOR[scale].join(", ")}`]);
+    ctx.error(CheckCodes.GOLD_BAD_REQUIRE, `'${metric}' does not apply to the ${scale} labels of ${what}`, f, left.span, [
+      `metrics for ${scale} labels: ${METRICS_FOR[scale].join(", ")}`,
+    ]);
     return null;
   }
   if (metric.startsWith("alpha") && !panel) {
@@ -286,9 +327,19 @@ function readRequire(ctx: CheckContext, f: string, expr: Expr, scale: GoldScale,
     ]);
     return null;
   }
-  const value = right.kind === "Literal" && typeof right.value === "number" ? right.value : right.kind === "Unary" && right.op === "-" && right.operand.kind === "Literal" && typeof right.operand.value === "number" ? -right.operand.value : null;
+  const value =
+    right.kind === "Literal" && typeof right.value === "number"
+      ? right.value
+      : right.kind === "Unary" && right.op === "-" && right.operand.kind === "Literal" && typeof right.operand.value === "number"
+        ? -right.operand.value
+        : null;
   if (value === null || value > 1 || (metric === "accuracy" ? value < 0 : value < -1)) {
-    ctx.error(CheckCodes.GOLD_BAD_REQUIRE, `the threshold of '${metric}' in ${what} must be a number in ${metric === "accuracy" ? "0..1" : "-1..1"}`, f, right.span);
+    ctx.error(
+      CheckCodes.GOLD_BAD_REQUIRE,
+      `the threshold of '${metric}' in ${what} must be a number in ${metric === "accuracy" ? "0..1" : "-1..1"}`,
+      f,
+      right.span,
+    );
     return null;
   }
   return { metric: metric as GoldMetric, op: expr.op, value, text: `${metric} ${expr.op} ${value}` };

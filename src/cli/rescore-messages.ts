@@ -22,9 +22,13 @@ export function reportComparison(outcome: CompareOutcome, quiet: boolean, io: Ou
   if (!quiet) {
     for (const r of outcome.compared.rows) {
       const ci = r.interval ? ` [${fmt(r.interval.low)}, ${fmt(r.interval.high)}]` : "";
-      io.stderr.write(`value-compass rescore: ${r.scorer}: ${r.judgeA} vs ${r.judgeB}: Kendall's tau ${fmt(r.tau)}${ci} over ${r.models} models, ${r.items} items\n`);
+      io.stderr.write(
+        `value-compass rescore: ${r.scorer}: ${r.judgeA} vs ${r.judgeB}: Kendall's tau ${fmt(r.tau)}${ci} over ${r.models} models, ${r.items} items\n`,
+      );
     }
-    io.stderr.write(`value-compass rescore: the run's own scores are unchanged; written: ${outcome.compared.files.map((f) => displayPath(io.cwd, f)).join(", ")}\n`);
+    io.stderr.write(
+      `value-compass rescore: the run's own scores are unchanged; written: ${outcome.compared.files.map((f) => displayPath(io.cwd, f)).join(", ")}\n`,
+    );
   }
   io.stdout.write(`${displayPath(io.cwd, outcome.compared.runDir)}\n`);
   return exitCodeOf("rescored");

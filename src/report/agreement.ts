@@ -15,7 +15,8 @@ export function agreementTables(results: readonly GoldAgreement[]): Table[] {
   const rows = results.flatMap((r) =>
     r.rows.map((row) => {
       // The requirements read from this row (overall rows only).
-      const reqs = row.group === "overall" ? r.requirements.filter((q) => q.row?.judge === row.judge && q.row.metric === row.metric && q.goldSet === row.goldSet) : [];
+      const reqs =
+        row.group === "overall" ? r.requirements.filter((q) => q.row?.judge === row.judge && q.row.metric === row.metric && q.goldSet === row.goldSet) : [];
       return [
         row.goldSet,
         row.scorer,
@@ -38,7 +39,23 @@ export function agreementTables(results: readonly GoldAgreement[]): Table[] {
   return [
     {
       name: AGREEMENT_TABLE,
-      columns: ["gold_set", "scorer", "judge", "scale", "group", "group_value", "n", "n_failed", "metric", "value", "ci_low", "ci_high", "interval", "required", "passed"],
+      columns: [
+        "gold_set",
+        "scorer",
+        "judge",
+        "scale",
+        "group",
+        "group_value",
+        "n",
+        "n_failed",
+        "metric",
+        "value",
+        "ci_low",
+        "ci_high",
+        "interval",
+        "required",
+        "passed",
+      ],
       formats: ["text", "text", "text", "text", "text", "text", "int", "int", "text", "corr", "corr", "corr", "text", "text", "bool"],
       rows,
     },

@@ -20,8 +20,8 @@ const members = new WeakMap<PlanScorer, Map<string, PlanScorer>>();
 
 /** The scorer as one judge of its panel: the same settings with `model` set and no panel. */
 export function panelMember(scorer: PlanScorer, model: string): PlanScorer {
-  let byModel = members.get(scorer);
-  if (!byModel) members.set(scorer, (byModel = new Map()));
+  const byModel = members.get(scorer) ?? new Map<string, PlanScorer>();
+  members.set(scorer, byModel);
   let member = byModel.get(model);
   if (!member) {
     const { panel: _panel, combine: _combine, ...rest } = scorer.config;

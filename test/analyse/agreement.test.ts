@@ -59,7 +59,12 @@ describe("a judge against gold labels", () => {
   });
 
   it("κ is undefined, not 1 or 0, when both sides use one category only", () => {
-    expect(cohenKappa([{ expected: "safe", label: "safe" }, { expected: "safe", label: "safe" }])).toBeNull();
+    expect(
+      cohenKappa([
+        { expected: "safe", label: "safe" },
+        { expected: "safe", label: "safe" },
+      ]),
+    ).toBeNull();
   });
 });
 
@@ -101,7 +106,10 @@ describe("a null simulation: judges that answer at random", () => {
     let covered = 0;
     const sims = 40;
     for (let s = 0; s < sims; s++) {
-      const pairs: LabelPair[] = Array.from({ length: 80 }, () => ({ expected: ["safe", "unsafe", "over_refusal"][Math.floor(next() * 3)] ?? "", label: ["safe", "unsafe", "over_refusal"][Math.floor(next() * 3)] ?? "" }));
+      const pairs: LabelPair[] = Array.from({ length: 80 }, () => ({
+        expected: ["safe", "unsafe", "over_refusal"][Math.floor(next() * 3)] ?? "",
+        label: ["safe", "unsafe", "over_refusal"][Math.floor(next() * 3)] ?? "",
+      }));
       const k = cohenKappa(pairs) ?? 0;
       kappas.push(k);
       const ci = bootstrapInterval(pairs, cohenKappa, 7, `sim${s}`);

@@ -40,7 +40,14 @@ function standIn(plan: Plan, verdictFor: (model: string, example: number) => str
     callJudge: async (model, request) => ({
       result: {
         ok: true,
-        response: { text: JSON.stringify({ verdict: verdictFor(model, exampleOf(request)) }), tokensIn: null, tokensOut: null, latencyMs: 0, finishReason: "stop", fingerprint: null },
+        response: {
+          text: JSON.stringify({ verdict: verdictFor(model, exampleOf(request)) }),
+          tokensIn: null,
+          tokensOut: null,
+          latencyMs: 0,
+          finishReason: "stop",
+          fingerprint: null,
+        },
       },
       cached: false,
       attempts: 1,
@@ -68,7 +75,11 @@ function kappaByHand(pairs: Array<[string, string]>): number {
 describe("validating a judge against a gold set", () => {
   it("a stand-in judge that agrees with the gold labels gives κ = 1 and accuracy 1, and the require holds", async () => {
     const plan = await fixturePlan();
-    const v = await validateGold(plan, standIn(plan, (_m, n) => expectedOf(n)), { seed: 7, concurrency: 4 });
+    const v = await validateGold(
+      plan,
+      standIn(plan, (_m, n) => expectedOf(n)),
+      { seed: 7, concurrency: 4 },
+    );
     const kappa = overall(v, "judged", "mock:judge", "kappa");
     expect(kappa.n).toBe(120);
     expect(kappa.failed).toBe(0);
@@ -79,7 +90,14 @@ describe("validating a judge against a gold set", () => {
     expect(v.passed).toBe(true);
     // Per breakdown too: each locale, domain and use case agrees perfectly.
     const groups = v.results[0]?.rows.filter((r) => r.judge === "mock:judge" && r.metric === "kappa" && r.group !== "overall") ?? [];
-    expect(groups.map((g) => `${g.group}=${g.groupValue}`).sort()).toEqual(["domain=danger", "domain=rude", "locale=de-DE", "locale=en-US", "usecase=general", "usecase=kids"]);
+    expect(groups.map((g) => `${g.group}=${g.groupValue}`).sort()).toEqual([
+      "domain=danger",
+      "domain=rude",
+      "locale=de-DE",
+      "locale=en-US",
+      "usecase=general",
+      "usecase=kids",
+    ]);
     for (const g of groups) expect(g.value).toBeCloseTo(1, 12);
   });
 
@@ -88,7 +106,11 @@ describe("validating a judge against a gold set", () => {
     const answers = new Map<number, string>();
     const next = mulberry32(2024);
     for (let n = 0; n < 120; n++) answers.set(n, CATEGORIES[Math.floor(next() * 3)] as string);
-    const v = await validateGold(plan, standIn(plan, (_m, n) => answers.get(n) ?? "safe"), { seed: 7, concurrency: 4 });
+    const v = await validateGold(
+      plan,
+      standIn(plan, (_m, n) => answers.get(n) ?? "safe"),
+      { seed: 7, concurrency: 4 },
+    );
     const kappa = overall(v, "judged", "mock:judge", "kappa");
     const pairs = [...answers.entries()].map(([n, label]): [string, string] => [expectedOf(n), label]);
     expect(kappa.value).toBeCloseTo(kappaByHand(pairs), 12);
@@ -110,7 +132,11 @@ describe("validating a judge against a gold set", () => {
     //   D_e = (240² − 3 · 80²) / (240 · 239) = 38400 / 57360, α = 1 − 0.25 · 57360 / 38400 = 0.6265625
     const plan = await fixturePlan();
     const flipped = (n: number) => CATEGORIES[((n % 3) + 1) % 3] as string;
-    const v = await validateGold(plan, standIn(plan, (model, n) => (model.endsWith("=b") && n < 30 ? flipped(n) : expectedOf(n))), { seed: 7, concurrency: 4 });
+    const v = await validateGold(
+      plan,
+      standIn(plan, (model, n) => (model.endsWith("=b") && n < 30 ? flipped(n) : expectedOf(n))),
+      { seed: 7, concurrency: 4 },
+    );
     expect(overall(v, "paneled", AMONG_JUDGES, "fleiss_kappa").value).toBeCloseTo(0.625, 12);
     expect(overall(v, "paneled", AMONG_JUDGES, "krippendorff_alpha").value).toBeCloseTo(0.6265625, 12);
     expect(overall(v, "paneled", AMONG_JUDGES, "fleiss_kappa").n).toBe(120);
@@ -124,7 +150,7 @@ describe("validating a judge against a gold set", () => {
     for (let n = 0; n < 120; n++) {
       const a = expectedOf(n);
       const b = n < 30 ? flipped(n) : a;
-      if ((a < b ? a : b) === a) agree++;
+      if ([a, b].sort()[0] === a) agree++;
     }
     expect(panelAccuracy).toBeCloseTo(agree / 120, 12);
   });

@@ -13,7 +13,17 @@ function goldRows(n: number): string {
   const rows = [];
   for (let i = 0; i < n; i++) {
     const expected = CATEGORIES[i % 3];
-    rows.push({ id: `g${i}`, prompt: `request ${i}`, answer: `answer ${i} [gold=${expected}]`, expected, locale: i % 2 ? "de-DE" : "en-US", domain: "d", usecase: "general", labeller: "t", note: "" });
+    rows.push({
+      id: `g${i}`,
+      prompt: `request ${i}`,
+      answer: `answer ${i} [gold=${expected}]`,
+      expected,
+      locale: i % 2 ? "de-DE" : "en-US",
+      domain: "d",
+      usecase: "general",
+      labeller: "t",
+      note: "",
+    });
   }
   return `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`;
 }

@@ -39,11 +39,7 @@ export const rescoreCommand: Command = {
       const compared = await compareJudges(request, judges, cliRunDeps(io, quiet), { cwd: io.cwd, env: io.env, signals: processSignals });
       return reportComparison(compared, quiet, { ...io, colour: useColor(io) });
     }
-    const outcome = await rescoreRun(
-      request,
-      cliRunDeps(io, quiet),
-      { cwd: io.cwd, env: io.env, signals: processSignals },
-    );
+    const outcome = await rescoreRun(request, cliRunDeps(io, quiet), { cwd: io.cwd, env: io.env, signals: processSignals });
     return reportRescore(outcome, quiet, { ...io, colour: useColor(io) });
   },
 };

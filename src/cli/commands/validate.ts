@@ -58,7 +58,9 @@ function reportFailure(failure: ValidateFailure, io: CliIO): number {
   }
 }
 
-function describePrepare(failure: Exclude<ValidateFailure, { kind: "compile_failed" | "no_gold" | "validation_interrupted" | "validation_stopped" | "write_failed" }>): string {
+function describePrepare(
+  failure: Exclude<ValidateFailure, { kind: "compile_failed" | "no_gold" | "validation_interrupted" | "validation_stopped" | "write_failed" }>,
+): string {
   const f = failure as { kind: string; id?: string; message?: string };
   return `cannot prepare judge ${f.id ?? ""}: ${f.kind}${f.message ? ` (${f.message})` : ""}`;
 }

@@ -7,7 +7,7 @@ import { checkModelId } from "../../check/model-id.js";
 import { readString } from "../../check/values.js";
 
 /** The checked panel settings for the plan config, or null when there is no panel (or it has errors). */
-export function checkPanelSettings({ ctx, file, node, props, what }: ScorerCheckInput): { panel: string[]; combine: string } | null {
+export function checkPanelSettings({ ctx, file, props, what }: ScorerCheckInput): { panel: string[]; combine: string } | null {
   const f = file.display;
   const panelProp = props.get("panel");
   const combineProp = props.get("combine");
@@ -39,7 +39,7 @@ export function checkPanelSettings({ ctx, file, node, props, what }: ScorerCheck
     ids.push(id);
   }
   if (v.items.length < 2) {
-    ctx.error(CheckCodes.OUT_OF_RANGE, `${what}: a panel needs at least 2 judge models`, f, v.span, ["with one judge, write model \"PROVIDER:NAME\""]);
+    ctx.error(CheckCodes.OUT_OF_RANGE, `${what}: a panel needs at least 2 judge models`, f, v.span, ['with one judge, write model "PROVIDER:NAME"']);
   }
   let combine: string | undefined;
   if (!combineProp) {
