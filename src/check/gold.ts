@@ -4,7 +4,7 @@
 // and the `require` thresholds, and checks the scorer's rubric template against what a gold example gives it.
 
 import type { Span } from "../core/diagnostic.js";
-import { GOLD_METRICS, type GoldMetric, type GoldScale, type Json, type PlanGoldExample, type PlanGoldRequire, type PlanGoldSet } from "../core/plan.js";
+import { GOLD_METRICS, type GoldMetric, type GoldScale, type Json, type PlanExpr, type PlanGoldExample, type PlanGoldRequire, type PlanGoldSet } from "../core/plan.js";
 import type { Expr, GoldDecl } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import { suggestionNotes, where, type CheckContext } from "./context.js";
@@ -130,6 +130,7 @@ export async function checkGoldSet(ctx: CheckContext, located: Located<GoldDecl>
     ]);
   }
 
+  checkItemFieldsRead(ctx, f, scorer, examples, what, node.name.span);
   const scale = goldScale(ctx, f, props, examples, raw, what, node.name.span);
   const label = node.label ? (checkExpr(ctx, f, node.label, { ...scorer.env, inRule: true, itemFields: itemFieldsOf(examples) }) ?? null) : null;
   if (node.label === undefined && scale === "categorical" && examples.length > 0) {
@@ -145,6 +146,59 @@ export async function checkGoldSet(ctx: CheckContext, located: Located<GoldDecl>
   const requires = scale ? node.requires.map((r) => readRequire(ctx, f, r.expr, scale, what, panel)).filter((r): r is PlanGoldRequire => r !== null) : [];
   if (ctx.errorCount() > before || scale === null) return null;
   return { id, scorer: scorerName, system, scale, label, requires, examples };
+}
+
+const FIXED_ITEM_FIELDS = ["id", "text", "dimension", "difficulty", "reverse", "expect"];
+
+/**
+ * The scorer's `score` and rules read item fields (item.context_sensitive); scoring a gold example
+ * whose row lacks one is an error at run time, so it is one here: the rows must carry what the rules read.
+ */
+function checkItemFieldsRead(ctx: CheckContext, f: string, scorer: ScorerInfo, examples: readonly PlanGoldExample[], what: string, at: Span): void {
+  const read = new Set<string>();
+  const walk = (e: PlanExpr | null): void => {
+    if (e === null) return;
+    switch (e.kind) {
+      case "Path":
+        if (e.segments[0] === "item" && e.segments[1] !== undefined) read.add(e.segments[1]);
+        return;
+      case "ListExpr":
+        e.items.forEach(walk);
+        return;
+      case "Unary":
+        walk(e.operand);
+        return;
+      case "Binary":
+        walk(e.left);
+        walk(e.right);
+        return;
+      case "Conditional":
+        walk(e.test);
+        walk(e.then);
+        walk(e.else);
+        return;
+      case "Call":
+        e.args.forEach(walk);
+        return;
+      default:
+        return;
+    }
+  };
+  walk(scorer.scorer.score);
+  for (const r of scorer.scorer.rules) {
+    walk(r.when);
+    walk(r.score);
+  }
+  for (const field of [...read].sort()) {
+    if (FIXED_ITEM_FIELDS.includes(field)) continue;
+    const lacking = examples.filter((e) => !Object.hasOwn(e.fields, field) && !(field === "locale" && e.locale !== null));
+    if (lacking.length === 0) continue;
+    const first = lacking[0];
+    const place = first ? `${first.origin.file}${first.origin.row !== null ? ` row ${first.origin.row}` : ` example '${first.id}'`}` : "";
+    ctx.error(CheckCodes.GOLD_BAD, `the rules of scorer '${scorer.scorer.id}' read item.${field}, which ${lacking.length} of ${examples.length} examples of ${what} lack`, f, at, [
+      `e.g. ${place}; give every row a '${field}' field (rows' other fields become item.<field>)`,
+    ]);
+  }
 }
 
 /** The system whose dimensions `domain` names: declared, else the one the scorer's items belong to. */
