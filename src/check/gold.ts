@@ -4,7 +4,16 @@
 // and the `require` thresholds, and checks the scorer's rubric template against what a gold example gives it.
 
 import type { Span } from "../core/diagnostic.js";
-import { GOLD_METRICS, type GoldMetric, type GoldScale, type Json, type PlanExpr, type PlanGoldExample, type PlanGoldRequire, type PlanGoldSet } from "../core/plan.js";
+import {
+  GOLD_METRICS,
+  type GoldMetric,
+  type GoldScale,
+  type Json,
+  type PlanExpr,
+  type PlanGoldExample,
+  type PlanGoldRequire,
+  type PlanGoldSet,
+} from "../core/plan.js";
 import type { Expr, GoldDecl } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import { suggestionNotes, where, type CheckContext } from "./context.js";
@@ -13,7 +22,7 @@ import { checkExpr } from "./expr.js";
 import type { Located } from "./imports.js";
 import type { ScorerInfo } from "./scorers.js";
 import type { CheckedCulture, CheckedSystem, CheckedUsecase } from "./spec.js";
-import { PropertyBag, readRef, readStringNode, resolveParams } from "./values.js";
+import { PropertyBag, readJson, readRef, readStringNode, resolveParams } from "./values.js";
 
 /** What a gold set needs to know about the rest of the spec. */
 export interface GoldTables {
@@ -53,7 +62,7 @@ export async function checkGoldSet(ctx: CheckContext, located: Located<GoldDecl>
   const id = node.name.name;
   const what = `gold set '${id}'`;
   const before = ctx.errorCount();
-  const props = new PropertyBag(ctx, f, node.properties, ["from", "system", "scale"], what);
+  const props = new PropertyBag(ctx, f, node.properties, ["from", "system", "scale", "fields"], what);
 
   const scorerName = node.scorer.name;
   const scorer = tables.scorers.get(scorerName);
@@ -109,10 +118,11 @@ export async function checkGoldSet(ctx: CheckContext, located: Located<GoldDecl>
     });
   }
 
+  const defaults = readDefaults(ctx, f, props, what);
   const examples: PlanGoldExample[] = [];
   const seen = new Map<string, string>();
   for (const r of raw) {
-    const ex = readExample(ctx, r, system, tables);
+    const ex = readExample(ctx, { ...r, record: { ...defaults, ...r.record } }, system, tables);
     if (!ex) continue;
     const first = seen.get(ex.id);
     if (first !== undefined) {
@@ -146,6 +156,30 @@ export async function checkGoldSet(ctx: CheckContext, located: Located<GoldDecl>
   const requires = scale ? node.requires.map((r) => readRequire(ctx, f, r.expr, scale, what, panel)).filter((r): r is PlanGoldRequire => r !== null) : [];
   if (ctx.errorCount() > before || scale === null) return null;
   return { id, scorer: scorerName, system, scale, label, requires, examples };
+}
+
+/**
+ * `fields { task: "unspecified", context_sensitive: false }`: item fields for the rows that do not give
+ * them (what the rubric and the rules read of an item, when the gold file does not record it).
+ */
+function readDefaults(ctx: CheckContext, f: string, props: PropertyBag, what: string): { [key: string]: Json } {
+  const p = props.get("fields");
+  if (!p) return {};
+  const v = readJson(ctx, f, p.value);
+  if (v === undefined) return {};
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    ctx.error(CheckCodes.GOLD_BAD, `'fields' of ${what} must be an object of item fields`, f, p.value.span, [
+      'e.g. fields { task: "unspecified", context_sensitive: false }',
+    ]);
+    return {};
+  }
+  for (const k of Object.keys(v)) {
+    if ((GOLD_FIELDS as readonly string[]).includes(k)) {
+      ctx.error(CheckCodes.GOLD_BAD, `'fields' of ${what} cannot set '${k}': it is a gold field of each row`, f, p.value.span);
+      return {};
+    }
+  }
+  return v;
 }
 
 const FIXED_ITEM_FIELDS = ["id", "text", "dimension", "difficulty", "reverse", "expect"];
@@ -195,9 +229,13 @@ function checkItemFieldsRead(ctx: CheckContext, f: string, scorer: ScorerInfo, e
     if (lacking.length === 0) continue;
     const first = lacking[0];
     const place = first ? `${first.origin.file}${first.origin.row !== null ? ` row ${first.origin.row}` : ` example '${first.id}'`}` : "";
-    ctx.error(CheckCodes.GOLD_BAD, `the rules of scorer '${scorer.scorer.id}' read item.${field}, which ${lacking.length} of ${examples.length} examples of ${what} lack`, f, at, [
-      `e.g. ${place}; give every row a '${field}' field (rows' other fields become item.<field>)`,
-    ]);
+    ctx.error(
+      CheckCodes.GOLD_BAD,
+      `the rules of scorer '${scorer.scorer.id}' read item.${field}, which ${lacking.length} of ${examples.length} examples of ${what} lack`,
+      f,
+      at,
+      [`e.g. ${place}; give every row a '${field}' field (rows' other fields become item.<field>)`],
+    );
   }
 }
 

@@ -185,7 +185,7 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
     open: false,
   },
   // A gold set for a judge scorer (src/check/gold.ts): labelled answers the judge must agree with.
-  gold: { properties: ["from", "system", "scale"], structural: ["label", "require", "example"], open: false },
+  gold: { properties: ["from", "system", "scale", "fields"], structural: ["label", "require", "example"], open: false },
   // One inline gold example: the same fields as a row of a gold data file.
   example: {
     properties: ["prompt", "answer", "expected", "locale", "domain", "usecase", "labeller", "note"],
