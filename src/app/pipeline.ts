@@ -62,10 +62,13 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     release = opened.folder.release;
     // The validate stage: with gold sets, the judges are validated before any step, and a run whose
     // judge fails a `require` stops here, so its judged scores are never produced or published.
-    if ((plan.gold ?? []).length > 0) {
-      say(io.describe({ kind: "validating", examples: (plan.gold ?? []).reduce((n, g) => n + g.examples.length, 0) }));
+    // Only the gold sets of scorers this run uses: `--set scoring=refusal` has no judged scores to refuse.
+    const used = new Set(plan.segments.flatMap((s) => s.scorers));
+    const gold = (plan.gold ?? []).filter((g) => used.has(g.scorer));
+    if (gold.length > 0) {
+      say(io.describe({ kind: "validating", examples: gold.reduce((n, g) => n + g.examples.length, 0) }));
       const validated = await validateBeforeRun({
-        plan,
+        plan: { ...plan, gold },
         models: prepared.models,
         cache: request.cache ? new DiskCache(cacheDirOf(request, target, opened.folder.runDir, io.cwd)) : null,
         concurrencyOverride: concurrencyOverrideOf(request, target),

@@ -10,8 +10,7 @@ export const NO_RESPONSE = "no response";
 
 /** The model ids the scorers of the plan's segments call (judge and guard scorers). */
 export function judgeModelsOf(plan: Plan): string[] {
-  // Gold sets call their scorers' judges too (`vc validate`, the validate stage of `vc run`).
-  const used = new Set([...plan.segments.flatMap((s) => s.scorers), ...(plan.gold ?? []).map((g) => g.scorer)]);
+  const used = new Set(plan.segments.flatMap((s) => s.scorers));
   const out: string[] = [];
   for (const scorer of plan.scorers) {
     if (!used.has(scorer.id) || (scorer.kind !== "judge" && scorer.kind !== "guard")) continue;

@@ -76,6 +76,14 @@ describe("value-compass validate", () => {
     expect(Number(kappa?.["ci_low"])).toBeLessThan(0.6);
   });
 
+  it("a run that does not use the gold set's scorer is not held to it (nothing judged to refuse)", async () => {
+    const dir = project({ "s.vc": spec.replace("scorers [judge]  ", ""), "gold.jsonl": goldRows(15) });
+    const r = await vc(["run", "s.vc", "--judge", `exec:node ${judgeScript} random`, "--out", "run", "--quiet"], dir);
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, "run", "judge_agreement.csv"))).toBe(false);
+    expect(existsSync(join(dir, "run", "responses.csv"))).toBe(true);
+  });
+
   it("a spec without gold sets is an error that says how to declare one", async () => {
     const dir = project({ "s.vc": spec.replace(/gold labelled[\s\S]*?\n}\n/, ""), "gold.jsonl": "" });
     const r = await vc(["validate", "s.vc"], dir);
