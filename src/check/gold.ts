@@ -322,7 +322,8 @@ function readExample(ctx: CheckContext, r: RawExample, system: string | null, ta
     );
   }
   const locale = optional["locale"] ?? null;
-  const culture = locale === null ? null : (tables.cultures.find((c) => c.locale === locale)?.id ?? null);
+  // The culture whose locale this is ("en-US"), or the culture named (en_US): gold files write either.
+  const culture = locale === null ? null : (tables.cultures.find((c) => c.locale === locale)?.id ?? tables.cultures.find((c) => c.id === locale)?.id ?? null);
   const fields: Record<string, Json> = {};
   for (const [k, v] of Object.entries(rec)) if (!(GOLD_FIELDS as readonly string[]).includes(k)) fields[k] = v;
   if (!ok || id === null || prompt === null || answer === null || expected === null) return null;
