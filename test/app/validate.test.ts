@@ -99,7 +99,7 @@ describe("validating a judge against a gold set", () => {
       "usecase=kids",
     ]);
     for (const g of groups) expect(g.value).toBeCloseTo(1, 12);
-  });
+  }, 120_000);
 
   it("a stand-in judge that answers at random gives κ near 0 with an interval covering 0, and the require blocks publication", async () => {
     const plan = await fixturePlan();
@@ -122,7 +122,7 @@ describe("validating a judge against a gold set", () => {
     const requirement = v.results.flatMap((r) => r.requirements)[0];
     expect(requirement).toMatchObject({ text: "kappa >= 0.6", passed: false });
     expect(v.passed).toBe(false);
-  });
+  }, 120_000);
 
   it("a panel of two stand-in judges that disagree on a quarter of the items reports Fleiss' κ 0.625 and Krippendorff's α 0.6265625", async () => {
     // Judge b moves the first 30 of 120 examples to the next category (10 of each), so both judges
@@ -153,5 +153,5 @@ describe("validating a judge against a gold set", () => {
       if ([a, b].sort()[0] === a) agree++;
     }
     expect(panelAccuracy).toBeCloseTo(agree / 120, 12);
-  });
+  }, 120_000);
 });

@@ -60,10 +60,10 @@ describe("value-compass validate", () => {
     const confusion = readCsv(join(dir, "val", "judge_confusion.csv"));
     expect(confusion.every((row) => row["expected"] === row["label"])).toBe(true);
     expect(confusion.reduce((n, row) => n + Number(row["count"]), 0)).toBe(15);
-  });
+  }, 180_000);
 
   it("a run whose judge answers at random stops before any step with exit 4 and the agreement tables", async () => {
-    const dir = project({ "s.vc": spec, "gold.jsonl": goldRows(60) });
+    const dir = project({ "s.vc": spec, "gold.jsonl": goldRows(36) });
     const r = await vc(["run", "s.vc", "--judge", `exec:node ${judgeScript} random`, "--out", "run", "--quiet"], dir);
     expect(r.stderr).toContain("failed validation");
     expect(r.stderr).toContain("require kappa >= 0.6 does not hold");
@@ -74,7 +74,7 @@ describe("value-compass validate", () => {
     const kappa = readCsv(join(dir, "run", "judge_agreement.csv")).find((row) => row["group"] === "overall" && row["metric"] === "kappa");
     expect(kappa?.["passed"]).toBe("false");
     expect(Number(kappa?.["ci_low"])).toBeLessThan(0.6);
-  });
+  }, 180_000);
 
   it("a run that does not use the gold set's scorer is not held to it (nothing judged to refuse)", async () => {
     const dir = project({ "s.vc": spec.replace("scorers [judge]  ", ""), "gold.jsonl": goldRows(15) });
@@ -82,14 +82,14 @@ describe("value-compass validate", () => {
     expect(r.code).toBe(0);
     expect(existsSync(join(dir, "run", "judge_agreement.csv"))).toBe(false);
     expect(existsSync(join(dir, "run", "responses.csv"))).toBe(true);
-  });
+  }, 180_000);
 
   it("a spec without gold sets is an error that says how to declare one", async () => {
     const dir = project({ "s.vc": spec.replace(/gold labelled[\s\S]*?\n}\n/, ""), "gold.jsonl": "" });
     const r = await vc(["validate", "s.vc"], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("declares no gold set");
-  });
+  }, 180_000);
 });
 
 describe("value-compass rescore --judge A --judge B", () => {
@@ -125,5 +125,5 @@ run { models ["mock:comply", "mock:refuse", "mock:echo"]  judge "exec:node ${jud
     // Under the agreeing judge every answer lacks a [gold=…] tag, so it says "safe": every mean is 100.
     expect(means.filter((m) => m["judge"] === agree).every((m) => m["mean"] === "100.00")).toBe(true);
     expect(readCsv(join(dir, "run", "scores.csv")).map((x) => x["score"])).toEqual(before);
-  });
+  }, 180_000);
 });
