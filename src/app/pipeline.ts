@@ -21,6 +21,7 @@ import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
 import { modelMajorSteps } from "../run/scheduler.js";
 import { Interrupts } from "./interrupts.js";
 import { commandsOfPlan, declaredCommands, execPermission } from "./trust.js";
+import { validateBeforeRun } from "./validate-stage.js";
 import { closeProviders, modelsOfPlan, prepareModels, type ModelNeed, type PrepareFailure, type PrepareSettings } from "./models.js";
 import { cacheDirOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invocationOf, RunRecord } from "./run-record.js";
 import { afterModelHook, Prefetch, runStageHook, StageTally } from "./run-stages.js";
@@ -68,6 +69,26 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     const opened = openRunFolder(target, plan, io.cwd, startedAt);
     if (!opened.ok) return opened;
     release = opened.folder.release;
+    // The validate stage: with gold sets, the judges are validated before any step, and a run whose
+    // judge fails a `require` stops here, so its judged scores are never produced or published.
+    // Only the gold sets of scorers this run uses: `--set scoring=refusal` has no judged scores to refuse.
+    const used = new Set(plan.segments.flatMap((s) => s.scorers));
+    const gold = (plan.gold ?? []).filter((g) => used.has(g.scorer));
+    if (gold.length > 0) {
+      say(io.describe({ kind: "validating", examples: gold.reduce((n, g) => n + g.examples.length, 0) }));
+      const validated = await validateBeforeRun({
+        plan: { ...plan, gold },
+        models: prepared.models,
+        cache: request.cache ? new DiskCache(cacheDirOf(request, target, opened.folder.runDir, io.cwd)) : null,
+        concurrencyOverride: concurrencyOverrideOf(request, target),
+        env: io.env,
+        specDir: dirname(target.specPath),
+        runDir: opened.folder.runDir,
+        csv: { bom: request.bom ?? false, neutralize: request.neutralize ?? true },
+        interrupts,
+      });
+      if (!validated.ok) return validated;
+    }
     const run = await startRun({ request, deps, io, plan, target, folder: opened.folder, models: prepared.models, needs, interrupts, git, startedAt });
     say = (line) => run.progress.note(line);
     const executed = await runSteps(run);

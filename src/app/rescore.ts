@@ -163,7 +163,7 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
   }
 }
 
-interface OpenedRun {
+export interface OpenedRun {
   ok: true;
   runDir: string;
   manifest: Manifest;
@@ -172,7 +172,7 @@ interface OpenedRun {
 }
 
 /** The run directory, its manifest and journal, and the spec the manifest names. */
-function openRun(request: RescoreRequest, cwd: string): OpenedRun | Fail {
+export function openRun(request: RescoreRequest, cwd: string): OpenedRun | Fail {
   const runDir = resolve(cwd, request.runDir);
   const read = readManifest(join(runDir, MANIFEST_FILE));
   if (!read.ok) return { ok: false, failure: { kind: "not_a_run_dir", given: request.runDir, message: read.message } };
@@ -185,7 +185,12 @@ function openRun(request: RescoreRequest, cwd: string): OpenedRun | Fail {
 }
 
 /** The spec compiled again as the run was (with `--judge` and `--model-scorer`), with the run's steps. */
-async function planToScore(request: RescoreRequest, deps: RescoreDeps, io: RescoreIO, run: OpenedRun): Promise<{ ok: true; plan: Plan; steps: number } | Fail> {
+export async function planToScore(
+  request: RescoreRequest,
+  deps: RescoreDeps,
+  io: RescoreIO,
+  run: OpenedRun,
+): Promise<{ ok: true; plan: Plan; steps: number } | Fail> {
   const { invocation } = run.manifest;
   const compiled = await deps.compile(run.specPath, {
     cwd: io.cwd,
@@ -210,7 +215,7 @@ async function planToScore(request: RescoreRequest, deps: RescoreDeps, io: Resco
 }
 
 /** The judges' caller, with the run's limits and its cache (unchanged judge requests are hits). */
-function callerFor(plan: Plan, manifest: Manifest, runDir: string, models: CallerModel[], io: RescoreIO): ModelCaller {
+export function callerFor(plan: Plan, manifest: Manifest, runDir: string, models: CallerModel[], io: RescoreIO): ModelCaller {
   const { invocation } = manifest;
   const cacheDir = invocation.cacheDir ? resolve(runDir, invocation.cacheDir) : null;
   return new ModelCaller({
@@ -224,7 +229,7 @@ function callerFor(plan: Plan, manifest: Manifest, runDir: string, models: Calle
 }
 
 /** Score every recorded answer afresh into `tempPath` (the run's own files are not touched). */
-async function scoreInto(
+export async function scoreInto(
   tempPath: string,
   plan: Plan,
   caller: ModelCaller,

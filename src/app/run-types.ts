@@ -72,7 +72,8 @@ export type RunNotice =
   | { kind: "aborting" }
   | { kind: "torn_journal"; bytes: number }
   | { kind: "stage_failed"; stage: string; message: string }
-  | { kind: "plan_not_written"; message: string };
+  | { kind: "plan_not_written"; message: string }
+  | { kind: "validating"; examples: number };
 
 export interface RunIO {
   cwd: string;
@@ -98,7 +99,11 @@ export type RunFailure =
   | Exclude<PrepareFailure, { kind: "model_unavailable" }>
   /** `resumeDir`: the run that can be resumed once the model is there (null for a new run). */
   | (Extract<PrepareFailure, { kind: "model_unavailable" }> & { resumeDir: string | null })
-  | LockFailure;
+  | LockFailure
+  /** A gold set's `require` does not hold (src/app/validate-stage.ts): no step was run. */
+  | { kind: "judge_not_validated"; runDir: string; summary: string; files: string[] }
+  /** The validate stage could not finish (interrupted, a judge failed for good, a write error). */
+  | { kind: "validation_failed"; runDir: string; message: string };
 
 /** How a run that started its steps ended. */
 export interface FinishedRun {

@@ -10,6 +10,7 @@ import { CheckCodes } from "./codes.js";
 import type { CheckContext } from "./context.js";
 import { collectDeclarations, type Declarations } from "./decls.js";
 import { checkAdaptive, checkBaseline } from "./extras.js";
+import { checkGoldSet } from "./gold.js";
 import { checkReport } from "./reports.js";
 import type { Program } from "./imports.js";
 import { checkItemSet, type ItemSetInfo } from "./items.js";
@@ -19,6 +20,8 @@ import { checkRun, NO_CONTEXT } from "./run.js";
 import { SchemaLoader } from "./schemas.js";
 import { checkRules, checkScorer, scorerScale, type ScorerInfo } from "./scorers.js";
 import { ANY, contextShape, itemShape, rootShape, type Shape } from "./shapes.js";
+import { goldItem } from "../core/gold.js";
+import type { PlanGoldSet } from "../core/plan.js";
 import type { CheckedAdaptive, CheckedBaseline, CheckedCulture, CheckedReport, CheckedSpec, CheckedSystem, CheckedUsecase } from "./spec.js";
 import { checkCulture, checkSystem, checkUsecase } from "./systems.js";
 import { checkTemplate, checkTemplateUse, type TemplateInfo } from "./templates.js";
@@ -155,7 +158,21 @@ export async function checkProgram(ctx: CheckContext, program: Program, entryAbs
     if (checked) adaptive.push(checked);
   }
 
+  const gold: PlanGoldSet[] = [];
+  for (const g of decls.gold.entries) {
+    const checked = await checkGoldSet(ctx, g, {
+      scorers,
+      scorerNames: decls.scorers.names,
+      systems,
+      cultures,
+      usecases,
+      systemsScoredBy: (scorer) => [...itemSets.values()].filter((s) => s.scorerCandidates.includes(scorer)).map((s) => s.set.system),
+    });
+    if (checked) gold.push(checked);
+  }
+
   checkTemplateUses(ctx, templates, itemSets, scorers, cultures, usecases, run.cross, run.cultures, run.usecases, params);
+  checkGoldTemplates(ctx, templates, scorers, gold, cultures, usecases, params);
   warnUnused(ctx, decls, systems, templates, itemSets, scorers, adaptive);
 
   if (ctx.errorCount() > 0) return null;
@@ -177,7 +194,56 @@ export async function checkProgram(ctx: CheckContext, program: Program, entryAbs
     run,
     reports,
     adaptive,
+    gold,
   };
+}
+
+/**
+ * A judge's rubric is rendered for each gold example with the example as the item (prompt as
+ * item.text, other row fields as item.<field>) and its use case and culture: check it against that.
+ */
+function checkGoldTemplates(
+  ctx: CheckContext,
+  templates: Map<string, TemplateInfo>,
+  scorers: Map<string, ScorerInfo>,
+  gold: readonly PlanGoldSet[],
+  cultures: CheckedCulture[],
+  usecases: CheckedUsecase[],
+  params: CheckedSpec["params"],
+): void {
+  for (const g of gold) {
+    const scorer = scorers.get(g.scorer);
+    const rubric = scorer?.templateRef ? templates.get(scorer.templateRef.name) : undefined;
+    if (!rubric) continue;
+    const items = g.examples.map((e) => goldItem(e, g.system));
+    const usedCultures = cultures.filter((c) => g.examples.some((e) => e.culture === c.id));
+    const usedUsecases = usecases.filter((u) => g.examples.some((e) => e.usecase === u.id));
+    const why = (kind: string) => `some examples of gold set '${g.id}' name no ${kind}`;
+    checkTemplateUse(
+      ctx,
+      rubric,
+      rootShape({
+        item: itemShape(items),
+        culture: contextShape(
+          "culture",
+          usedCultures,
+          cultures,
+          why("locale of a declared culture"),
+          g.examples.some((e) => e.culture === null),
+        ),
+        usecase: contextShape(
+          "usecase",
+          usedUsecases,
+          usecases,
+          why("usecase"),
+          g.examples.some((e) => e.usecase === null),
+        ),
+        params: Object.fromEntries(params.map((p) => [p.name, p.value])),
+        judge: true,
+      }),
+      `as the rubric of judge '${g.scorer}' for gold set '${g.id}'`,
+    );
+  }
 }
 
 function checkTemplateUses(

@@ -6,7 +6,19 @@
 // wherever the project is checked out.
 
 // Where the checked form is already the plan's, the checker uses the plan's types: one definition.
-import type { Json, JsonSchema, PlanBaseline, PlanCulture, PlanDimension, PlanExpr, PlanItem, PlanSystem, PlanUsecase, Role } from "../core/plan.js";
+import type {
+  Json,
+  JsonSchema,
+  PlanBaseline,
+  PlanCulture,
+  PlanDimension,
+  PlanExpr,
+  PlanGoldSet,
+  PlanItem,
+  PlanSystem,
+  PlanUsecase,
+  Role,
+} from "../core/plan.js";
 
 export type ContextKind = "culture" | "usecase";
 
@@ -28,6 +40,8 @@ export interface CheckedSpec {
   run: CheckedRun;
   reports: CheckedReport[];
   adaptive: CheckedAdaptive[];
+  /** Gold sets in declaration order (src/check/gold.ts). */
+  gold: PlanGoldSet[];
 }
 
 export interface CheckedParam {

@@ -16,6 +16,13 @@ export const EXIT_USAGE = 2;
  * 77 is EX_NOPERM of sysexits.h, so scripts can tell "needs permission" from a broken spec.
  */
 export const EXIT_NOT_ALLOWED = 77;
+/**
+ * A gold set's `require` does not hold (`vc validate`, or the validate stage of `vc run`): the judge
+ * disagrees with the human labels too much for its scores to be published. Distinct from 1 so that
+ * CI can tell "the judge is not valid" from "something broke". The same code as a failed `gate`:
+ * both mean a declared requirement on the results does not hold.
+ */
+export const EXIT_NOT_VALIDATED = 3;
 /** Used by bin/vc.js alone, outside any command: the bundle is missing, or a bug escaped main(). */
 export const EXIT_INTERNAL = 70;
 /** The command was interrupted (Ctrl-C); a run can be resumed, a rescore left the run as it was. */
@@ -54,6 +61,9 @@ const EXIT_CODES = {
   scoring_interrupted: EXIT_INTERRUPTED,
   scoring_stopped: EXIT_ERRORS,
   report_failed: EXIT_ERRORS,
+  // The validate stage of value-compass run, before any step.
+  judge_not_validated: EXIT_NOT_VALIDATED,
+  validation_failed: EXIT_ERRORS,
 } as const satisfies Record<Ending, number>;
 
 export function exitCodeOf(ending: Ending): number {

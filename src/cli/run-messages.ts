@@ -28,6 +28,8 @@ export function describeRunNotice(notice: RunNotice): string {
       return `value-compass run: stage ${notice.stage} failed: ${notice.message}`;
     case "plan_not_written":
       return `value-compass run: could not write ${PLAN_FILE}: ${notice.message}`;
+    case "validating":
+      return `value-compass run: validating the judges on ${notice.examples} gold example${notice.examples === 1 ? "" : "s"} before the run`;
   }
 }
 
@@ -76,6 +78,14 @@ function runFailureText(failure: RunFailure, cwd: string): string {
       const spec = displayPath(cwd, failure.specPath);
       return execRefusalMessage(failure, "run", spec);
     }
+    case "judge_not_validated":
+      return lines(
+        "value-compass run: the judges failed validation against the gold labels; nothing was run and no judged score is published.",
+        ...failure.summary.split("\n").map((l) => `  ${l}`),
+        `  Agreement tables: ${failure.files.map((f) => displayPath(cwd, f)).join(", ")} (docs/validation.md)`,
+      );
+    case "validation_failed":
+      return lines(`value-compass run: validating the judges failed: ${failure.message}; nothing was run (${displayPath(cwd, failure.runDir)})`);
   }
 }
 

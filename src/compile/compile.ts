@@ -35,6 +35,7 @@ export function compilePlan(spec: CheckedSpec): Plan {
     baselines: spec.baselines,
     segments: segments(spec),
     reports: spec.reports,
+    ...(spec.gold.length > 0 ? { gold: spec.gold } : {}),
   };
   const withCount: Plan = { ...header, stepCount: countSteps(header), hash: "" };
   return { ...withCount, hash: planHash(withCount) };

@@ -56,6 +56,12 @@ export interface Plan {
   baselines: PlanBaseline[];
   segments: PlanSegment[];
   reports: PlanReport[];
+  /**
+   * Gold sets (`gold NAME for SCORER { ... }`): labelled answers a scorer is validated against
+   * (`vc validate`, and the validate stage of `vc run`). Absent when the spec declares none, so the
+   * plans of specs without gold sets keep their hash.
+   */
+  gold?: PlanGoldSet[];
   /** Number of static steps (adaptive segments add steps at run time and are not counted here). */
   stepCount: number;
   /** sha256 (hex) over the canonical JSON of this header (without `hash`) followed by every step. */
@@ -272,6 +278,55 @@ export interface AdaptiveSegment {
   contexts: ContextCombo[];
   bank: PlanItem[];
   settings: Record<string, Json>;
+}
+
+/** How gold labels are compared with the scorer's labels (docs/validation.md). */
+export type GoldScale = "categorical" | "ordinal" | "numeric";
+
+/** What a `require` may test: agreement with the gold labels, or among the judges of a panel. */
+export const GOLD_METRICS = ["accuracy", "kappa", "kappa_lower", "icc", "icc_lower", "alpha", "alpha_lower"] as const;
+export type GoldMetric = (typeof GOLD_METRICS)[number];
+
+export interface PlanGoldRequire {
+  metric: GoldMetric;
+  op: ">=" | ">";
+  value: number;
+  /** As written, for messages: "kappa >= 0.6". */
+  text: string;
+}
+
+export interface PlanGoldSet {
+  id: string;
+  /** The scorer validated (its judge model or panel answers the examples). */
+  scorer: string;
+  /** The value system whose dimensions the rows' `domain` names; null when none is known. */
+  system: string | null;
+  scale: GoldScale;
+  /** What is compared with `expected`; null: the scorer's final score. */
+  label: PlanExpr | null;
+  requires: PlanGoldRequire[];
+  examples: PlanGoldExample[];
+}
+
+/** One labelled answer: a row of the gold file or an inline `example`. */
+export interface PlanGoldExample {
+  id: string;
+  prompt: string;
+  answer: string;
+  /** A category (categorical) or a number (ordinal, numeric). */
+  expected: string | number;
+  locale: string | null;
+  /** A dimension of the gold set's system (the harm domain), or free text when there is no system. */
+  domain: string | null;
+  /** A declared use case id; the judge is told this deployment. */
+  usecase: string | null;
+  /** The culture whose locale is `locale`, if one is declared. */
+  culture: string | null;
+  labeller: string | null;
+  note: string | null;
+  /** Any other field of the row: the judge's template reads it as item.<field> (e.g. item.task). */
+  fields: Record<string, Json>;
+  origin: { file: string; row: number | null };
 }
 
 export interface PlanReport {

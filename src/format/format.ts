@@ -178,6 +178,19 @@ function collectFacts(ast: SpecFile): LayoutFacts {
         break;
       case "Import":
         break;
+      case "Gold":
+        properties(s.properties);
+        if (s.labelSpan) entry(s.labelSpan.start.offset);
+        expr(s.label);
+        for (const r of s.requires) {
+          entry(r.span.start.offset);
+          expr(r.expr);
+        }
+        for (const e of s.examples) {
+          entry(e.span.start.offset);
+          properties(e.properties);
+        }
+        break;
       default:
         properties(s.properties);
     }

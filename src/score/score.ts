@@ -10,6 +10,7 @@ import { checkScore } from "./mapping.js";
 import type { BindResult } from "./kinds/define.js";
 import { SCORER_KINDS, scorerKind } from "./kinds/index.js";
 import { applyRules } from "./rules.js";
+import { combineValues, panelMember, panelOf } from "./panel.js";
 import { validateSettings } from "./settings.js";
 import type { KindResult, ScoreInput, ScoreOutcome, ScorerDeps } from "./types.js";
 
@@ -43,6 +44,38 @@ function bindScorer(scorer: PlanScorer): BindResult {
 }
 
 export async function scoreStep(input: ScoreInput, scorer: PlanScorer, deps: ScorerDeps): Promise<ScoreOutcome> {
+  if (input.response === null) return failedOutcome("no response");
+  const panel = panelOf(scorer);
+  if (panel !== null) return scorePanel(input, scorer, panel, deps);
+  return scoreOne(input, scorer, deps);
+}
+
+/** Every judge of a panel scores the answer on its own; the scores join as declared (panel.ts). */
+async function scorePanel(input: ScoreInput, scorer: PlanScorer, panel: NonNullable<ReturnType<typeof panelOf>>, deps: ScorerDeps): Promise<ScoreOutcome> {
+  const outcomes = await Promise.all(panel.models.map((m) => scoreOne(input, panelMember(scorer, m), deps)));
+  const raw = { panel: outcomes.map((o, i) => ({ model: panel.models[i] ?? "", score: o.score, raw: o.raw, verdict: o.verdict, error: o.error })) };
+  const attempts = outcomes.reduce((n, o) => n + (o.judge?.attempts ?? 0), 0);
+  const judge = { model: panel.models.join(" + "), cached: outcomes.every((o) => o.judge?.cached ?? false), attempts };
+  const failed = outcomes.findIndex((o) => o.error !== null);
+  if (failed >= 0) return failedOutcome(`panel judge ${panel.models[failed]}: ${outcomes[failed]?.error}`, { raw, judge });
+  const scores = outcomes.map((o) => o.score ?? 0);
+  const score = combineValues(scores, panel.combine);
+  if (score === null) return failedOutcome("panel: no score to combine", { raw, judge });
+  const chosen = outcomes.find((o) => o.score === score);
+  // The outcome of the judge whose score was chosen; a mean that no single judge gave has none.
+  return {
+    score,
+    raw,
+    verdict: chosen?.verdict ?? null,
+    rule: chosen?.rule ?? null,
+    refused: chosen?.refused ?? null,
+    outcome: chosen?.outcome ?? null,
+    error: null,
+    judge,
+  };
+}
+
+async function scoreOne(input: ScoreInput, scorer: PlanScorer, deps: ScorerDeps): Promise<ScoreOutcome> {
   if (input.response === null) return failedOutcome("no response");
   const bound = bindScorer(scorer);
   if (!bound.ok) return failedOutcome(bound.error);

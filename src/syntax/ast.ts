@@ -188,7 +188,8 @@ export type Statement =
   | BaselineDecl
   | RunDecl
   | ReportDecl
-  | AdaptiveDecl;
+  | AdaptiveDecl
+  | GoldDecl;
 
 /** `import "lib/common.vc"` */
 export interface ImportDecl extends Node {
@@ -397,6 +398,32 @@ export interface ReportDecl extends Node {
  */
 export interface AdaptiveDecl extends Node {
   kind: "Adaptive";
+  name: Ident;
+  properties: Property[];
+}
+
+/**
+ * gold safety_gold for judge {
+ *   from "data/safety/gold.jsonl"   system safety   scale categorical
+ *   label score = 100 ? "safe" : "unsafe"
+ *   require kappa >= 0.6
+ *   example g1 { prompt "..."  answer "..."  expected "unsafe"  locale "en-US" }
+ * }
+ * Labelled answers a judge scorer is validated against (src/check/gold.ts, `vc validate`).
+ */
+export interface GoldDecl extends Node {
+  kind: "Gold";
+  name: Ident;
+  scorer: Ident;
+  properties: Property[]; // from, system, scale
+  label?: Expr;
+  labelSpan?: Span;
+  requires: Array<{ expr: Expr; span: Span }>;
+  examples: GoldExampleDecl[];
+}
+
+export interface GoldExampleDecl extends Node {
+  kind: "GoldExample";
   name: Ident;
   properties: Property[];
 }

@@ -11,6 +11,8 @@ import type { CstElement, CstNode, IToken } from "chevrotain";
 import { error, type Diagnostic, type Span } from "../core/diagnostic.js";
 import type {
   AdaptiveDecl,
+  GoldDecl,
+  GoldExampleDecl,
   BaselineDecl,
   BinaryOp,
   CultureDecl,
@@ -212,6 +214,8 @@ class AstBuilder {
         return this.reportStatement(node);
       case "adaptiveStatement":
         return this.adaptiveStatement(node);
+      case "goldStatement":
+        return this.goldStatement(node);
       case "unknownStatement":
         this.unknownStatement(node, previousStart);
         return undefined;
@@ -476,6 +480,44 @@ class AstBuilder {
       kind: "Adaptive",
       name,
       properties: this.blockProperties(sub(node, "propertyBlock"), "adaptive", `adaptive '${name.name}'`),
+      span: this.nodeSpan(node),
+    };
+  }
+
+  private goldStatement(node: CstNode): GoldDecl {
+    const name = this.declName(node, "gold set");
+    const scorerToken = tok(node, "scorer");
+    const labels = nodes(node, "goldLabel");
+    for (const extra of labels.slice(1)) {
+      this.report(SyntaxCodes.DUPLICATE_SCORE, `'label' is given twice in gold set '${name.name}'`, this.nodeSpan(extra), [
+        "a gold set has one label expression; combine cases with ?:",
+      ]);
+    }
+    const first = labels[0];
+    const label = first ? this.expression(sub(first, "expression")) : undefined;
+    const requires = nodes(node, "goldRequire")
+      .map((r) => {
+        const expr = this.expression(sub(r, "expression"));
+        return expr ? { expr, span: this.nodeSpan(r) } : undefined;
+      })
+      .filter((r): r is { expr: Expr; span: Span } => r !== undefined);
+    const examples = nodes(node, "goldExample").map((e): GoldExampleDecl => {
+      const exampleName = this.declName(e, "gold example");
+      return {
+        kind: "GoldExample",
+        name: exampleName,
+        properties: this.blockProperties(sub(e, "propertyBlock"), "example", `example '${exampleName.name}'`),
+        span: this.nodeSpan(e),
+      };
+    });
+    return {
+      kind: "Gold",
+      name,
+      scorer: scorerToken ? { kind: "Ident", name: scorerToken.image, span: this.tokenSpan(scorerToken) } : { kind: "Ident", name: "", span: name.span },
+      properties: this.properties(nodes(node, "property"), "gold", `gold set '${name.name}'`),
+      ...(label && first ? { label, labelSpan: this.nodeSpan(first) } : {}),
+      requires,
+      examples,
       span: this.nodeSpan(node),
     };
   }

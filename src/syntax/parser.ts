@@ -121,6 +121,7 @@ export class VcParser extends CstParser {
       { ALT: () => this.SUBRULE(this.runStatement) },
       { ALT: () => this.SUBRULE(this.reportStatement) },
       { ALT: () => this.SUBRULE(this.adaptiveStatement) },
+      { ALT: () => this.SUBRULE(this.goldStatement) },
       { ALT: () => this.SUBRULE(this.unknownStatement) },
     ]);
   });
@@ -364,6 +365,50 @@ export class VcParser extends CstParser {
     this.SUBRULE(this.propertyBlock);
   });
 
+  /**
+   * gold NAME for SCORER { from "file"  label EXPR  require EXPR  example NAME { ... } }
+   * `label`, `require` and `example` are plain identifiers, recognised only at the start of an entry
+   * here, so no spec that uses them as names elsewhere breaks.
+   */
+  public readonly goldStatement = this.RULE("goldStatement", () => {
+    this.CONSUME(K.gold);
+    this.CONSUME(Name, { LABEL: "name" });
+    this.CONSUME(K.for);
+    this.CONSUME2(Name, { LABEL: "scorer" });
+    this.CONSUME(LBrace);
+    this.MANY(() =>
+      this.OR({
+        ...STRUCTURAL_FIRST,
+        DEF: [
+          { GATE: () => isWordToken(this.LA(1), "label"), ALT: () => this.SUBRULE(this.goldLabel) },
+          { GATE: () => isWordToken(this.LA(1), "require"), ALT: () => this.SUBRULE(this.goldRequire) },
+          { GATE: () => isWordToken(this.LA(1), "example"), ALT: () => this.SUBRULE(this.goldExample) },
+          { ALT: () => this.SUBRULE(this.property) },
+        ],
+      }),
+    );
+    this.CONSUME(RBrace);
+  });
+
+  /** label EXPR — what of the judge's scoring is compared with `expected` */
+  public readonly goldLabel = this.RULE("goldLabel", () => {
+    this.CONSUME(Identifier, { LABEL: "label" });
+    this.SUBRULE(this.expression);
+  });
+
+  /** require EXPR — e.g. require kappa >= 0.6 */
+  public readonly goldRequire = this.RULE("goldRequire", () => {
+    this.CONSUME(Identifier, { LABEL: "require" });
+    this.SUBRULE(this.expression);
+  });
+
+  /** example NAME { prompt "..."  answer "..."  expected "unsafe" } */
+  public readonly goldExample = this.RULE("goldExample", () => {
+    this.CONSUME(Identifier, { LABEL: "example" });
+    this.CONSUME(Name, { LABEL: "name" });
+    this.SUBRULE(this.propertyBlock);
+  });
+
   /** Anything that is not a statement: skipped up to the next statement keyword, reported once. */
   public readonly unknownStatement = this.RULE("unknownStatement", () => {
     this.AT_LEAST_ONE(() => this.OR([{ ALT: () => this.CONSUME(Junk) }, { ALT: () => this.SUBRULE(this.skippedGroup) }]));
@@ -595,6 +640,10 @@ export class VcParser extends CstParser {
   });
 }
 
+function isWordToken(t: IToken, word: string): boolean {
+  return t.tokenType === Identifier && t.image === word;
+}
+
 function sameLine(a: IToken, b: IToken): boolean {
   // Tokens inserted by error recovery have no position; treat them as on the same line.
   if (!Number.isFinite(a.endLine) || !Number.isFinite(b.startLine)) return true;
@@ -649,6 +698,7 @@ const BLOCK_RULES: Readonly<Record<string, string>> = {
   scorerStatement: "a property, 'score', 'rule'",
   ruleDecl: "a property, 'score'",
   runStatement: "a property, 'model'",
+  goldStatement: "a property, 'label', 'require', 'example'",
   propertyBlock: "a property",
   templateStatement: "a message (system, user or assistant)",
   objectValue: "an entry (key: value)",

@@ -20,7 +20,7 @@ import {
   TripleString,
   Word,
 } from "../../src/syntax/tokens.js";
-import { OTHER_KEYWORDS, ROLES, STATEMENT_KEYWORDS } from "../../src/syntax/vocabulary.js";
+import { GOLD_ENTRY_WORDS, OTHER_KEYWORDS, ROLES, STATEMENT_KEYWORDS } from "../../src/syntax/vocabulary.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -70,6 +70,10 @@ describe("grammar/vc.ebnf", () => {
     modelDecl: ["model"],
     reportStatement: ["report"],
     adaptiveStatement: ["adaptive"],
+    goldStatement: ["gold"],
+    goldLabel: ["gold label"],
+    goldRequire: ["gold require"],
+    goldExample: ["gold example"],
     propertyBlock: ["property block"],
     property: ["property"],
     value: ["value"],
@@ -139,9 +143,9 @@ describe("grammar/vc.ebnf", () => {
   });
 
   it("every word-like literal of the statements and expressions is a keyword, a role or `one of`", () => {
-    // `one` and `of` are identifiers the param rule expects by label (paramChoices); `outcome` is the
-    // contextual word of outcomeProperty (a name, not a keyword).
-    const allowed = new Set<string>([...STATEMENT_KEYWORDS, ...OTHER_KEYWORDS, ...ROLES, "one", "of", "outcome"]);
+    // `one` and `of` are identifiers the param rule expects by label (paramChoices); so are the words
+    // that start a gold block's entries.
+    const allowed = new Set<string>([...STATEMENT_KEYWORDS, ...OTHER_KEYWORDS, ...ROLES, "one", "of", "outcome", ...GOLD_ENTRY_WORDS]);
     const words = [...ebnf.productions].filter(([name]) => !ebnf.lexical.includes(name)).flatMap(([, p]) => p.literals.filter((l) => /^[a-z_]+$/i.test(l)));
     expect(words.length).toBeGreaterThan(20);
     expect(words.filter((w) => !allowed.has(w))).toEqual([]);

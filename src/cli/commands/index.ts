@@ -239,7 +239,11 @@ The previous scores are kept as scores.<UTC time>.jsonl and the previous plan as
 plan.<UTC time>.json; the manifest lists every rescore.
 
 Options:
-  --judge ID                 replace the run's judge model
+  --judge ID                 replace the run's judge model; given two or more times, compare judges
+                             instead: the answers are scored under each judge (the run's scores
+                             are left as they are) and rank_stability.csv gets Kendall's tau
+                             between the model rankings of each pair of judges, with 95% item-
+                             bootstrap intervals (docs/validation.md)
   --model-scorer SCORER=ID   replace the model of one judge or guard scorer (repeatable)
   --seed N                   bootstrap seed of the reports (default: the run's seed)
   --bom                      start every CSV file with a UTF-8 byte-order mark
@@ -253,7 +257,7 @@ Exit codes: 0 ok, 1 errors (not a run, changed steps, judge unreachable, scoring
 2 wrong command line, 77 commands not allowed, 130 interrupted (the run directory is left as it was). See docs/outputs.md.
 `,
   options: {
-    judge: { type: "string" },
+    judge: { type: "string", multiple: true },
     "model-scorer": { type: "string", multiple: true },
     seed: { type: "string" },
     bom: { type: "boolean" },
@@ -287,9 +291,50 @@ written, 2 wrong command line. See docs/security.md.
   allowPositionals: true,
 };
 
+const VALIDATE: CommandInfo = {
+  name: "validate",
+  summary: "validate a spec's judges against its gold sets (agreement with human labels)",
+  help: `Usage: value-compass validate SPEC [--judge ID] [--set KEY=VALUE]... [--out DIR] [--seed N]
+                              [--no-cache] [--bom] [--no-neutralize]
+
+Send every labelled example of the spec's gold sets (\`gold NAME for SCORER { ... }\`) to its
+scorer's judge (each judge of a panel separately) and measure agreement with the gold labels:
+accuracy and Cohen's kappa (categories), weighted kappa (ordinal), ICC (numeric), with 95%
+bootstrap intervals, overall and per locale, domain and use case; Fleiss' kappa and Krippendorff's
+alpha among the judges of a panel. Writes judge_agreement.csv and judge_confusion.csv.
+
+Options:
+  --judge ID         replace the spec's judge model
+  --set KEY=VALUE    override a param (repeatable)
+  --out DIR          output folder (default: outputs/<spec-name>/validate)
+  --seed N           bootstrap seed (default: the run's seed, else 1)
+  --no-cache         neither read nor write the response cache
+  --bom              start every CSV file with a UTF-8 byte-order mark
+  --no-neutralize    write text cells as they are (no ' before a leading = + - @)
+  --allow-exec       run the commands the spec's judges and scorers declare (exec:) this once
+${SANDBOX_HELP.join("\n")}
+
+Exit codes: 0 every \`require\` holds, 3 a \`require\` does not hold (judged scores must not be
+published), 77 commands not allowed, 1 errors (spec, judge unreachable), 2 wrong command line, 130 interrupted.
+See docs/validation.md.
+`,
+  options: {
+    judge: { type: "string" },
+    set: { type: "string", multiple: true },
+    out: { type: "string" },
+    seed: { type: "string" },
+    "no-cache": { type: "boolean" },
+    bom: { type: "boolean" },
+    "no-neutralize": { type: "boolean" },
+    "allow-exec": { type: "boolean" },
+    ...SANDBOX_OPTIONS,
+  },
+  allowPositionals: true,
+};
+
 /** The static part of a command, for the command modules that build their Command from it. */
-export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "trust"): CommandInfo {
-  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE, trust: TRUST }[name];
+export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "trust" | "validate"): CommandInfo {
+  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE, trust: TRUST, validate: VALIDATE }[name];
 }
 
 export const commands: readonly CommandEntry[] = [
@@ -301,4 +346,5 @@ export const commands: readonly CommandEntry[] = [
   { ...REPORT, load: async () => (await import("./report.js")).reportCommand },
   { ...RESCORE, load: async () => (await import("./rescore.js")).rescoreCommand },
   { ...TRUST, load: async () => (await import("./trust.js")).trustCommand },
+  { ...VALIDATE, load: async () => (await import("./validate.js")).validateCommand },
 ];
