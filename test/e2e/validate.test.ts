@@ -50,7 +50,7 @@ run { models ["mock:comply"]  judge "exec:node ${judgeScript} agree"  seed 5  co
 describe("value-compass validate", () => {
   it("writes judge_agreement.csv and judge_confusion.csv and exits 0 when the judge agrees with the labels", async () => {
     const dir = project({ "s.vc": spec, "gold.jsonl": goldRows(15) });
-    const r = await vc(["validate", "s.vc", "--out", "val"], dir);
+    const r = await vc(["validate", "s.vc", "--out", "val", "--allow-exec"], dir);
     expect(r.stderr).toContain("require kappa >= 0.6 holds");
     expect(r.code).toBe(0);
     const rows = readCsv(join(dir, "val", "judge_agreement.csv"));
@@ -109,7 +109,7 @@ items x { system s  template ask  scorers [judge]
 run { models ["mock:comply", "mock:refuse", "mock:echo"]  judge "exec:node ${judgeScript} agree"  seed 5 }
 `;
     const dir = project({ "s.vc": runSpec });
-    const run = await vc(["run", "s.vc", "--out", "run", "--quiet"], dir);
+    const run = await vc(["run", "s.vc", "--out", "run", "--quiet", "--allow-exec"], dir);
     expect(run.code).toBe(0);
     const before = readCsv(join(dir, "run", "scores.csv")).map((r) => r["score"]);
     const agree = `exec:node ${judgeScript} agree`;
