@@ -34,6 +34,8 @@ export interface RunRequest {
   neutralize?: boolean;
   /** `--json-io`: exec models get the request as JSON on stdin. Default false. */
   jsonIo?: boolean;
+  /** Write report.html at the end (default true; `--no-html`). */
+  html?: boolean;
 }
 
 export type CompileOutcome = { ok: true; plan: Plan } | { ok: false; output: string };

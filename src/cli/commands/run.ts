@@ -45,6 +45,7 @@ export const runCommand: Command = {
         bom: boolOption(args, "bom"),
         neutralize: !boolOption(args, "no-neutralize"),
         jsonIo: boolOption(args, "json-io"),
+        html: !boolOption(args, "no-html"),
       },
       deps,
       { cwd: io.cwd, env: io.env, stdout: io.stdout, stderr: io.stderr, signals: processSignals },
