@@ -554,6 +554,10 @@ function cultureFigures(input: FigureInput): Figure[] {
   return out;
 }
 
+function distinct(rows: readonly Row[], field: string): number {
+  return Math.max(1, new Set(rows.map((r) => str(r[field]))).size);
+}
+
 /** Context-effect heatmaps: culture × use case (significant cells marked), or per culture or use case. */
 function contextFigures(input: FigureInput): Figure[] {
   const out: Figure[] = [];
@@ -602,8 +606,9 @@ function contextFigures(input: FigureInput): Figure[] {
           },
           { name: "labels", mark: { type: "text", fontSize: 10 }, encoding: { text: { field: "mark" } } },
         ],
-        width: { step: cross ? 34 : 30 },
-        height: { step: cross ? 22 : 20 },
+        // Fixed sizes: Vega-Lite cannot size facets by step when each facet has its own scales.
+        width: (cross ? 34 : 30) * distinct(data, cross ? "usecase" : kind),
+        height: (cross ? 22 : 20) * distinct(data, cross ? "culture" : "dim"),
         encoding: cross
           ? {
               x: { field: "usecase", type: "nominal", title: "use case", axis: { labelAngle: -35 } },

@@ -201,7 +201,7 @@ const SCRIPT = `
 function explorerHtml(explorer: ExplorerData): string {
   const capped =
     explorer.rows.length < explorer.total
-      ? ` It holds ${explorer.rows.length} of the run's ${explorer.total} steps, spread evenly in plan order (at most ${explorer.limit}: \`value-compass report RUN --explorer-limit N\` changes it); every step is in journal.jsonl and scores.jsonl.`
+      ? ` It holds ${explorer.rows.length} of the run's ${explorer.total} steps, spread evenly in plan order (at most ${explorer.limit}; value-compass report RUN --html --explorer-limit N changes it); every step is in journal.jsonl and scores.jsonl.`
       : "";
   const cut = explorer.truncatedTexts > 0 ? ` ${explorer.truncatedTexts} long texts are cut; the run folder has them whole.` : "";
   const filters = ["model", "system", "dimension", "culture", "usecase", "verdict"]
