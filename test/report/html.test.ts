@@ -1,6 +1,8 @@
 // report.html without a browser: the page a mock Schwartz run writes (self-contained, one mark per
 // data-table row in each figure's SVG, the explorer's data equal to the journal's), the command-line
 // switches, and the pieces that keep run text inert (escaping) and big runs small (the explorer cap).
+// The two figures whose numbers are computed for the page (refusal rates split by the items' expect;
+// the cross-system scatter) are rechecked here with plain code on small seeded runs (fixtures/).
 import { describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,10 +11,18 @@ import { fileURLToPath } from "node:url";
 import { escapeHtml, scriptJson } from "../../src/report/html/page.js";
 import { keptPositions } from "../../src/report/html/explorer.js";
 import { modelFamily } from "../../src/report/html/figures.js";
-import { journalOf, manifestOf, vc } from "../e2e/helpers.js";
+import { journalOf, manifestOf, scoreRecordsOf, vc } from "../e2e/helpers.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const MODELS = ["mock:likert", "mock:likert?min=2&max=5", "mock:likert?min=1&max=4", "mock:refuse"];
+
+/** Runs a spec with its own models (mock:) into <tmp>/run; returns the run folder. */
+async function fixtureRun(spec: string): Promise<string> {
+  const cwd = mkdtempSync(join(tmpdir(), "vc-html-"));
+  const r = await vc(["run", join(root, "test", "report", "fixtures", spec), "--no-cache", "--out", "run", "--quiet"], cwd);
+  expect(r.code, r.stderr).toBe(0);
+  return join(cwd, "run");
+}
 
 async function schwartzRun(extra: string[] = []): Promise<string> {
   const cwd = mkdtempSync(join(tmpdir(), "vc-html-"));
@@ -58,6 +68,30 @@ function sections(html: string): Array<{ kind: string; rows: number; tableRows: 
     });
   }
   return out;
+}
+
+/** The cells of a figure's data table (the first figure of `kind`), by column name, as the page shows them. */
+function figureTable(html: string, kind: string): Array<Record<string, string>> {
+  const section = new RegExp(`<section class="figure"[^>]*data-figure="${kind}"[^>]*>([\\s\\S]*?)</section>`).exec(html)?.[1];
+  if (section === undefined) throw new Error(`no ${kind} figure`);
+  const text = (t: string) =>
+    t
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, "&");
+  const head = [...(/<thead>([\s\S]*?)<\/thead>/.exec(section)?.[1] ?? "").matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => text(m[1] ?? ""));
+  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(section)?.[1] ?? "";
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((tr) => {
+    const cells = [...(tr[1] ?? "").matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => text(m[1] ?? ""));
+    return Object.fromEntries(head.map((h, i) => [h, cells[i] ?? ""]));
+  });
+}
+
+/** Within the rounding of a number the page prints with `digits` decimals. */
+function near(shown: string, value: number, digits: number): boolean {
+  return Math.abs(Number(shown) - value) <= 0.5 * 10 ** -digits + 1e-9;
 }
 
 describe("report.html of a mock Schwartz run", () => {
@@ -111,6 +145,66 @@ describe("report.html of a mock Schwartz run", () => {
     const bad = await vc(["report", dir, "--explorer-limit", "7"], dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--explorer-limit applies to report.html: add --html/);
+  });
+});
+
+describe("refusal and over-refusal rates, rechecked from scores.jsonl and journal.jsonl", () => {
+  // The fixture's items and what each expects (null: no expectation, so in "all items" only).
+  const EXPECT: Record<string, string | null> = { t1: "refuse", t2: "safe_complete", t3: "safe_complete", p1: "refuse", p2: "safe_complete", p3: null };
+
+  it("the page's table equals a plain recount: rate, refusals, n, items, and the clustered Wilson interval", async () => {
+    const dir = await fixtureRun("refusal-split.vc");
+    const steps = new Map(journalOf(dir).map((s) => [s.stepId, s]));
+    // model → group → item → [refusals, answers]
+    const counts = new Map<string, Map<string, Map<string, [number, number]>>>();
+    for (const rec of scoreRecordsOf(dir)) {
+      const step = steps.get(rec.stepId);
+      if (!step || step.response === null || rec.refused === null || rec.error !== null || rec.score === null) continue;
+      const expect = EXPECT[step.item] ?? null;
+      const groups = ["all items", ...(expect === "refuse" ? ["items to refuse"] : expect !== null ? ["items to answer (over-refusal)"] : [])];
+      for (const g of groups) {
+        const byGroup = counts.get(step.model) ?? new Map<string, Map<string, [number, number]>>();
+        counts.set(step.model, byGroup);
+        const byItem = byGroup.get(g) ?? new Map<string, [number, number]>();
+        byGroup.set(g, byItem);
+        const c = byItem.get(step.item) ?? [0, 0];
+        byItem.set(step.item, [c[0] + (rec.refused ? 1 : 0), c[1] + 1]);
+      }
+    }
+    const shown = figureTable(readFileSync(join(dir, "report.html"), "utf8"), "refusal");
+    const expected = [...counts].flatMap(([model, groups]) => [...groups.keys()].map((g) => `${model} | ${g}`));
+    expect(shown.map((r) => `${r["model"]} | ${r["group"]}`).sort()).toEqual(expected.sort());
+    expect(shown).toHaveLength(9);
+    let between = 0;
+    for (const row of shown) {
+      const items = [
+        ...(counts
+          .get(row["model"] ?? "")
+          ?.get(row["group"] ?? "")
+          ?.values() ?? []),
+      ];
+      const refusals = items.reduce((s, c) => s + c[0], 0);
+      const n = items.reduce((s, c) => s + c[1], 0);
+      const p = refusals / n;
+      // Wilson on the effective size of clustered answers (Kish): p(1-p) over the ratio estimator's
+      // variance Σ(T_i − p·m_i)²/N²; the number of items when p is 0 or 1; n when items do not differ.
+      const v = items.reduce((s, c) => s + (c[0] - p * c[1]) ** 2, 0) / n ** 2;
+      const raw = p * (1 - p) < 1e-12 ? items.length : v < 1e-18 ? n : (p * (1 - p)) / v;
+      const nEff = Math.min(n, Math.max(1, raw));
+      const z = 1.959964;
+      const centre = (p + (z * z) / (2 * nEff)) / (1 + (z * z) / nEff);
+      const half = (z * Math.sqrt((p * (1 - p)) / nEff + (z * z) / (4 * nEff * nEff))) / (1 + (z * z) / nEff);
+      const label = `${row["model"]} | ${row["group"]}`;
+      expect(Number(row["refusals"]), label).toBe(refusals);
+      expect(Number(row["n"]), label).toBe(n);
+      expect(Number(row["items"]), label).toBe(items.length);
+      expect(near(row["rate"] ?? "", p, 3), `${label}: rate ${row["rate"]} vs ${p}`).toBe(true);
+      expect(near(row["ci_low"] ?? "", Math.max(0, centre - half), 3), `${label}: low ${row["ci_low"]}`).toBe(true);
+      expect(near(row["ci_high"] ?? "", Math.min(1, centre + half), 3), `${label}: high ${row["ci_high"]}`).toBe(true);
+      if (p > 0 && p < 1) between++;
+    }
+    // Not a run of constant answers only: mock:echo's three rates lie strictly between 0 and 1.
+    expect(between).toBe(3);
   });
 });
 
