@@ -208,6 +208,97 @@ describe("refusal and over-refusal rates, rechecked from scores.jsonl and journa
   });
 });
 
+describe("cross-system scatter, rechecked from scores.jsonl", () => {
+  it("one point per model in each panel, at the model's means; r, its Fisher-z interval and n equal a plain recomputation", async () => {
+    const dir = await fixtureRun("cross-system.vc");
+    const models = ["mock:likert", "mock:likert?min=2&max=6", "mock:likert?min=1&max=4", "mock:likert?min=3&max=6", "mock:likert?min=1&max=3"];
+    // Each model's mean score per system.dimension (every item answered once, so over records = over items).
+    const steps = new Map(journalOf(dir).map((s) => [s.stepId, s]));
+    const sums = new Map<string, [number, number]>();
+    for (const rec of scoreRecordsOf(dir)) {
+      const step = steps.get(rec.stepId);
+      if (!step || rec.score === null) continue;
+      const key = `${step.model} ${step.system}.${step.dimension}`;
+      const c = sums.get(key) ?? [0, 0];
+      sums.set(key, [c[0] + rec.score, c[1] + 1]);
+    }
+    const mean = (model: string, variable: string): number => {
+      const c = sums.get(`${model} ${variable}`);
+      if (!c) throw new Error(`no scores for ${model} ${variable}`);
+      return c[0] / c[1];
+    };
+    const pearson = (x: number[], y: number[]): number => {
+      const mx = x.reduce((a, b) => a + b, 0) / x.length;
+      const my = y.reduce((a, b) => a + b, 0) / y.length;
+      let sxy = 0;
+      let sxx = 0;
+      let syy = 0;
+      for (let i = 0; i < x.length; i++) {
+        sxy += ((x[i] ?? 0) - mx) * ((y[i] ?? 0) - my);
+        sxx += ((x[i] ?? 0) - mx) ** 2;
+        syy += ((y[i] ?? 0) - my) ** 2;
+      }
+      return sxy / Math.sqrt(sxx * syy);
+    };
+
+    const html = readFileSync(join(dir, "report.html"), "utf8");
+    const rows = figureTable(html, "scatter");
+    const pairs = [...new Set(rows.map((r) => r["pair"]))];
+    // Two dimensions in each of two systems: four pairs across systems, all plotted (at most SCATTER_PAIRS).
+    expect(pairs).toEqual(["1", "2", "3", "4"]);
+    const section = /<section class="figure"[^>]*data-figure="scatter"[^>]*>([\s\S]*?)<\/section>/.exec(html)?.[1] ?? "";
+    // The SVG's panels in order (Vega-Lite names them concat_0_group, concat_1_group ...).
+    const panels = section.split(/class="mark-group role-scope concat_\d+_group"/).slice(1);
+    expect(panels).toHaveLength(4);
+    const subtitles = [...section.matchAll(/<text[^>]*>(r = [^<]*)<\/text>/g)].map((m) => m[1] ?? "");
+    expect(subtitles).toHaveLength(4);
+
+    pairs.forEach((pair, p) => {
+      const shown = rows.filter((r) => r["pair"] === pair);
+      const xv = shown[0]?.["x_variable"] ?? "";
+      const yv = shown[0]?.["y_variable"] ?? "";
+      expect(xv.split(".")[0]).not.toBe(yv.split(".")[0]);
+      // The table: one row per model, at the model's means.
+      expect(shown.map((r) => r["model"])).toEqual(models);
+      for (const r of shown) {
+        expect(near(r["x"] ?? "", mean(r["model"] ?? "", xv), 2), `${r["model"]} ${xv}`).toBe(true);
+        expect(near(r["y"] ?? "", mean(r["model"] ?? "", yv), 2), `${r["model"]} ${yv}`).toBe(true);
+      }
+      // r over the five models' means and its 95% Fisher-z interval, tanh(atanh r ± z/√(n − 3)).
+      const r = pearson(
+        models.map((m) => mean(m, xv)),
+        models.map((m) => mean(m, yv)),
+      );
+      const half = 1.959964 / Math.sqrt(models.length - 3);
+      const low = Math.tanh(Math.atanh(r) - half);
+      const high = Math.tanh(Math.atanh(r) + half);
+      expect(Number.isFinite(r) && Math.abs(r) < 1).toBe(true);
+      for (const row of shown) {
+        expect(near(row["pearson"] ?? "", r, 3), `pair ${pair}: r ${row["pearson"]} vs ${r}`).toBe(true);
+        expect(near(row["pearson_ci_low"] ?? "", low, 3), `pair ${pair}: low`).toBe(true);
+        expect(near(row["pearson_ci_high"] ?? "", high, 3), `pair ${pair}: high`).toBe(true);
+        expect(row["n_models"]).toBe(String(models.length));
+      }
+      // The figure: the panel's subtitle prints the same r, interval and n ...
+      const sub = /^r = (\S+) \[(\S+), (\S+)\], n = (\d+)$/.exec(subtitles[p] ?? "");
+      expect(sub, subtitles[p]).not.toBeNull();
+      expect(near(sub?.[1] ?? "", r, 3) && near(sub?.[2] ?? "", low, 3) && near(sub?.[3] ?? "", high, 3), subtitles[p]).toBe(true);
+      expect(sub?.[4]).toBe(String(models.length));
+      // ... and draws one point per model, labelled with its variables and placed at the model's means.
+      const points = [...(panels[p] ?? "").matchAll(/<path aria-label="([^"]*)"[^>]*aria-roledescription="point"/g)].map((m) =>
+        (m[1] ?? "").replace(/&amp;/g, "&"),
+      );
+      expect(points).toHaveLength(models.length);
+      for (const model of models) {
+        const label = points.find((l) => l.includes(`; model: ${model};`)) ?? "";
+        expect(label.startsWith(`${xv} (rating): `) && label.includes(`; ${yv} (rating): `), label).toBe(true);
+        const at = /; x: (\S+); y: (\S+)$/.exec(label);
+        expect(near(at?.[1] ?? "", mean(model, xv), 2) && near(at?.[2] ?? "", mean(model, yv), 2), `${model} in pair ${pair}: ${label}`).toBe(true);
+      }
+    });
+  });
+});
+
 describe("pieces", () => {
   it("run text cannot become markup: HTML escaped, and no </script> inside the explorer's JSON", () => {
     const answer = '</script><script>alert("x")</script><!-- & \u2028';

@@ -705,7 +705,9 @@ function scatterFigures(input: FigureInput): Figure[] {
         height: 200,
         layer: [
           {
-            name: "points",
+            // A name unique in the page's spec: Vega-Lite derives a named view's data from its name, so
+            // panels sharing one name all drew the last panel's points.
+            name: `points_pair${i + 1}`,
             mark: { type: "point", filled: true, size: 60 },
             encoding: {
               x: { field: "x", type: "quantitative", title: `${xa} (${str(p["scorer_a"])})`, scale: { zero: false } },
