@@ -3,7 +3,9 @@
 // end-to-end runs (mock models) from disk with every network request blocked, and checks that no
 // console error occurs, that each figure drew one mark per row of its data table (counted in its
 // SVG), that the explorer's filters and row details work, and writes a screenshot per report to
-// test-output/browser/ (ignored by git).
+// test-output/browser/ (ignored by git). A small fixture run (test/report/fixtures/cross-system.vc,
+// five mock:likert models of their own) adds the cross-system scatter, which canned answers to the
+// shipped specs leave without a correlation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,24 +18,32 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const OUTPUT = join(root, "test-output", "browser");
 const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 
-/** The three runs: spec and the mock models that give its figures something to show. */
-const RUNS: Record<string, string[]> = {
-  safety: ["mock:refuse", "mock:comply", "mock:echo"],
-  schwartz: ["mock:likert", "mock:likert?min=2&max=5", "mock:likert?min=1&max=4", "mock:refuse"],
-  culture: ["mock:likert", "mock:likert?min=2&max=5", "mock:likert?min=1&max=4"],
+/** The runs: spec, the mock models that give its figures something to show (none: the spec's own), and how many models the run has. */
+const RUNS: Record<string, { spec: string; models: string[]; count: number }> = {
+  safety: { spec: join(root, "specs", "safety.vc"), models: ["mock:refuse", "mock:comply", "mock:echo"], count: 3 },
+  schwartz: {
+    spec: join(root, "specs", "schwartz.vc"),
+    models: ["mock:likert", "mock:likert?min=2&max=5", "mock:likert?min=1&max=4", "mock:refuse"],
+    count: 4,
+  },
+  culture: { spec: join(root, "specs", "culture.vc"), models: ["mock:likert", "mock:likert?min=2&max=5", "mock:likert?min=1&max=4"], count: 3 },
+  "cross-system": { spec: join(root, "test", "report", "fixtures", "cross-system.vc"), models: [], count: 5 },
 };
 
-/** Which mark of a figure kind stands for one row of its data table (figures.ts names the layers). */
+/**
+ * The marks of a figure kind that stand for one row of its data table (figures.ts names the layers;
+ * each scatter panel has its own, points_pair1, points_pair2 ...).
+ */
 const MARK: Record<string, string> = {
-  profile: "points_marks",
-  difficulty: "points_marks",
-  refusal: "points_marks",
-  scatter: "points_marks",
-  heatmap: "cells_marks",
-  culture: "cells_marks",
-  steering: "cells_marks",
-  context: "cells_marks",
-  similarity: "cells_marks",
+  profile: "g.role-mark.points_marks",
+  difficulty: "g.role-mark.points_marks",
+  refusal: "g.role-mark.points_marks",
+  scatter: 'g.role-mark[class*=" points_pair"]',
+  heatmap: "g.role-mark.cells_marks",
+  culture: "g.role-mark.cells_marks",
+  steering: "g.role-mark.cells_marks",
+  context: "g.role-mark.cells_marks",
+  similarity: "g.role-mark.cells_marks",
 };
 
 const reports = new Map<string, string>();
@@ -41,19 +51,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
-  for (const [spec, models] of Object.entries(RUNS)) {
+  for (const [spec, run] of Object.entries(RUNS)) {
     const cwd = mkdtempSync(join(tmpdir(), `vc-browser-${spec}-`));
-    const args = [
-      "run",
-      join(root, "specs", `${spec}.vc`),
-      ...models.flatMap((m) => ["--model", m]),
-      "--judge",
-      "mock:judge",
-      "--no-cache",
-      "--out",
-      "run",
-      "--quiet",
-    ];
+    const args = ["run", run.spec, ...run.models.flatMap((m) => ["--model", m]), "--judge", "mock:judge", "--no-cache", "--out", "run", "--quiet"];
     const r = await vc(args, cwd);
     expect(r.stderr).not.toMatch(/internal error|cannot write report\.html|could not be drawn/);
     const file = join(cwd, "run", "report.html");
@@ -93,7 +93,7 @@ async function open(spec: string): Promise<Opened> {
   return { page, errors, blocked };
 }
 
-describe.each(Object.keys(RUNS))("report.html of specs/%s.vc in chromium", (spec) => {
+describe.each(Object.keys(RUNS))("report.html of the %s run in chromium", (spec) => {
   it("loads from disk without a network request or a console error, each figure with one mark per data row", async () => {
     const { page, errors, blocked } = await open(spec);
     const figures = await page.$$eval(
@@ -101,8 +101,8 @@ describe.each(Object.keys(RUNS))("report.html of specs/%s.vc in chromium", (spec
       (sections, marks) =>
         sections.map((s) => {
           const kind = s.getAttribute("data-figure") ?? "";
-          const cls = (marks as Record<string, string>)[kind] ?? "none";
-          const drawn = Array.from(s.querySelectorAll(`svg g.role-mark.${cls}`)).reduce((n, g) => n + g.children.length, 0);
+          const selector = (marks as Record<string, string>)[kind] ?? "g.none";
+          const drawn = Array.from(s.querySelectorAll(`svg ${selector}`)).reduce((n, g) => n + g.children.length, 0);
           return {
             kind,
             rows: Number(s.getAttribute("data-rows")),
@@ -125,8 +125,20 @@ describe.each(Object.keys(RUNS))("report.html of specs/%s.vc in chromium", (spec
       safety: ["heatmap", "refusal", "context"],
       schwartz: ["profile", "similarity"],
       culture: ["profile", "culture", "steering", "similarity"],
+      "cross-system": ["profile", "scatter"],
     };
     for (const k of expected[spec] ?? []) expect(kinds, `${spec} shows a ${k} figure`).toContain(k);
+    if (kinds.has("scatter")) {
+      // Each panel (one pair of dimensions) draws one point per model, each model once, as rendered.
+      const panels = await page.$$eval('section[data-figure="scatter"] svg g.role-mark[class*=" points_pair"]', (gs) =>
+        gs.map((g) => Array.from(g.children).map((c) => /; model: (.*?); x: /.exec(c.getAttribute("aria-label") ?? "")?.[1] ?? "")),
+      );
+      expect(panels.length).toBeGreaterThan(0);
+      for (const models of panels) {
+        expect(models).toHaveLength(RUNS[spec]?.count ?? 0);
+        expect(new Set(models).size).toBe(models.length);
+      }
+    }
     await page.screenshot({ path: join(OUTPUT, `${spec}.png`), fullPage: true });
     expect(blocked).toEqual([]);
     expect(errors).toEqual([]);
@@ -138,7 +150,7 @@ describe.each(Object.keys(RUNS))("report.html of specs/%s.vc in chromium", (spec
     const count = async () => (await page.textContent("#explorer-count")) ?? "";
     const before = await count();
     const models = await page.$$eval('select[data-filter="model"] option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter((v) => v !== ""));
-    expect(models.length).toBe(RUNS[spec]?.length);
+    expect(models.length).toBe(RUNS[spec]?.count);
     const model = models[models.length - 1] ?? "";
     await page.selectOption('select[data-filter="model"]', model);
     const after = await count();
