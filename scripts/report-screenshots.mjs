@@ -21,8 +21,11 @@ const RUNS = {
   "moral-foundations": [...likert, "mock:refuse"],
   safety: ["mock:refuse", "mock:comply", "mock:echo"],
   culture: likert,
-  example: ["mock:refuse", "mock:comply", ...likert],
+  // Canned answers to the shipped specs leave every cross-system correlation empty: a small run of
+  // five mock:likert models with their own rating ranges (the fixture names them) has real ones.
+  "cross-system": [],
 };
+const SPECS = { "cross-system": join(root, "test", "report", "fixtures", "cross-system.vc") };
 // Figure kind → the run whose report shows it best.
 const SHOTS = {
   profile: "schwartz",
@@ -32,7 +35,7 @@ const SHOTS = {
   context: "safety",
   culture: "culture",
   steering: "culture",
-  scatter: "example",
+  scatter: "cross-system",
   similarity: "schwartz",
 };
 
@@ -42,7 +45,7 @@ writeFileSync(join(work, "package.json"), "{}\n");
 const reports = {};
 for (const [spec, models] of Object.entries(RUNS)) {
   const out = join(work, spec);
-  const args = [join(root, "bin", "value-compass.js"), "run", join(root, "specs", `${spec}.vc`), ...models.flatMap((m) => ["--model", m])];
+  const args = [join(root, "bin", "value-compass.js"), "run", SPECS[spec] ?? join(root, "specs", `${spec}.vc`), ...models.flatMap((m) => ["--model", m])];
   args.push("--judge", "mock:judge", "--no-cache", "--out", out, "--quiet");
   try {
     execFileSync(process.execPath, args, { cwd: work, stdio: ["ignore", "ignore", "inherit"] });

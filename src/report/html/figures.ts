@@ -724,7 +724,8 @@ function scatterFigures(input: FigureInput): Figure[] {
       kind: "scatter",
       title: `Across systems — ${report.id}`,
       caption: `One point per model: its mean on two dimensions of different systems (contexts pooled). Up to ${SCATTER_PAIRS} pairs, the smallest Benjamini–Hochberg q first; each panel gives Pearson r with its 95% Fisher-z interval and n (models). With few models an interval is wide: read it, not r alone.`,
-      spec: spec("Scatter plots of model means on pairs of dimensions of different systems", { hconcat: panels }),
+      // Two panels a row: four side by side would be wider than the page and scroll sideways.
+      spec: spec("Scatter plots of model means on pairs of dimensions of different systems", { concat: panels, columns: 2 }),
       data: dataTable(
         "cross_system",
         [
