@@ -59,6 +59,18 @@ const bundledRequires = {
 // lazily and says how to add it when it is missing).
 const optionalExternals = ["node-llama-cpp"];
 
+// vega-canvas's Node build loads the optional native `canvas` package with a top-level await, which a
+// CommonJS bundle cannot hold. Its browser build is the same code without that package: with no DOM
+// and no canvas, Vega measures text by an estimate — what it does in Node without `canvas` anyway,
+// so report.html's SVG is the same from the bundle and from the sources.
+const vegaCanvasBrowser = join(root, "node_modules", "vega-canvas", "build", "vega-canvas.browser.js");
+const vegaCanvas = {
+  name: "vega-canvas-browser",
+  setup(b) {
+    b.onResolve({ filter: /^vega-canvas$/ }, () => ({ path: vegaCanvasBrowser }));
+  },
+};
+
 rmSync(join(root, "dist", "bundle"), { recursive: true, force: true });
 const result = await build({
   entryPoints: [join(root, "dist", "cli", "main.js")],
@@ -72,7 +84,7 @@ const result = await build({
   // import.meta.url of every bundled module becomes the bundle's own URL (see the note on paths above).
   define: { "import.meta.url": "__vcBundleUrl" },
   banner: { js: 'const __vcBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  plugins: [chevrotainStatic, bundledRequires],
+  plugins: [chevrotainStatic, bundledRequires, vegaCanvas],
   external: optionalExternals,
   logLevel: "warning",
   metafile: true,

@@ -276,6 +276,7 @@ function stageContextFor(input: StartInput, { caller, journal, journalPath, prog
     },
     retryFailed: request.retryFailed,
     csv,
+    html: request.html ?? true,
     signal: input.interrupts.signal,
     note: (message) => progress.note(message),
     quiet: request.quiet,

@@ -16,7 +16,7 @@ import { basename, join } from "node:path";
 import { writeFileAtomicWith } from "../core/atomic-write.js";
 import type { Plan } from "../core/plan.js";
 import { formatColumns, renderSummary } from "../report/summary.js";
-import { buildReport, type RunAnalysis } from "../report/tables.js";
+import { buildReport, type RunAnalysis, type TableSource } from "../report/tables.js";
 import { toCsv, type CsvOptions, type Table } from "../report/csv.js";
 import { abilityToScore } from "../adaptive/irt.js";
 import { adaptiveTables, replayAdaptive, type AdaptiveReplay } from "../report/adaptive.js";
@@ -24,6 +24,7 @@ import { finalRecordsInPlanOrder, JOURNAL_FILE } from "../run/journal.js";
 import type { ScoreRecord, StepRecord } from "../core/records.js";
 import { RESPONSES_FILE, writeResponsesCsv, type JournalCounts } from "../report/responses.js";
 import { latestScores, scoreKey, SCORES_FILE } from "../run/score-journal.js";
+import { writeHtmlReport } from "./html-report.js";
 import type { RunStage, StageReport } from "./stages.js";
 
 export interface RunReportOptions {
@@ -38,7 +39,17 @@ export interface RunReportOptions {
 }
 
 export type RunReportResult =
-  | { ok: true; files: string[]; notes: string[]; analysis: RunAnalysis; adaptive: AdaptiveReplay; counts: JournalCounts | null }
+  | {
+      ok: true;
+      files: string[];
+      notes: string[];
+      analysis: RunAnalysis;
+      adaptive: AdaptiveReplay;
+      counts: JournalCounts | null;
+      /** The tables written (responses.csv aside) and the report each came from: the HTML report's input. */
+      tables: Table[];
+      sources: TableSource[];
+    }
   | { ok: false; error: string };
 
 /** The bootstrap seed of a run's reports: its `seed` (0 when the spec sets none). */
@@ -86,6 +97,7 @@ export function writeRunReports(plan: Plan, runDir: string, outDir: string, opti
     tables: all,
     analysis,
     notes,
+    sources,
   } = buildReport(plan, staticSteps, staticScores, {
     seed: options.seed,
     runId: options.runId,
@@ -115,7 +127,7 @@ export function writeRunReports(plan: Plan, runDir: string, outDir: string, opti
   const written = writeTablesInBatches(outDir, tables, options.csv);
   if (!written.ok) return { ok: false, error: written.error };
   const files = [...(options.responses ? [RESPONSES_FILE] : []), ...written.files];
-  return { ok: true, files, notes, analysis, adaptive, counts };
+  return { ok: true, files, notes, analysis, adaptive, counts, tables, sources };
 }
 
 const BATCH = 2000;
@@ -197,9 +209,21 @@ export const reportStage: RunStage = {
       return { errors: 1, files: [] };
     }
     if (!ctx.quiet) for (const note of result.notes) ctx.note(`value-compass run: report: ${note}`);
+    const files = [...result.files];
+    let errors = 0;
+    if (ctx.html) {
+      const page = await writeHtmlReport(ctx.plan, ctx.runDir, ctx.runDir, result, { runId: basename(ctx.runDir) });
+      if (page.ok) {
+        files.push(page.file);
+        if (!ctx.quiet) for (const note of page.notes) ctx.note(`value-compass run: report: ${note}`);
+      } else {
+        ctx.note(`value-compass run: reports: ${page.error}`);
+        errors++;
+      }
+    }
     return {
-      errors: 0,
-      files: result.files,
+      errors,
+      files,
       ...(ctx.quiet ? {} : { summary: summaryText(result.analysis, result.adaptive, ctx.colour) }),
     };
   },

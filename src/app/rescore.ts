@@ -28,6 +28,7 @@ import { ScoreJournal, SCORES_FILE } from "../run/score-journal.js";
 import { Interrupts } from "./interrupts.js";
 import { closeProviders, prepareModels, scoringModelsOf, type PrepareFailure } from "./models.js";
 import type { RunDeps, RunIO } from "./pipeline.js";
+import { HTML_FILE, writeHtmlReport } from "./html-report.js";
 import { reportSeed, writeRunReports, type RunReportResult } from "./report-stage.js";
 import { commandsOfPlan, declaredCommands, execPermission, type ExecNotAllowed } from "./trust.js";
 import { compareSteps, withScorerModels, type ScorerOverrideFailure, type StepsChanged } from "./rescore-plan.js";
@@ -149,6 +150,12 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
       responses: true,
     });
     if (!report.ok) return { ok: false, failure: { kind: "report_failed", error: report.error } };
+    // report.html is rebuilt when the run has one, so it never shows the scores it replaced.
+    if (existsSync(join(runDir, HTML_FILE))) {
+      const page = await writeHtmlReport(plan, runDir, runDir, report, { runId: basename(runDir) });
+      if (!page.ok) return { ok: false, failure: { kind: "report_failed", error: page.error } };
+      report.files.push(page.file);
+    }
     const counts = countScores(join(runDir, SCORES_FILE));
     recordRescore(runDir, manifest, { plan, request, kept, counts, reportFiles: report.files });
     return {

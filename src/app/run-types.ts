@@ -37,6 +37,8 @@ export interface RunRequest {
   jsonIo?: boolean;
   /** `--allow-exec`: run the commands the spec declares without a trust entry (docs/security.md). */
   allowExec?: boolean;
+  /** Write report.html at the end (default true; `--no-html`). */
+  html?: boolean;
 }
 
 export type CompileOutcome =

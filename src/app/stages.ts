@@ -41,6 +41,8 @@ export interface StageContext {
   retryFailed: boolean;
   /** How the CSV files are written (`--bom`, `--no-neutralize`). */
   csv: Required<CsvOptions>;
+  /** Write report.html after the tables (default; `--no-html` turns it off). */
+  html: boolean;
   /** Aborts on the first interrupt or a fatal failure: finish what is in hand and return. */
   signal: AbortSignal;
   /** A line for the user (stderr, above the progress bar). */

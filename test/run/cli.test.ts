@@ -114,6 +114,7 @@ describe("value-compass run (child process)", () => {
       "leaderboard.csv",
       "manifest.json",
       "plan.json",
+      "report.html",
       "responses.csv",
       "scores.csv",
       "value_hierarchy.csv",

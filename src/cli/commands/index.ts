@@ -112,10 +112,12 @@ Options:
 ${SANDBOX_HELP.join("\n")}
   --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
   --no-neutralize    write text cells as they are (no ' before a leading = + - @)
+  --no-html          do not write report.html (figures and item explorer; docs/report.md)
   --quiet            no progress output and no summary
 
-After the steps the answers are scored, adaptive blocks run, and the CSV reports are written to the
-run directory (docs/outputs.md); a summary (leaderboard, largest context effects) goes to stderr.
+After the steps the answers are scored, adaptive blocks run, and the CSV reports and report.html are
+written to the run directory (docs/outputs.md, docs/report.md); a summary (leaderboard, largest
+context effects) goes to stderr.
 
 Exit codes: 0 all steps answered and scored, 1 errors (spec, failed steps, scoring errors, fatal
 stop), 2 usage, 77 the spec declares commands not allowed (nothing was run), 130 interrupted.
@@ -135,6 +137,7 @@ See docs/running.md.
     "json-io": { type: "boolean" },
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
+    "no-html": { type: "boolean" },
     quiet: { type: "boolean" },
     "allow-exec": { type: "boolean" },
     ...SANDBOX_OPTIONS,
@@ -197,7 +200,8 @@ large standard errors and flagged. See docs/adaptive.md.
 const REPORT: CommandInfo = {
   name: "report",
   summary: "rebuild a run's CSV tables and summary from its journal and scores",
-  help: `Usage: value-compass report RUN_DIR [--out DIR] [--seed N] [--resamples N] [--bom] [--no-neutralize] [--quiet]
+  help: `Usage: value-compass report RUN_DIR [--out DIR] [--seed N] [--resamples N] [--bom] [--no-neutralize]
+                            [--html] [--explorer-limit N] [--quiet]
 
 Rebuild every CSV table of a run (responses, scores, leaderboard, dimensions, the spec's reports,
 adaptive and abilities) from its journal.jsonl, scores.jsonl and plan.json, and print the summary.
@@ -209,6 +213,9 @@ Options:
   --resamples N      bootstrap resamples (default 2000)
   --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
   --no-neutralize    write text cells as they are (no ' before a leading = + - @)
+  --html             also write report.html: figures and the item explorer, one self-contained
+                     file (docs/report.md)
+  --explorer-limit N steps the item explorer of report.html holds at most (default 2000)
   --quiet            print only the output folder
 
 Exit codes: 0 ok, 1 not a run directory or a write error, 2 wrong command line. See docs/outputs.md.
@@ -219,6 +226,8 @@ Exit codes: 0 ok, 1 not a run directory or a write error, 2 wrong command line. 
     resamples: { type: "string" },
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
+    html: { type: "boolean" },
+    "explorer-limit": { type: "string" },
     quiet: { type: "boolean" },
   },
   allowPositionals: true,

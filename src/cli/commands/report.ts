@@ -8,6 +8,7 @@ import { basename, join, resolve } from "node:path";
 import { readPlanHeader } from "../../adaptive/plan-file.js";
 import { JOURNAL_FILE } from "../../run/journal.js";
 import { displayPath } from "../paths.js";
+import { writeHtmlReport } from "../../app/html-report.js";
 import { reportSeed, summaryText, writeRunReports } from "../../app/report-stage.js";
 import { lockRunDir, PLAN_FILE } from "../../run/rundir.js";
 import { lockMessage } from "../failure-messages.js";
@@ -24,6 +25,9 @@ export const reportCommand: Command = {
     const seedText = stringOption(args, "seed");
     if (seedText !== undefined && !/^-?\d+$/.test(seedText)) throw new UsageError(`--seed expects a whole number, got '${seedText}'`);
     const resamples = intOption(args, "resamples", 1);
+    const html = boolOption(args, "html");
+    const explorerLimit = intOption(args, "explorer-limit", 1);
+    if (explorerLimit !== undefined && !html) throw new UsageError("--explorer-limit applies to report.html: add --html");
     const quiet = boolOption(args, "quiet");
     const runDir = resolve(io.cwd, given);
     const header = readPlanHeader(join(runDir, PLAN_FILE));
@@ -55,6 +59,18 @@ export const reportCommand: Command = {
       if (!result.ok) {
         io.stderr.write(`value-compass report: ${result.error}\n`);
         return EXIT_ERRORS;
+      }
+      if (html) {
+        const page = await writeHtmlReport(plan, runDir, outDir, result, {
+          runId: basename(runDir),
+          ...(explorerLimit !== undefined ? { explorerLimit } : {}),
+        });
+        if (!page.ok) {
+          io.stderr.write(`value-compass report: ${page.error}\n`);
+          return EXIT_ERRORS;
+        }
+        result.notes.push(...page.notes);
+        result.files.push(page.file);
       }
       if (!quiet) {
         for (const note of result.notes) io.stderr.write(`value-compass report: ${note}\n`);

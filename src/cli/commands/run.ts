@@ -50,6 +50,7 @@ export const runCommand: Command = {
         neutralize: !boolOption(args, "no-neutralize"),
         jsonIo: boolOption(args, "json-io"),
         allowExec: boolOption(args, "allow-exec"),
+        html: !boolOption(args, "no-html"),
       },
       deps,
       { cwd: io.cwd, env: io.env, stdout: io.stdout, stderr: io.stderr, signals: processSignals },
