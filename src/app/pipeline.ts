@@ -71,8 +71,15 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
 }
 
 async function compileFor(target: RunTarget, deps: RunDeps, cwd: string): Promise<{ ok: true; plan: Plan } | { ok: false; failure: RunFailure }> {
-  const compiled = await deps.compile(target.specPath, { cwd, set: target.set, models: target.models, judge: target.judge, jsonIo: target.jsonIo });
-  if (!compiled.ok) return { ok: false, failure: { kind: "compile_failed", output: compiled.output } };
+  const compiled = await deps.compile(target.specPath, {
+    cwd,
+    set: target.set,
+    models: target.models,
+    judge: target.judge,
+    jsonIo: target.jsonIo,
+    select: target.select,
+  });
+  if (!compiled.ok) return { ok: false, failure: { kind: "compile_failed", output: compiled.output, ...(compiled.commandLine ? { commandLine: true } : {}) } };
   const changed = samePlan(target, compiled.plan);
   return changed ? { ok: false, failure: changed } : { ok: true, plan: compiled.plan };
 }

@@ -2,7 +2,7 @@
 // (or a test) wires in, the streams and signals, the notices it shows while working, and its outcome —
 // a typed failure before any step, or how the run ended. src/cli words them and picks the exit code.
 
-import type { Plan, PlanModel, PlanStep } from "../core/plan.js";
+import type { Plan, PlanModel, PlanStep, SelectionRequest } from "../core/plan.js";
 import type { Provider, ProviderEnv } from "../providers/types.js";
 import type { FatalStop } from "../run/calls.js";
 import type { RunCounts, RunStatus } from "../run/manifest.js";
@@ -34,9 +34,12 @@ export interface RunRequest {
   neutralize?: boolean;
   /** `--json-io`: exec models get the request as JSON on stdin. Default false. */
   jsonIo?: boolean;
+  /** `--cultures`, `--limit`, …: the subset to run (absent: the spec's `select`, else everything). */
+  select?: SelectionRequest;
 }
 
-export type CompileOutcome = { ok: true; plan: Plan } | { ok: false; output: string };
+/** `commandLine`: the errors are all in the command line (`--set`, `--model`, …): exit 2, not 1. */
+export type CompileOutcome = { ok: true; plan: Plan } | { ok: false; output: string; commandLine?: boolean };
 
 export interface CompileOptions {
   cwd: string;
@@ -44,6 +47,7 @@ export interface CompileOptions {
   models: string[];
   judge: string | null;
   jsonIo: boolean;
+  select?: SelectionRequest;
 }
 
 export interface RunDeps {
@@ -81,7 +85,7 @@ export interface RunIO {
 /** Why nothing was run. */
 export type RunFailure =
   | TargetFailure
-  | { kind: "compile_failed"; output: string }
+  | { kind: "compile_failed"; output: string; commandLine?: boolean }
   | PlanChanged
   | Exclude<PrepareFailure, { kind: "model_unavailable" }>
   /** `resumeDir`: the run that can be resumed once the model is there (null for a new run). */

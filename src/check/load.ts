@@ -10,6 +10,7 @@ import { FileStore } from "./files.js";
 import { loadProgram } from "./imports.js";
 import type { CheckKinds } from "./kinds.js";
 import type { CheckedSpec } from "./spec.js";
+import type { SelectOptions } from "./select.js";
 
 export interface LoadOptions {
   /** The scorer, report and provider kinds a spec may use: src/app/kinds.ts assembles them. */
@@ -24,6 +25,8 @@ export interface LoadOptions {
   judge?: string;
   /** `--json-io`: every exec: model gets the request as JSON on stdin (like `json_io true`). */
   execJsonIo?: boolean;
+  /** `--cultures`, `--usecases`, `--systems`, `--dimensions`, `--items`, `--limit`. */
+  select?: SelectOptions;
 }
 
 export interface LoadResult {

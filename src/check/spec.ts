@@ -6,7 +6,19 @@
 // wherever the project is checked out.
 
 // Where the checked form is already the plan's, the checker uses the plan's types: one definition.
-import type { Json, JsonSchema, PlanBaseline, PlanCulture, PlanDimension, PlanExpr, PlanItem, PlanSystem, PlanUsecase, Role } from "../core/plan.js";
+import type {
+  Json,
+  JsonSchema,
+  PlanBaseline,
+  PlanCulture,
+  PlanDimension,
+  PlanExpr,
+  PlanItem,
+  PlanSelection,
+  PlanSystem,
+  PlanUsecase,
+  Role,
+} from "../core/plan.js";
 
 export type ContextKind = "culture" | "usecase";
 
@@ -28,6 +40,10 @@ export interface CheckedSpec {
   run: CheckedRun;
   reports: CheckedReport[];
   adaptive: CheckedAdaptive[];
+  /** The subset to run (the run's `select { }` and the command line's selection flags), if any. */
+  selection?: PlanSelection;
+  /** The run's `gate [...]` conditions (src/core/gate.ts), if any. */
+  gate?: string[];
 }
 
 export interface CheckedParam {

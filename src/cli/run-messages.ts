@@ -5,7 +5,7 @@ import type { FinishedRun, RunFailure, RunNotice, RunOutcome } from "../app/pipe
 import { MANIFEST_FILE } from "../run/manifest.js";
 import { formatDuration } from "../run/progress.js";
 import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
-import { exitCodeOf } from "./exit-codes.js";
+import { EXIT_USAGE, exitCodeOf } from "./exit-codes.js";
 import { lockMessage, unavailableMessage } from "./failure-messages.js";
 import { displayPath, resumeCommand } from "./paths.js";
 
@@ -35,6 +35,7 @@ export function describeRunNotice(notice: RunNotice): string {
 export function reportRun(outcome: RunOutcome, quiet: boolean, io: Out): number {
   if (!outcome.ok) {
     io.stderr.write(runFailureText(outcome.failure, io.cwd));
+    if (outcome.failure.kind === "compile_failed" && outcome.failure.commandLine) return EXIT_USAGE;
     return exitCodeOf(outcome.failure.kind);
   }
   const run = outcome.run;

@@ -145,6 +145,8 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
       "rate_limit",
       "timeout",
       "retries",
+      "select",
+      "gate",
     ],
     structural: ["model"],
     open: false,

@@ -5,6 +5,7 @@
 // that spreads `commandInfo(name)` (test/check/commands.test.ts checks that every module does).
 
 import type { Command, OptionsConfig } from "../command.js";
+import { SELECT_HELP, SELECT_OPTIONS } from "../select-options.js";
 
 export interface CommandEntry {
   name: string;
@@ -54,6 +55,8 @@ const PLAN: CommandInfo = {
     "  --by FIELD       with --items: the columns: segment (default), difficulty, or any item",
     "                   field such as locale or task",
     "",
+    SELECT_HELP,
+    "",
     "Model ids: ollama:NAME, openai:NAME, exec:COMMAND, mock:NAME.",
   ].join("\n"),
   options: {
@@ -63,6 +66,7 @@ const PLAN: CommandInfo = {
     json: { type: "boolean" },
     items: { type: "boolean" },
     by: { type: "string" },
+    ...SELECT_OPTIONS,
   },
   allowPositionals: true,
 };
@@ -92,6 +96,8 @@ Options:
   --no-neutralize    write text cells as they are (no ' before a leading = + - @)
   --quiet            no progress output and no summary
 
+${SELECT_HELP}
+
 After the steps the answers are scored, adaptive blocks run, and the CSV reports are written to the
 run directory (docs/outputs.md); a summary (leaderboard, largest context effects) goes to stderr.
 
@@ -113,6 +119,7 @@ stop), 2 usage, 130 interrupted. See docs/running.md.
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
     quiet: { type: "boolean" },
+    ...SELECT_OPTIONS,
   },
   allowPositionals: true,
 };

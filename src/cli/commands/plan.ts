@@ -5,9 +5,12 @@
 import { sortDiagnostics } from "../../core/diagnostic.js";
 import { formatDiagnostics } from "../format-diagnostics.js";
 import type { Plan, PlanItem, PlanStep } from "../../core/plan.js";
-import { EXIT_ERRORS, EXIT_OK, UsageError, boolOption, setOptions, stringListOption, stringOption, type Command } from "../command.js";
+import { isCommandLineError } from "../../check/params.js";
+import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, boolOption, setOptions, stringListOption, stringOption, type Command } from "../command.js";
 import { commandInfo } from "./index.js";
 import { useColor } from "./check.js";
+import { selectionOf } from "../select-options.js";
+import { describeSelection } from "../../core/selection.js";
 
 export const planCommand: Command = {
   ...commandInfo("plan"),
@@ -32,12 +35,16 @@ export const planCommand: Command = {
       set: setOptions(args),
       ...(models.length > 0 ? { models } : {}),
       ...(judge !== undefined ? { judge } : {}),
+      select: selectionOf(args),
     });
     const diagnostics = sortDiagnostics(result.diagnostics);
     if (diagnostics.length > 0) {
       io.stderr.write(formatDiagnostics(diagnostics, { sources: result.sources, color: useColor(io) }));
     }
-    if (!result.spec) return EXIT_ERRORS;
+    if (!result.spec) {
+      const errors = diagnostics.filter((d) => d.severity === "error");
+      return errors.length > 0 && errors.every(isCommandLineError) ? EXIT_USAGE : EXIT_ERRORS;
+    }
     const plan = compilePlan(result.spec);
     const by = stringOption(args, "by");
     if (by !== undefined && !boolOption(args, "items")) throw new UsageError("--by goes with --items");
@@ -102,6 +109,7 @@ function summarise(plan: Plan, entry: string, iterateSteps: (plan: Plan) => Iter
     `  judge     ${plan.judge ?? "(none)"}`,
     `  run       ${settings.join(", ")}`,
     `  inputs    ${plan.inputs.length} file${plan.inputs.length === 1 ? "" : "s"}`,
+    ...(plan.selection ? [`  subset    ${describeSelection(plan.selection)}`] : []),
   ];
   const table = (title: string, m: Map<string, number>) => {
     lines.push("", `steps per ${title}:`);

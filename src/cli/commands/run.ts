@@ -2,6 +2,7 @@
 // compiler, plan writer and providers, turns process signals into interrupts, and words the outcome.
 
 import { loadSpec } from "../../check/load.js";
+import { isCommandLineError } from "../../check/params.js";
 import { compilePlan } from "../../compile/compile.js";
 import { writePlanJson } from "../../compile/serialize.js";
 import { iterateSteps } from "../../compile/steps.js";
@@ -16,6 +17,7 @@ import { useColor } from "./check.js";
 import { boolOption, intOption, setOptions, stringListOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { commandInfo } from "./index.js";
 import { describeRunNotice, reportRun } from "../run-messages.js";
+import { selectionOf } from "../select-options.js";
 
 export const runCommand: Command = {
   // Name, summary, help and options live in index.ts, so `vc --help` needs no command module.
@@ -45,6 +47,7 @@ export const runCommand: Command = {
         bom: boolOption(args, "bom"),
         neutralize: !boolOption(args, "no-neutralize"),
         jsonIo: boolOption(args, "json-io"),
+        select: selectionOf(args),
       },
       deps,
       { cwd: io.cwd, env: io.env, stdout: io.stdout, stderr: io.stderr, signals: processSignals },
@@ -73,9 +76,14 @@ export function cliRunDeps(io: CliIO, quiet: boolean): RunDeps {
         ...(options.models.length > 0 ? { models: options.models } : {}),
         ...(options.judge !== null ? { judge: options.judge } : {}),
         ...(options.jsonIo ? { execJsonIo: true } : {}),
+        ...(options.select ? { select: options.select } : {}),
       });
       const diagnostics = sortDiagnostics(loaded.diagnostics);
-      if (!loaded.spec) return { ok: false, output: formatDiagnostics(diagnostics, { sources: loaded.sources, color }) };
+      if (!loaded.spec) {
+        const errors = diagnostics.filter((d) => d.severity === "error");
+        const commandLine = errors.length > 0 && errors.every(isCommandLineError);
+        return { ok: false, output: formatDiagnostics(diagnostics, { sources: loaded.sources, color }), ...(commandLine ? { commandLine } : {}) };
+      }
       // Warnings do not stop a run, but they are worth reading before it starts.
       if (diagnostics.length > 0 && !quiet) io.stderr.write(formatDiagnostics(diagnostics, { sources: loaded.sources, color }));
       return { ok: true, plan: compilePlan(loaded.spec) };
