@@ -11,6 +11,10 @@ export const EXIT_OK = 0;
 export const EXIT_ERRORS = 1;
 /** The command line itself is wrong (unknown flag, missing argument). */
 export const EXIT_USAGE = 2;
+/** A gate failed: the run finished, but a `gate` condition or `--fail-under` was not met. */
+export const EXIT_GATE_FAILED = 3;
+/** `value-compass diff`: the two runs differ (see `--fail-on` for what counts). */
+export const EXIT_DIFFERENT = 4;
 /** Used by bin/vc.js alone, outside any command: the bundle is missing, or a bug escaped main(). */
 export const EXIT_INTERNAL = 70;
 /** The command was interrupted (Ctrl-C); a run can be resumed, a rescore left the run as it was. */

@@ -242,9 +242,45 @@ Exit codes: 0 ok, 1 errors (not a run, changed steps, judge unreachable, scoring
   allowPositionals: true,
 };
 
+const DIFF: CommandInfo = {
+  name: "diff",
+  summary: "compare two runs: plan changes, per-cell differences with paired intervals, changed items",
+  help: `Usage: value-compass diff RUN_A RUN_B [--out DIR] [--json] [--fail-on changes|significant|never]
+                          [--seed N] [--resamples N] [--quiet]
+
+What changed from RUN_A to RUN_B (run directories, or outputs/<spec>/latest):
+  - the plans: input files (sha256), models, model digests, judge, run settings, params, selection;
+  - per model, system, dimension, measure and context: B − A on the items both runs scored, paired on
+    the item, with a 95% bootstrap interval and a sign-flip test (Benjamini–Hochberg q over cells);
+  - every item whose answer, score, verdict or error changed, or that only one run has.
+A summary goes to stderr.
+
+Options:
+  --out DIR          write diff_plan.csv, diff.csv and diff_items.csv to DIR (docs/outputs.md)
+  --json             print the whole diff as JSON on stdout
+  --fail-on WHAT     what makes the exit code 4: changes (default: any changed item or plan
+                     difference), significant (a cell with q < 0.05), never
+  --seed N           bootstrap and test seed (default 0)
+  --resamples N      bootstrap resamples (default 2000; 0: no intervals)
+  --quiet            no summary
+
+Exit codes: 0 no difference, 4 the runs differ (per --fail-on), 1 a run cannot be read,
+2 wrong command line. See docs/running.md.
+`,
+  options: {
+    out: { type: "string" },
+    json: { type: "boolean" },
+    "fail-on": { type: "string" },
+    seed: { type: "string" },
+    resamples: { type: "string" },
+    quiet: { type: "boolean" },
+  },
+  allowPositionals: true,
+};
+
 /** The static part of a command, for the command modules that build their Command from it. */
-export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore"): CommandInfo {
-  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE }[name];
+export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "diff"): CommandInfo {
+  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE, diff: DIFF }[name];
 }
 
 export const commands: readonly CommandEntry[] = [
@@ -255,4 +291,5 @@ export const commands: readonly CommandEntry[] = [
   { ...CALIBRATE, load: async () => (await import("./calibrate.js")).calibrateCommand },
   { ...REPORT, load: async () => (await import("./report.js")).reportCommand },
   { ...RESCORE, load: async () => (await import("./rescore.js")).rescoreCommand },
+  { ...DIFF, load: async () => (await import("./diff.js")).diffCommand },
 ];
