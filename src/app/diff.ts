@@ -9,7 +9,7 @@
 // the same spec line up even when one covers a subset of the other.
 
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { readPlanHeader } from "../adaptive/plan-file.js";
 import { compareContexts, type ItemScores } from "../analyse/context-effects.js";
@@ -18,7 +18,9 @@ import { canonicalJson } from "../core/canonical.js";
 import type { Json, Plan } from "../core/plan.js";
 import { finalRecordsInPlanOrder, JOURNAL_FILE } from "../run/journal.js";
 import { MANIFEST_FILE, readManifest, type Manifest } from "../run/manifest.js";
-import { PLAN_FILE } from "../run/rundir.js";
+import { PLAN_FILE, resolveRunDir } from "../run/rundir.js";
+
+export { resolveRunDir } from "../run/rundir.js";
 import { latestScores, scoreKey, SCORES_FILE } from "../run/score-journal.js";
 
 export interface PlanChange {
@@ -92,19 +94,6 @@ export interface DiffOptions {
 }
 
 export type DiffOutcome = { ok: true; diff: RunDiff } | { ok: false; message: string };
-
-/** `outputs/x/latest`: a symlink (followed by the file system) or a file holding the run id. */
-export function resolveRunDir(dir: string): string {
-  try {
-    if (statSync(dir).isFile()) {
-      const id = readFileSync(dir, "utf8").trim();
-      if (id !== "" && !id.includes("/") && !id.includes("\\")) return join(dir, "..", id);
-    }
-  } catch {
-    // A missing path is reported by the reader.
-  }
-  return dir;
-}
 
 interface RunData {
   dir: string;

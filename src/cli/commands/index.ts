@@ -95,6 +95,15 @@ Options:
   --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
   --no-neutralize    write text cells as they are (no ' before a leading = + - @)
   --quiet            no progress output and no summary
+  --json             print a JSON summary on stdout (run folder, status, counts, scoring, gates)
+                     instead of the run folder's path
+  --fail-under EXPR  a gate the run must meet (repeatable), as in the run's gate [...]:
+                     SYSTEM.overall >= 90, SYSTEM.DIMENSION > 80, scoring_errors <= 1%,
+                     failed_steps = 0; a failed gate exits 3. When a scoring_errors gate holds,
+                     scoring errors alone do not fail the run.
+
+A new run under outputs/<spec>/ becomes outputs/<spec>/latest (a symlink; a file holding the run
+id where symlinks cannot be made).
 
 ${SELECT_HELP}
 
@@ -102,7 +111,7 @@ After the steps the answers are scored, adaptive blocks run, and the CSV reports
 run directory (docs/outputs.md); a summary (leaderboard, largest context effects) goes to stderr.
 
 Exit codes: 0 all steps answered and scored, 1 errors (spec, failed steps, scoring errors, fatal
-stop), 2 usage, 130 interrupted. See docs/running.md.
+stop), 2 usage, 3 a gate failed, 130 interrupted. See docs/running.md.
 `,
   options: {
     model: { type: "string", multiple: true },
@@ -119,6 +128,8 @@ stop), 2 usage, 130 interrupted. See docs/running.md.
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
     quiet: { type: "boolean" },
+    json: { type: "boolean" },
+    "fail-under": { type: "string", multiple: true },
     ...SELECT_OPTIONS,
   },
   allowPositionals: true,
@@ -192,8 +203,14 @@ Options:
   --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
   --no-neutralize    write text cells as they are (no ' before a leading = + - @)
   --quiet            print only the output folder
+  --json             print a JSON summary on stdout (folder, files, notes, selection, gates)
+  --fail-under EXPR  a gate the run must meet (repeatable; see value-compass run --help); the
+                     spec's gate [...] is checked too
 
-Exit codes: 0 ok, 1 not a run directory or a write error, 2 wrong command line. See docs/outputs.md.
+RUN_DIR may be outputs/<spec>/latest.
+
+Exit codes: 0 ok, 1 not a run directory or a write error, 2 wrong command line, 3 a gate failed.
+See docs/outputs.md.
 `,
   options: {
     out: { type: "string" },
@@ -202,6 +219,8 @@ Exit codes: 0 ok, 1 not a run directory or a write error, 2 wrong command line. 
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
     quiet: { type: "boolean" },
+    json: { type: "boolean" },
+    "fail-under": { type: "string", multiple: true },
   },
   allowPositionals: true,
 };
