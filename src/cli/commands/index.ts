@@ -5,7 +5,7 @@
 // that spreads `commandInfo(name)` (test/check/commands.test.ts checks that every module does).
 
 import type { Command, OptionsConfig } from "../command.js";
-import { SELECT_HELP, SELECT_OPTIONS } from "../select-options.js";
+import { PLAN_SELECT_OPTIONS, SELECT_HELP, SELECT_OPTIONS } from "../select-options.js";
 
 export interface CommandEntry {
   name: string;
@@ -23,17 +23,23 @@ const CHECK: CommandInfo = {
   name: "check",
   summary: "check specs: names, imports, templates, data files, values",
   help: [
-    "Usage: value-compass check SPEC... [--set key=value]...",
+    "Usage: value-compass check SPEC|FOLDER... [--set key=value]... [--json | --format sarif]",
     "",
     "Checks each spec and everything it imports or reads (templates, data files, schemas) without",
-    "calling any model. Problems are printed to stderr with the offending source lines.",
+    "calling any model. Problems are printed to stderr with the offending source lines. A folder",
+    "stands for every .vc file below it that no other one imports (libraries are checked through",
+    "the specs that import them).",
     "",
     "Options:",
     "  --set key=value  override a declared param (repeatable), as `value-compass run` would",
+    "  --json           print the diagnostics as JSON on stdout (code, severity, message, file,",
+    "                   line, column, endLine, endColumn, notes), per spec",
+    "  --format F       text (default), json, or sarif: SARIF 2.1.0 for code-scanning annotations",
     "",
-    "Exit codes: 0 no errors (warnings are allowed), 1 errors, 2 wrong command line.",
+    "Exit codes: 0 no errors (warnings are allowed), 1 errors, 2 wrong command line (also errors",
+    "in --set values).",
   ].join("\n"),
-  options: { set: { type: "string", multiple: true } },
+  options: { set: { type: "string", multiple: true }, json: { type: "boolean" }, format: { type: "string" } },
   allowPositionals: true,
 };
 
@@ -66,7 +72,7 @@ const PLAN: CommandInfo = {
     json: { type: "boolean" },
     items: { type: "boolean" },
     by: { type: "string" },
-    ...SELECT_OPTIONS,
+    ...PLAN_SELECT_OPTIONS,
   },
   allowPositionals: true,
 };

@@ -11,6 +11,7 @@ import { commandInfo } from "./index.js";
 import { useColor } from "./check.js";
 import { selectionOf } from "../select-options.js";
 import { describeSelection } from "../../core/selection.js";
+import { closestWord } from "../../syntax/vocabulary.js";
 
 export const planCommand: Command = {
   ...commandInfo("plan"),
@@ -50,7 +51,13 @@ export const planCommand: Command = {
     if (by !== undefined && !boolOption(args, "items")) throw new UsageError("--by goes with --items");
     if (boolOption(args, "items")) {
       if (boolOption(args, "json")) throw new UsageError("--items and --json cannot be combined");
-      io.stdout.write(itemCounts(plan, by ?? "segment"));
+      const field = by ?? "segment";
+      const fields = itemFieldNames(plan);
+      if (!fields.includes(field)) {
+        const near = closestWord(field, fields);
+        throw new UsageError(`--by: the items have no field '${field}'${near ? `; did you mean '${near}'?` : ""} (fields: ${fields.join(", ")})`);
+      }
+      io.stdout.write(itemCounts(plan, field));
       return EXIT_OK;
     }
     if (boolOption(args, "json")) {
@@ -155,6 +162,8 @@ export function itemCounts(plan: Plan, by: string): string {
   const column = (segment: string, item: PlanItem): string => {
     if (by === "segment") return segment;
     if (by === "difficulty") return item.difficulty === null ? "(none)" : String(item.difficulty);
+    // The fixed fields of an item are its own properties, not in `fields`.
+    if (by === "expect" || by === "reverse" || by === "dimension") return item[by] === null ? "(none)" : String(item[by]);
     const v = item.fields[by];
     return v === undefined || v === null ? "(none)" : typeof v === "string" ? v : JSON.stringify(v);
   };
@@ -189,6 +198,13 @@ export function itemCounts(plan: Plan, by: string): string {
     out.push(`| **total** | ${totals.join(" | ")} | ${totals.reduce((a, b) => a + b, 0)} |`, "");
   }
   return out.length > 0 ? out.join("\n") : "(no items)\n";
+}
+
+/** What `--by` accepts: segment, the fixed item fields, and every other field some item has. */
+export function itemFieldNames(plan: Plan): string[] {
+  const names = new Set(["segment", "difficulty", "expect", "reverse", "dimension"]);
+  for (const s of plan.segments) for (const item of s.kind === "static" ? s.items : s.bank) for (const k of Object.keys(item.fields)) names.add(k);
+  return [...names];
 }
 
 function fmt(n: number): string {
