@@ -311,6 +311,7 @@ async function finishRun(run: ActiveRun, { executed, prefetch }: { executed: Exe
     stageErrors: tally.errors,
     summaries: tally.summaries,
     elapsedSeconds: (performance.now() - run.t0) / 1000,
+    stageSeconds: Object.fromEntries(tally.seconds),
     cacheWriteError: writeError !== null ? { dir: run.cacheDir, message: writeError } : null,
   };
 }

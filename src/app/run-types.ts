@@ -106,6 +106,8 @@ export interface FinishedRun {
   /** The stages' texts for the user (leaderboard, …). */
   summaries: string[];
   elapsedSeconds: number;
+  /** Seconds each stage worked (scoring, adaptive, report, …); the rest of elapsedSeconds is answering. */
+  stageSeconds?: Record<string, number>;
   /** The response cache could not be written (the run went on without it). */
   cacheWriteError: { dir: string; message: string } | null;
 }

@@ -105,6 +105,12 @@ function runEndText(run: FinishedRun, quiet: boolean, cwd: string): string {
       `value-compass run: ${counts.failed} of ${counts.total} steps failed (see the error column of ${RESPONSES_FILE}); retry them with: ${resume} --retry-failed`,
     );
   }
+  const stages = Object.entries(run.stageSeconds ?? {});
+  if (!quiet && stages.length > 0) {
+    const staged = stages.reduce((n, [, s]) => n + s, 0);
+    const parts = [`answers ${formatDuration(Math.max(0, run.elapsedSeconds - staged))}`, ...stages.map(([name, s]) => `${name} ${formatDuration(s)}`)];
+    out.push(`value-compass run: time per stage: ${parts.join(", ")}`);
+  }
   if (run.stageErrors > 0) out.push(`value-compass run: ${run.stageErrors} error${run.stageErrors === 1 ? "" : "s"} in later stages (see above)`);
   const summaries = quiet ? [] : run.summaries.map((s) => (s.endsWith("\n") ? s : `${s}\n`));
   return lines(...out) + summaries.join("");

@@ -84,7 +84,8 @@ class BarProgress implements StepProgress {
     this.bar = new cliProgress.SingleBar(
       {
         stream: this.stream as unknown as NodeJS.WritableStream,
-        format: "{bar} {value}/{total} {percentage}% | {rate}/s | ETA {eta_formatted} | {model}{extra}",
+        // Our own ETA: cli-progress's is NaN ("NFs") before the first step and jumps with its buffer.
+        format: "{bar} {value}/{total} {percentage}% | {rate}/s | ETA {eta} | {model}{extra}",
         barsize: 30,
         hideCursor: false,
         gracefulExit: false,
@@ -99,8 +100,10 @@ class BarProgress implements StepProgress {
 
   private payload(): Record<string, string> {
     const extra = [this.c.cached ? `${this.c.cached} cached` : "", this.c.failed ? `${this.c.failed} failed` : ""].filter(Boolean);
+    const r = rate(this.c, Date.now());
     return {
-      rate: rate(this.c, Date.now()).toFixed(1),
+      rate: r.toFixed(1),
+      eta: r > 0 ? formatDuration((this.c.total - this.c.value) / r) : "?",
       model: this.c.modelId,
       extra: extra.length ? ` | ${extra.join(", ")}` : "",
     };
