@@ -6,7 +6,7 @@ import type { Plan, PlanModel, PlanStep, SelectionRequest } from "../core/plan.j
 import type { Provider, ProviderEnv } from "../providers/types.js";
 import type { FatalStop } from "../run/calls.js";
 import type { RunCounts, RunStatus } from "../run/manifest.js";
-import type { ProgressStream } from "../run/progress.js";
+import type { ProgressStream, StageTime } from "../run/progress.js";
 import type { Timing } from "../run/timing.js";
 import type { Signals } from "./interrupts.js";
 import type { PrepareFailure } from "./models.js";
@@ -76,7 +76,7 @@ export interface RunIO {
   signals: Signals;
   /** The line shown for a notice. */
   describe(notice: RunNotice): string;
-  /** Injected clock for the call layer (tests). */
+  /** Injected clock for the call layer and the progress display (tests). */
   timing?: Timing;
   /** How long an interrupted run waits for requests in flight before aborting them. */
   graceMs?: number;
@@ -106,8 +106,8 @@ export interface FinishedRun {
   /** The stages' texts for the user (leaderboard, …). */
   summaries: string[];
   elapsedSeconds: number;
-  /** Seconds each stage worked (scoring, adaptive, report, …); the rest of elapsedSeconds is answering. */
-  stageSeconds?: Record<string, number>;
+  /** Every stage that ran (answers, scoring, adaptive, reports), in order: its working time and units done. */
+  stageTimes: StageTime[];
   /** The response cache could not be written (the run went on without it). */
   cacheWriteError: { dir: string; message: string } | null;
 }

@@ -3,7 +3,7 @@
 
 import type { FinishedRun, RunFailure, RunNotice, RunOutcome } from "../app/pipeline.js";
 import { MANIFEST_FILE } from "../run/manifest.js";
-import { formatDuration } from "../run/progress.js";
+import { formatDuration, type StageTime } from "../run/progress.js";
 import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
 import { EXIT_USAGE, exitCodeOf } from "./exit-codes.js";
 import { lockMessage, unavailableMessage } from "./failure-messages.js";
@@ -105,15 +105,15 @@ function runEndText(run: FinishedRun, quiet: boolean, cwd: string): string {
       `value-compass run: ${counts.failed} of ${counts.total} steps failed (see the error column of ${RESPONSES_FILE}); retry them with: ${resume} --retry-failed`,
     );
   }
-  const stages = Object.entries(run.stageSeconds ?? {});
-  if (!quiet && stages.length > 0) {
-    const staged = stages.reduce((n, [, s]) => n + s, 0);
-    const parts = [`answers ${formatDuration(Math.max(0, run.elapsedSeconds - staged))}`, ...stages.map(([name, s]) => `${name} ${formatDuration(s)}`)];
-    out.push(`value-compass run: time per stage: ${parts.join(", ")}`);
-  }
+  if (!quiet && run.stageTimes.length > 0) out.push(`value-compass run: time per stage: ${stageTimesText(run.stageTimes)}`);
   if (run.stageErrors > 0) out.push(`value-compass run: ${run.stageErrors} error${run.stageErrors === 1 ? "" : "s"} in later stages (see above)`);
   const summaries = quiet ? [] : run.summaries.map((s) => (s.endsWith("\n") ? s : `${s}\n`));
   return lines(...out) + summaries.join("");
+}
+
+/** `answers 1m02s (40 steps), judge scoring 20s (80 scores), reports 0.4s`: every stage that ran. */
+export function stageTimesText(times: readonly StageTime[]): string {
+  return times.map((t) => `${t.label} ${formatDuration(t.seconds)}${t.unit && t.done > 0 ? ` (${t.done} ${t.unit})` : ""}`).join(", ");
 }
 
 /** Lines of text, each ended by a newline; null leaves a line out. */
