@@ -5,7 +5,7 @@
 // directory at the end, for scripts.
 
 import cliProgress from "cli-progress";
-import { StageState, stageStatus, type StageDisplay, type StageLine, type StageTime } from "./stage-meter.js";
+import { formatDuration, StageState, stageStatus, type StageDisplay, type StageLine, type StageTime } from "./stage-meter.js";
 
 export { formatDuration, type StageDisplay, type StageLine, type StageTime } from "./stage-meter.js";
 
@@ -273,7 +273,9 @@ class LineRenderer implements Renderer {
   }
 
   begin(s: StageState): void {
-    this.print(s);
+    if (s.counted) this.print(s);
+    else this.stream.write(`value-compass run: ${s.display.label} started\n`);
+    this.printed.set(s, { value: s.value, decile: this.decile(s) });
   }
 
   changed(s: StageState, skipped: boolean): void {
@@ -287,7 +289,8 @@ class LineRenderer implements Renderer {
 
   paused(s: StageState): void {
     const last = this.printed.get(s);
-    if (!s.counted || !last || last.value !== s.value) this.print(s);
+    if (!s.counted) this.stream.write(`value-compass run: ${s.display.label} took ${formatDuration(s.worked() / 1000)}\n`);
+    else if (!last || last.value !== s.value) this.print(s);
   }
 
   tick(s: StageState): void {
