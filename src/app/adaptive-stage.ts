@@ -46,6 +46,8 @@ async function runSegments(ctx: StageContext): Promise<StageReport> {
   // Bounded by models × contexts × bank size: small enough to hold, and needed for the replay.
   const journaled = new Map<string, StepRecord>();
   for (const r of ctx.records()) if (ids.has(r.segment)) journaled.set(r.stepId, r);
+  /** Steps already on the progress line (journaled now, or replayed once). */
+  const counted = new Set<string>();
 
   const book = scoreBookOf(ctx);
   const env = scoringEnvOf(ctx);
@@ -65,13 +67,18 @@ async function runSegments(ctx: StageContext): Promise<StageReport> {
       const answer = async (step: PlanStep): Promise<0 | 1 | null> => {
         if (ctx.signal.aborted) return null;
         let record = journaled.get(step.id);
-        if (!record) {
+        // A step of an earlier session, replayed: counted on the line (once), not in its rate.
+        if (record) {
+          if (!counted.has(step.id)) ctx.progress.skip(1);
+          counted.add(step.id);
+        } else {
           const outcome = await ctx.caller.call(step.model, requestOf(step));
           // As for static steps: a failure while the run is stopping is not the model's; not recorded.
           if (!outcome.result.ok && (outcome.result.failure.kind === "aborted" || ctx.signal.aborted)) return null;
           record = stepRecord(step, outcome, ctx.caller.isMock(step.model));
           ctx.journalStep(record);
           journaled.set(step.id, record);
+          counted.add(step.id);
         }
         const entry = book.get(scoreKey(record.stepId, rules.scorer));
         let score: number | null;

@@ -10,13 +10,12 @@ import { basename, dirname, join } from "node:path";
 import type { Plan, PlanStep } from "../core/plan.js";
 import type { Provider } from "../providers/types.js";
 import type { CsvOptions } from "../report/csv.js";
-import { adaptiveStepBound } from "../adaptive/rules.js";
 import { DiskCache } from "../run/cache.js";
 import { callSettingsOf, ModelCaller, type CallerModel, type FatalStop } from "../run/calls.js";
 import { executeSteps, type ExecuteResult } from "../run/execute.js";
 import { finalRecordsInPlanOrder, Journal, JOURNAL_FILE, recoverJournal, type JournalScan } from "../run/journal.js";
 import { gitInfo, type GitInfo, type Manifest, type ModelRole, type RunCounts } from "../run/manifest.js";
-import { createProgress, createPullProgress, type StepProgress } from "../run/progress.js";
+import { createProgress, createPullProgress, type RunProgress } from "../run/progress.js";
 import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
 import { modelMajorSteps } from "../run/scheduler.js";
 import { Interrupts } from "./interrupts.js";
@@ -33,6 +32,8 @@ export type { Signals } from "./interrupts.js";
 export type { CompileOptions, CompileOutcome, FinishedRun, RunDeps, RunFailure, RunIO, RunNotice, RunOutcome, RunRequest } from "./run-types.js";
 
 const GRACE_MS = 5_000;
+/** The progress line of the static steps' answers (the stages have theirs, by their names). */
+const ANSWERS = "answers";
 
 export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO): Promise<RunOutcome> {
   const targeted = chooseRunTarget(request, io.cwd);
@@ -103,8 +104,15 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
 type Sites = ReadonlyMap<string, Array<{ file: string; line: number }>>;
 
 async function compileFor(target: RunTarget, deps: RunDeps, cwd: string): Promise<{ ok: true; plan: Plan; sites: Sites } | { ok: false; failure: RunFailure }> {
-  const compiled = await deps.compile(target.specPath, { cwd, set: target.set, models: target.models, judge: target.judge, jsonIo: target.jsonIo });
-  if (!compiled.ok) return { ok: false, failure: { kind: "compile_failed", output: compiled.output } };
+  const compiled = await deps.compile(target.specPath, {
+    cwd,
+    set: target.set,
+    models: target.models,
+    judge: target.judge,
+    jsonIo: target.jsonIo,
+    select: target.select,
+  });
+  if (!compiled.ok) return { ok: false, failure: { kind: "compile_failed", output: compiled.output, ...(compiled.commandLine ? { commandLine: true } : {}) } };
   const changed = samePlan(target, compiled.plan);
   return changed ? { ok: false, failure: changed } : { ok: true, plan: compiled.plan, sites: compiled.sites ?? new Map() };
 }
@@ -153,7 +161,7 @@ interface ActiveRun {
   journal: Journal;
   journalPath: string;
   scan: JournalScan;
-  progress: StepProgress;
+  progress: RunProgress;
   context: StageContext;
   tally: StageTally;
   csv: Required<CsvOptions>;
@@ -200,16 +208,20 @@ async function startRun(input: StartInput): Promise<ActiveRun> {
   interrupts.attach(caller);
   const record = recordFor(input, caller, cacheDir, await input.git);
   record.save("running", countsBefore(plan, scan), null);
-  const progress = createProgress(io.stderr, { quiet: request.quiet });
+  const progress = createProgress(io.stderr, { quiet: request.quiet, ...(io.timing ? { now: () => io.timing?.now() ?? 0 } : {}) });
   const journal = Journal.open(journalPath);
   const csv = { bom: request.bom ?? false, neutralize: request.neutralize ?? true };
   const context = stageContextFor(input, { caller, journal, journalPath, progress, csv });
-  const tally = new StageTally((stage, message) => progress.note(io.describe({ kind: "stage_failed", stage, message })));
+  const tally = new StageTally(
+    (stage, message) => progress.note(io.describe({ kind: "stage_failed", stage, message })),
+    (stage) => progress.enter(stage),
+  );
   const steps = modelMajorSteps(plan, deps.iterateSteps);
   const stages = deps.stages.filter((stage) => stage.appliesTo?.(plan) ?? true);
   const t0 = performance.now();
-  // Adaptive segments add steps at run time: the display counts the most they can take.
-  progress.start(plan.stepCount + adaptiveStepBound(plan), scan.done.size);
+  // One line per stage: the answers to the static steps, then each stage's (adaptive steps on theirs).
+  progress.declare(ANSWERS, { label: "answers", total: plan.stepCount, unit: "steps" });
+  for (const stage of stages) progress.declare(stage.name, stage.display?.(plan) ?? { label: stage.name, total: 0, unit: "" });
   return {
     request,
     io,
@@ -255,7 +267,7 @@ interface StageParts {
   caller: ModelCaller;
   journal: Journal;
   journalPath: string;
-  progress: StepProgress;
+  progress: RunProgress;
   csv: Required<CsvOptions>;
 }
 
@@ -272,8 +284,9 @@ function stageContextFor(input: StartInput, { caller, journal, journalPath, prog
     records: (model) => recordsOf(journalPath, model),
     journalStep: (record) => {
       journal.append(record);
-      progress.stepDone({ failed: record.error !== null, cached: record.cached });
+      progress.current.done({ failed: record.error !== null, cached: record.cached });
     },
+    progress: progress.current,
     retryFailed: request.retryFailed,
     csv,
     html: request.html ?? true,
@@ -303,15 +316,21 @@ async function runSteps(run: ActiveRun): Promise<{ executed: ExecuteResult; pref
   const prefetch = new Prefetch(run.stages);
   try {
     const afterModel = afterModelHook(run.stages, context, tally);
-    const executed = await executeSteps({
-      steps: run.steps,
-      caller,
-      journal: run.journal,
-      done: run.scan.done,
-      progress: run.progress,
-      interrupted: () => interrupts.interrupted,
-      ...(afterModel ? { afterModel } : {}),
-    });
+    const leaveAnswers = run.progress.enter(ANSWERS);
+    let executed: ExecuteResult;
+    try {
+      executed = await executeSteps({
+        steps: run.steps,
+        caller,
+        journal: run.journal,
+        done: run.scan.done,
+        progress: run.progress.line(ANSWERS),
+        interrupted: () => interrupts.interrupted,
+        ...(afterModel ? { afterModel } : {}),
+      });
+    } finally {
+      leaveAnswers();
+    }
     // Steps chosen at run time (adaptive segments), while the journal is open.
     if (!interrupts.interrupted && !caller.fatal && executed.exhausted) await runStageHook("extraSteps", run.stages, context, tally);
     return { executed, prefetch };
@@ -347,6 +366,7 @@ async function finishRun(run: ActiveRun, { executed, prefetch }: { executed: Exe
     stageErrors: tally.errors,
     summaries: tally.summaries,
     elapsedSeconds: (performance.now() - run.t0) / 1000,
+    stageTimes: run.progress.times(),
     cacheWriteError: writeError !== null ? { dir: run.cacheDir, message: writeError } : null,
   };
 }

@@ -17,7 +17,8 @@ import { writeFileAtomicWith } from "../core/atomic-write.js";
 import type { Plan } from "../core/plan.js";
 import { formatColumns, renderSummary } from "../report/summary.js";
 import { buildReport, type RunAnalysis, type TableSource } from "../report/tables.js";
-import { toCsv, type CsvOptions, type Table } from "../report/csv.js";
+import { markSubset, toCsv, type CsvOptions, type Table } from "../report/csv.js";
+import { describeSelection } from "../core/selection.js";
 import { abilityToScore } from "../adaptive/irt.js";
 import { adaptiveTables, replayAdaptive, type AdaptiveReplay } from "../report/adaptive.js";
 import { finalRecordsInPlanOrder, JOURNAL_FILE } from "../run/journal.js";
@@ -105,7 +106,8 @@ export function writeRunReports(plan: Plan, runDir: string, outDir: string, opti
   });
   // responses.csv has one writer (above); the report module's in-memory copy is not written (and
   // not kept: it is the largest table).
-  const tables: Table[] = all.filter((t) => t.name !== "responses");
+  const subset = plan.selection ? describeSelection(plan.selection) : null;
+  const tables: Table[] = all.filter((t) => t.name !== "responses").map((t) => markSubset(t, subset));
   all.length = 0;
 
   const adaptive = replayAdaptive(plan, adaptiveSteps, (stepId, scorer) => {
@@ -120,7 +122,7 @@ export function writeRunReports(plan: Plan, runDir: string, outDir: string, opti
       for (let i = 2; taken.has(name); i++) name = `${t.name}_${i}`;
       if (name !== t.name) notes.push(`${t.name}.csv: a report of the spec has that name; the adaptive table is written as ${name}.csv`);
       taken.add(name);
-      tables.push({ ...t, name });
+      tables.push(markSubset({ ...t, name }, subset));
     }
   }
 
@@ -168,7 +170,8 @@ export function writeTablesInBatches(dir: string, tables: readonly Table[], opti
 
 /** The leaderboard and largest context effects (src/report/summary.ts), then the adaptive abilities. */
 export function summaryText(analysis: RunAnalysis, adaptive: AdaptiveReplay, colour: boolean): string {
-  let text = renderSummary(analysis, { colour });
+  const selection = analysis.dataset.plan.selection;
+  let text = (selection ? `Subset of the spec: ${describeSelection(selection)} (every table has a subset column)\n` : "") + renderSummary(analysis, { colour });
   if (adaptive.examinees.length > 0) {
     const rows = adaptive.examinees.map((x) => [
       x.segment,

@@ -205,6 +205,7 @@ export async function planToScore(
     models: invocation.models,
     judge: request.judge ?? invocation.judge,
     jsonIo: invocation.jsonIo === true,
+    ...(invocation.select ? { select: invocation.select } : {}),
   });
   if (!compiled.ok) return { ok: false, failure: { kind: "compile_failed", output: compiled.output } };
   const overridden = withScorerModels(compiled.plan, request.scorerModels);

@@ -57,6 +57,7 @@ export function invocationOf(request: CacheRequest, target: RunTarget, runDir: s
     cache: request.cache,
     cacheDir: pathFrom(runDir, cacheDir),
     ...(target.jsonIo ? { jsonIo: true } : {}),
+    ...(Object.keys(target.select).length > 0 ? { select: target.select } : {}),
   };
 }
 

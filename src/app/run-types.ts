@@ -2,11 +2,11 @@
 // (or a test) wires in, the streams and signals, the notices it shows while working, and its outcome —
 // a typed failure before any step, or how the run ended. src/cli words them and picks the exit code.
 
-import type { Plan, PlanModel, PlanStep } from "../core/plan.js";
+import type { Plan, PlanModel, PlanStep, SelectionRequest } from "../core/plan.js";
 import type { Provider, ProviderEnv } from "../providers/types.js";
 import type { FatalStop } from "../run/calls.js";
 import type { RunCounts, RunStatus } from "../run/manifest.js";
-import type { ProgressStream } from "../run/progress.js";
+import type { ProgressStream, StageTime } from "../run/progress.js";
 import type { Timing } from "../run/timing.js";
 import type { Signals } from "./interrupts.js";
 import type { PrepareFailure } from "./models.js";
@@ -39,8 +39,11 @@ export interface RunRequest {
   allowExec?: boolean;
   /** Write report.html at the end (default true; `--no-html`). */
   html?: boolean;
+  /** `--cultures`, `--limit`, …: the subset to run (absent: the spec's `select`, else everything). */
+  select?: SelectionRequest;
 }
 
+/** `commandLine`: the errors are all in the command line (`--set`, `--model`, …): exit 2, not 1. */
 export type CompileOutcome =
   | {
       ok: true;
@@ -48,7 +51,7 @@ export type CompileOutcome =
       /** Where each string is written (file, line): the model ids and commands asked for, to show where a command comes from. */
       sites?: ReadonlyMap<string, Array<{ file: string; line: number }>>;
     }
-  | { ok: false; output: string };
+  | { ok: false; output: string; commandLine?: boolean };
 
 export interface CompileOptions {
   cwd: string;
@@ -56,6 +59,7 @@ export interface CompileOptions {
   models: string[];
   judge: string | null;
   jsonIo: boolean;
+  select?: SelectionRequest;
 }
 
 export interface RunDeps {
@@ -85,7 +89,7 @@ export interface RunIO {
   signals: Signals;
   /** The line shown for a notice. */
   describe(notice: RunNotice): string;
-  /** Injected clock for the call layer (tests). */
+  /** Injected clock for the call layer and the progress display (tests). */
   timing?: Timing;
   /** How long an interrupted run waits for requests in flight before aborting them. */
   graceMs?: number;
@@ -94,7 +98,7 @@ export interface RunIO {
 /** Why nothing was run. */
 export type RunFailure =
   | TargetFailure
-  | { kind: "compile_failed"; output: string }
+  | { kind: "compile_failed"; output: string; commandLine?: boolean }
   | PlanChanged
   /** The spec declares commands nobody allowed (no --allow-exec, no trust entry). */
   | ExecNotAllowed
@@ -121,6 +125,8 @@ export interface FinishedRun {
   /** The stages' texts for the user (leaderboard, …). */
   summaries: string[];
   elapsedSeconds: number;
+  /** Every stage that ran (answers, scoring, adaptive, reports), in order: its working time and units done. */
+  stageTimes: StageTime[];
   /** The response cache could not be written (the run went on without it). */
   cacheWriteError: { dir: string; message: string } | null;
 }

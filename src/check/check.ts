@@ -18,6 +18,8 @@ import { kindNamed } from "./kinds.js";
 import { checkParams } from "./params.js";
 import { checkRun, NO_CONTEXT } from "./run.js";
 import { SchemaLoader } from "./schemas.js";
+import { checkGate } from "./gate.js";
+import { checkSelection, type SelectOptions } from "./select.js";
 import { checkRules, checkScorer, scorerScale, type ScorerInfo } from "./scorers.js";
 import { ANY, contextShape, itemShape, rootShape, type Shape } from "./shapes.js";
 import { goldItem } from "../core/gold.js";
@@ -31,6 +33,8 @@ export interface CheckOptions {
   models?: string[];
   judge?: string;
   execJsonIo?: boolean;
+  /** `--cultures`, `--limit`, …: replace the same keys of the run's `select { }`. */
+  select?: SelectOptions;
 }
 
 const ITEM_FIXED_FIELDS = ["id", "text", "dimension", "difficulty", "reverse", "expect"];
@@ -61,6 +65,14 @@ export async function checkProgram(ctx: CheckContext, program: Program, entryAbs
     ...(options.judge !== undefined ? { judge: options.judge } : {}),
     ...(options.execJsonIo ? { execJsonIo: true } : {}),
   });
+
+  const runDecl = decls.runs[0];
+  const runProp = (key: string) => {
+    const p = runDecl?.node.properties.find((q) => q.key === key);
+    return p && runDecl ? { file: runDecl.file.display, value: p.value, keySpan: p.keySpan } : null;
+  };
+  const selection = checkSelection(ctx, runProp("select"), options.select ?? {}, { cultures: decls.cultures, usecases: decls.usecases, systems }, run.seed);
+  const gate = checkGate(ctx, runProp("gate"));
 
   const templates = new Map<string, TemplateInfo>();
   for (const t of decls.templates.entries) templates.set(t.node.name.name, await checkTemplate(ctx, t));
@@ -195,6 +207,8 @@ export async function checkProgram(ctx: CheckContext, program: Program, entryAbs
     reports,
     adaptive,
     gold,
+    ...(selection !== null ? { selection } : {}),
+    ...(gate.length > 0 ? { gate } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import { DEFAULT_SANDBOX, FileStore, type Sandbox } from "./files.js";
 import { loadProgram } from "./imports.js";
 import type { CheckKinds } from "./kinds.js";
 import type { CheckedSpec } from "./spec.js";
+import type { SelectOptions } from "./select.js";
 
 export interface LoadOptions {
   /** The scorer, report and provider kinds a spec may use: src/app/kinds.ts assembles them. */
@@ -26,6 +27,8 @@ export interface LoadOptions {
   execJsonIo?: boolean;
   /** Where referenced files may come from and how large they may be (default: the project, 64 MB). */
   sandbox?: Sandbox;
+  /** `--cultures`, `--usecases`, `--systems`, `--dimensions`, `--items`, `--limit`. */
+  select?: SelectOptions;
 }
 
 export interface LoadResult {

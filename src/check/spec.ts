@@ -15,6 +15,7 @@ import type {
   PlanExpr,
   PlanGoldSet,
   PlanItem,
+  PlanSelection,
   PlanSystem,
   PlanUsecase,
   Role,
@@ -42,6 +43,10 @@ export interface CheckedSpec {
   adaptive: CheckedAdaptive[];
   /** Gold sets in declaration order (src/check/gold.ts). */
   gold: PlanGoldSet[];
+  /** The subset to run (the run's `select { }` and the command line's selection flags), if any. */
+  selection?: PlanSelection;
+  /** The run's `gate [...]` conditions (src/core/gate.ts), if any. */
+  gate?: string[];
 }
 
 export interface CheckedParam {

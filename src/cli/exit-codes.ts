@@ -23,6 +23,11 @@ export const EXIT_NOT_ALLOWED = 77;
  * both mean a declared requirement on the results does not hold.
  */
 export const EXIT_NOT_VALIDATED = 3;
+
+/** A gate failed: the run finished, but a `gate` condition or `--fail-under` was not met. */
+export const EXIT_GATE_FAILED = EXIT_NOT_VALIDATED;
+/** `value-compass diff`: the two runs differ (see `--fail-on` for what counts). */
+export const EXIT_DIFFERENT = 4;
 /** Used by bin/vc.js alone, outside any command: the bundle is missing, or a bug escaped main(). */
 export const EXIT_INTERNAL = 70;
 /** The command was interrupted (Ctrl-C); a run can be resumed, a rescore left the run as it was. */

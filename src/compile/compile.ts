@@ -4,6 +4,7 @@
 import type { CheckedItem, CheckedItemSet, CheckedModel, CheckedSpec } from "../check/spec.js";
 import type { ContextCombo, Json, Plan, PlanItem, PlanModel, PlanRunSettings, PlanSegment, SamplingParams } from "../core/plan.js";
 import { PLAN_SCHEMA_VERSION } from "../core/plan.js";
+import { applySelection } from "./select.js";
 import { planHash } from "./serialize.js";
 import { countSteps } from "./steps.js";
 
@@ -33,9 +34,12 @@ export function compilePlan(spec: CheckedSpec): Plan {
       rules: s.rules,
     })),
     baselines: spec.baselines,
-    segments: segments(spec),
+    segments: spec.selection ? applySelection(segments(spec), spec.selection) : segments(spec),
     reports: spec.reports,
     ...(spec.gold.length > 0 ? { gold: spec.gold } : {}),
+    // Only when given, so that a spec without them keeps its plan hash.
+    ...(spec.selection ? { selection: spec.selection } : {}),
+    ...(spec.gate ? { gate: spec.gate } : {}),
   };
   const withCount: Plan = { ...header, stepCount: countSteps(header), hash: "" };
   return { ...withCount, hash: planHash(withCount) };

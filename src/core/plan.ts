@@ -62,6 +62,14 @@ export interface Plan {
    * plans of specs without gold sets keep their hash.
    */
   gold?: PlanGoldSet[];
+  /**
+   * The subset of the spec this plan covers (`--cultures`, `--limit`, … or the run's `select { }`).
+   * Absent when the plan covers the whole spec, so a spec's plan hash does not change unless a
+   * selection is made.
+   */
+  selection?: PlanSelection;
+  /** The run's `gate [...]` conditions (src/core/gate.ts), checked when the run ends; absent when none. */
+  gate?: string[];
   /** Number of static steps (adaptive segments add steps at run time and are not counted here). */
   stepCount: number;
   /** sha256 (hex) over the canonical JSON of this header (without `hash`) followed by every step. */
@@ -84,6 +92,37 @@ export interface PlanCommand {
   sites: Array<{ file: string; line: number }>;
   /** Written on this command line (`--model`, `--judge`, `--set`): trusted without asking. */
   fromCommandLine: boolean;
+}
+
+/**
+ * A selection of the spec's cells. Every list is null when that axis is not restricted. The items
+ * that remain are those of the selected systems, dimensions and contexts whose id matches `items`;
+ * `limit` then keeps at most N items per items block and dimension (each crossed with every selected
+ * context of the block, so every dimension × context cell gets N items and context comparisons stay
+ * paired), drawn with `seed` and stratified by difficulty.
+ */
+export interface PlanSelection {
+  /** Culture ids; null in the list stands for `none` (the combination without a culture). */
+  cultures: Array<string | null> | null;
+  usecases: Array<string | null> | null;
+  systems: string[] | null;
+  /** `system.dimension` ids. */
+  dimensions: string[] | null;
+  /** A glob over item ids (`*` any run of characters, `?` one character). */
+  items: string | null;
+  limit: number | null;
+  /** Seed of the `limit` draw: the run's seed, or 0 when the spec sets none. */
+  seed: number;
+}
+
+/** A selection as asked for on the command line (`--cultures a,b`, `--limit 3`, …): names, not yet checked. */
+export interface SelectionRequest {
+  cultures?: string[];
+  usecases?: string[];
+  systems?: string[];
+  dimensions?: string[];
+  items?: string;
+  limit?: number;
 }
 
 export interface PlanInput {

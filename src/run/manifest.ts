@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { execa } from "execa";
 import { writeFileAtomic } from "../core/atomic-write.js";
-import type { Json, Plan, PlanInput, SamplingParams } from "../core/plan.js";
+import type { Json, Plan, PlanInput, PlanSelection, SamplingParams, SelectionRequest } from "../core/plan.js";
 import type { ModelInfo, ModelWeights, ProviderKind } from "../providers/types.js";
 import { safeUrl } from "./endpoints.js";
 import type { JournalCounts } from "./journal.js";
@@ -29,6 +29,8 @@ export interface Invocation {
   cacheDir: string | null;
   /** `--json-io` was given (absent otherwise). */
   jsonIo?: boolean;
+  /** `--cultures`, `--limit`, … as given (absent when none was). */
+  select?: SelectionRequest;
 }
 
 /** evaluated: answers the items; judge: scores answers or checks generated items; generator: writes items. */
@@ -89,7 +91,8 @@ export interface Manifest {
   manifestVersion: typeof MANIFEST_VERSION;
   runId: string;
   status: RunStatus;
-  spec: { name: string; planHash: string; stepCount: number; inputs: PlanInput[] };
+  /** `selection`: the subset the plan covers (absent for the whole spec). */
+  spec: { name: string; planHash: string; stepCount: number; inputs: PlanInput[]; selection?: PlanSelection };
   invocation: Invocation;
   tool: { name: string; version: string };
   git: GitInfo | null;
@@ -187,6 +190,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       planHash: plan.hash,
       stepCount: plan.stepCount,
       inputs: plan.inputs.map((i) => ({ path: i.path, sha256: i.sha256 })),
+      ...(plan.selection ? { selection: plan.selection } : {}),
     },
     invocation: {
       spec: input.invocation.spec,
@@ -197,6 +201,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       cache: input.invocation.cache,
       cacheDir: input.invocation.cacheDir,
       ...(input.invocation.jsonIo === true ? { jsonIo: true } : {}),
+      ...(input.invocation.select ? { select: input.invocation.select } : {}),
     },
     tool: { name: "value-compass", version: input.toolVersion },
     git: input.git ? { commit: input.git.commit, dirty: input.git.dirty } : null,

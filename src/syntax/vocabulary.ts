@@ -150,6 +150,8 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
       "rate_limit",
       "timeout",
       "retries",
+      "select",
+      "gate",
     ],
     structural: ["model"],
     open: false,

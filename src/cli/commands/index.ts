@@ -5,6 +5,7 @@
 // that spreads `commandInfo(name)` (test/check/commands.test.ts checks that every module does).
 
 import type { Command, OptionsConfig } from "../command.js";
+import { PLAN_SELECT_OPTIONS, SELECT_HELP, SELECT_OPTIONS } from "../select-options.js";
 
 export interface CommandEntry {
   name: string;
@@ -35,18 +36,24 @@ const CHECK: CommandInfo = {
   name: "check",
   summary: "check specs: names, imports, templates, data files, values",
   help: [
-    "Usage: value-compass check SPEC... [--set key=value]... [--allow-outside PATH]... [--max-file-size SIZE]",
+    "Usage: value-compass check SPEC|FOLDER... [--set key=value]... [--json | --format sarif] [--allow-outside PATH]... [--max-file-size SIZE]",
     "",
     "Checks each spec and everything it imports or reads (templates, data files, schemas) without",
-    "calling any model. Problems are printed to stderr with the offending source lines.",
+    "calling any model. Problems are printed to stderr with the offending source lines. A folder",
+    "stands for every .vc file below it that no other one imports (libraries are checked through",
+    "the specs that import them).",
     "",
     "Options:",
     "  --set key=value  override a declared param (repeatable), as `value-compass run` would",
+    "  --json           print the diagnostics as JSON on stdout (code, severity, message, file,",
+    "                   line, column, endLine, endColumn, notes), per spec",
+    "  --format F       text (default), json, or sarif: SARIF 2.1.0 for code-scanning annotations",
     ...SANDBOX_HELP,
     "",
-    "Exit codes: 0 no errors (warnings are allowed), 1 errors, 2 wrong command line.",
+    "Exit codes: 0 no errors (warnings are allowed), 1 errors, 2 wrong command line (also errors",
+    "in --set values).",
   ].join("\n"),
-  options: { set: { type: "string", multiple: true }, ...SANDBOX_OPTIONS },
+  options: { set: { type: "string", multiple: true }, json: { type: "boolean" }, format: { type: "string" }, ...SANDBOX_OPTIONS },
   allowPositionals: true,
 };
 
@@ -71,6 +78,8 @@ const PLAN: CommandInfo = {
     "                   field such as locale or task",
     ...SANDBOX_HELP,
     "",
+    SELECT_HELP,
+    "",
     "Model ids: ollama:NAME, openai:NAME, exec:COMMAND, mock:NAME.",
   ].join("\n"),
   options: {
@@ -81,6 +90,7 @@ const PLAN: CommandInfo = {
     items: { type: "boolean" },
     by: { type: "string" },
     ...SANDBOX_OPTIONS,
+    ...PLAN_SELECT_OPTIONS,
   },
   allowPositionals: true,
 };
@@ -114,14 +124,25 @@ ${SANDBOX_HELP.join("\n")}
   --no-neutralize    write text cells as they are (no ' before a leading = + - @)
   --no-html          do not write report.html (figures and item explorer; docs/report.md)
   --quiet            no progress output and no summary
+  --json             print a JSON summary on stdout (run folder, status, counts, scoring, gates)
+                     instead of the run folder's path
+  --fail-under EXPR  a gate the run must meet (repeatable), as in the run's gate [...]:
+                     SYSTEM.overall >= 90, SYSTEM.DIMENSION > 80, scoring_errors <= 1%,
+                     failed_steps = 0; a failed gate exits 3. When a scoring_errors gate holds,
+                     scoring errors alone do not fail the run.
+
+A new run under outputs/<spec>/ becomes outputs/<spec>/latest (a symlink; a file holding the run
+id where symlinks cannot be made).
+
+${SELECT_HELP}
 
 After the steps the answers are scored, adaptive blocks run, and the CSV reports and report.html are
 written to the run directory (docs/outputs.md, docs/report.md); a summary (leaderboard, largest
 context effects) goes to stderr.
 
 Exit codes: 0 all steps answered and scored, 1 errors (spec, failed steps, scoring errors, fatal
-stop), 2 usage, 77 the spec declares commands not allowed (nothing was run), 130 interrupted.
-See docs/running.md.
+stop), 2 usage, 3 a gate failed, 77 the spec declares commands not allowed (nothing was run),
+130 interrupted. See docs/running.md.
 `,
   options: {
     model: { type: "string", multiple: true },
@@ -141,6 +162,9 @@ See docs/running.md.
     quiet: { type: "boolean" },
     "allow-exec": { type: "boolean" },
     ...SANDBOX_OPTIONS,
+    json: { type: "boolean" },
+    "fail-under": { type: "string", multiple: true },
+    ...SELECT_OPTIONS,
   },
   allowPositionals: true,
 };
@@ -217,8 +241,14 @@ Options:
                      file (docs/report.md)
   --explorer-limit N steps the item explorer of report.html holds at most (default 2000)
   --quiet            print only the output folder
+  --json             print a JSON summary on stdout (folder, files, notes, selection, gates)
+  --fail-under EXPR  a gate the run must meet (repeatable; see value-compass run --help); the
+                     spec's gate [...] is checked too
 
-Exit codes: 0 ok, 1 not a run directory or a write error, 2 wrong command line. See docs/outputs.md.
+RUN_DIR may be outputs/<spec>/latest.
+
+Exit codes: 0 ok, 1 not a run directory or a write error, 2 wrong command line, 3 a gate failed.
+See docs/outputs.md.
 `,
   options: {
     out: { type: "string" },
@@ -229,6 +259,8 @@ Exit codes: 0 ok, 1 not a run directory or a write error, 2 wrong command line. 
     html: { type: "boolean" },
     "explorer-limit": { type: "string" },
     quiet: { type: "boolean" },
+    json: { type: "boolean" },
+    "fail-under": { type: "string", multiple: true },
   },
   allowPositionals: true,
 };
@@ -341,9 +373,47 @@ See docs/validation.md.
   allowPositionals: true,
 };
 
+const DIFF: CommandInfo = {
+  name: "diff",
+  summary: "compare two runs: plan changes, per-cell differences with paired intervals, changed items",
+  help: `Usage: value-compass diff RUN_A RUN_B [--out DIR] [--json] [--fail-on changes|significant|never]
+                          [--seed N] [--resamples N] [--quiet]
+
+What changed from RUN_A to RUN_B (run directories, or outputs/<spec>/latest):
+  - the plans: input files (sha256), models, model digests, judge, run settings, params, selection;
+  - per model, system, dimension, measure and context: B − A on the items both runs scored, paired on
+    the item, with a 95% bootstrap interval and a sign-flip test (Benjamini–Hochberg q over cells);
+  - every item whose answer, score, verdict or error changed, or that only one run has.
+A summary goes to stderr.
+
+Options:
+  --out DIR          write diff_plan.csv, diff.csv and diff_items.csv to DIR (docs/outputs.md)
+  --json             print the whole diff as JSON on stdout
+  --fail-on WHAT     what makes the exit code 4: changes (default: any changed item or plan
+                     difference), significant (a cell with q < 0.05), never
+  --seed N           bootstrap and test seed (default 0)
+  --resamples N      bootstrap resamples (default 2000; 0: no intervals)
+  --quiet            no summary
+
+Exit codes: 0 no difference, 4 the runs differ (per --fail-on), 1 a run cannot be read,
+2 wrong command line. See docs/running.md.
+`,
+  options: {
+    out: { type: "string" },
+    json: { type: "boolean" },
+    "fail-on": { type: "string" },
+    seed: { type: "string" },
+    resamples: { type: "string" },
+    quiet: { type: "boolean" },
+  },
+  allowPositionals: true,
+};
+
 /** The static part of a command, for the command modules that build their Command from it. */
-export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "trust" | "validate"): CommandInfo {
-  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE, trust: TRUST, validate: VALIDATE }[name];
+export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "trust" | "validate" | "diff"): CommandInfo {
+  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE, trust: TRUST, validate: VALIDATE, diff: DIFF }[
+    name
+  ];
 }
 
 export const commands: readonly CommandEntry[] = [
@@ -356,4 +426,5 @@ export const commands: readonly CommandEntry[] = [
   { ...RESCORE, load: async () => (await import("./rescore.js")).rescoreCommand },
   { ...TRUST, load: async () => (await import("./trust.js")).trustCommand },
   { ...VALIDATE, load: async () => (await import("./validate.js")).validateCommand },
+  { ...DIFF, load: async () => (await import("./diff.js")).diffCommand },
 ];
