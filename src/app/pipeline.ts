@@ -23,7 +23,7 @@ import { Interrupts } from "./interrupts.js";
 import { closeProviders, modelsOfPlan, prepareModels, type ModelNeed, type PrepareFailure, type PrepareSettings } from "./models.js";
 import { cacheDirOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invocationOf, RunRecord } from "./run-record.js";
 import { afterModelHook, Prefetch, runStageHook, StageTally } from "./run-stages.js";
-import { chooseRunTarget, openRunFolder, samePlan, type RunFolder, type RunTarget } from "./run-target.js";
+import { chooseRunTarget, openRunFolder, pathFrom, samePlan, type RunFolder, type RunTarget } from "./run-target.js";
 import type { FinishedRun, RunDeps, RunFailure, RunIO, RunOutcome, RunRequest } from "./run-types.js";
 import type { RunStage, StageContext } from "./stages.js";
 
@@ -206,6 +206,7 @@ function recordFor(input: StartInput, caller: ModelCaller, cacheDir: string, git
     roles: new Map(input.needs.map((n): [string, ModelRole] => [n.id, n.role])),
     caller,
     startedAt: input.startedAt,
+    ...(request.answers ? { answerInputs: request.answers.map((a) => ({ path: pathFrom(dirname(target.specPath), a.path), sha256: a.sha256 })) } : {}),
   });
 }
 

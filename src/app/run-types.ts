@@ -34,6 +34,8 @@ export interface RunRequest {
   neutralize?: boolean;
   /** `--json-io`: exec models get the request as JSON on stdin. Default false. */
   jsonIo?: boolean;
+  /** `score --answers`: the answers files (absolute paths) the evaluated models' answers come from. */
+  answers?: Array<{ path: string; sha256: string; format: string }>;
 }
 
 export type CompileOutcome = { ok: true; plan: Plan } | { ok: false; output: string };

@@ -29,6 +29,15 @@ export interface Invocation {
   cacheDir: string | null;
   /** `--json-io` was given (absent otherwise). */
   jsonIo?: boolean;
+  /** `score --answers`: the recorded answers scored instead of calling the evaluated models (absent otherwise). */
+  answers?: AnswersInput[];
+}
+
+/** One file of recorded answers: relative to the run directory, its sha256 and the format it was read as. */
+export interface AnswersInput {
+  path: string;
+  sha256: string;
+  format: string;
 }
 
 /** evaluated: answers the items; judge: scores answers or checks generated items; generator: writes items. */
@@ -159,6 +168,8 @@ export interface ManifestInput {
   counts: RunCounts;
   stop: { reason: "fatal" | "interrupted"; message: string } | null;
   files: string[];
+  /** `score --answers`: the answers files as inputs of the run, relative to the entry spec's folder. */
+  answerInputs?: PlanInput[];
   scoring?: ScoringCountsField | null;
   rescores?: Rescore[];
 }
@@ -184,7 +195,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       name: plan.name,
       planHash: plan.hash,
       stepCount: plan.stepCount,
-      inputs: plan.inputs.map((i) => ({ path: i.path, sha256: i.sha256 })),
+      inputs: [...plan.inputs.map((i) => ({ path: i.path, sha256: i.sha256 })), ...(input.answerInputs ?? []).map((i) => ({ path: i.path, sha256: i.sha256 }))],
     },
     invocation: {
       spec: input.invocation.spec,
@@ -195,6 +206,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       cache: input.invocation.cache,
       cacheDir: input.invocation.cacheDir,
       ...(input.invocation.jsonIo === true ? { jsonIo: true } : {}),
+      ...(input.invocation.answers ? { answers: input.invocation.answers.map((a) => ({ ...a })) } : {}),
     },
     tool: { name: "value-compass", version: input.toolVersion },
     git: input.git ? { commit: input.git.commit, dirty: input.git.dirty } : null,

@@ -235,9 +235,74 @@ Exit codes: 0 ok, 1 errors (not a run, changed steps, judge unreachable, scoring
   allowPositionals: true,
 };
 
+const SCORE: CommandInfo = {
+  name: "score",
+  summary: "score recorded answers (ours, promptfoo, Inspect, lm-eval, OpenAI Batch) with a spec, calling no evaluated model",
+  help: `Usage: value-compass score SPEC --answers FILE [--answers FILE]... [--format FORMAT] [--out DIR]
+                            [--judge ID] [--set KEY=VALUE]... [--answers-model NAME] [--bom] [--no-neutralize] [--quiet]
+
+Score answers recorded elsewhere with the spec's scorers, analyses and reports, without asking the
+evaluated models anything: the spec's models become the answers' models, every step is matched to its
+recorded answer (by item id, else by the normalised prompt text, then context and sample), and the
+run folder, manifest (with the answers files' sha256 among its inputs) and tables are a live run's.
+Judges and guards are called as in a live run. Answers that match no step and steps that have no
+answer are listed; a step without an answer is recorded as a failed step.
+
+Formats (recognised from the file; see docs/answers.md):
+  vc            the documented JSONL or CSV form (value-compass export writes it)
+  promptfoo     promptfoo eval -o results.json
+  inspect       Inspect AI eval logs in JSON (.eval archives are not read yet: inspect log convert --to json)
+  lm-eval       lm-evaluation-harness --log_samples samples_*.jsonl
+  openai-batch  OpenAI Batch API output files (with the batch input file beside them for the prompts)
+
+Options:
+  --answers FILE        a file of recorded answers (repeatable; further positionals count too)
+  --format FORMAT       read every file as FORMAT instead of recognising it
+  --answers-model NAME  lm-eval: the model, when no results_*.json or folder name says
+  --out DIR             run directory (default outputs/<spec-name>/<run-id>/)
+  --judge ID            replace the spec's judge model
+  --set KEY=VALUE       override a param (repeatable)
+  --bom, --no-neutralize, --quiet   as for value-compass run
+
+Exit codes: 0 every step answered and scored, 1 errors (unreadable answers, steps without an answer,
+scoring errors), 2 usage. See docs/answers.md.
+`,
+  options: {
+    answers: { type: "string", multiple: true },
+    format: { type: "string" },
+    "answers-model": { type: "string" },
+    out: { type: "string" },
+    judge: { type: "string" },
+    set: { type: "string", multiple: true },
+    bom: { type: "boolean" },
+    "no-neutralize": { type: "boolean" },
+    quiet: { type: "boolean" },
+  },
+  allowPositionals: true,
+};
+
+const EXPORT: CommandInfo = {
+  name: "export",
+  summary: "write a run's answers in the documented answers form (JSONL), for score --answers or other tools",
+  help: `Usage: value-compass export RUN_DIR [-o FILE]
+
+Write one JSON line per answered step of RUN_DIR, in plan order: model, item, prompt, culture,
+usecase, sample, answer, latency_ms, tokens_in, tokens_out (docs/answers.md). Failed steps have no
+answer and are left out (the count goes to stderr). \`value-compass score SPEC --answers FILE\` scores
+the file again: into a folder of the same name, its tables are byte-identical to the run's.
+
+Options:
+  -o, --out FILE   write to FILE instead of stdout
+
+Exit codes: 0 ok, 1 not a run directory, 2 wrong command line.
+`,
+  options: { out: { type: "string", short: "o" } },
+  allowPositionals: true,
+};
+
 /** The static part of a command, for the command modules that build their Command from it. */
-export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore"): CommandInfo {
-  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE }[name];
+export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "score" | "export"): CommandInfo {
+  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE, score: SCORE, export: EXPORT }[name];
 }
 
 export const commands: readonly CommandEntry[] = [
@@ -248,4 +313,6 @@ export const commands: readonly CommandEntry[] = [
   { ...CALIBRATE, load: async () => (await import("./calibrate.js")).calibrateCommand },
   { ...REPORT, load: async () => (await import("./report.js")).reportCommand },
   { ...RESCORE, load: async () => (await import("./rescore.js")).rescoreCommand },
+  { ...SCORE, load: async () => (await import("./score.js")).scoreCommand },
+  { ...EXPORT, load: async () => (await import("./export.js")).exportCommand },
 ];
