@@ -67,7 +67,8 @@ export function replayDeps(base: RunDeps, read: AnswersRead, notice: (n: ReplayN
         if (!map) perModel.set(step.model, (map = new Map()));
         const key = requestKey(step.messages, step.sample);
         const earlier = map.get(key);
-        if (earlier && earlier.answer !== answer.answer) clashes.push(`${step.model}, item ${step.item} (${answer.file}:${answer.line} and ${earlier.file}:${earlier.line})`);
+        if (earlier && earlier.answer !== answer.answer)
+          clashes.push(`${step.model}, item ${step.item} (${answer.file}:${answer.line} and ${earlier.file}:${earlier.line})`);
         map.set(key, answer);
       }
       if (clashes.length > 0) {

@@ -104,7 +104,6 @@ export function staticStepCount(segment: StaticSegment): number {
   return n;
 }
 
-
 /** Number of static steps, computed without enumerating them. */
 export function countSteps(plan: Pick<Plan, "segments">): number {
   let n = 0;

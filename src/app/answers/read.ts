@@ -55,7 +55,9 @@ function parseJson(text: string, file: string): unknown {
 export function recogniseFormat(path: string, text: string): AnswerFormat | "openai-batch-input" {
   const ext = extname(path).toLowerCase();
   if (ext === ".eval") {
-    throw new AnswersError(`${path}: Inspect's .eval log format (a zip archive) is not read yet; convert it with 'inspect log convert --to json ${path}' and pass the .json file`);
+    throw new AnswersError(
+      `${path}: Inspect's .eval log format (a zip archive) is not read yet; convert it with 'inspect log convert --to json ${path}' and pass the .json file`,
+    );
   }
   if (ext === ".csv") return "vc";
   if (ext === ".json") {

@@ -28,7 +28,13 @@ export class ReplayProvider implements Provider {
   async prepare(): Promise<PrepareResult> {
     return {
       ok: true,
-      info: { id: this.model.id, provider: this.model.provider, digest: null, endpoint: `recorded answers (${this.source})`, mock: this.model.provider === "mock" },
+      info: {
+        id: this.model.id,
+        provider: this.model.provider,
+        digest: null,
+        endpoint: `recorded answers (${this.source})`,
+        mock: this.model.provider === "mock",
+      },
     };
   }
 

@@ -6,7 +6,19 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { AnswersError, isRecord, jsonLines, modelIdOf, num, type ReadAnswers, type RecordedAnswer, str } from "./types.js";
 
 /** The columns of the form, in the order `export` writes them. */
-export const VC_COLUMNS = ["model", "item", "prompt", "culture", "usecase", "sample", "answer", "latency_ms", "tokens_in", "tokens_out", "finish_reason"] as const;
+export const VC_COLUMNS = [
+  "model",
+  "item",
+  "prompt",
+  "culture",
+  "usecase",
+  "sample",
+  "answer",
+  "latency_ms",
+  "tokens_in",
+  "tokens_out",
+  "finish_reason",
+] as const;
 
 export function readVcJsonl(text: string, file: string): ReadAnswers {
   return fromRows(

@@ -22,7 +22,9 @@ export const exportCommand: Command = {
     const counts = out === undefined ? await exportAnswers(runDir, io.stdout) : await exportAnswersToFile(runDir, resolve(io.cwd, out));
     io.stderr.write(
       `value-compass export: ${counts.written} answer${counts.written === 1 ? "" : "s"}${out !== undefined ? ` to ${out}` : ""}` +
-        (counts.failed > 0 ? `; ${counts.failed} failed step${counts.failed === 1 ? "" : "s"} had none and ${counts.failed === 1 ? "was" : "were"} left out` : "") +
+        (counts.failed > 0
+          ? `; ${counts.failed} failed step${counts.failed === 1 ? "" : "s"} had none and ${counts.failed === 1 ? "was" : "were"} left out`
+          : "") +
         "\n",
     );
     return EXIT_OK;

@@ -26,7 +26,8 @@ function describeMatch(n: ReplayNotice, read: AnswersRead): string {
   }
   if (n.missing.length > 0) {
     lines.push(`  ${n.missing.length} step${n.missing.length === 1 ? " has" : "s have"} no recorded answer (recorded as failed steps):`);
-    for (const s of n.missing.slice(0, SHOWN)) lines.push(`    ${s.model}, item ${s.item}, ${s.context.culture ?? "-"}/${s.context.usecase ?? "-"}, sample ${s.sample}`);
+    for (const s of n.missing.slice(0, SHOWN))
+      lines.push(`    ${s.model}, item ${s.item}, ${s.context.culture ?? "-"}/${s.context.usecase ?? "-"}, sample ${s.sample}`);
     if (n.missing.length > SHOWN) lines.push(`    … and ${n.missing.length - SHOWN} more (give items a models column to ask each model only its own)`);
   }
   return `${lines.join("\n")}\n`;
@@ -59,7 +60,9 @@ export const scoreCommand: Command = {
       throw error;
     }
     if (read.answers.length === 0) {
-      io.stderr.write(`value-compass score: no answers in ${files.join(", ")}${read.skipped.length > 0 ? ` (${read.skipped.length} rows skipped: ${read.skipped[0]?.reason})` : ""}\n`);
+      io.stderr.write(
+        `value-compass score: no answers in ${files.join(", ")}${read.skipped.length > 0 ? ` (${read.skipped.length} rows skipped: ${read.skipped[0]?.reason})` : ""}\n`,
+      );
       return EXIT_ERRORS;
     }
     const deps = replayDeps(cliRunDeps(io, quiet), read, (n) => {
