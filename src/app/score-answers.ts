@@ -63,8 +63,8 @@ export function replayDeps(base: RunDeps, read: AnswersRead, notice: (n: ReplayN
       for (const step of steps) {
         const answer = report.byStep.get(step.id);
         if (!answer) continue;
-        let map = perModel.get(step.model);
-        if (!map) perModel.set(step.model, (map = new Map()));
+        const map = perModel.get(step.model) ?? new Map<string, RecordedAnswer>();
+        perModel.set(step.model, map);
         const key = requestKey(step.messages, step.sample);
         const earlier = map.get(key);
         if (earlier && earlier.answer !== answer.answer)

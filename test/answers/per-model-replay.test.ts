@@ -7,13 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { itemAskedOf, modelStepCount } from "../../src/core/item-models.js";
+import type { Json } from "../../src/core/plan.js";
 import { journalOf, manifestOf, readCsv, vc } from "../e2e/helpers.js";
 
 const FIXTURE = join(import.meta.dirname, "fixtures/per-model");
 
 describe("per-model item sets", () => {
   it("a models field names full ids or bare names; a CSV cell may list several", () => {
-    const item = (models: unknown) => ({ fields: models === undefined ? {} : { models: models as string } });
+    const item = (models?: Json): { fields: Record<string, Json> } => ({ fields: models === undefined ? {} : { models } });
     expect(itemAskedOf(item(undefined), "ollama:x")).toBe(true);
     expect(itemAskedOf(item(["ollama:x"]), "ollama:x")).toBe(true);
     expect(itemAskedOf(item(["x"]), "ollama:x")).toBe(true);

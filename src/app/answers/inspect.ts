@@ -40,16 +40,20 @@ export function readInspect(value: unknown, file: string): ReadAnswers {
     throw new AnswersError(`${file}: the Inspect log has no samples (written with --no-log-samples, or a header-only read)`);
   }
   const out: ReadAnswers = { answers: [], skipped: [] };
-  samples.forEach((s, i) => {
+  for (const [i, s] of samples.entries()) {
     const line = i + 1;
-    if (!isRecord(s)) return void out.skipped.push({ file, line, reason: "not an object" });
+    if (!isRecord(s)) {
+      out.skipped.push({ file, line, reason: "not an object" });
+      continue;
+    }
     const output = isRecord(s["output"]) ? s["output"] : {};
     const choices = Array.isArray(output["choices"]) ? output["choices"] : [];
     const first: unknown = choices[0];
     const answer = str(output["completion"]) ?? (isRecord(first) && isRecord(first["message"]) ? contentText(first["message"]["content"]) : null);
     if (answer === null || (answer === "" && isRecord(s["error"]))) {
       const error = isRecord(s["error"]) ? str(s["error"]["message"]) : null;
-      return void out.skipped.push({ file, line, reason: error ? `an error, not an answer: ${error}` : "no output text" });
+      out.skipped.push({ file, line, reason: error ? `an error, not an answer: ${error}` : "no output text" });
+      continue;
     }
     const metadata = isRecord(s["metadata"]) ? s["metadata"] : {};
     const usage = isRecord(output["usage"]) ? output["usage"] : {};
@@ -70,6 +74,6 @@ export function readInspect(value: unknown, file: string): ReadAnswers {
       tokensOut: num(usage["output_tokens"]),
       finishReason: isRecord(first) ? str(first["stop_reason"]) : null,
     });
-  });
+  }
   return out;
 }

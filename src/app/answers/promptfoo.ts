@@ -33,17 +33,24 @@ export function readPromptfoo(value: unknown, file: string): ReadAnswers {
   if (!isPromptfoo(value)) throw new AnswersError(`${file}: not a promptfoo results file (no results.results array)`);
   const rows = ((value as Record<string, Record<string, unknown>>)["results"] as Record<string, unknown>)["results"] as unknown[];
   const out: ReadAnswers = { answers: [], skipped: [] };
-  rows.forEach((row, i) => {
+  for (const [i, row] of rows.entries()) {
     const line = i + 1;
-    if (!isRecord(row)) return void out.skipped.push({ file, line, reason: "not an object" });
+    if (!isRecord(row)) {
+      out.skipped.push({ file, line, reason: "not an object" });
+      continue;
+    }
     const provider = isRecord(row["provider"]) ? str(row["provider"]["id"]) : str(row["provider"]);
     const vars = isRecord(row["vars"]) ? row["vars"] : isRecord(row["testCase"]) && isRecord(row["testCase"]["vars"]) ? row["testCase"]["vars"] : {};
     const response = isRecord(row["response"]) ? row["response"] : null;
     const output = response ? response["output"] : undefined;
-    if (provider === null) return void out.skipped.push({ file, line, reason: "no provider id" });
+    if (provider === null) {
+      out.skipped.push({ file, line, reason: "no provider id" });
+      continue;
+    }
     if (typeof output !== "string") {
       const error = str(row["error"]) ?? (response ? str(response["error"]) : null);
-      return void out.skipped.push({ file, line, reason: error ? `an error, not an answer: ${error}` : "no text output" });
+      out.skipped.push({ file, line, reason: error ? `an error, not an answer: ${error}` : "no text output" });
+      continue;
     }
     const usage = response && isRecord(response["tokenUsage"]) ? response["tokenUsage"] : {};
     const raw = isRecord(row["prompt"]) ? str(row["prompt"]["raw"]) : null;
@@ -62,6 +69,6 @@ export function readPromptfoo(value: unknown, file: string): ReadAnswers {
       tokensOut: num(usage["completion"]),
       finishReason: response ? str(response["finishReason"]) : null,
     });
-  });
+  }
   return out;
 }
