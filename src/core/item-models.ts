@@ -43,6 +43,6 @@ export function itemsOfModel<T extends Pick<PlanItem, "fields">>(items: readonly
 }
 
 /** Steps of one model in a static segment: the items it is asked × contexts × samples. */
-export function modelStepCount(segment: Pick<StaticSegment, "items" | "contexts" | "samples">, model: string): number {
+export function modelStepCount(segment: { items: readonly Pick<PlanItem, "fields">[] } & Pick<StaticSegment, "contexts" | "samples">, model: string): number {
   return itemsOfModel(segment.items, model).length * segment.contexts.length * segment.samples;
 }
