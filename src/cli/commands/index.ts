@@ -300,9 +300,46 @@ Exit codes: 0 ok, 1 not a run directory, 2 wrong command line.
   allowPositionals: true,
 };
 
+const ANALYSE: CommandInfo = {
+  name: "analyse",
+  summary: "analyse a long table of scores from anywhere, or the Value Compass leaderboard's JSON tables",
+  help: `Usage: value-compass analyse SCORES [--spec SPEC] [--scorer NAME] [--out DIR]
+
+Run the analyses on published or external scores, without any run: SCORES is a long-format CSV
+(columns model, system, dimension, score; optional culture, usecase, scorer, n) or a folder holding the
+Value Compass leaderboard's *_scores.json tables (converted to the long table on the way; the dimension
+ids are those of the shipped specs). With --spec, each model's value hierarchy is correlated with the
+spec's baselines (Spearman and Kendall with 95% intervals), in the spec's dimension order.
+
+Tables (--out): scores_long.csv (the long table read), value_hierarchy.csv, model_similarity.csv,
+cross_system.csv (every pair of dimensions of different systems, with p and BH q). A summary (mean
+rho per system and baseline, the pooled order) goes to stdout. See docs/analyse.md.
+
+Options:
+  --spec SPEC     the spec whose baselines and dimension orders to use (e.g. specs/schwartz.vc)
+  --scorer NAME   use the rows of this scorer only (tables that hold several)
+  --out DIR       write the tables to DIR
+
+Exit codes: 0 ok, 1 unreadable scores or spec, 2 wrong command line.
+`,
+  options: { spec: { type: "string" }, scorer: { type: "string" }, out: { type: "string" } },
+  allowPositionals: true,
+};
+
 /** The static part of a command, for the command modules that build their Command from it. */
-export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "score" | "export"): CommandInfo {
-  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE, score: SCORE, export: EXPORT }[name];
+export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "score" | "export" | "analyse"): CommandInfo {
+  return {
+    check: CHECK,
+    plan: PLAN,
+    run: RUN,
+    fmt: FMT,
+    calibrate: CALIBRATE,
+    report: REPORT,
+    rescore: RESCORE,
+    score: SCORE,
+    export: EXPORT,
+    analyse: ANALYSE,
+  }[name];
 }
 
 export const commands: readonly CommandEntry[] = [
@@ -315,4 +352,5 @@ export const commands: readonly CommandEntry[] = [
   { ...RESCORE, load: async () => (await import("./rescore.js")).rescoreCommand },
   { ...SCORE, load: async () => (await import("./score.js")).scoreCommand },
   { ...EXPORT, load: async () => (await import("./export.js")).exportCommand },
+  { ...ANALYSE, load: async () => (await import("./analyse.js")).analyseCommand },
 ];

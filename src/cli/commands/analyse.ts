@@ -1,0 +1,85 @@
+// `vc analyse SCORES [--spec SPEC]`: the analyses on a long table of scores from anywhere (a CSV) or on
+// the Value Compass leaderboard's JSON tables (a folder holding *_scores.json, converted on the way).
+
+import { mkdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { checkKinds } from "../../app/kinds.js";
+import { analyseTable, analysisTables, scoreTableCsv } from "../../app/published/analyse-table.js";
+import { isLeaderboardFolder, readLeaderboard } from "../../app/published/leaderboard.js";
+import { readScoreCsv, type ScoreTable, ScoreTableError } from "../../app/published/long-table.js";
+import { loadSpec } from "../../check/load.js";
+import { compilePlan } from "../../compile/compile.js";
+import { writeFileAtomic } from "../../core/atomic-write.js";
+import { sortDiagnostics } from "../../core/diagnostic.js";
+import type { PlanBaseline } from "../../core/plan.js";
+import { toCsv } from "../../report/csv.js";
+import { EXIT_ERRORS, EXIT_OK, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
+import { formatDiagnostics } from "../format-diagnostics.js";
+import { commandInfo } from "./index.js";
+
+function readScores(path: string): ScoreTable {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    throw new ScoreTableError(`${path}: no such file or folder`);
+  }
+  if (!isDir) return readScoreCsv(path);
+  if (!isLeaderboardFolder(path)) throw new ScoreTableError(`${path}: a folder, but without the leaderboard's *_scores.json files`);
+  return readLeaderboard(path);
+}
+
+export const analyseCommand: Command = {
+  ...commandInfo("analyse"),
+  async run(args: ParsedArgs, io: CliIO): Promise<number> {
+    if (args.positionals.length !== 1) throw new UsageError(`expected one SCORES file or folder, got ${args.positionals.length}`);
+    const say = (line: string) => void io.stderr.write(`value-compass analyse: ${line}\n`);
+    let scores: ScoreTable;
+    try {
+      scores = readScores(resolve(io.cwd, args.positionals[0] as string));
+    } catch (error) {
+      if (error instanceof ScoreTableError) {
+        say(error.message);
+        return EXIT_ERRORS;
+      }
+      throw error;
+    }
+    let baselines: PlanBaseline[] = [];
+    const dimensions = new Map<string, string[]>();
+    const spec = stringOption(args, "spec");
+    if (spec !== undefined) {
+      const loaded = await loadSpec(resolve(io.cwd, spec), { kinds: checkKinds, cwd: io.cwd, set: {} });
+      if (!loaded.spec) {
+        io.stderr.write(formatDiagnostics(sortDiagnostics(loaded.diagnostics), { sources: loaded.sources, color: false }));
+        return EXIT_ERRORS;
+      }
+      const plan = compilePlan(loaded.spec);
+      baselines = plan.baselines;
+      for (const s of plan.systems)
+        dimensions.set(
+          s.id,
+          s.dimensions.map((d) => d.id),
+        );
+    }
+    const scorer = stringOption(args, "scorer");
+    const analysis = analyseTable(scores, { baselines, dimensions, ...(scorer !== undefined ? { scorer } : {}) });
+    const out = stringOption(args, "out");
+    if (out !== undefined) {
+      const dir = resolve(io.cwd, out);
+      mkdirSync(dir, { recursive: true });
+      for (const t of [scoreTableCsv(scores), ...analysisTables(analysis)]) writeFileAtomic(join(dir, `${t.name}.csv`), toCsv(t));
+    }
+    const models = new Set(scores.rows.map((r) => r.model)).size;
+    const lines = [`${scores.rows.length} scores of ${models} models from ${scores.source}`];
+    for (const s of analysis.summary) {
+      lines.push(
+        `${s.system} vs ${s.baseline}: ${s.models} profiles, mean Spearman rho ${s.meanSpearman === null ? "—" : s.meanSpearman.toFixed(2)}; order over the models: ${s.order.join(" > ")}`,
+      );
+    }
+    if (baselines.length === 0) lines.push("no baselines (give --spec SPEC with a baseline for the hierarchy correlations)");
+    lines.push(`${analysis.similarity.length} model pairs (similarity), ${analysis.crossSystem.length} cross-system dimension pairs`);
+    if (out !== undefined) lines.push(`tables in ${out}: scores_long.csv, value_hierarchy.csv, model_similarity.csv, cross_system.csv`);
+    io.stdout.write(`${lines.join("\n")}\n`);
+    return EXIT_OK;
+  },
+};
