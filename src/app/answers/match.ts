@@ -42,7 +42,8 @@ export function matchAnswers(plan: Plan, steps: Iterable<PlanStep>, answers: rea
   const byItem = new Map<string, RecordedAnswer[]>();
   const byPromptText = new Map<string, RecordedAnswer[]>();
   for (const a of answers) {
-    if (a.item !== null) push(byItem, `${a.model}\u0000${a.item}`, a);
+    // An id the spec does not know (another tool's sample number) falls back to the prompt text.
+    if (a.item !== null && itemText.has(a.item)) push(byItem, `${a.model}\u0000${a.item}`, a);
     else if (a.prompt !== null) push(byPromptText, `${a.model}\u0000${normalisePrompt(a.prompt)}`, a);
   }
   const used = new Set<RecordedAnswer>();
