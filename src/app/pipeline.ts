@@ -87,6 +87,7 @@ function prepareSettings(request: RunRequest, deps: RunDeps, io: RunIO, plan: Pl
     signal: interrupts.signal,
     interrupted: () => interrupts.interrupted,
     pullDisplay: (id) => createPullProgress(io.stderr, id, request.quiet),
+    warn: (id, message) => void io.stderr.write(`warning: ${id}: ${message}\n`),
   };
 }
 
