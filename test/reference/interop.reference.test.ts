@@ -87,7 +87,7 @@ describe("the 694 leaderboard safety answers, scored with a replaying reference 
       itemOf.set(key, item.id);
       labelOf.set(`${item.id}\u0000${squash(c.answer)}`, c.score);
     }
-    writeFileSync(join(dir, "items.jsonl"), [...items.values()].map((i) => JSON.stringify(i)).join("\n") + "\n");
+    writeFileSync(join(dir, "items.jsonl"), `${[...items.values()].map((i) => JSON.stringify(i)).join("\n")}\n`);
     writeFileSync(
       join(dir, "item.schema.json"),
       JSON.stringify({
@@ -99,7 +99,7 @@ describe("the 694 leaderboard safety answers, scored with a replaying reference 
     writeFileSync(join(dir, "package.json"), "{}\n");
     writeFileSync(join(dir, "risk.vc"), SPEC);
     // Answers matched by prompt text (no item ids), as a user's own recorded answers would be.
-    writeFileSync(join(dir, "answers.jsonl"), cases.map((c) => JSON.stringify({ model: c.model, prompt: c.prompt, answer: c.answer })).join("\n") + "\n");
+    writeFileSync(join(dir, "answers.jsonl"), `${cases.map((c) => JSON.stringify({ model: c.model, prompt: c.prompt, answer: c.answer })).join("\n")}\n`);
     judge = await startOpenAIStandin({
       models: ["reference-judge"],
       answer: ({ messages }) => {
