@@ -65,6 +65,7 @@ export const CheckCodes = {
   USECASE_NEVER_CROSSED: "VC1905",
   RESTRICTION_WITHOUT_CROSS: "VC1906",
   REPORT_NAME_TAKEN: "VC1907",
+  MODEL_NOT_IN_RUN: "VC1908",
   // Internal
   INTERNAL: "VC1999",
 } as const;
@@ -126,5 +127,6 @@ export const CHECK_CODE_TITLES: Record<CheckCode, string> = {
   VC1905: "usecase never crossed with items (warning)",
   VC1906: "context restriction without crossing (warning)",
   VC1907: "report named like a built-in table (warning)",
+  VC1908: "per-model item set names a model the run does not evaluate (warning)",
   VC1999: "internal checker error (a bug: please report it)",
 };

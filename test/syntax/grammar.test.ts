@@ -59,6 +59,7 @@ describe("grammar/vc.ebnf", () => {
     templateMessage: ["template message", "role"],
     itemsStatement: ["items"],
     itemDecl: ["item"],
+    onlyClause: ["only clause"],
     cultureStatement: ["culture"],
     usecaseStatement: ["usecase"],
     scorerStatement: ["scorer"],
@@ -138,8 +139,9 @@ describe("grammar/vc.ebnf", () => {
   });
 
   it("every word-like literal of the statements and expressions is a keyword, a role or `one of`", () => {
-    // `one` and `of` are identifiers the param rule expects by label (paramChoices).
-    const allowed = new Set<string>([...STATEMENT_KEYWORDS, ...OTHER_KEYWORDS, ...ROLES, "one", "of"]);
+    // `one` and `of` are identifiers the param rule expects by label (paramChoices); `only` and `models`
+    // the same for the items block's onlyClause.
+    const allowed = new Set<string>([...STATEMENT_KEYWORDS, ...OTHER_KEYWORDS, ...ROLES, "one", "of", "only", "models"]);
     const words = [...ebnf.productions].filter(([name]) => !ebnf.lexical.includes(name)).flatMap(([, p]) => p.literals.filter((l) => /^[a-z_]+$/i.test(l)));
     expect(words.length).toBeGreaterThan(20);
     expect(words.filter((w) => !allowed.has(w))).toEqual([]);
