@@ -7,13 +7,15 @@ import { checkKinds } from "../../app/kinds.js";
 import { analyseTable, analysisTables, scoreTableCsv } from "../../app/published/analyse-table.js";
 import { isLeaderboardFolder, readLeaderboard } from "../../app/published/leaderboard.js";
 import { readScoreCsv, type ScoreTable, ScoreTableError } from "../../app/published/long-table.js";
+import { type Placement, placeRun, placementSummary, placementTable } from "../../app/published/place.js";
+import { DEFAULT_RESAMPLES } from "../../analyse/stats.js";
 import { loadSpec } from "../../check/load.js";
 import { compilePlan } from "../../compile/compile.js";
 import { writeFileAtomic } from "../../core/atomic-write.js";
 import { sortDiagnostics } from "../../core/diagnostic.js";
 import type { PlanBaseline } from "../../core/plan.js";
 import { toCsv } from "../../report/csv.js";
-import { EXIT_ERRORS, EXIT_OK, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
+import { EXIT_ERRORS, EXIT_OK, intOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { formatDiagnostics } from "../format-diagnostics.js";
 import { commandInfo } from "./index.js";
 
@@ -62,12 +64,34 @@ export const analyseCommand: Command = {
         );
     }
     const scorer = stringOption(args, "scorer");
+    const seedText = stringOption(args, "seed");
+    if (seedText !== undefined && !/^-?\d+$/.test(seedText)) throw new UsageError(`--seed expects a whole number, got '${seedText}'`);
+    const seed = seedText !== undefined ? Number(seedText) : 0;
+    const resamples = intOption(args, "resamples", 0) ?? DEFAULT_RESAMPLES;
     const analysis = analyseTable(scores, { baselines, dimensions, ...(scorer !== undefined ? { scorer } : {}) });
+    const placeArg = stringOption(args, "place");
+    let placement: Placement | null = null;
+    if (placeArg !== undefined) {
+      try {
+        placement = placeRun(scores, resolve(io.cwd, placeArg), { seed, resamples, ...(scorer !== undefined ? { scorer } : {}) });
+      } catch (error) {
+        if (error instanceof ScoreTableError) {
+          say(error.message);
+          return EXIT_ERRORS;
+        }
+        throw error;
+      }
+    }
     const out = stringOption(args, "out");
+    const written: string[] = [];
     if (out !== undefined) {
       const dir = resolve(io.cwd, out);
       mkdirSync(dir, { recursive: true });
-      for (const t of [scoreTableCsv(scores), ...analysisTables(analysis)]) writeFileAtomic(join(dir, `${t.name}.csv`), toCsv(t));
+      const tables = [scoreTableCsv(scores), ...analysisTables(analysis), ...(placement ? [placementTable(placement)] : [])];
+      for (const t of tables) {
+        writeFileAtomic(join(dir, `${t.name}.csv`), toCsv(t));
+        written.push(`${t.name}.csv`);
+      }
     }
     const models = new Set(scores.rows.map((r) => r.model)).size;
     const lines = [`${scores.rows.length} scores of ${models} models from ${scores.source}`];
@@ -78,7 +102,8 @@ export const analyseCommand: Command = {
     }
     if (baselines.length === 0) lines.push("no baselines (give --spec SPEC with a baseline for the hierarchy correlations)");
     lines.push(`${analysis.similarity.length} model pairs (similarity), ${analysis.crossSystem.length} cross-system dimension pairs`);
-    if (out !== undefined) lines.push(`tables in ${out}: scores_long.csv, value_hierarchy.csv, model_similarity.csv, cross_system.csv`);
+    if (placement) lines.push(...placementSummary(placement));
+    if (out !== undefined) lines.push(`tables in ${out}: ${written.join(", ")}`);
     io.stdout.write(`${lines.join("\n")}\n`);
     return EXIT_OK;
   },

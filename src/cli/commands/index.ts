@@ -322,7 +322,15 @@ Options:
 
 Exit codes: 0 ok, 1 unreadable scores or spec, 2 wrong command line.
 `,
-  options: { spec: { type: "string" }, scorer: { type: "string" }, out: { type: "string" } },
+  options: {
+    spec: { type: "string" },
+    scorer: { type: "string" },
+    out: { type: "string" },
+    place: { type: "string" },
+    reference: { type: "string" },
+    seed: { type: "string" },
+    resamples: { type: "string" },
+  },
   allowPositionals: true,
 };
 
