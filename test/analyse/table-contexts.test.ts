@@ -92,7 +92,9 @@ describe("context effects on a table of means", () => {
     // BH over every row with a p (here only the two rows over models have one).
     const withP = out.filter((r) => r.p !== null);
     const q = plainBH(withP.map((r) => r.p as number));
-    withP.forEach((r, i) => expect(r.q).toBeCloseTo(q[i] as number, 12));
+    withP.forEach((r, i) => {
+      expect(r.q).toBeCloseTo(q[i] as number, 12);
+    });
     for (const [r, ds] of [
       [over[0], d1],
       [over[1], d2],
@@ -178,8 +180,14 @@ const baselines: PlanBaseline[] = Object.entries(COUNTRIES).map(([c, vs]) => ({
 /** A means table: the model steered to each country scores half its published value + 20; unsteered = X's. */
 function cultureTable(): ScoreTable {
   const rows: ScoreRow[] = [];
-  for (const [c, vs] of Object.entries(COUNTRIES)) DIMS.forEach((d, i) => rows.push(row("m", d, c, 20 + (vs[i] as number) / 2)));
-  DIMS.forEach((d, i) => rows.push(row("m", d, null, 20 + (COUNTRIES["X"]?.[i] as number) / 2)));
+  for (const [c, vs] of Object.entries(COUNTRIES)) {
+    DIMS.forEach((d, i) => {
+      rows.push(row("m", d, c, 20 + (vs[i] as number) / 2));
+    });
+  }
+  DIMS.forEach((d, i) => {
+    rows.push(row("m", d, null, 20 + (COUNTRIES["X"]?.[i] as number) / 2));
+  });
   return { source: "culture", rows };
 }
 

@@ -303,22 +303,36 @@ Exit codes: 0 ok, 1 not a run directory, 2 wrong command line.
 const ANALYSE: CommandInfo = {
   name: "analyse",
   summary: "analyse a long table of scores from anywhere, or the Value Compass leaderboard's JSON tables",
-  help: `Usage: value-compass analyse SCORES [--spec SPEC] [--scorer NAME] [--out DIR]
+  help: `Usage: value-compass analyse SCORES [--spec SPEC] [--scorer NAME] [--out DIR] [--place RUN]
+                              [--reference CTX] [--seed N] [--resamples N]
 
 Run the analyses on published or external scores, without any run: SCORES is a long-format CSV
-(columns model, system, dimension, score; optional culture, usecase, scorer, n) or a folder holding the
-Value Compass leaderboard's *_scores.json tables (converted to the long table on the way; the dimension
-ids are those of the shipped specs). With --spec, each model's value hierarchy is correlated with the
-spec's baselines (Spearman and Kendall with 95% intervals), in the spec's dimension order.
+(columns model, system, dimension, score; optional culture, usecase, scorer, n, item) or a folder holding
+the Value Compass leaderboard's *_scores.json tables (converted to the long table on the way; the
+dimension ids are those of the shipped specs). With --spec, each model's value hierarchy is correlated
+with the spec's baselines (Spearman and Kendall with 95% intervals), in the spec's dimension order.
+
+Rows with a culture or usecase add context effects (each context against the reference: per model, and
+over the models with a bootstrap interval and sign-flip p over models, BH q) and, with --spec baselines
+that have a culture and values, culture alignment (standardised distance with a permutation p, and the
+steering correlations). A table of means gives no per-model interval and no item bootstrap; an item
+column gives both. --place RUN ranks each model of a finished run among the table's models, per
+dimension and overall, with a bootstrap interval over the run's items.
 
 Tables (--out): scores_long.csv (the long table read), value_hierarchy.csv, model_similarity.csv,
-cross_system.csv (every pair of dimensions of different systems, with p and BH q). A summary (mean
-rho per system and baseline, the pooled order) goes to stdout. See docs/analyse.md.
+cross_system.csv (every pair of dimensions of different systems, with p and BH q); with contexts
+context_effects.csv, culture_alignment.csv, culture_alignment_steering.csv; with --place placement.csv.
+A summary goes to stdout. See docs/analyse.md.
 
 Options:
-  --spec SPEC     the spec whose baselines and dimension orders to use (e.g. specs/schwartz.vc)
-  --scorer NAME   use the rows of this scorer only (tables that hold several)
-  --out DIR       write the tables to DIR
+  --spec SPEC       the spec whose baselines, dimension orders and reference context to use
+  --scorer NAME     use the rows of this scorer only (tables that hold several)
+  --out DIR         write the tables to DIR
+  --place RUN       place a finished run's models among the table's models (placement.csv)
+  --reference CTX   reference context of context effects: none, culture=X, usecase=Y or
+                    culture=X,usecase=Y (default: the spec's, else the rows without a context)
+  --seed N          seed of the bootstraps and random permutations (default 0)
+  --resamples N     bootstrap replicates (default 2000; 0: no intervals)
 
 Exit codes: 0 ok, 1 unreadable scores or spec, 2 wrong command line.
 `,
