@@ -40,6 +40,8 @@ export interface PrepareSettings {
   interrupted(): boolean;
   /** A pull display per model (`vc run`); without it prepare gets no progress callback. */
   pullDisplay?(id: string): PullProgress;
+  /** Where a provider's warnings go (a model its server does not list); without it they are dropped. */
+  warn?(id: string, message: string): void;
 }
 
 export type Prepared = { ok: true; models: CallerModel[] } | { ok: false; failure: PrepareFailure };
@@ -76,6 +78,7 @@ export async function prepareModels(needs: readonly ModelNeed[], settings: Prepa
         },
       };
     }
+    for (const warning of prepared.warnings ?? []) settings.warn?.(id, warning);
     models.push({ model, provider, info: prepared.info });
   }
   return { ok: true, models };

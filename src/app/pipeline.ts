@@ -24,7 +24,7 @@ import { validateBeforeRun } from "./validate-stage.js";
 import { closeProviders, modelsOfPlan, prepareModels, type ModelNeed, type PrepareFailure, type PrepareSettings } from "./models.js";
 import { cacheDirOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invocationOf, RunRecord } from "./run-record.js";
 import { afterModelHook, Prefetch, runStageHook, StageTally } from "./run-stages.js";
-import { chooseRunTarget, openRunFolder, samePlan, type RunFolder, type RunTarget } from "./run-target.js";
+import { chooseRunTarget, openRunFolder, pathFrom, samePlan, type RunFolder, type RunTarget } from "./run-target.js";
 import type { FinishedRun, RunDeps, RunFailure, RunIO, RunOutcome, RunRequest } from "./run-types.js";
 import type { RunStage, StageContext } from "./stages.js";
 
@@ -137,6 +137,7 @@ function prepareSettings(request: RunRequest, deps: RunDeps, io: RunIO, plan: Pl
     signal: interrupts.signal,
     interrupted: () => interrupts.interrupted,
     pullDisplay: (id) => createPullProgress(io.stderr, id, request.quiet),
+    warn: (id, message) => void io.stderr.write(`warning: ${id}: ${message}\n`),
   };
 }
 
@@ -260,6 +261,7 @@ function recordFor(input: StartInput, caller: ModelCaller, cacheDir: string, git
     roles: new Map(input.needs.map((n): [string, ModelRole] => [n.id, n.role])),
     caller,
     startedAt: input.startedAt,
+    ...(request.answers ? { answerInputs: request.answers.map((a) => ({ path: pathFrom(dirname(target.specPath), a.path), sha256: a.sha256 })) } : {}),
   });
 }
 

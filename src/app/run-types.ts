@@ -41,6 +41,8 @@ export interface RunRequest {
   html?: boolean;
   /** `--cultures`, `--limit`, …: the subset to run (absent: the spec's `select`, else everything). */
   select?: SelectionRequest;
+  /** `score --answers`: the answers files (absolute paths) the evaluated models' answers come from. */
+  answers?: Array<{ path: string; sha256: string; format: string }>;
 }
 
 /** `commandLine`: the errors are all in the command line (`--set`, `--model`, …): exit 2, not 1. */

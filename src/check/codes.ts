@@ -74,6 +74,7 @@ export const CheckCodes = {
   RESTRICTION_WITHOUT_CROSS: "VC1906",
   REPORT_NAME_TAKEN: "VC1907",
   SE_STOP_UNSOUND: "VC1908",
+  MODEL_NOT_IN_RUN: "VC1909",
   // Internal
   INTERNAL: "VC1999",
 } as const;
@@ -144,5 +145,6 @@ export const CHECK_CODE_TITLES: Record<CheckCode, string> = {
   VC1906: "context restriction without crossing (warning)",
   VC1907: "report named like a built-in table (warning)",
   VC1908: "SE stop rule that cannot work (warning)",
+  VC1909: "per-model item set names a model the run does not evaluate (warning)",
   VC1999: "internal checker error (a bug: please report it)",
 };

@@ -88,6 +88,8 @@ export interface CheckedItemSet {
   /** Contexts restricted by the block (`cultures [...]`, `usecases [...]`; null entry = `none`); null = the run's list. */
   cultures: Array<string | null> | null;
   usecases: Array<string | null> | null;
+  /** `only models [...]`: the run's model ids that answer these items, in run order; null = every run model. */
+  models: string[] | null;
   /** Structured output asked of the evaluated model. */
   responseFormat: { name: string; schema: JsonSchema } | null;
   /** Name of the adaptive block that uses these items as its bank, if any (then no static segment). */

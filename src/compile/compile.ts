@@ -99,7 +99,8 @@ function segments(spec: CheckedSpec): PlanSegment[] {
       system: set.system,
       template: set.template,
       scorers: [...set.scorers],
-      models,
+      // `only models [...]` (the checker resolved it to run model ids, in run order).
+      models: set.models ?? models,
       contexts: contexts(spec, set),
       samples: spec.run.samples,
       items: set.items.map((i) => planItem(i, set.system)),
@@ -115,7 +116,7 @@ function segments(spec: CheckedSpec): PlanSegment[] {
       system: set.system,
       template: set.template,
       scorers: [...set.scorers],
-      models,
+      models: set.models ?? models,
       contexts: contexts(spec, set),
       bank: set.items.map((i) => planItem(i, set.system)),
       settings: a.settings,

@@ -148,6 +148,10 @@ function collectFacts(ast: SpecFile): LayoutFacts {
         break;
       case "Items":
         properties(s.properties);
+        for (const c of s.only) {
+          entry(c.span.start.offset);
+          value(c.list);
+        }
         for (const item of s.items) {
           entry(item.span.start.offset);
           properties(item.properties);

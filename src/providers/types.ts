@@ -94,7 +94,11 @@ export interface PrepareOptions {
   signal?: AbortSignal;
 }
 
-export type PrepareResult = { ok: true; info: ModelInfo } | { ok: false; failure: ProviderFailure };
+/**
+ * `warnings`: what the user should know though the model may work, e.g. a server whose model list does
+ * not name it (a gateway, a partial list): the first request decides.
+ */
+export type PrepareResult = { ok: true; info: ModelInfo; warnings?: string[] } | { ok: false; failure: ProviderFailure };
 
 export interface Provider {
   readonly kind: ProviderKind;

@@ -31,6 +31,15 @@ export interface Invocation {
   jsonIo?: boolean;
   /** `--cultures`, `--limit`, … as given (absent when none was). */
   select?: SelectionRequest;
+  /** `score --answers`: the recorded answers scored instead of calling the evaluated models (absent otherwise). */
+  answers?: AnswersInput[];
+}
+
+/** One file of recorded answers: relative to the run directory, its sha256 and the format it was read as. */
+export interface AnswersInput {
+  path: string;
+  sha256: string;
+  format: string;
 }
 
 /** evaluated: answers the items; judge: scores answers or checks generated items; generator: writes items. */
@@ -164,6 +173,8 @@ export interface ManifestInput {
   counts: RunCounts;
   stop: { reason: "fatal" | "interrupted"; message: string } | null;
   files: string[];
+  /** `score --answers`: the answers files as inputs of the run, relative to the entry spec's folder. */
+  answerInputs?: PlanInput[];
   scoring?: ScoringCountsField | null;
   rescores?: Rescore[];
 }
@@ -189,7 +200,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       name: plan.name,
       planHash: plan.hash,
       stepCount: plan.stepCount,
-      inputs: plan.inputs.map((i) => ({ path: i.path, sha256: i.sha256 })),
+      inputs: [...plan.inputs.map((i) => ({ path: i.path, sha256: i.sha256 })), ...(input.answerInputs ?? []).map((i) => ({ path: i.path, sha256: i.sha256 }))],
       ...(plan.selection ? { selection: plan.selection } : {}),
     },
     invocation: {
@@ -202,6 +213,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       cacheDir: input.invocation.cacheDir,
       ...(input.invocation.jsonIo === true ? { jsonIo: true } : {}),
       ...(input.invocation.select ? { select: input.invocation.select } : {}),
+      ...(input.invocation.answers ? { answers: input.invocation.answers.map((a) => ({ ...a })) } : {}),
     },
     tool: { name: "value-compass", version: input.toolVersion },
     git: input.git ? { commit: input.git.commit, dirty: input.git.dirty } : null,

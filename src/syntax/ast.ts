@@ -279,6 +279,16 @@ export interface ItemsDecl extends Node {
   name: Ident;
   properties: Property[]; // system, template, scorers, from, schema, difficulty, cultures, usecases ...
   items: ItemDecl[];
+  /** `only models [...]` clauses, as written (the checker reports a second one). */
+  only: OnlyModelsClause[];
+}
+
+/** `only models ["ollama:llama3.2", "mock:a"]` in an items block: only these run models answer its items. */
+export interface OnlyModelsClause extends Node {
+  kind: "OnlyModels";
+  /** The span of the words `only models`. */
+  keySpan: Span;
+  list: ListValue;
 }
 
 export interface ItemDecl extends Node {

@@ -23,6 +23,8 @@ import type {
   ImportDecl,
   ItemDecl,
   ItemsDecl,
+  ListValue,
+  OnlyModelsClause,
   ModelDecl,
   ObjectEntry,
   ParamDecl,
@@ -344,11 +346,21 @@ class AstBuilder {
         span: this.nodeSpan(itemNode),
       };
     });
+    const only = nodes(node, "onlyClause").flatMap((clause): OnlyModelsClause[] => {
+      const first = tok(clause, "only");
+      const second = tok(clause, "models");
+      const listNode = sub(clause, "listValue");
+      if (!first || !second || !listNode) return [];
+      return [
+        { kind: "OnlyModels", keySpan: this.join(this.tokenSpan(first), this.tokenSpan(second)), list: this.listValue(listNode), span: this.nodeSpan(clause) },
+      ];
+    });
     return {
       kind: "Items",
       name,
       properties: this.properties(nodes(node, "property"), "items", `items '${name.name}'`),
       items,
+      only,
       span: this.nodeSpan(node),
     };
   }
@@ -579,18 +591,20 @@ class AstBuilder {
 
   // --- values
 
+  private listValue(list: CstNode): ListValue {
+    return {
+      kind: "List",
+      items: nodes(list, "value")
+        .map((v) => this.value(v))
+        .filter((v): v is Value => v !== undefined),
+      span: this.nodeSpan(list),
+    };
+  }
+
   private value(node: CstNode | undefined): Value | undefined {
     if (!node) return undefined;
     const list = sub(node, "listValue");
-    if (list) {
-      return {
-        kind: "List",
-        items: nodes(list, "value")
-          .map((v) => this.value(v))
-          .filter((v): v is Value => v !== undefined),
-        span: this.nodeSpan(list),
-      };
-    }
+    if (list) return this.listValue(list);
     const object = sub(node, "objectValue");
     if (object) {
       const entries = nodes(object, "objectEntry")

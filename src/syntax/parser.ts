@@ -230,10 +230,26 @@ export class VcParser extends CstParser {
     this.MANY(() =>
       this.OR({
         ...STRUCTURAL_FIRST,
-        DEF: [{ ALT: () => this.SUBRULE(this.itemDecl) }, { ALT: () => this.SUBRULE(this.property) }],
+        DEF: [
+          { ALT: () => this.SUBRULE(this.itemDecl) },
+          // `only models [...]`: two words then a list, which a property (one word, one value) cannot be.
+          // "only" and "models" stay ordinary words (no new reserved word), so the gate looks at the text.
+          {
+            GATE: () => this.LA(1).image === "only" && this.LA(2).image === "models" && sameLine(this.LA(1), this.LA(2)),
+            ALT: () => this.SUBRULE(this.onlyClause),
+          },
+          { ALT: () => this.SUBRULE(this.property) },
+        ],
       }),
     );
     this.CONSUME(RBrace);
+  });
+
+  /** only models ["ollama:llama3.2", ...] (inside items): the models that answer the block's items */
+  public readonly onlyClause = this.RULE("onlyClause", () => {
+    this.CONSUME(Name, { LABEL: "only" });
+    this.CONSUME2(Name, { LABEL: "models" });
+    this.SUBRULE(this.listValue);
   });
 
   /** item NAME { dimension ...  text "..." } */
@@ -694,7 +710,7 @@ function abbreviate(image: string): string {
 /** Rules whose body is a list of properties: a '}' there could also have been a property. */
 const BLOCK_RULES: Readonly<Record<string, string>> = {
   systemStatement: "a property, 'group', 'dimension'",
-  itemsStatement: "a property, 'item'",
+  itemsStatement: "a property, 'item', 'only models'",
   scorerStatement: "a property, 'score', 'rule'",
   ruleDecl: "a property, 'score'",
   runStatement: "a property, 'model'",

@@ -59,6 +59,7 @@ describe("grammar/vc.ebnf", () => {
     templateMessage: ["template message", "role"],
     itemsStatement: ["items"],
     itemDecl: ["item"],
+    onlyClause: ["only clause"],
     cultureStatement: ["culture"],
     usecaseStatement: ["usecase"],
     scorerStatement: ["scorer"],
@@ -144,8 +145,8 @@ describe("grammar/vc.ebnf", () => {
 
   it("every word-like literal of the statements and expressions is a keyword, a role or `one of`", () => {
     // `one` and `of` are identifiers the param rule expects by label (paramChoices); so are the words
-    // that start a gold block's entries.
-    const allowed = new Set<string>([...STATEMENT_KEYWORDS, ...OTHER_KEYWORDS, ...ROLES, "one", "of", "outcome", ...GOLD_ENTRY_WORDS]);
+    // that start a gold block's entries, and `only` and `models` of the items block's onlyClause.
+    const allowed = new Set<string>([...STATEMENT_KEYWORDS, ...OTHER_KEYWORDS, ...ROLES, "one", "of", "outcome", "only", "models", ...GOLD_ENTRY_WORDS]);
     const words = [...ebnf.productions].filter(([name]) => !ebnf.lexical.includes(name)).flatMap(([, p]) => p.literals.filter((l) => /^[a-z_]+$/i.test(l)));
     expect(words.length).toBeGreaterThan(20);
     expect(words.filter((w) => !allowed.has(w))).toEqual([]);

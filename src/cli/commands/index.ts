@@ -409,11 +409,138 @@ Exit codes: 0 no difference, 4 the runs differ (per --fail-on), 1 a run cannot b
   allowPositionals: true,
 };
 
+const SCORE: CommandInfo = {
+  name: "score",
+  summary: "score recorded answers (ours, promptfoo, Inspect, lm-eval, OpenAI Batch) with a spec, calling no evaluated model",
+  help: `Usage: value-compass score SPEC --answers FILE [--answers FILE]... [--format FORMAT] [--out DIR]
+                            [--judge ID] [--set KEY=VALUE]... [--answers-model NAME] [--bom] [--no-neutralize] [--quiet]
+
+Score answers recorded elsewhere with the spec's scorers, analyses and reports, without asking the
+evaluated models anything: the spec's models become the answers' models, every step is matched to its
+recorded answer (by item id, else by the normalised prompt text, then context and sample), and the
+run folder, manifest (with the answers files' sha256 among its inputs) and tables are a live run's.
+Judges and guards are called as in a live run. Answers that match no step and steps that have no
+answer are listed; a step without an answer is recorded as a failed step.
+
+Formats (recognised from the file; see docs/answers.md):
+  vc            the documented JSONL or CSV form (value-compass export writes it)
+  promptfoo     promptfoo eval -o results.json
+  inspect       Inspect AI eval logs in JSON (.eval archives are not read yet: inspect log convert --to json)
+  lm-eval       lm-evaluation-harness --log_samples samples_*.jsonl
+  openai-batch  OpenAI Batch API output files (with the batch input file beside them for the prompts)
+
+Options:
+  --answers FILE        a file of recorded answers (repeatable; further positionals count too)
+  --format FORMAT       read every file as FORMAT instead of recognising it
+  --answers-model NAME  lm-eval: the model, when no results_*.json or folder name says
+  --out DIR             run directory (default outputs/<spec-name>/<run-id>/)
+  --judge ID            replace the spec's judge model
+  --set KEY=VALUE       override a param (repeatable)
+  --bom, --no-neutralize, --quiet   as for value-compass run
+
+Exit codes: 0 every step answered and scored, 1 errors (unreadable answers, steps without an answer,
+scoring errors), 2 usage. See docs/answers.md.
+`,
+  options: {
+    answers: { type: "string", multiple: true },
+    format: { type: "string" },
+    "answers-model": { type: "string" },
+    out: { type: "string" },
+    judge: { type: "string" },
+    set: { type: "string", multiple: true },
+    bom: { type: "boolean" },
+    "no-neutralize": { type: "boolean" },
+    quiet: { type: "boolean" },
+  },
+  allowPositionals: true,
+};
+
+const EXPORT: CommandInfo = {
+  name: "export",
+  summary: "write a run's answers in the documented answers form (JSONL), for score --answers or other tools",
+  help: `Usage: value-compass export RUN_DIR [-o FILE]
+
+Write one JSON line per answered step of RUN_DIR, in plan order: model, item, prompt, culture,
+usecase, sample, answer, latency_ms, tokens_in, tokens_out (docs/answers.md). Failed steps have no
+answer and are left out (the count goes to stderr). \`value-compass score SPEC --answers FILE\` scores
+the file again: into a folder of the same name, its tables are byte-identical to the run's.
+
+Options:
+  -o, --out FILE   write to FILE instead of stdout
+
+Exit codes: 0 ok, 1 not a run directory, 2 wrong command line.
+`,
+  options: { out: { type: "string", short: "o" } },
+  allowPositionals: true,
+};
+
+const ANALYSE: CommandInfo = {
+  name: "analyse",
+  summary: "analyse a long table of scores from anywhere, or the Value Compass leaderboard's JSON tables",
+  help: `Usage: value-compass analyse SCORES [--spec SPEC] [--scorer NAME] [--out DIR] [--place RUN]
+                              [--reference CTX] [--seed N] [--resamples N]
+
+Run the analyses on published or external scores, without any run: SCORES is a long-format CSV
+(columns model, system, dimension, score; optional culture, usecase, scorer, n, item) or a folder holding
+the Value Compass leaderboard's *_scores.json tables (converted to the long table on the way; the
+dimension ids are those of the shipped specs). With --spec, each model's value hierarchy is correlated
+with the spec's baselines (Spearman and Kendall with 95% intervals), in the spec's dimension order.
+
+Rows with a culture or usecase add context effects (each context against the reference: per model, and
+over the models with a bootstrap interval and sign-flip p over models, BH q) and, with --spec baselines
+that have a culture and values, culture alignment (standardised distance with a permutation p, and the
+steering correlations). A table of means gives no per-model interval and no item bootstrap; an item
+column gives both. --place RUN ranks each model of a finished run among the table's models, per
+dimension and overall, with a bootstrap interval over the run's items.
+
+Tables (--out): scores_long.csv (the long table read), value_hierarchy.csv, model_similarity.csv,
+cross_system.csv (every pair of dimensions of different systems, with p and BH q); with contexts
+context_effects.csv, culture_alignment.csv, culture_alignment_steering.csv; with --place placement.csv.
+A summary goes to stdout. See docs/analyse.md.
+
+Options:
+  --spec SPEC       the spec whose baselines, dimension orders and reference context to use
+  --scorer NAME     use the rows of this scorer only (tables that hold several)
+  --out DIR         write the tables to DIR
+  --place RUN       place a finished run's models among the table's models (placement.csv)
+  --reference CTX   reference context of context effects: none, culture=X, usecase=Y or
+                    culture=X,usecase=Y (default: the spec's, else the rows without a context)
+  --seed N          seed of the bootstraps and random permutations (default 0)
+  --resamples N     bootstrap replicates (default 2000; 0: no intervals)
+
+Exit codes: 0 ok, 1 unreadable scores or spec, 2 wrong command line.
+`,
+  options: {
+    spec: { type: "string" },
+    scorer: { type: "string" },
+    out: { type: "string" },
+    place: { type: "string" },
+    reference: { type: "string" },
+    seed: { type: "string" },
+    resamples: { type: "string" },
+  },
+  allowPositionals: true,
+};
+
 /** The static part of a command, for the command modules that build their Command from it. */
-export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "trust" | "validate" | "diff"): CommandInfo {
-  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE, trust: TRUST, validate: VALIDATE, diff: DIFF }[
-    name
-  ];
+export function commandInfo(
+  name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "trust" | "validate" | "diff" | "score" | "export" | "analyse",
+): CommandInfo {
+  return {
+    check: CHECK,
+    plan: PLAN,
+    run: RUN,
+    fmt: FMT,
+    calibrate: CALIBRATE,
+    report: REPORT,
+    rescore: RESCORE,
+    trust: TRUST,
+    validate: VALIDATE,
+    diff: DIFF,
+    score: SCORE,
+    export: EXPORT,
+    analyse: ANALYSE,
+  }[name];
 }
 
 export const commands: readonly CommandEntry[] = [
@@ -427,4 +554,7 @@ export const commands: readonly CommandEntry[] = [
   { ...TRUST, load: async () => (await import("./trust.js")).trustCommand },
   { ...VALIDATE, load: async () => (await import("./validate.js")).validateCommand },
   { ...DIFF, load: async () => (await import("./diff.js")).diffCommand },
+  { ...SCORE, load: async () => (await import("./score.js")).scoreCommand },
+  { ...EXPORT, load: async () => (await import("./export.js")).exportCommand },
+  { ...ANALYSE, load: async () => (await import("./analyse.js")).analyseCommand },
 ];
