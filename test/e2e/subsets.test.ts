@@ -57,7 +57,7 @@ describe("--cultures de_DE,ja_JP --limit 3 on specs/safety.vc", () => {
     expect(r.code).toBe(0);
 
     const usecases = runUsecases();
-    expect(usecases.length).toBe(5);
+    expect(usecases.length).toBe(6);
     const locales = { de_DE: "de-DE", ja_JP: "ja-JP" } as const;
     let expected = 0;
     const cellsExpected = new Map<string, number>();
