@@ -21,7 +21,7 @@ import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
 import { modelMajorSteps } from "../run/scheduler.js";
 import { Interrupts } from "./interrupts.js";
 import { closeProviders, modelsOfPlan, prepareModels, type ModelNeed, type PrepareFailure, type PrepareSettings } from "./models.js";
-import { cacheDirOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invocationOf, RunRecord } from "./run-record.js";
+import { cacheDirOf, cacheUsedOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invocationOf, RunRecord } from "./run-record.js";
 import { afterModelHook, Prefetch, runStageHook, StageTally } from "./run-stages.js";
 import { chooseRunTarget, openRunFolder, samePlan, type RunFolder, type RunTarget } from "./run-target.js";
 import type { FinishedRun, RunDeps, RunFailure, RunIO, RunOutcome, RunRequest } from "./run-types.js";
@@ -142,11 +142,11 @@ async function startRun(input: StartInput): Promise<ActiveRun> {
   const { request, deps, io, plan, target, interrupts } = input;
   const { runDir } = input.folder;
   const planWritten = writePlanWhileRunning(input);
-  const cacheDir = cacheDirOf(request, target, runDir, io.cwd);
+  const cacheDir = cacheDirOf(request, target, runDir, io.cwd, io.env);
   const journalPath = join(runDir, JOURNAL_FILE);
   const scan = recoverJournal(journalPath, { retryFailed: request.retryFailed });
   if (scan.truncatedBytes > 0 && !request.quiet) io.stderr.write(`${io.describe({ kind: "torn_journal", bytes: scan.truncatedBytes })}\n`);
-  const cache = request.cache ? new DiskCache(cacheDir) : null;
+  const cache = cacheUsedOf(request, target) ? new DiskCache(cacheDir) : null;
   const caller = new ModelCaller({
     models: input.models,
     settings: callSettingsOf(plan),
@@ -156,7 +156,7 @@ async function startRun(input: StartInput): Promise<ActiveRun> {
     ...(io.timing ? { timing: io.timing } : {}),
   });
   interrupts.attach(caller);
-  const record = recordFor(input, caller, cacheDir, await input.git);
+  const record = recordFor(input, caller, cache, cacheDir, await input.git);
   record.save("running", countsBefore(plan, scan), null);
   const progress = createProgress(io.stderr, { quiet: request.quiet });
   const journal = Journal.open(journalPath);
@@ -192,7 +192,7 @@ async function startRun(input: StartInput): Promise<ActiveRun> {
   };
 }
 
-function recordFor(input: StartInput, caller: ModelCaller, cacheDir: string, git: GitInfo | null): RunRecord {
+function recordFor(input: StartInput, caller: ModelCaller, cache: DiskCache | null, cacheDir: string, git: GitInfo | null): RunRecord {
   const { request, target } = input;
   return new RunRecord({
     plan: input.plan,
@@ -205,6 +205,7 @@ function recordFor(input: StartInput, caller: ModelCaller, cacheDir: string, git
     models: input.models,
     roles: new Map(input.needs.map((n): [string, ModelRole] => [n.id, n.role])),
     caller,
+    cache,
     startedAt: input.startedAt,
   });
 }
@@ -305,6 +306,7 @@ async function finishRun(run: ActiveRun, { executed, prefetch }: { executed: Exe
     summaries: tally.summaries,
     elapsedSeconds: (performance.now() - run.t0) / 1000,
     cacheWriteError: writeError !== null ? { dir: run.cacheDir, message: writeError } : null,
+    cacheRejected: run.cache && run.cache.rejected > 0 ? { count: run.cache.rejected, first: run.cache.firstRejected ?? run.cacheDir } : null,
   };
 }
 

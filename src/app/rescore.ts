@@ -23,7 +23,7 @@ import { DiskCache } from "../run/cache.js";
 import { callSettingsOf, ModelCaller, type CallerModel, type FatalStop } from "../run/calls.js";
 import { finalRecordsInPlanOrder, JOURNAL_FILE } from "../run/journal.js";
 import { MANIFEST_FILE, readManifest, writeManifest, type Manifest, type Rescore } from "../run/manifest.js";
-import { lockRunDir, PLAN_FILE } from "../run/rundir.js";
+import { lockRunDir, PLAN_FILE, userCacheDir } from "../run/rundir.js";
 import { ScoreJournal, SCORES_FILE } from "../run/score-journal.js";
 import { Interrupts } from "./interrupts.js";
 import { closeProviders, prepareModels, scoringModelsOf, type PrepareFailure } from "./models.js";
@@ -201,12 +201,13 @@ async function planToScore(request: RescoreRequest, deps: RescoreDeps, cwd: stri
 /** The judges' caller, with the run's limits and its cache (unchanged judge requests are hits). */
 function callerFor(plan: Plan, manifest: Manifest, runDir: string, models: CallerModel[], io: RescoreIO): ModelCaller {
   const { invocation } = manifest;
-  const cacheDir = invocation.cacheDir ? resolve(runDir, invocation.cacheDir) : null;
+  // null: the run used the default folder, which is the current user's cache folder.
+  const cacheDir = invocation.cacheDir ? resolve(runDir, invocation.cacheDir) : userCacheDir(io.env);
   return new ModelCaller({
     models,
     settings: callSettingsOf(plan),
     concurrencyOverride: invocation.concurrency,
-    cache: invocation.cache && cacheDir ? new DiskCache(cacheDir) : null,
+    cache: invocation.cache ? new DiskCache(cacheDir) : null,
     env: io.env,
     ...(io.timing ? { timing: io.timing } : {}),
   });

@@ -104,6 +104,8 @@ export interface FinishedRun {
   elapsedSeconds: number;
   /** The response cache could not be written (the run went on without it). */
   cacheWriteError: { dir: string; message: string } | null;
+  /** Cache entries refused because their digest did not match (edited or corrupted); the first one's file. */
+  cacheRejected: { count: number; first: string } | null;
 }
 
 export type RunOutcome = { ok: true; run: FinishedRun } | { ok: false; failure: RunFailure };

@@ -80,6 +80,12 @@ function runEndText(run: FinishedRun, quiet: boolean, cwd: string): string {
   const resume = resumeCommand(cwd, run.runDir);
   const out: Array<string | null> = [];
   if (run.cacheWriteError && !quiet) out.push(`value-compass run: could not write to the cache ${run.cacheWriteError.dir}: ${run.cacheWriteError.message}`);
+  // Always said, even with --quiet: an edited cache entry is someone trying to answer for the model.
+  if (run.cacheRejected) {
+    out.push(
+      `value-compass run: warning: ${run.cacheRejected.count} cache ${run.cacheRejected.count === 1 ? "entry was" : "entries were"} edited or corrupted (digest mismatch) and ignored; the model was asked instead (first: ${run.cacheRejected.first})`,
+    );
+  }
   if (run.fatal) {
     out.push(
       `value-compass run: stopped: ${run.fatal.message}`,

@@ -81,6 +81,8 @@ export interface Session {
   status: RunStatus;
   calls: number;
   cacheHits: number;
+  /** Cache entries whose digest did not match (edited by hand or corrupted), served as misses. */
+  cacheRejected?: number;
 }
 
 export interface Manifest {

@@ -2,7 +2,8 @@
 // lives by default.
 
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { homedir } from "node:os";
+import { isAbsolute, join } from "node:path";
 
 /** The answers table, written by responses.ts; named here so callers need not load that module. */
 export const RESPONSES_FILE = "responses.csv";
@@ -66,17 +67,16 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * The project a spec belongs to: the nearest folder at or above the spec's folder that holds a
- * `.vc-cache`, a `.git` or a `package.json`; the spec's own folder when there is none.
+ * The response cache's default folder: the user's cache folder ($XDG_CACHE_HOME/value-compass, else
+ * ~/.cache/value-compass; %LOCALAPPDATA%\\value-compass\\cache on Windows). Never a folder inside the
+ * spec's project: a cloned repository could otherwise ship answers that a run serves as the model's
+ * (docs/security.md). `--cache-dir` chooses another folder explicitly.
  */
-export function projectRoot(specDir: string): string {
-  let dir = resolve(specDir);
-  for (;;) {
-    if (existsSync(join(dir, ".vc-cache")) || existsSync(join(dir, ".git")) || existsSync(join(dir, "package.json"))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return resolve(specDir);
-    dir = up;
-  }
+export function userCacheDir(env: Readonly<Record<string, string | undefined>>): string {
+  const xdg = env["XDG_CACHE_HOME"]?.trim();
+  if (xdg && isAbsolute(xdg)) return join(xdg, "value-compass");
+  const local = env["LOCALAPPDATA"]?.trim();
+  if (process.platform === "win32" && local && isAbsolute(local)) return join(local, "value-compass", "cache");
+  const home = env["HOME"]?.trim();
+  return join(home && isAbsolute(home) ? home : homedir(), ".cache", "value-compass");
 }
-
-export const CACHE_DIR_NAME = ".vc-cache";
