@@ -39,6 +39,7 @@ export const CheckCodes = {
   BAD_CALL: "VC1506",
   PATH_NOT_AVAILABLE: "VC1507",
   UNKNOWN_OUTPUT_FIELD: "VC1508",
+  REGEX_NEEDS_BACKTRACKING: "VC1509",
   // Templates
   TEMPLATE_SYNTAX: "VC1601",
   TEMPLATE_UNKNOWN_VARIABLE: "VC1602",
@@ -104,6 +105,7 @@ export const CHECK_CODE_TITLES: Record<CheckCode, string> = {
   VC1506: "unknown function or wrong number of arguments",
   VC1507: "path not available for this scorer kind",
   VC1508: "output field not declared",
+  VC1509: "regular expression needs backtracking",
   VC1601: "Handlebars syntax error",
   VC1602: "template variable does not exist",
   VC1603: "template variable may be null",
