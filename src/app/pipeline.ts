@@ -145,6 +145,8 @@ async function startRun(input: StartInput): Promise<ActiveRun> {
   const cacheDir = cacheDirOf(request, target, runDir, io.cwd, io.env);
   const journalPath = join(runDir, JOURNAL_FILE);
   const scan = recoverJournal(journalPath, { retryFailed: request.retryFailed });
+  const stale = input.folder.stale;
+  if (stale !== null) io.stderr.write(`${io.describe({ kind: "stale_lock", pid: stale.pid, reason: stale.reason })}\n`);
   if (scan.truncatedBytes > 0 && !request.quiet) io.stderr.write(`${io.describe({ kind: "torn_journal", bytes: scan.truncatedBytes })}\n`);
   const cache = cacheUsedOf(request, target) ? new DiskCache(cacheDir) : null;
   const caller = new ModelCaller({

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import type { Plan } from "../core/plan.js";
 import { MANIFEST_FILE, readManifest, type Manifest } from "../run/manifest.js";
-import { lockRunDir, makeRunId } from "../run/rundir.js";
+import { LOCK_FILE, lockRunDir, makeRunId, type StaleLock } from "../run/rundir.js";
 
 /** What `vc run` was asked, as far as choosing the run goes. */
 export interface TargetRequest {
@@ -72,6 +72,10 @@ function existingRun(request: TargetRequest, cwd: string): Existing {
   if (request.resume !== null) {
     const runDir = resolve(cwd, request.resume);
     const read = readManifest(join(runDir, MANIFEST_FILE));
+    if (!read.ok && existsSync(runDir) && statSync(runDir).isDirectory() && readdirSync(runDir).every(leftByCrashBeforeStart)) {
+      const message = `the run stopped before its first step (the folder holds only ${LOCK_FILE}); start it again with: value-compass run SPEC --out ${request.resume}`;
+      return { ok: false, failure: { kind: "cannot_resume", given: request.resume, message } };
+    }
     if (!read.ok) return { ok: false, failure: { kind: "cannot_resume", given: request.resume, message: read.message } };
     return { ok: true, runDir, previous: read.manifest };
   }
@@ -82,12 +86,20 @@ function existingRun(request: TargetRequest, cwd: string): Existing {
       if (!read.ok) return { ok: false, failure: { kind: "out_unreadable", given: request.out, message: read.message } };
       return { ok: true, runDir: out, previous: read.manifest };
     }
-    if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length > 0)) {
+    if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).some((f) => !leftByCrashBeforeStart(f)))) {
       return { ok: false, failure: { kind: "out_not_run_dir", given: request.out } };
     }
     return { ok: true, runDir: out, previous: null };
   }
   return { ok: true, runDir: null, previous: null };
+}
+
+/**
+ * What a run that crashed before its manifest was written leaves: its lock and temporary files. A
+ * folder holding only these is started afresh (the lock is taken over when its process is gone).
+ */
+function leftByCrashBeforeStart(name: string): boolean {
+  return name === LOCK_FILE || name.endsWith(".tmp");
 }
 
 /** A resumed run must have been started from the same plan. */
@@ -116,6 +128,8 @@ export interface RunFolder {
   runId: string;
   /** Gives the folder's lock back. */
   release(): void;
+  /** The lock of a crashed run that was taken over, for a message. */
+  stale: StaleLock | null;
 }
 
 /**
@@ -139,7 +153,7 @@ export function openRunFolder(
   mkdirSync(runDir, { recursive: true });
   const lock = lockRunDir(runDir);
   if (!lock.ok) return { ok: false, failure: { kind: "locked", dir: lock.dir, pid: lock.pid } };
-  return { ok: true, folder: { runDir, runId, release: lock.release } };
+  return { ok: true, folder: { runDir, runId, release: lock.release, stale: lock.stale } };
 }
 
 /**

@@ -61,6 +61,7 @@ export type RunNotice =
   | { kind: "interrupted"; inFlight: number; graceMs: number }
   | { kind: "aborting" }
   | { kind: "torn_journal"; bytes: number }
+  | { kind: "stale_lock"; pid: number; reason: "gone" | "reused" | "unreadable" }
   | { kind: "stage_failed"; stage: string; message: string }
   | { kind: "plan_not_written"; message: string };
 

@@ -22,6 +22,14 @@ export function describeRunNotice(notice: RunNotice): string {
     }
     case "aborting":
       return "value-compass run: aborting the requests in flight";
+    case "stale_lock":
+      return `value-compass run: took over the folder's lock, left by ${
+        notice.reason === "gone"
+          ? `a run (pid ${notice.pid}) that is no longer running`
+          : notice.reason === "reused"
+            ? `a run whose pid ${notice.pid} now belongs to another program`
+            : "a run that left it unreadable"
+      }`;
     case "torn_journal":
       return `value-compass run: the journal ended in a torn line (a crash mid-write); cut ${notice.bytes} bytes, that step runs again`;
     case "stage_failed":

@@ -22,31 +22,64 @@ export function makeRunId(at: Date, planHash: string): string {
 
 export const LOCK_FILE = "run.lock";
 
-/** The folder is locked by another live process (`pid`), or could not be locked at all (`pid` null). */
-export type Lock = { ok: true; release(): void } | { ok: false; dir: string; pid: number | null };
+/** A lock left by a process that is gone, or whose pid now belongs to another program: taken over. */
+export interface StaleLock {
+  pid: number;
+  reason: "gone" | "reused" | "unreadable";
+}
 
-// run.lock holds the owner's pid. Not proper-lockfile: its locks go stale by mtime, so a resume right
-// after a crash is refused for the stale period, a long synchronous stretch (writing a 100k-row
-// responses.csv) can outlast the refresh timer and lose a live lock, and the message could not name
-// the pid of the run holding the folder. A pid that is not alive is a crashed run: taken over at once.
+/**
+ * The folder is locked (`stale`: a dead run's lock was taken over, for a message), or it is locked by
+ * another live process (`pid`), or could not be locked at all (`pid` null).
+ */
+export type Lock = { ok: true; release(): void; stale: StaleLock | null } | { ok: false; dir: string; pid: number | null };
+
+// run.lock holds the owner's pid and its start time (field 22 of /proc/PID/stat, where there is one).
+// Not proper-lockfile: its locks go stale by mtime, so a resume right after a crash is refused for the
+// stale period, a long synchronous stretch (writing a 100k-row responses.csv) can outlast the refresh
+// timer and lose a live lock, and the message could not name the pid of the run holding the folder.
+// A pid that is not alive is a crashed run, and a live pid with another start time is another program
+// that was given the dead run's pid: both are taken over at once.
 
 export function lockRunDir(dir: string): Lock {
   const path = join(dir, LOCK_FILE);
+  let stale: StaleLock | null = null;
   for (let tries = 0; tries < 2; tries++) {
     try {
       const fd = openSync(path, "wx");
-      writeSync(fd, `${process.pid}\n`);
+      const started = processStartTime(process.pid);
+      writeSync(fd, `${process.pid}\n${started ?? ""}\n`);
       closeSync(fd);
-      return { ok: true, release: () => rmSync(path, { force: true }) };
-    } catch {
-      const pid = Number.parseInt(readFileSafe(path), 10);
+      return { ok: true, release: () => rmSync(path, { force: true }), stale };
+    } catch (err) {
+      if ((err as { code?: string }).code !== "EEXIST") return { ok: false, dir, pid: null };
+      const [pidText = "", startText = ""] = readFileSafe(path).split("\n");
+      const pid = Number.parseInt(pidText, 10);
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        return { ok: false, dir, pid };
+        const recorded = startText.trim();
+        const now = processStartTime(pid);
+        // Only a recorded start time that differs proves the pid was reused; without one, a live pid wins.
+        if (recorded === "" || now === null || recorded === now) return { ok: false, dir, pid };
+        stale = { pid, reason: "reused" };
+      } else {
+        stale = Number.isInteger(pid) && pid > 0 ? { pid, reason: "gone" } : { pid: 0, reason: "unreadable" };
       }
       rmSync(path, { force: true }); // left by a run that crashed or was killed
     }
   }
   return { ok: false, dir, pid: null };
+}
+
+/** A process's start time in clock ticks since boot (Linux /proc), or null where that cannot be read. */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[19] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function readFileSafe(path: string): string {
