@@ -14,6 +14,7 @@
 // old plan.json as plan.<UTC time>.json, the new ones take their names, the reports are rebuilt, and
 // the manifest gets a `rescores` entry. Like `vc run`, it returns a typed outcome; the CLI words it.
 
+import { checkRunRecords, type RecordProblem } from "./run-integrity.js";
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Plan } from "../core/plan.js";
@@ -59,6 +60,8 @@ export type RescoreIO = Pick<RunIO, "cwd" | "env" | "signals" | "timing">;
 export type RescoreFailure =
   | { kind: "not_a_run_dir"; given: string; message: string }
   | { kind: "no_journal"; given: string }
+  /** Journal lines that do not fit the run's plan: nothing was rescored. */
+  | { kind: "bad_records"; problems: RecordProblem[] }
   /** The spec the manifest names (`recorded`, relative to the run directory) is not at `specPath`. */
   | { kind: "spec_gone"; specPath: string; recorded: string }
   | { kind: "compile_failed"; output: string }
@@ -193,6 +196,11 @@ async function planToScore(request: RescoreRequest, deps: RescoreDeps, cwd: stri
   const overridden = withScorerModels(compiled.plan, request.scorerModels);
   if (!overridden.ok) return overridden;
   const header = readPlanHeader(join(run.runDir, PLAN_FILE));
+  if (header.ok) {
+    // Every answer rescored must be a step of the run's plan: a corrupt or foreign line stops here.
+    const checked = checkRunRecords(header.header, run.runDir, { journalOnly: true });
+    if (!checked.ok) return { ok: false, failure: { kind: "bad_records", problems: checked.problems } };
+  }
   const compared = compareSteps(overridden.plan, deps.iterateSteps, finalRecordsInPlanOrder(run.journalPath), header.ok ? header.header.stepCount : null);
   if (!compared.ok) return compared;
   return { ok: true, plan: overridden.plan, steps: compared.steps };

@@ -1,6 +1,7 @@
 // What `value-compass rescore` says: why the run was not rescored, or what the new scores are (stderr), the run
 // directory (stdout), and the exit code, from the typed outcome of src/app/rescore.ts.
 
+import { problemsText } from "./integrity-messages.js";
 import type { RescoreFailure, RescoreOutcome, Rescored } from "../app/rescore.js";
 import { summaryText } from "../app/report-stage.js";
 import { JOURNAL_FILE } from "../run/journal.js";
@@ -42,6 +43,8 @@ function rescoreFailureText(failure: RescoreFailure, cwd: string): string {
       return say(`${failure.given}: ${failure.message} (is it a run directory?)`);
     case "no_journal":
       return say(`${failure.given} has no ${JOURNAL_FILE}: there are no answers to score`);
+    case "bad_records":
+      return `${problemsText("value-compass rescore:", cwd, failure.problems)}  Nothing was rescored; the run directory is left as it was.\n`;
     case "spec_gone":
       return say(`the run's spec ${displayPath(cwd, failure.specPath)} is gone (the manifest names ${failure.recorded} relative to the run directory)`);
     case "compile_failed":

@@ -172,14 +172,18 @@ large standard errors and flagged. See docs/adaptive.md.
 const REPORT: CommandInfo = {
   name: "report",
   summary: "rebuild a run's CSV tables and summary from its journal and scores",
-  help: `Usage: value-compass report RUN_DIR [--out DIR] [--seed N] [--resamples N] [--bom] [--no-neutralize] [--quiet]
+  help: `Usage: value-compass report RUN_DIR [--out DIR] [--salvage] [--seed N] [--resamples N] [--bom] [--no-neutralize] [--quiet]
 
 Rebuild every CSV table of a run (responses, scores, leaderboard, dimensions, the spec's reports,
 adaptive and abilities) from its journal.jsonl, scores.jsonl and plan.json, and print the summary.
 With the run's seed and CSV options the files are byte-identical to the ones the run wrote.
+Every journal and score record is first checked against the plan (step ids, scorers, the range of
+each scorer's scale); a record that does not fit stops the report with its file and line.
 
 Options:
-  --out DIR          write the tables to DIR instead of RUN_DIR
+  --out DIR          write the tables to DIR instead of RUN_DIR (refused when DIR holds another
+                     run's folder or tables)
+  --salvage          build the tables from the records that fit the plan, and list those dropped
   --seed N           bootstrap seed (default: the run's seed, 0 when the spec sets none)
   --resamples N      bootstrap resamples (default 2000)
   --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
@@ -190,6 +194,7 @@ Exit codes: 0 ok, 1 not a run directory or a write error, 2 wrong command line. 
 `,
   options: {
     out: { type: "string" },
+    salvage: { type: "boolean" },
     seed: { type: "string" },
     resamples: { type: "string" },
     bom: { type: "boolean" },

@@ -14,6 +14,8 @@ import { lockMessage } from "../failure-messages.js";
 import { useColor } from "./check.js";
 import { boolOption, EXIT_ERRORS, EXIT_OK, intOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { commandInfo } from "./index.js";
+import { checkRunRecords, markReportOf, otherRunFiles } from "../../app/run-integrity.js";
+import { problemsText } from "../integrity-messages.js";
 
 export const reportCommand: Command = {
   // Name, summary, help and options live in index.ts, so `vc --help` needs no command module.
@@ -37,6 +39,13 @@ export const reportCommand: Command = {
     }
     const outArg = stringOption(args, "out");
     const outDir = outArg === undefined ? runDir : resolve(io.cwd, outArg);
+    if (outDir !== runDir) {
+      const other = otherRunFiles(outDir, runDir);
+      if (other !== null) {
+        io.stderr.write(`value-compass report: --out ${outArg}: ${other}; choose an empty folder (or this run's own)\n`);
+        return EXIT_ERRORS;
+      }
+    }
     // Writing into the run directory while a run works there would race with its own report stage.
     const lock = outDir === runDir ? lockRunDir(runDir) : null;
     if (lock && !lock.ok) {
@@ -45,7 +54,16 @@ export const reportCommand: Command = {
     }
     try {
       const plan = header.header;
-      const result = writeRunReports(plan, runDir, outDir, {
+      const checked = checkRunRecords(plan, runDir, { salvage: boolOption(args, "salvage") });
+      if (!checked.ok) {
+        io.stderr.write(problemsText("value-compass report", io.cwd, checked.problems));
+        io.stderr.write("  Nothing was written. `value-compass report --salvage` builds the tables from the intact records and lists what it drops.\n");
+        return EXIT_ERRORS;
+      }
+      if (checked.dropped.length > 0) {
+        io.stderr.write(problemsText("value-compass report: --salvage dropped", io.cwd, checked.dropped));
+      }
+      const result = writeRunReports(plan, checked.sourceDir, outDir, {
         runId: basename(runDir),
         seed: seedText !== undefined ? Number(seedText) : reportSeed(plan),
         ...(resamples !== undefined ? { resamples } : {}),
@@ -56,6 +74,7 @@ export const reportCommand: Command = {
         io.stderr.write(`value-compass report: ${result.error}\n`);
         return EXIT_ERRORS;
       }
+      if (outDir !== runDir) markReportOf(outDir, runDir);
       if (!quiet) {
         for (const note of result.notes) io.stderr.write(`value-compass report: ${note}\n`);
         io.stderr.write(`value-compass report: ${result.files.length} files written\n`);
