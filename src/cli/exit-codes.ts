@@ -34,6 +34,7 @@ const EXIT_CODES = {
   out_not_run_dir: EXIT_ERRORS,
   not_a_run_dir: EXIT_ERRORS,
   no_journal: EXIT_ERRORS,
+  bad_records: EXIT_ERRORS,
   spec_gone: EXIT_ERRORS,
   compile_failed: EXIT_ERRORS,
   plan_changed: EXIT_ERRORS,
