@@ -54,6 +54,7 @@ export const CheckCodes = {
   DUPLICATE_ITEM: "VC1705",
   BAD_SCHEMA_FILE: "VC1706",
   DATA_UNSUPPORTED_FORMAT: "VC1707",
+  DATA_BAD_ENCODING: "VC1708",
   // Baselines, reports, adaptive
   UNKNOWN_REPORT_KIND: "VC1801",
   BASELINE_BAD: "VC1802",
@@ -118,6 +119,7 @@ export const CHECK_CODE_TITLES: Record<CheckCode, string> = {
   VC1705: "duplicate item id",
   VC1706: "invalid JSON Schema file",
   VC1707: "unsupported data file format",
+  VC1708: "data file not valid UTF-8",
   VC1801: "unknown report kind",
   VC1802: "invalid baseline",
   VC1803: "invalid adaptive block",
