@@ -100,16 +100,16 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * The response cache's default folder: the user's cache folder ($XDG_CACHE_HOME/value-compass, else
- * ~/.cache/value-compass; %LOCALAPPDATA%\\value-compass\\cache on Windows). Never a folder inside the
+ * The response cache's default folder, in the user's cache folder: $XDG_CACHE_HOME/value-compass/responses,
+ * else ~/.cache/value-compass/responses (%LOCALAPPDATA%\\value-compass\\cache\\responses on Windows). Never a folder inside the
  * spec's project: a cloned repository could otherwise ship answers that a run serves as the model's
  * (docs/security.md). `--cache-dir` chooses another folder explicitly.
  */
 export function userCacheDir(env: Readonly<Record<string, string | undefined>>): string {
   const xdg = env["XDG_CACHE_HOME"]?.trim();
-  if (xdg && isAbsolute(xdg)) return join(xdg, "value-compass");
+  if (xdg && isAbsolute(xdg)) return join(xdg, "value-compass", "responses");
   const local = env["LOCALAPPDATA"]?.trim();
-  if (process.platform === "win32" && local && isAbsolute(local)) return join(local, "value-compass", "cache");
+  if (process.platform === "win32" && local && isAbsolute(local)) return join(local, "value-compass", "cache", "responses");
   const home = env["HOME"]?.trim();
-  return join(home && isAbsolute(home) ? home : homedir(), ".cache", "value-compass");
+  return join(home && isAbsolute(home) ? home : homedir(), ".cache", "value-compass", "responses");
 }

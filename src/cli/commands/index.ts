@@ -82,8 +82,9 @@ Options:
   --set KEY=VALUE    override a param (repeatable)
   --out DIR          run directory; an existing run directory of the same plan is resumed
   --concurrency N    requests open at once per endpoint (overrides the spec)
-  --no-cache         neither read nor write the response cache
-  --cache-dir DIR    response cache folder (default: .vc-cache in the spec's project root)
+  --no-cache         neither read nor write the response cache (kept by --resume)
+  --cache-dir DIR    response cache folder (default: ~/.cache/value-compass/responses, or under
+                     $XDG_CACHE_HOME; never the spec's project)
   --resume DIR       continue an interrupted or stopped run
   --retry-failed     with a resumed run: run the failed steps again
   --pull             pull missing Ollama models
