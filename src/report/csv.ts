@@ -81,6 +81,7 @@ function formatNumber(x: number, format: ColumnFormat): string {
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this does
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /** NUL and the other control characters (not TAB, LF, CR) as visible \uXXXX escapes. */
