@@ -1,7 +1,7 @@
 // The run directory: its name, a lock so two processes never write one journal, and where the cache
 // lives by default.
 
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 
