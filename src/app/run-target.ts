@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import type { Plan } from "../core/plan.js";
 import { MANIFEST_FILE, readManifest, type Manifest } from "../run/manifest.js";
-import { LOCK_FILE, lockRunDir, makeRunId, type StaleLock } from "../run/rundir.js";
+import { storageFailureOf, withPath, type StorageFailure } from "../core/storage-error.js";
+import { LOCK_FILE, lockRunDir, makeRunId, PLAN_FILE, type StaleLock } from "../run/rundir.js";
 
 /** What `vc run` was asked, as far as choosing the run goes. */
 export interface TargetRequest {
@@ -95,11 +96,12 @@ function existingRun(request: TargetRequest, cwd: string): Existing {
 }
 
 /**
- * What a run that crashed before its manifest was written leaves: its lock and temporary files. A
- * folder holding only these is started afresh (the lock is taken over when its process is gone).
+ * What a run that crashed or could not write its manifest (a full disk) before its first step leaves:
+ * its lock, temporary files and the plan it streamed. A folder holding only these is started afresh
+ * (the lock is taken over when its process is gone; plan.json is written again).
  */
 function leftByCrashBeforeStart(name: string): boolean {
-  return name === LOCK_FILE || name.endsWith(".tmp");
+  return name === LOCK_FILE || name === PLAN_FILE || name.endsWith(".tmp");
 }
 
 /** A resumed run must have been started from the same plan. */
@@ -123,6 +125,9 @@ function changedInputs(previous: Manifest, plan: Plan): string[] {
 /** Another live process works in the folder (`pid`), or it could not be locked (`pid` null). */
 export type LockFailure = { kind: "locked"; dir: string; pid: number | null };
 
+/** The run folder cannot be made or written (a read-only folder, a full disk): `failure` names the path. */
+export type FolderFailure = { kind: "folder_unwritable"; dir: string; failure: StorageFailure };
+
 export interface RunFolder {
   runDir: string;
   runId: string;
@@ -141,7 +146,7 @@ export function openRunFolder(
   plan: Plan,
   cwd: string,
   startedAt: Date,
-): { ok: true; folder: RunFolder } | { ok: false; failure: LockFailure } {
+): { ok: true; folder: RunFolder } | { ok: false; failure: LockFailure | FolderFailure } {
   let runId = target.previous?.runId ?? makeRunId(startedAt, plan.hash);
   let runDir = target.runDir;
   if (runDir === null) {
@@ -150,9 +155,20 @@ export function openRunFolder(
     for (let n = 2; existsSync(runDir); n++) runDir = join(base, `${runId}-${n}`);
     runId = runDir.split(sep).filter(Boolean).pop() ?? runDir;
   }
-  mkdirSync(runDir, { recursive: true });
+  try {
+    mkdirSync(runDir, { recursive: true });
+  } catch (error) {
+    const failure = storageFailureOf(error);
+    if (failure === null) throw error;
+    return { ok: false, failure: { kind: "folder_unwritable", dir: runDir, failure } };
+  }
   const lock = lockRunDir(runDir);
-  if (!lock.ok) return { ok: false, failure: { kind: "locked", dir: lock.dir, pid: lock.pid } };
+  if (!lock.ok) {
+    // A folder that refuses the lock file refuses every file: say so, not "cannot lock".
+    const failure = lock.error ? storageFailureOf(withPath(lock.error, join(runDir, LOCK_FILE))) : null;
+    if (failure !== null) return { ok: false, failure: { kind: "folder_unwritable", dir: runDir, failure } };
+    return { ok: false, failure: { kind: "locked", dir: lock.dir, pid: lock.pid } };
+  }
   return { ok: true, folder: { runDir, runId, release: lock.release, stale: lock.stale } };
 }
 

@@ -10,7 +10,8 @@ import type { ProgressStream } from "../run/progress.js";
 import type { Timing } from "../run/timing.js";
 import type { Signals } from "./interrupts.js";
 import type { PrepareFailure } from "./models.js";
-import type { LockFailure, PlanChanged, TargetFailure } from "./run-target.js";
+import type { StorageFailure } from "../core/storage-error.js";
+import type { FolderFailure, LockFailure, PlanChanged, TargetFailure } from "./run-target.js";
 import type { RunStage } from "./stages.js";
 
 /** The command line, parsed. */
@@ -87,7 +88,16 @@ export type RunFailure =
   | Exclude<PrepareFailure, { kind: "model_unavailable" }>
   /** `resumeDir`: the run that can be resumed once the model is there (null for a new run). */
   | (Extract<PrepareFailure, { kind: "model_unavailable" }> & { resumeDir: string | null })
-  | LockFailure;
+  | LockFailure
+  | FolderFailure
+  /**
+   * A file of the run could not be written before its first step (a full disk, a folder that turned
+   * read-only). `resumable`: the folder has a manifest, so `--resume` continues it; else start again.
+   */
+  | { kind: "write_failed"; runDir: string; specPath: string; failure: StorageFailure; resumable: boolean };
+
+/** A file the run could not write, which stopped it; `manifestSaved`: the manifest records the stop. */
+export type WriteFailure = StorageFailure & { manifestSaved: boolean };
 
 /** How a run that started its steps ended. */
 export interface FinishedRun {
@@ -107,6 +117,8 @@ export interface FinishedRun {
   cacheWriteError: { dir: string; message: string } | null;
   /** Cache entries refused because their digest did not match (edited or corrupted); the first one's file. */
   cacheRejected: { count: number; first: string } | null;
+  /** The disk or the folder refused a file of the run (status "stopped"): resume once that is fixed. */
+  writeFailure: WriteFailure | null;
 }
 
 export type RunOutcome = { ok: true; run: FinishedRun } | { ok: false; failure: RunFailure };

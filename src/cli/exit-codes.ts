@@ -45,6 +45,8 @@ const EXIT_CODES = {
   unknown_model: EXIT_ERRORS,
   model_unavailable: EXIT_ERRORS,
   locked: EXIT_ERRORS,
+  folder_unwritable: EXIT_ERRORS,
+  write_failed: EXIT_ERRORS,
   interrupted_before_start: EXIT_INTERRUPTED,
   scoring_interrupted: EXIT_INTERRUPTED,
   scoring_stopped: EXIT_ERRORS,

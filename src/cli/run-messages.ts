@@ -2,12 +2,13 @@
 // the run directory (stdout), and the exit code, from the pipeline's typed outcome.
 
 import type { FinishedRun, RunFailure, RunNotice, RunOutcome } from "../app/pipeline.js";
+import type { StorageFailure } from "../core/storage-error.js";
 import { MANIFEST_FILE } from "../run/manifest.js";
 import { formatDuration } from "../run/progress.js";
 import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
 import { exitCodeOf } from "./exit-codes.js";
 import { lockMessage, unavailableMessage } from "./failure-messages.js";
-import { displayPath, resumeCommand } from "./paths.js";
+import { displayPath, resumeCommand, shellWord } from "./paths.js";
 
 /** Where the words go (stdout: the run directory only). */
 type Out = { stdout: { write(text: string): unknown }; stderr: { write(text: string): unknown }; cwd: string };
@@ -80,6 +81,18 @@ function runFailureText(failure: RunFailure, cwd: string): string {
       );
     case "locked":
       return lines(`value-compass run: ${lockMessage(failure)}`);
+    case "folder_unwritable":
+      return lines(
+        `value-compass run: the run folder ${displayPath(cwd, failure.dir)} cannot be written: ${failure.failure.reason} (${failure.failure.code}) at ${displayPath(cwd, failure.failure.path)}`,
+        "  Nothing was run. Choose a folder you can write to (--out DIR), or make this one writable.",
+      );
+    case "write_failed":
+      return lines(
+        `value-compass run: ${storageText(cwd, failure.failure)}`,
+        failure.resumable
+          ? `  No step was run. After fixing this, resume with: ${resumeCommand(cwd, failure.runDir)}`
+          : `  No step was run. After fixing this, start again with: value-compass run ${shellWord(displayPath(cwd, failure.specPath))} --out ${shellWord(displayPath(cwd, failure.runDir))}`,
+      );
   }
 }
 
@@ -93,6 +106,14 @@ function runEndText(run: FinishedRun, quiet: boolean, cwd: string): string {
     out.push(
       `value-compass run: warning: ${run.cacheRejected.count} cache ${run.cacheRejected.count === 1 ? "entry was" : "entries were"} edited or corrupted (digest mismatch) and ignored; the model was asked instead (first: ${run.cacheRejected.first})`,
     );
+  }
+  if (run.writeFailure) {
+    const f = run.writeFailure;
+    out.push(
+      `value-compass run: stopped: ${storageText(cwd, f)}`,
+      `  ${counts.done} of ${counts.total} steps are done${f.manifestSaved ? ` (${MANIFEST_FILE} records the stop)` : `; ${MANIFEST_FILE} could not be updated either (it still says "running")`}. After making room or fixing the permissions, resume with: ${resume}`,
+    );
+    return lines(...out);
   }
   if (run.fatal) {
     out.push(
@@ -121,6 +142,11 @@ function runEndText(run: FinishedRun, quiet: boolean, cwd: string): string {
   if (run.stageErrors > 0) out.push(`value-compass run: ${run.stageErrors} error${run.stageErrors === 1 ? "" : "s"} in later stages (see above)`);
   const summaries = quiet ? [] : run.summaries.map((s) => (s.endsWith("\n") ? s : `${s}\n`));
   return lines(...out) + summaries.join("");
+}
+
+/** "cannot write r/journal.jsonl: the disk is full (ENOSPC)". */
+function storageText(cwd: string, failure: StorageFailure): string {
+  return `cannot write ${displayPath(cwd, failure.path)}: ${failure.reason} (${failure.code})`;
 }
 
 /** Lines of text, each ended by a newline; null leaves a line out. */

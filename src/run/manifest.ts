@@ -111,7 +111,7 @@ export interface Manifest {
   endedAt: string | null;
   sessions: Session[];
   counts: RunCounts;
-  stop: { reason: "fatal" | "interrupted"; message: string } | null;
+  stop: { reason: "fatal" | "interrupted" | "write_failed"; message: string } | null;
   /** Files of the run directory, relative to it: the executor's and the later stages'. */
   files: string[];
   /** Scores in scores.jsonl (null before anything was scored). */
@@ -159,7 +159,7 @@ export interface ManifestInput {
   retryFailed: boolean;
   sessions: Session[];
   counts: RunCounts;
-  stop: { reason: "fatal" | "interrupted"; message: string } | null;
+  stop: { reason: "fatal" | "interrupted" | "write_failed"; message: string } | null;
   files: string[];
   scoring?: ScoringCountsField | null;
   rescores?: Rescore[];

@@ -32,7 +32,10 @@ export interface StaleLock {
  * The folder is locked (`stale`: a dead run's lock was taken over, for a message), or it is locked by
  * another live process (`pid`), or could not be locked at all (`pid` null).
  */
-export type Lock = { ok: true; release(): void; stale: StaleLock | null } | { ok: false; dir: string; pid: number | null };
+export type Lock =
+  | { ok: true; release(): void; stale: StaleLock | null }
+  /** `error`: the file system's refusal to create the lock file (a read-only folder), when that was the cause. */
+  | { ok: false; dir: string; pid: number | null; error?: unknown };
 
 // run.lock holds the owner's pid and its start time (field 22 of /proc/PID/stat, where there is one).
 // Not proper-lockfile: its locks go stale by mtime, so a resume right after a crash is refused for the
@@ -52,7 +55,7 @@ export function lockRunDir(dir: string): Lock {
       closeSync(fd);
       return { ok: true, release: () => rmSync(path, { force: true }), stale };
     } catch (err) {
-      if ((err as { code?: string }).code !== "EEXIST") return { ok: false, dir, pid: null };
+      if ((err as { code?: string }).code !== "EEXIST") return { ok: false, dir, pid: null, error: err };
       const [pidText = "", startText = ""] = readFileSafe(path).split("\n");
       const pid = Number.parseInt(pidText, 10);
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {

@@ -103,6 +103,7 @@ describe("value-compass run: how a run ended", () => {
       elapsedSeconds: 2.5,
       cacheWriteError: { dir: "/c", message: "EACCES" },
       cacheRejected: null,
+      writeFailure: null,
       ...extra,
     },
   });
