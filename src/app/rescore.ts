@@ -15,7 +15,7 @@
 // the manifest gets a `rescores` entry. Like `vc run`, it returns a typed outcome; the CLI words it.
 
 import { checkRunRecords, type RecordProblem } from "./run-integrity.js";
-import { existsSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Plan } from "../core/plan.js";
 import { readPlanHeader } from "../adaptive/plan-file.js";
@@ -49,6 +49,11 @@ export interface RescoreRequest {
   bom: boolean;
   neutralize: boolean;
   quiet: boolean;
+  /**
+   * `--salvage`: journal records that do not fit the plan are left out (and listed in `dropped`)
+   * instead of stopping the rescore; the journal itself is not changed.
+   */
+  salvage?: boolean;
 }
 
 export type RescoreDeps = Pick<RunDeps, "compile" | "iterateSteps" | "writePlan" | "createProvider">;
@@ -87,6 +92,8 @@ export interface Rescored {
   previousScores: string | null;
   /** The rebuilt reports: their notes, analysis and adaptive replay (for the summary). */
   report: Extract<RunReportResult, { ok: true }>;
+  /** Journal records `--salvage` left out (file:line: what is wrong); empty without --salvage. */
+  dropped: RecordProblem[];
 }
 
 export type RescoreOutcome = { ok: true; rescored: Rescored } | { ok: false; failure: RescoreFailure };
@@ -107,7 +114,7 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
   const { runDir, manifest, specPath } = opened;
   const planned = await planToScore(request, deps, io.cwd, opened);
   if (!planned.ok) return planned;
-  const { plan, steps } = planned;
+  const { plan, steps, source, dropped } = planned;
 
   const interrupts = new Interrupts(io.signals, { graceMs: null });
   const providers: Provider[] = [];
@@ -134,13 +141,15 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
     const caller = callerFor(plan, manifest, runDir, prepared.models, io);
     interrupts.attach(caller);
 
-    await scoreInto(tempPath, plan, caller, dirname(specPath), io, interrupts.signal, join(runDir, JOURNAL_FILE));
+    await scoreInto(tempPath, plan, caller, dirname(specPath), io, interrupts.signal, join(source, JOURNAL_FILE));
     if (caller.fatal || interrupts.interrupted) {
       rmSync(tempPath, { force: true });
       return { ok: false, failure: { kind: interrupts.interrupted ? "scoring_interrupted" : "scoring_stopped", fatal: caller.fatal } };
     }
     const kept = await swapIn(runDir, tempPath, plan, deps);
-    const report = writeRunReports(plan, runDir, runDir, {
+    // Salvaged: the tables come from the intact journal records and the scores just made of them.
+    if (source !== runDir) copyFileSync(join(runDir, SCORES_FILE), join(source, SCORES_FILE));
+    const report = writeRunReports(plan, source, runDir, {
       runId: basename(runDir),
       seed: request.seed ?? reportSeed(plan),
       csv: { bom: request.bom, neutralize: request.neutralize },
@@ -151,12 +160,13 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
     recordRescore(runDir, manifest, { plan, request, kept, counts, reportFiles: report.files });
     return {
       ok: true,
-      rescored: { runDir, steps, counts, judgeCalls: caller.stats.calls, cacheHits: caller.stats.cacheHits, previousScores: kept.scores, report },
+      rescored: { runDir, steps, counts, judgeCalls: caller.stats.calls, cacheHits: caller.stats.cacheHits, previousScores: kept.scores, report, dropped },
     };
   } finally {
     interrupts.dispose();
     release?.();
     if (existsSync(tempPath) && interrupts.interrupted) rmSync(tempPath, { force: true });
+    if (source !== runDir) rmSync(source, { recursive: true, force: true });
     await closeProviders(providers);
   }
 }
@@ -183,7 +193,10 @@ function openRun(request: RescoreRequest, cwd: string): OpenedRun | Fail {
 }
 
 /** The spec compiled again as the run was (with `--judge` and `--model-scorer`), with the run's steps. */
-async function planToScore(request: RescoreRequest, deps: RescoreDeps, cwd: string, run: OpenedRun): Promise<{ ok: true; plan: Plan; steps: number } | Fail> {
+/** The plan to score with; `source`: the folder whose journal is scored (a scratch copy of the intact records with --salvage). */
+type Planned = { ok: true; plan: Plan; steps: number; source: string; dropped: RecordProblem[] };
+
+async function planToScore(request: RescoreRequest, deps: RescoreDeps, cwd: string, run: OpenedRun): Promise<Planned | Fail> {
   const { invocation } = run.manifest;
   const compiled = await deps.compile(run.specPath, {
     cwd,
@@ -196,14 +209,27 @@ async function planToScore(request: RescoreRequest, deps: RescoreDeps, cwd: stri
   const overridden = withScorerModels(compiled.plan, request.scorerModels);
   if (!overridden.ok) return overridden;
   const header = readPlanHeader(join(run.runDir, PLAN_FILE));
+  let source = run.runDir;
+  let dropped: RecordProblem[] = [];
   if (header.ok) {
-    // Every answer rescored must be a step of the run's plan: a corrupt or foreign line stops here.
-    const checked = checkRunRecords(header.header, run.runDir, { journalOnly: true });
+    // Every answer rescored must be a step of the run's plan: a corrupt or foreign line stops here,
+    // or with --salvage is left out and listed. The old scores are not read (they are replaced).
+    const checked = checkRunRecords(header.header, run.runDir, { journalOnly: true, salvage: request.salvage === true });
     if (!checked.ok) return { ok: false, failure: { kind: "bad_records", problems: checked.problems } };
+    source = checked.sourceDir;
+    dropped = checked.dropped;
   }
-  const compared = compareSteps(overridden.plan, deps.iterateSteps, finalRecordsInPlanOrder(run.journalPath), header.ok ? header.header.stepCount : null);
-  if (!compared.ok) return compared;
-  return { ok: true, plan: overridden.plan, steps: compared.steps };
+  const compared = compareSteps(
+    overridden.plan,
+    deps.iterateSteps,
+    finalRecordsInPlanOrder(join(source, JOURNAL_FILE)),
+    header.ok ? header.header.stepCount : null,
+  );
+  if (!compared.ok) {
+    if (source !== run.runDir) rmSync(source, { recursive: true, force: true });
+    return compared;
+  }
+  return { ok: true, plan: overridden.plan, steps: compared.steps, source, dropped };
 }
 
 /** The judges' caller, with the run's limits and its cache (unchanged judge requests are hits). */

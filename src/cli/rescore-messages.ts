@@ -19,6 +19,8 @@ export function reportRescore(outcome: RescoreOutcome, quiet: boolean, io: Out):
     return exitCodeOf(outcome.failure.kind);
   }
   const done = outcome.rescored;
+  // Said even with --quiet: what the tables are missing.
+  if (done.dropped.length > 0) io.stderr.write(problemsText("value-compass rescore: --salvage dropped", io.cwd, done.dropped));
   if (!quiet) io.stderr.write(rescoredText(done, io.colour));
   const errors = done.counts.errors;
   if (errors > 0) io.stderr.write(`value-compass rescore: ${errors} scoring error${errors === 1 ? "" : "s"} (the error column of scores.csv)\n`);
@@ -44,7 +46,7 @@ function rescoreFailureText(failure: RescoreFailure, cwd: string): string {
     case "no_journal":
       return say(`${failure.given} has no ${JOURNAL_FILE}: there are no answers to score`);
     case "bad_records":
-      return `${problemsText("value-compass rescore:", cwd, failure.problems)}  Nothing was rescored; the run directory is left as it was.\n`;
+      return `${problemsText("value-compass rescore:", cwd, failure.problems)}  Nothing was rescored; the run directory is left as it was. \`value-compass rescore --salvage\` scores the intact records and lists what it drops.\n`;
     case "spec_gone":
       return say(`the run's spec ${displayPath(cwd, failure.specPath)} is gone (the manifest names ${failure.recorded} relative to the run directory)`);
     case "compile_failed":

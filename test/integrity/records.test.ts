@@ -37,6 +37,40 @@ describe("loud integrity", () => {
     expect(readCsv(join(run, "responses.csv"))).toHaveLength(2);
   });
 
+  it("rescore stops at a corrupt journal line; rescore --salvage scores the intact records, says what it dropped, keeps the journal", async () => {
+    const { dir, run } = await finishedRun();
+    const journal = join(run, "journal.jsonl");
+    const rows = lines(journal);
+    write(journal, [rows[0] ?? "", "{not json", rows[1] ?? "", rows[2] ?? ""]);
+    const before = readFileSync(journal, "utf8");
+    const r = await vc(["rescore", "r"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("r/journal.jsonl:2: not valid JSON (a step record was expected)");
+    expect(r.stderr).toContain("`value-compass rescore --salvage` scores the intact records");
+
+    const salvaged = await vc(["rescore", "r", "--salvage", "--quiet"], dir);
+    expect(salvaged.code).toBe(0);
+    expect(salvaged.stderr).toBe(
+      "value-compass rescore: --salvage dropped 1 record that do not fit the plan:\n  r/journal.jsonl:2: not valid JSON (a step record was expected)\n",
+    );
+    expect(readFileSync(journal, "utf8")).toBe(before);
+    expect(readCsv(join(run, "responses.csv"))).toHaveLength(3);
+    expect(readCsv(join(run, "scores.csv"))).toHaveLength(3);
+    expect(lines(join(run, "scores.jsonl"))).toHaveLength(3);
+
+    // A step that is not in the plan is dropped too, and the tables are built without it.
+    const step = JSON.parse(rows[0] ?? "{}") as Record<string, unknown>;
+    appendFileSync(journal, `${JSON.stringify({ ...step, stepId: "ffffffffffffffff" })}\n`);
+    const foreign = await vc(["rescore", "r", "--salvage", "--quiet"], dir);
+    expect(foreign.code).toBe(0);
+    expect(foreign.stderr).toContain("--salvage dropped 2 records");
+    expect(foreign.stderr).toContain("r/journal.jsonl:5: step ffffffffffffffff is not a step of the plan");
+    const ids = readCsv(join(run, "responses.csv")).map((row) => row["step_id"]);
+    expect(ids).toHaveLength(3);
+    expect(ids).not.toContain("ffffffffffffffff");
+    expect(ids).toContain(step["stepId"]);
+  });
+
   it("a score outside its scale, a step not in the plan, an unknown scorer and a bad score line are each named", async () => {
     const { dir, run } = await finishedRun();
     const scores = join(run, "scores.jsonl");

@@ -209,7 +209,7 @@ const RESCORE: CommandInfo = {
   name: "rescore",
   summary: "score a run's answers again with the spec's current rules (no model calls) and rebuild its reports",
   help: `Usage: value-compass rescore RUN_DIR [--judge ID] [--model-scorer SCORER=ID]... [--seed N]
-                             [--bom] [--no-neutralize] [--quiet]
+                             [--salvage] [--bom] [--no-neutralize] [--quiet]
 
 Score the answers recorded in RUN_DIR again with the spec's current scorers, score expressions,
 rules and rubrics (the spec, --model and --set values are taken from the run's manifest), without
@@ -217,12 +217,15 @@ asking the evaluated models anything, and rebuild the reports. The recorded step
 spec's steps (matched by id); if items, models, contexts or samples changed, rescoring is refused.
 
 The previous scores are kept as scores.<UTC time>.jsonl and the previous plan as
-plan.<UTC time>.json; the manifest lists every rescore.
+plan.<UTC time>.json; the manifest lists every rescore. Every journal record is first checked
+against the run's plan; a record that does not fit stops the rescore with its file and line.
 
 Options:
   --judge ID                 replace the run's judge model
   --model-scorer SCORER=ID   replace the model of one judge or guard scorer (repeatable)
   --seed N                   bootstrap seed of the reports (default: the run's seed)
+  --salvage                  score the journal records that fit the plan, and list those dropped
+                             (the journal itself is not changed)
   --bom                      start every CSV file with a UTF-8 byte-order mark
   --no-neutralize            write text cells as they are (no ' before a leading = + - @)
   --quiet                    no summary
@@ -234,6 +237,7 @@ Exit codes: 0 ok, 1 errors (not a run, changed steps, judge unreachable, scoring
     judge: { type: "string" },
     "model-scorer": { type: "string", multiple: true },
     seed: { type: "string" },
+    salvage: { type: "boolean" },
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
     quiet: { type: "boolean" },

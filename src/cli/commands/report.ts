@@ -3,7 +3,7 @@
 // byte-identical). Used to re-run the analyses with another bootstrap seed or CSV options, after a
 // resumed run, or to write the tables elsewhere with --out.
 
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { readPlanHeader } from "../../adaptive/plan-file.js";
 import { JOURNAL_FILE } from "../../run/journal.js";
@@ -52,9 +52,11 @@ export const reportCommand: Command = {
       io.stderr.write(`value-compass report: ${lockMessage(lock)}\n`);
       return EXIT_ERRORS;
     }
+    let scratch: string | null = null;
     try {
       const plan = header.header;
       const checked = checkRunRecords(plan, runDir, { salvage: boolOption(args, "salvage") });
+      if (checked.ok && checked.sourceDir !== runDir) scratch = checked.sourceDir;
       if (!checked.ok) {
         io.stderr.write(problemsText("value-compass report", io.cwd, checked.problems));
         io.stderr.write("  Nothing was written. `value-compass report --salvage` builds the tables from the intact records and lists what it drops.\n");
@@ -84,6 +86,7 @@ export const reportCommand: Command = {
       return EXIT_OK;
     } finally {
       if (lock?.ok) lock.release();
+      if (scratch !== null) rmSync(scratch, { recursive: true, force: true });
     }
   },
 };

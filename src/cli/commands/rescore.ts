@@ -32,6 +32,7 @@ export const rescoreCommand: Command = {
         bom: boolOption(args, "bom"),
         neutralize: !boolOption(args, "no-neutralize"),
         quiet,
+        salvage: boolOption(args, "salvage"),
       },
       cliRunDeps(io, quiet),
       { cwd: io.cwd, env: io.env, signals: processSignals },
