@@ -6,6 +6,8 @@ export default defineConfig({
     // The checks against the published leaderboard data are their own suite (vitest.reference.config.ts):
     // `npm test` reads nothing outside the repository. The browser suite (vitest.browser.config.ts) needs chromium.
     exclude: ["test/reference/**", "test/browser/**"],
+    // HOME and XDG_CACHE_HOME point into a temporary folder: no test writes into the user's cache.
+    setupFiles: ["test/setup/isolate-home.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // In CI, also write the results as JSON so .ci/run can print a one-line count.

@@ -22,8 +22,9 @@ import { Interrupts } from "./interrupts.js";
 import { commandsOfPlan, declaredCommands, execPermission } from "./trust.js";
 import { validateBeforeRun } from "./validate-stage.js";
 import { closeProviders, modelsOfPlan, prepareModels, type ModelNeed, type PrepareFailure, type PrepareSettings } from "./models.js";
-import { cacheDirOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invocationOf, RunRecord } from "./run-record.js";
+import { cacheDirOf, cacheUsedOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invocationOf, RunRecord } from "./run-record.js";
 import { afterModelHook, Prefetch, runStageHook, StageTally } from "./run-stages.js";
+import { StorageError, storageFailureOf, withPath, type StorageFailure } from "../core/storage-error.js";
 import { chooseRunTarget, openRunFolder, pathFrom, samePlan, type RunFolder, type RunTarget } from "./run-target.js";
 import type { FinishedRun, RunDeps, RunFailure, RunIO, RunOutcome, RunRequest } from "./run-types.js";
 import type { RunStage, StageContext } from "./stages.js";
@@ -34,6 +35,9 @@ export type { CompileOptions, CompileOutcome, FinishedRun, RunDeps, RunFailure, 
 const GRACE_MS = 5_000;
 /** The progress line of the static steps' answers (the stages have theirs, by their names). */
 const ANSWERS = "answers";
+
+/** plan.json written (null), or why not; `storage`: the disk or folder refused it. */
+type PlanWritten = { message: string; storage: StorageFailure | null } | null;
 
 export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO): Promise<RunOutcome> {
   const targeted = chooseRunTarget(request, io.cwd);
@@ -91,9 +95,19 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
       if (!validated.ok) return validated;
     }
     const run = await startRun({ request, deps, io, plan, target, folder: opened.folder, models: prepared.models, needs, interrupts, git, startedAt });
+    const started = await startRun({ request, deps, io, plan, target, folder: opened.folder, models: prepared.models, needs, interrupts, git, startedAt });
+    if (!started.ok) return started;
+    const run = started.run;
     say = (line) => run.progress.note(line);
-    const executed = await runSteps(run);
-    return { ok: true, run: await finishRun(run, executed) };
+    try {
+      const executed = await runSteps(run);
+      return { ok: true, run: await finishRun(run, executed) };
+    } catch (error) {
+      // A full disk or a folder that turned read-only: stop, record it, say which file and how to resume.
+      const failure = storageFailureOf(error);
+      if (failure === null) throw error;
+      return { ok: true, run: await stopOnWriteFailure(run, failure) };
+    }
   } finally {
     interrupts.dispose();
     release?.();
@@ -167,7 +181,7 @@ interface ActiveRun {
   tally: StageTally;
   csv: Required<CsvOptions>;
   /** plan.json, written while the steps run: null, or why it could not be written. */
-  planWritten: Promise<string | null>;
+  planWritten: Promise<PlanWritten>;
   t0: number;
 }
 
@@ -189,15 +203,31 @@ interface StartInput {
  * Everything up to the first step: plan.json started, the journal recovered, the cache and the call
  * layer made, the manifest saved as "running", the progress display started.
  */
-async function startRun(input: StartInput): Promise<ActiveRun> {
+async function startRun(input: StartInput): Promise<{ ok: true; run: ActiveRun } | { ok: false; failure: RunFailure }> {
+  const planWritten = writePlanWhileRunning(input);
+  let manifestSaved = input.target.previous !== null;
+  try {
+    return { ok: true, run: await startSteps(input, planWritten, () => (manifestSaved = true)) };
+  } catch (error) {
+    const failure = storageFailureOf(error);
+    // plan.json may still be streaming: let it finish (or fail and remove its temporary file) first.
+    await planWritten;
+    if (failure === null) throw error;
+    const { runDir } = input.folder;
+    return { ok: false, failure: { kind: "write_failed", runDir, specPath: input.target.specPath, failure, resumable: manifestSaved } };
+  }
+}
+
+async function startSteps(input: StartInput, planWritten: Promise<PlanWritten>, onSaved: () => void): Promise<ActiveRun> {
   const { request, deps, io, plan, target, interrupts } = input;
   const { runDir } = input.folder;
-  const planWritten = writePlanWhileRunning(input);
-  const cacheDir = cacheDirOf(request, target, runDir, io.cwd);
+  const cacheDir = cacheDirOf(request, target, runDir, io.cwd, io.env);
   const journalPath = join(runDir, JOURNAL_FILE);
   const scan = recoverJournal(journalPath, { retryFailed: request.retryFailed });
+  const stale = input.folder.stale;
+  if (stale !== null) io.stderr.write(`${io.describe({ kind: "stale_lock", pid: stale.pid, reason: stale.reason })}\n`);
   if (scan.truncatedBytes > 0 && !request.quiet) io.stderr.write(`${io.describe({ kind: "torn_journal", bytes: scan.truncatedBytes })}\n`);
-  const cache = request.cache ? new DiskCache(cacheDir) : null;
+  const cache = cacheUsedOf(request, target) ? new DiskCache(cacheDir) : null;
   const caller = new ModelCaller({
     models: input.models,
     settings: callSettingsOf(plan),
@@ -207,9 +237,11 @@ async function startRun(input: StartInput): Promise<ActiveRun> {
     ...(io.timing ? { timing: io.timing } : {}),
   });
   interrupts.attach(caller);
-  const record = recordFor(input, caller, cacheDir, await input.git);
+  const record = recordFor(input, caller, cache, cacheDir, await input.git);
   record.save("running", countsBefore(plan, scan), null);
   const progress = createProgress(io.stderr, { quiet: request.quiet, ...(io.timing ? { now: () => io.timing?.now() ?? 0 } : {}) });
+  onSaved();
+  const progress = createProgress(io.stderr, { quiet: request.quiet });
   const journal = Journal.open(journalPath);
   const csv = { bom: request.bom ?? false, neutralize: request.neutralize ?? true };
   const context = stageContextFor(input, { caller, journal, journalPath, progress, csv });
@@ -247,7 +279,7 @@ async function startRun(input: StartInput): Promise<ActiveRun> {
   };
 }
 
-function recordFor(input: StartInput, caller: ModelCaller, cacheDir: string, git: GitInfo | null): RunRecord {
+function recordFor(input: StartInput, caller: ModelCaller, cache: DiskCache | null, cacheDir: string, git: GitInfo | null): RunRecord {
   const { request, target } = input;
   return new RunRecord({
     plan: input.plan,
@@ -260,6 +292,7 @@ function recordFor(input: StartInput, caller: ModelCaller, cacheDir: string, git
     models: input.models,
     roles: new Map(input.needs.map((n): [string, ModelRole] => [n.id, n.role])),
     caller,
+    cache,
     startedAt: input.startedAt,
     ...(request.answers ? { answerInputs: request.answers.map((a) => ({ path: pathFrom(dirname(target.specPath), a.path), sha256: a.sha256 })) } : {}),
   });
@@ -303,12 +336,12 @@ function stageContextFor(input: StartInput, { caller, journal, journalPath, prog
  * plan.json is streamed while the steps run (it renders every step again; a run waiting on the
  * network has the time). A crash before it is complete leaves no plan.json: resume writes it.
  */
-function writePlanWhileRunning(input: StartInput): Promise<string | null> {
+function writePlanWhileRunning(input: StartInput): Promise<PlanWritten> {
   const planPath = join(input.folder.runDir, PLAN_FILE);
   if (input.target.previous && existsSync(planPath)) return Promise.resolve(null);
   return input.deps.writePlan(input.plan, planPath).then(
     () => null,
-    (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    (error: unknown) => ({ message: error instanceof Error ? error.message : String(error), storage: storageFailureOf(withPath(error, planPath)) }),
   );
 }
 
@@ -348,9 +381,11 @@ async function finishRun(run: ActiveRun, { executed, prefetch }: { executed: Exe
   const interrupted = interrupts.interrupted;
   const fatal = caller.fatal;
   const planError = await run.planWritten;
+  // A full disk stops the run here too (the tables would not fit either); other failures are noted.
+  if (planError?.storage) throw new StorageError(planError.storage.path, planError.storage.code, planError.storage.reason);
   if (planError !== null) {
     tally.errors++;
-    run.progress.note(run.io.describe({ kind: "plan_not_written", message: planError }));
+    run.progress.note(run.io.describe({ kind: "plan_not_written", message: planError.message }));
   }
   const counts = await writeResponses(run, prefetch);
   if (!interrupted && !fatal && executed.exhausted) await runStageHook("afterSteps", run.stages, run.context, tally);
@@ -370,6 +405,47 @@ async function finishRun(run: ActiveRun, { executed, prefetch }: { executed: Exe
     elapsedSeconds: (performance.now() - run.t0) / 1000,
     stageTimes: run.progress.times(),
     cacheWriteError: writeError !== null ? { dir: run.cacheDir, message: writeError } : null,
+    cacheRejected: cacheRejectedOf(run),
+    writeFailure: null,
+  };
+}
+
+function cacheRejectedOf(run: ActiveRun): FinishedRun["cacheRejected"] {
+  return run.cache && run.cache.rejected > 0 ? { count: run.cache.rejected, first: run.cache.firstRejected ?? run.cacheDir } : null;
+}
+
+/**
+ * The run after a file could not be written: the journal is closed (a torn last line is what a
+ * resume cuts), plan.json's temporary file is gone, and the manifest says "stopped" with the file and
+ * the reason — when the disk takes that much; if not, the run still says so on stderr.
+ */
+async function stopOnWriteFailure(run: ActiveRun, failure: StorageFailure): Promise<FinishedRun> {
+  run.journal.close();
+  run.interrupts.endGrace();
+  await run.planWritten;
+  run.progress.stop();
+  const counts = countsBefore(run.plan, recoverJournal(run.journalPath, { retryFailed: run.request.retryFailed }));
+  const stop = { reason: "write_failed" as const, message: `cannot write ${pathFrom(run.runDir, failure.path)}: ${failure.reason} (${failure.code})` };
+  run.record.end("stopped");
+  let manifestSaved = true;
+  try {
+    run.record.save("stopped", counts, stop, [...EXECUTOR_FILES, ...run.tally.files.filter((f) => !EXECUTOR_FILES.includes(f))]);
+  } catch {
+    manifestSaved = false;
+  }
+  const writeError = run.cache?.writeError ?? null;
+  return {
+    runDir: run.runDir,
+    status: "stopped",
+    counts,
+    fatal: null,
+    doneBefore: run.scan.done.size,
+    stageErrors: run.tally.errors,
+    summaries: [],
+    elapsedSeconds: (performance.now() - run.t0) / 1000,
+    cacheWriteError: writeError !== null ? { dir: run.cacheDir, message: writeError } : null,
+    cacheRejected: cacheRejectedOf(run),
+    writeFailure: { ...failure, manifestSaved },
   };
 }
 

@@ -15,6 +15,7 @@ import { mkdirSync, writeSync } from "node:fs";
 import { basename, join } from "node:path";
 import { writeFileAtomicWith } from "../core/atomic-write.js";
 import type { Plan } from "../core/plan.js";
+import { StorageError, storageFailureOf, type StorageFailure } from "../core/storage-error.js";
 import { formatColumns, renderSummary } from "../report/summary.js";
 import { buildReport, type RunAnalysis, type TableSource } from "../report/tables.js";
 import { markSubset, toCsv, type CsvOptions, type Table } from "../report/csv.js";
@@ -51,7 +52,8 @@ export type RunReportResult =
       tables: Table[];
       sources: TableSource[];
     }
-  | { ok: false; error: string };
+  /** `storage`: the disk or the folder refused a file (the run stops and says how to resume). */
+  | { ok: false; error: string; storage?: StorageFailure };
 
 /** The bootstrap seed of a run's reports: its `seed` (0 when the spec sets none). */
 export function reportSeed(plan: Pick<Plan, "run">): number {
@@ -69,13 +71,13 @@ export function writeRunReports(plan: Plan, runDir: string, outDir: string, opti
   try {
     mkdirSync(outDir, { recursive: true });
   } catch (e) {
-    return { ok: false, error: `cannot create ${outDir}: ${e instanceof Error ? e.message : String(e)}` };
+    return failed(`cannot create ${outDir}`, e);
   }
   let counts: JournalCounts | null = null;
   try {
     if (options.responses) counts = writeResponsesCsv(plan, journalPath, join(outDir, RESPONSES_FILE), options.runId, options.csv);
   } catch (e) {
-    return { ok: false, error: `cannot write ${RESPONSES_FILE}: ${e instanceof Error ? e.message : String(e)}` };
+    return failed(`cannot write ${RESPONSES_FILE}`, e);
   }
 
   const adaptiveIds = new Set(plan.segments.filter((s) => s.kind === "adaptive").map((s) => s.id));
@@ -127,9 +129,16 @@ export function writeRunReports(plan: Plan, runDir: string, outDir: string, opti
   }
 
   const written = writeTablesInBatches(outDir, tables, options.csv);
-  if (!written.ok) return { ok: false, error: written.error };
+  if (!written.ok) return written;
   const files = [...(options.responses ? [RESPONSES_FILE] : []), ...written.files];
   return { ok: true, files, notes, analysis, adaptive, counts, tables, sources };
+}
+
+/** A write that failed: a storage failure names its file ("cannot write …: the disk is full"), else `what: message`. */
+function failed(what: string, e: unknown): { ok: false; error: string; storage?: StorageFailure } {
+  const storage = storageFailureOf(e);
+  if (storage !== null) return { ok: false, error: `cannot write ${storage.path}: ${storage.reason} (${storage.code})`, storage };
+  return { ok: false, error: `${what}: ${e instanceof Error ? e.message : String(e)}` };
 }
 
 const BATCH = 2000;
@@ -140,14 +149,18 @@ const BATCH = 2000;
  * `writeTables`, without the whole file's text and cells in memory at once (scores.csv of a large run
  * is the size of its scores journal).
  */
-export function writeTablesInBatches(dir: string, tables: readonly Table[], options: CsvOptions): { ok: true; files: string[] } | { ok: false; error: string } {
+export function writeTablesInBatches(
+  dir: string,
+  tables: readonly Table[],
+  options: CsvOptions,
+): { ok: true; files: string[] } | { ok: false; error: string; storage?: StorageFailure } {
   for (const t of tables) {
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(t.name) || t.name.includes("..")) return { ok: false, error: `invalid table name ${JSON.stringify(t.name)}` };
   }
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    return { ok: false, error: `cannot create ${dir}: ${e instanceof Error ? e.message : String(e)}` };
+    return failed(`cannot create ${dir}`, e);
   }
   const files: string[] = [];
   for (const t of tables) {
@@ -161,7 +174,7 @@ export function writeTablesInBatches(dir: string, tables: readonly Table[], opti
         }
       });
     } catch (e) {
-      return { ok: false, error: `cannot write reports to ${dir}: ${e instanceof Error ? e.message : String(e)}` };
+      return failed(`cannot write reports to ${dir}`, e);
     }
     files.push(`${t.name}.csv`);
   }
@@ -208,6 +221,8 @@ export const reportStage: RunStage = {
       responses: false,
     });
     if (!result.ok) {
+      // A full disk stops the run: the pipeline records it and prints the resume command.
+      if (result.storage) throw new StorageError(result.storage.path, result.storage.code, result.storage.reason);
       ctx.note(`value-compass run: reports: ${result.error}`);
       return { errors: 1, files: [] };
     }

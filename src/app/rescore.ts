@@ -14,7 +14,8 @@
 // old plan.json as plan.<UTC time>.json, the new ones take their names, the reports are rebuilt, and
 // the manifest gets a `rescores` entry. Like `vc run`, it returns a typed outcome; the CLI words it.
 
-import { existsSync, renameSync, rmSync } from "node:fs";
+import { checkRunRecords, type RecordProblem } from "./run-integrity.js";
+import { copyFileSync, existsSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Plan } from "../core/plan.js";
 import { readPlanHeader } from "../adaptive/plan-file.js";
@@ -23,7 +24,7 @@ import { DiskCache } from "../run/cache.js";
 import { callSettingsOf, ModelCaller, type CallerModel, type FatalStop } from "../run/calls.js";
 import { finalRecordsInPlanOrder, JOURNAL_FILE } from "../run/journal.js";
 import { MANIFEST_FILE, readManifest, writeManifest, type Manifest, type Rescore } from "../run/manifest.js";
-import { lockRunDir, PLAN_FILE } from "../run/rundir.js";
+import { lockRunDir, PLAN_FILE, userCacheDir } from "../run/rundir.js";
 import { ScoreJournal, SCORES_FILE } from "../run/score-journal.js";
 import { Interrupts } from "./interrupts.js";
 import { closeProviders, prepareModels, scoringModelsOf, type PrepareFailure } from "./models.js";
@@ -52,6 +53,11 @@ export interface RescoreRequest {
   quiet: boolean;
   /** `--allow-exec`: run the commands the spec declares without a trust entry. */
   allowExec?: boolean;
+  /**
+   * `--salvage`: journal records that do not fit the plan are left out (and listed in `dropped`)
+   * instead of stopping the rescore; the journal itself is not changed.
+   */
+  salvage?: boolean;
 }
 
 export type RescoreDeps = Pick<RunDeps, "compile" | "iterateSteps" | "writePlan" | "createProvider">;
@@ -63,6 +69,8 @@ export type RescoreIO = Pick<RunIO, "cwd" | "env" | "signals" | "timing">;
 export type RescoreFailure =
   | { kind: "not_a_run_dir"; given: string; message: string }
   | { kind: "no_journal"; given: string }
+  /** Journal lines that do not fit the run's plan: nothing was rescored. */
+  | { kind: "bad_records"; problems: RecordProblem[] }
   /** The spec the manifest names (`recorded`, relative to the run directory) is not at `specPath`. */
   | { kind: "spec_gone"; specPath: string; recorded: string }
   | { kind: "compile_failed"; output: string }
@@ -90,6 +98,8 @@ export interface Rescored {
   previousScores: string | null;
   /** The rebuilt reports: their notes, analysis and adaptive replay (for the summary). */
   report: Extract<RunReportResult, { ok: true }>;
+  /** Journal records `--salvage` left out (file:line: what is wrong); empty without --salvage. */
+  dropped: RecordProblem[];
 }
 
 export type RescoreOutcome = { ok: true; rescored: Rescored } | { ok: false; failure: RescoreFailure };
@@ -110,7 +120,7 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
   const { runDir, manifest, specPath } = opened;
   const planned = await planToScore(request, deps, io, opened);
   if (!planned.ok) return planned;
-  const { plan, steps } = planned;
+  const { plan, steps, source, dropped } = planned;
 
   const interrupts = new Interrupts(io.signals, { graceMs: null });
   const providers: Provider[] = [];
@@ -137,13 +147,15 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
     const caller = callerFor(plan, manifest, runDir, prepared.models, io);
     interrupts.attach(caller);
 
-    await scoreInto(tempPath, plan, caller, dirname(specPath), io, interrupts.signal, join(runDir, JOURNAL_FILE));
+    await scoreInto(tempPath, plan, caller, dirname(specPath), io, interrupts.signal, join(source, JOURNAL_FILE));
     if (caller.fatal || interrupts.interrupted) {
       rmSync(tempPath, { force: true });
       return { ok: false, failure: { kind: interrupts.interrupted ? "scoring_interrupted" : "scoring_stopped", fatal: caller.fatal } };
     }
     const kept = await swapIn(runDir, tempPath, plan, deps);
-    const report = writeRunReports(plan, runDir, runDir, {
+    // Salvaged: the tables come from the intact journal records and the scores just made of them.
+    if (source !== runDir) copyFileSync(join(runDir, SCORES_FILE), join(source, SCORES_FILE));
+    const report = writeRunReports(plan, source, runDir, {
       runId: basename(runDir),
       seed: request.seed ?? reportSeed(plan),
       csv: { bom: request.bom, neutralize: request.neutralize },
@@ -160,12 +172,13 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
     recordRescore(runDir, manifest, { plan, request, kept, counts, reportFiles: report.files });
     return {
       ok: true,
-      rescored: { runDir, steps, counts, judgeCalls: caller.stats.calls, cacheHits: caller.stats.cacheHits, previousScores: kept.scores, report },
+      rescored: { runDir, steps, counts, judgeCalls: caller.stats.calls, cacheHits: caller.stats.cacheHits, previousScores: kept.scores, report, dropped },
     };
   } finally {
     interrupts.dispose();
     release?.();
     if (existsSync(tempPath) && interrupts.interrupted) rmSync(tempPath, { force: true });
+    if (source !== runDir) rmSync(source, { recursive: true, force: true });
     await closeProviders(providers);
   }
 }
@@ -192,12 +205,11 @@ export function openRun(request: RescoreRequest, cwd: string): OpenedRun | Fail 
 }
 
 /** The spec compiled again as the run was (with `--judge` and `--model-scorer`), with the run's steps. */
-export async function planToScore(
-  request: RescoreRequest,
-  deps: RescoreDeps,
-  io: RescoreIO,
-  run: OpenedRun,
-): Promise<{ ok: true; plan: Plan; steps: number } | Fail> {
+/** The plan to score with; `source`: the folder whose journal is scored (a scratch copy of the intact records with --salvage). */
+type Planned = { ok: true; plan: Plan; steps: number; source: string; dropped: RecordProblem[] };
+
+export async function planToScore(request: RescoreRequest, deps: RescoreDeps, io: RescoreIO, run: OpenedRun): Promise<Planned | Fail> {
+  const cwd = io.cwd;
   const { invocation } = run.manifest;
   const compiled = await deps.compile(run.specPath, {
     cwd: io.cwd,
@@ -217,20 +229,39 @@ export async function planToScore(
   const refused = execPermission(commands, run.specPath, dirname(run.specPath), { allowExec: request.allowExec === true, env: io.env });
   if (refused) return { ok: false, failure: refused };
   const header = readPlanHeader(join(run.runDir, PLAN_FILE));
-  const compared = compareSteps(overridden.plan, deps.iterateSteps, finalRecordsInPlanOrder(run.journalPath), header.ok ? header.header.stepCount : null);
-  if (!compared.ok) return compared;
-  return { ok: true, plan: overridden.plan, steps: compared.steps };
+  let source = run.runDir;
+  let dropped: RecordProblem[] = [];
+  if (header.ok) {
+    // Every answer rescored must be a step of the run's plan: a corrupt or foreign line stops here,
+    // or with --salvage is left out and listed. The old scores are not read (they are replaced).
+    const checked = checkRunRecords(header.header, run.runDir, { journalOnly: true, salvage: request.salvage === true });
+    if (!checked.ok) return { ok: false, failure: { kind: "bad_records", problems: checked.problems } };
+    source = checked.sourceDir;
+    dropped = checked.dropped;
+  }
+  const compared = compareSteps(
+    overridden.plan,
+    deps.iterateSteps,
+    finalRecordsInPlanOrder(join(source, JOURNAL_FILE)),
+    header.ok ? header.header.stepCount : null,
+  );
+  if (!compared.ok) {
+    if (source !== run.runDir) rmSync(source, { recursive: true, force: true });
+    return compared;
+  }
+  return { ok: true, plan: overridden.plan, steps: compared.steps, source, dropped };
 }
 
 /** The judges' caller, with the run's limits and its cache (unchanged judge requests are hits). */
 export function callerFor(plan: Plan, manifest: Manifest, runDir: string, models: CallerModel[], io: RescoreIO): ModelCaller {
   const { invocation } = manifest;
-  const cacheDir = invocation.cacheDir ? resolve(runDir, invocation.cacheDir) : null;
+  // null: the run used the default folder, which is the current user's cache folder.
+  const cacheDir = invocation.cacheDir ? resolve(runDir, invocation.cacheDir) : userCacheDir(io.env);
   return new ModelCaller({
     models,
     settings: callSettingsOf(plan),
     concurrencyOverride: invocation.concurrency,
-    cache: invocation.cache && cacheDir ? new DiskCache(cacheDir) : null,
+    cache: invocation.cache ? new DiskCache(cacheDir) : null,
     env: io.env,
     ...(io.timing ? { timing: io.timing } : {}),
   });

@@ -2,8 +2,9 @@
 // plan), the session, the models and their roles; written whole when the steps start and at the end.
 
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { Plan } from "../core/plan.js";
+import type { DiskCache } from "../run/cache.js";
 import type { CallerModel, ModelCaller } from "../run/calls.js";
 import { JOURNAL_FILE, type JournalScan } from "../run/journal.js";
 import {
@@ -18,7 +19,7 @@ import {
   type RunStatus,
   type Session,
 } from "../run/manifest.js";
-import { CACHE_DIR_NAME, PLAN_FILE, projectRoot, RESPONSES_FILE } from "../run/rundir.js";
+import { PLAN_FILE, RESPONSES_FILE, userCacheDir } from "../run/rundir.js";
 import { SCORES_FILE } from "../run/score-journal.js";
 import { countScores } from "../run/scoring-plan.js";
 import { packageVersion } from "../run/version.js";
@@ -34,12 +35,17 @@ export interface CacheRequest {
   answers?: Array<{ path: string; sha256: string; format: string }>;
 }
 
-/** --cache-dir, else the resumed run's cache, else .vc-cache in the spec's project. */
-export function cacheDirOf(request: CacheRequest, target: RunTarget, runDir: string, cwd: string): string {
+/** --cache-dir, else the resumed run's cache, else the user's cache folder (never the spec's project). */
+export function cacheDirOf(request: CacheRequest, target: RunTarget, runDir: string, cwd: string, env: Readonly<Record<string, string | undefined>>): string {
   if (request.cacheDir) return resolve(cwd, request.cacheDir);
   const recorded = target.previous?.invocation.cacheDir;
   if (recorded) return resolve(runDir, recorded);
-  return join(projectRoot(dirname(target.specPath)), CACHE_DIR_NAME);
+  return userCacheDir(env);
+}
+
+/** Whether the cache is used: not with --no-cache, and not when the resumed run was made with --no-cache. */
+export function cacheUsedOf(request: CacheRequest, target: RunTarget): boolean {
+  return request.cache && (target.previous?.invocation.cache ?? true);
 }
 
 /** --concurrency, else the resumed run's; null: the spec's. */
@@ -55,8 +61,10 @@ export function invocationOf(request: CacheRequest, target: RunTarget, runDir: s
     judge: target.judge,
     set: target.set,
     concurrency: concurrencyOverrideOf(request, target),
-    cache: request.cache,
-    cacheDir: pathFrom(runDir, cacheDir),
+    cache: cacheUsedOf(request, target),
+    // The default folder is recorded as null, so a run folder copied elsewhere (or another user's)
+    // resumes with the resuming user's own cache folder, not a path the folder names.
+    cacheDir: request.cacheDir || target.previous?.invocation.cacheDir ? pathFrom(runDir, cacheDir) : null,
     ...(target.jsonIo ? { jsonIo: true } : {}),
     ...(Object.keys(target.select).length > 0 ? { select: target.select } : {}),
     ...(request.answers ? { answers: request.answers.map((a) => ({ path: pathFrom(runDir, a.path), sha256: a.sha256, format: a.format })) } : {}),
@@ -88,6 +96,8 @@ export interface RecordInput {
   models: readonly CallerModel[];
   roles: ReadonlyMap<string, ModelRole>;
   caller: ModelCaller;
+  /** The response cache (null with --no-cache): its rejected entries go into the session. */
+  cache?: DiskCache | null;
   startedAt: Date;
   /** `score --answers`: the answers files, relative to the entry spec's folder, as inputs of the run. */
   answerInputs?: Array<{ path: string; sha256: string }>;
@@ -109,6 +119,8 @@ export class RunRecord {
     this.session.status = status;
     this.session.calls = this.input.caller.stats.calls;
     this.session.cacheHits = this.input.caller.stats.cacheHits;
+    const rejected = this.input.cache?.rejected ?? 0;
+    if (rejected > 0) this.session.cacheRejected = rejected;
   }
 
   save(status: RunStatus, counts: RunCounts, stop: Manifest["stop"], files: readonly string[] = EXECUTOR_FILES): void {

@@ -1,7 +1,9 @@
 // The stages' hooks around a run's steps (see stages.ts): each stage's afterModel between two models,
 // then extraSteps, then afterSteps; skipped once the run is stopping. A stage that throws is counted
-// and reported, and the run goes on with the next one.
+// and reported, and the run goes on with the next one — except a disk-full or permission error, which
+// stops the run (the pipeline records it and prints the resume command).
 
+import { StorageError } from "../core/storage-error.js";
 import type { RunStage, StageContext, StageReport } from "./stages.js";
 
 /** What the stages did: their errors (a run with any ends completed_with_errors), files, summaries. */
@@ -47,6 +49,7 @@ export function afterModelHook(stages: readonly RunStage[], ctx: StageContext, t
       try {
         await tally.asStage(stage.name, async () => stage.afterModel?.(ctx, model));
       } catch (error) {
+        if (error instanceof StorageError) throw error;
         tally.failed(stage, error);
       }
     }
@@ -61,6 +64,7 @@ export async function runStageHook(hook: "extraSteps" | "afterSteps", stages: re
     try {
       tally.took(await tally.asStage(stage.name, () => run.call(stage, ctx)));
     } catch (error) {
+      if (error instanceof StorageError) throw error;
       tally.failed(stage, error);
     }
   }

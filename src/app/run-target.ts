@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import type { Plan, SelectionRequest } from "../core/plan.js";
 import { MANIFEST_FILE, readManifest, type Manifest } from "../run/manifest.js";
-import { lockRunDir, makeRunId } from "../run/rundir.js";
+import { storageFailureOf, withPath, type StorageFailure } from "../core/storage-error.js";
+import { LOCK_FILE, lockRunDir, makeRunId, PLAN_FILE, type StaleLock } from "../run/rundir.js";
 
 /** What `vc run` was asked, as far as choosing the run goes. */
 export interface TargetRequest {
@@ -76,6 +77,10 @@ function existingRun(request: TargetRequest, cwd: string): Existing {
   if (request.resume !== null) {
     const runDir = resolve(cwd, request.resume);
     const read = readManifest(join(runDir, MANIFEST_FILE));
+    if (!read.ok && existsSync(runDir) && statSync(runDir).isDirectory() && readdirSync(runDir).every(leftByCrashBeforeStart)) {
+      const message = `the run stopped before its first step (the folder holds only ${LOCK_FILE}); start it again with: value-compass run SPEC --out ${request.resume}`;
+      return { ok: false, failure: { kind: "cannot_resume", given: request.resume, message } };
+    }
     if (!read.ok) return { ok: false, failure: { kind: "cannot_resume", given: request.resume, message: read.message } };
     return { ok: true, runDir, previous: read.manifest };
   }
@@ -86,12 +91,21 @@ function existingRun(request: TargetRequest, cwd: string): Existing {
       if (!read.ok) return { ok: false, failure: { kind: "out_unreadable", given: request.out, message: read.message } };
       return { ok: true, runDir: out, previous: read.manifest };
     }
-    if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length > 0)) {
+    if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).some((f) => !leftByCrashBeforeStart(f)))) {
       return { ok: false, failure: { kind: "out_not_run_dir", given: request.out } };
     }
     return { ok: true, runDir: out, previous: null };
   }
   return { ok: true, runDir: null, previous: null };
+}
+
+/**
+ * What a run that crashed or could not write its manifest (a full disk) before its first step leaves:
+ * its lock, temporary files and the plan it streamed. A folder holding only these is started afresh
+ * (the lock is taken over when its process is gone; plan.json is written again).
+ */
+function leftByCrashBeforeStart(name: string): boolean {
+  return name === LOCK_FILE || name === PLAN_FILE || name.endsWith(".tmp");
 }
 
 /** A resumed run must have been started from the same plan. */
@@ -115,11 +129,16 @@ function changedInputs(previous: Manifest, plan: Plan): string[] {
 /** Another live process works in the folder (`pid`), or it could not be locked (`pid` null). */
 export type LockFailure = { kind: "locked"; dir: string; pid: number | null };
 
+/** The run folder cannot be made or written (a read-only folder, a full disk): `failure` names the path. */
+export type FolderFailure = { kind: "folder_unwritable"; dir: string; failure: StorageFailure };
+
 export interface RunFolder {
   runDir: string;
   runId: string;
   /** Gives the folder's lock back. */
   release(): void;
+  /** The lock of a crashed run that was taken over, for a message. */
+  stale: StaleLock | null;
 }
 
 /**
@@ -131,7 +150,7 @@ export function openRunFolder(
   plan: Plan,
   cwd: string,
   startedAt: Date,
-): { ok: true; folder: RunFolder } | { ok: false; failure: LockFailure } {
+): { ok: true; folder: RunFolder } | { ok: false; failure: LockFailure | FolderFailure } {
   let runId = target.previous?.runId ?? makeRunId(startedAt, plan.hash);
   let runDir = target.runDir;
   if (runDir === null) {
@@ -140,10 +159,21 @@ export function openRunFolder(
     for (let n = 2; existsSync(runDir); n++) runDir = join(base, `${runId}-${n}`);
     runId = runDir.split(sep).filter(Boolean).pop() ?? runDir;
   }
-  mkdirSync(runDir, { recursive: true });
+  try {
+    mkdirSync(runDir, { recursive: true });
+  } catch (error) {
+    const failure = storageFailureOf(error);
+    if (failure === null) throw error;
+    return { ok: false, failure: { kind: "folder_unwritable", dir: runDir, failure } };
+  }
   const lock = lockRunDir(runDir);
-  if (!lock.ok) return { ok: false, failure: { kind: "locked", dir: lock.dir, pid: lock.pid } };
-  return { ok: true, folder: { runDir, runId, release: lock.release } };
+  if (!lock.ok) {
+    // A folder that refuses the lock file refuses every file: say so, not "cannot lock".
+    const failure = lock.error ? storageFailureOf(withPath(lock.error, join(runDir, LOCK_FILE))) : null;
+    if (failure !== null) return { ok: false, failure: { kind: "folder_unwritable", dir: runDir, failure } };
+    return { ok: false, failure: { kind: "locked", dir: lock.dir, pid: lock.pid } };
+  }
+  return { ok: true, folder: { runDir, runId, release: lock.release, stale: lock.stale } };
 }
 
 /**

@@ -10,7 +10,8 @@ import type { ProgressStream, StageTime } from "../run/progress.js";
 import type { Timing } from "../run/timing.js";
 import type { Signals } from "./interrupts.js";
 import type { PrepareFailure } from "./models.js";
-import type { LockFailure, PlanChanged, TargetFailure } from "./run-target.js";
+import type { StorageFailure } from "../core/storage-error.js";
+import type { FolderFailure, LockFailure, PlanChanged, TargetFailure } from "./run-target.js";
 import type { ExecNotAllowed } from "./trust.js";
 import type { RunStage } from "./stages.js";
 
@@ -79,6 +80,7 @@ export type RunNotice =
   | { kind: "interrupted"; inFlight: number; graceMs: number }
   | { kind: "aborting" }
   | { kind: "torn_journal"; bytes: number }
+  | { kind: "stale_lock"; pid: number; reason: "gone" | "reused" | "unreadable" }
   | { kind: "stage_failed"; stage: string; message: string }
   | { kind: "plan_not_written"; message: string }
   | { kind: "validating"; examples: number };
@@ -111,7 +113,17 @@ export type RunFailure =
   /** A gold set's `require` does not hold (src/app/validate-stage.ts): no step was run. */
   | { kind: "judge_not_validated"; runDir: string; summary: string; files: string[] }
   /** The validate stage could not finish (interrupted, a judge failed for good, a write error). */
-  | { kind: "validation_failed"; runDir: string; message: string };
+  | { kind: "validation_failed"; runDir: string; message: string }
+
+  | FolderFailure
+  /**
+   * A file of the run could not be written before its first step (a full disk, a folder that turned
+   * read-only). `resumable`: the folder has a manifest, so `--resume` continues it; else start again.
+   */
+  | { kind: "write_failed"; runDir: string; specPath: string; failure: StorageFailure; resumable: boolean };
+
+/** A file the run could not write, which stopped it; `manifestSaved`: the manifest records the stop. */
+export type WriteFailure = StorageFailure & { manifestSaved: boolean };
 
 /** How a run that started its steps ended. */
 export interface FinishedRun {
@@ -131,6 +143,10 @@ export interface FinishedRun {
   stageTimes: StageTime[];
   /** The response cache could not be written (the run went on without it). */
   cacheWriteError: { dir: string; message: string } | null;
+  /** Cache entries refused because their digest did not match (edited or corrupted); the first one's file. */
+  cacheRejected: { count: number; first: string } | null;
+  /** The disk or the folder refused a file of the run (status "stopped"): resume once that is fixed. */
+  writeFailure: WriteFailure | null;
 }
 
 export type RunOutcome = { ok: true; run: FinishedRun } | { ok: false; failure: RunFailure };

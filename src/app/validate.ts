@@ -14,7 +14,8 @@ import { agreementTables } from "../report/agreement.js";
 import { writeTables, type CsvOptions } from "../report/csv.js";
 import { DiskCache } from "../run/cache.js";
 import { callSettingsOf, ModelCaller, type FatalStop } from "../run/calls.js";
-import { CACHE_DIR_NAME, projectRoot } from "../run/rundir.js";
+import { userCacheDir } from "../run/rundir.js";
+import { projectRootOf } from "../check/files.js";
 import { buildScope, evaluate, scoreStep, type ScoreInput, type ScorerDeps } from "../score/index.js";
 import { combineValues, panelMember, panelOf } from "../score/panel.js";
 import { Interrupts, type Signals } from "./interrupts.js";
@@ -214,7 +215,7 @@ export async function validateSpec(
       models: prepared.models,
       settings: callSettingsOf(plan),
       concurrencyOverride: null,
-      cache: request.cache ? new DiskCache(join(projectRoot(specDir), CACHE_DIR_NAME)) : null,
+      cache: request.cache ? new DiskCache(userCacheDir(io.env)) : null,
       env: io.env,
     });
     interrupts.attach(caller);
@@ -226,7 +227,7 @@ export async function validateSpec(
     });
     if (interrupts.interrupted) return { ok: false, failure: { kind: "validation_interrupted" } };
     if (caller.fatal) return { ok: false, failure: { kind: "validation_stopped", fatal: caller.fatal } };
-    const dir = resolve(io.cwd, request.out ?? join(projectRoot(specDir), "outputs", plan.name, "validate"));
+    const dir = resolve(io.cwd, request.out ?? join(projectRootOf(specDir), "outputs", plan.name, "validate"));
     mkdirSync(dir, { recursive: true });
     const written = writeTables(dir, agreementTables(validation.results), request.csv);
     if (!written.ok) return { ok: false, failure: { kind: "write_failed", error: written.error } };

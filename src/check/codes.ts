@@ -43,6 +43,7 @@ export const CheckCodes = {
   BAD_CALL: "VC1506",
   PATH_NOT_AVAILABLE: "VC1507",
   UNKNOWN_OUTPUT_FIELD: "VC1508",
+  REGEX_NEEDS_BACKTRACKING: "VC1509",
   // Templates
   TEMPLATE_SYNTAX: "VC1601",
   TEMPLATE_UNKNOWN_VARIABLE: "VC1602",
@@ -59,6 +60,7 @@ export const CheckCodes = {
   DATA_UNSUPPORTED_FORMAT: "VC1707",
   GOLD_BAD_ROW: "VC1708",
   GOLD_DUPLICATE_ID: "VC1709",
+  DATA_BAD_ENCODING: "VC1712",
   // Baselines, reports, adaptive
   UNKNOWN_REPORT_KIND: "VC1801",
   BASELINE_BAD: "VC1802",
@@ -118,6 +120,7 @@ export const CHECK_CODE_TITLES: Record<CheckCode, string> = {
   VC1506: "unknown function or wrong number of arguments",
   VC1507: "path not available for this scorer kind",
   VC1508: "output field not declared",
+  VC1509: "regular expression needs backtracking",
   VC1601: "Handlebars syntax error",
   VC1602: "template variable does not exist",
   VC1603: "template variable may be null",
@@ -132,6 +135,7 @@ export const CHECK_CODE_TITLES: Record<CheckCode, string> = {
   VC1707: "unsupported data file format",
   VC1708: "gold example with a missing or invalid field",
   VC1709: "duplicate gold example id",
+  VC1712: "data file not valid UTF-8",
   VC1801: "unknown report kind",
   VC1802: "invalid baseline",
   VC1803: "invalid adaptive block",

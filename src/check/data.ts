@@ -48,6 +48,20 @@ export async function readDataFile(
   const text = await ctx.readReferenced(abs, ref, "data file", fromDisplay);
   if (text === null) return null;
   const file: DataFile = { display, specRelative: ctx.files.specRelative(abs), rows: [], complete: true };
+  // Invalid UTF-8 decodes to U+FFFD: an error at its line, never a silently altered item.
+  const bad = text.indexOf("\uFFFD");
+  if (bad >= 0) {
+    const starts = lineStarts(text);
+    const line = positionIn(starts, bad).line;
+    ctx.error(
+      CheckCodes.DATA_BAD_ENCODING,
+      `row ${line}: not valid UTF-8 (bytes read as the replacement character U+FFFD)`,
+      display,
+      lineSpan(text, starts, line),
+      ["save the file as UTF-8"],
+    );
+    return null;
+  }
   if (format === "jsonl") readJsonl(ctx, text, file);
   else readCsv(ctx, text, file, schema);
   if (schema) validateRows(ctx, file, schema);
@@ -92,8 +106,12 @@ function readJsonl(ctx: CheckContext, text: string, file: DataFile): void {
     if (raw.trim() === "") continue;
     const span = lineSpan(text, starts, line);
     let value: unknown;
+    let reserved = false;
     try {
-      value = JSON.parse(raw);
+      value = JSON.parse(raw, (key, v: unknown) => {
+        if (key === RESERVED_KEY) reserved = true;
+        return v;
+      });
     } catch (err) {
       const message = (err instanceof Error ? err.message : String(err)).replace(/ in JSON at position \d+.*$/, "");
       ctx.error(CheckCodes.DATA_BAD_JSON, `row ${line}: not valid JSON: ${message}`, file.display, span);
@@ -107,6 +125,11 @@ function readJsonl(ctx: CheckContext, text: string, file: DataFile): void {
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       ctx.error(CheckCodes.DATA_BAD_FIELD, `row ${line}: each line must be a JSON object`, file.display, span);
+      file.complete = false;
+      continue;
+    }
+    if (reserved) {
+      ctx.error(CheckCodes.DATA_BAD_FIELD, `row ${line}: a field may not be named ${RESERVED_KEY}`, file.display, span);
       file.complete = false;
       continue;
     }
@@ -128,12 +151,30 @@ interface CsvRecord {
   info: { lines: number };
 }
 
+/** A key that JavaScript objects treat specially: dropped or turned into a prototype change if read. */
+const RESERVED_KEY = "__proto__";
+
+/** Why a CSV header cannot be used (a column named twice, a reserved name), or null. */
+function headerProblem(header: readonly string[]): string | null {
+  const seen = new Set<string>();
+  for (const name of header) {
+    if (name === RESERVED_KEY) return `a column may not be named ${RESERVED_KEY}`;
+    if (seen.has(name)) return `the column ${JSON.stringify(name)} appears twice in the header (the later value would silently win)`;
+    seen.add(name);
+  }
+  return null;
+}
+
 function readCsv(ctx: CheckContext, text: string, file: DataFile, schema: LoadedSchema | null): void {
   const starts = lineStarts(text);
   let records: CsvRecord[];
+  let badHeader: string | null = null;
   try {
     records = parseCsv(text, {
-      columns: true,
+      columns: (header: string[]) => {
+        badHeader = headerProblem(header);
+        return header;
+      },
       info: true,
       raw: true,
       bom: true,
@@ -148,6 +189,11 @@ function readCsv(ctx: CheckContext, text: string, file: DataFile, schema: Loaded
       ? `the row has ${length[2] ?? "?"} fields, the header has ${length[1] ?? "?"}`
       : raw.replace(/^Invalid Record Length: /, "").replace(/ at line \d+.*$/, "");
     ctx.error(CheckCodes.DATA_BAD_CSV, `row ${line}: invalid CSV: ${message}`, file.display, lineSpan(text, starts, line));
+    file.complete = false;
+    return;
+  }
+  if (badHeader !== null) {
+    ctx.error(CheckCodes.DATA_BAD_CSV, `row 1: invalid CSV header: ${badHeader}`, file.display, lineSpan(text, starts, 1));
     file.complete = false;
     return;
   }

@@ -4,6 +4,7 @@
 // `system` must be declared. The result is a PlanExpr in which such ids are string literals and
 // params are replaced by their values, so the scorer never needs the spec to evaluate it.
 
+import { compileLinear } from "../core/linear-regex.js";
 import type { Json, PlanExpr } from "../core/plan.js";
 import type { Expr } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
@@ -271,9 +272,13 @@ function checkRegexOperand(ctx: CheckContext, file: string, e: Expr): void {
     }
     return;
   }
-  try {
-    new RegExp(pattern);
-  } catch (err) {
-    ctx.error(CheckCodes.BAD_SCORER_SETTING, `invalid regular expression: ${err instanceof Error ? err.message : String(err)}`, file, e.span);
+  // `matches` runs on the linear-time engine (core/linear-regex.ts): check what that engine reads.
+  const compiled = compileLinear(pattern);
+  if (!compiled.ok && compiled.kind === "unsupported") {
+    ctx.error(CheckCodes.REGEX_NEEDS_BACKTRACKING, `regular expression not supported: ${compiled.error}`, file, e.span, [
+      "rewrite it without backreferences or lookaround (see docs/scoring.md)",
+    ]);
+  } else if (!compiled.ok) {
+    ctx.error(CheckCodes.BAD_SCORER_SETTING, `invalid regular expression: ${compiled.error}`, file, e.span);
   }
 }

@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from "./command.js";
 import { commands, type CommandEntry } from "./commands/index.js";
 import { editDistance } from "../core/edit-distance.js";
+import { redactedIO } from "./redacting-stream.js";
 
 export function toolVersion(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -56,10 +57,11 @@ export function defaultIO(): CliIO {
   return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 }
 
-export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+export async function main(argv: string[], cliIO: CliIO = defaultIO()): Promise<number> {
+  const io = redactedIO(cliIO);
   const [first, ...rest] = argv;
   if (first === undefined || first === "-h" || first === "--help" || first === "help") {
-    if (first === "help" && rest[0]) return main([rest[0], "--help"], io);
+    if (first === "help" && rest[0]) return main([rest[0], "--help"], cliIO);
     io.stdout.write(mainHelp());
     return first === undefined ? EXIT_USAGE : EXIT_OK;
   }

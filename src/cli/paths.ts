@@ -8,8 +8,12 @@ export function displayPath(cwd: string, path: string): string {
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : path;
 }
 
+/** A path as one word for a POSIX shell: quoted when it needs to be. */
+export function shellWord(text: string): string {
+  return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
 /** The command that resumes a run, quoted for a POSIX shell when it needs to be. */
 export function resumeCommand(cwd: string, runDir: string): string {
-  const shown = displayPath(cwd, runDir);
-  return `value-compass run --resume ${/^[\w./@%+=:,-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, "'\\''")}'`}`;
+  return `value-compass run --resume ${shellWord(displayPath(cwd, runDir))}`;
 }

@@ -2,6 +2,7 @@
 // directory (stdout), and the exit code, from the typed outcome of src/app/rescore.ts.
 
 import type { CompareOutcome } from "../app/compare-judges.js";
+import { problemsText } from "./integrity-messages.js";
 import type { RescoreFailure, RescoreOutcome, Rescored } from "../app/rescore.js";
 import { summaryText } from "../app/report-stage.js";
 import { JOURNAL_FILE } from "../run/journal.js";
@@ -41,6 +42,8 @@ export function reportRescore(outcome: RescoreOutcome, quiet: boolean, io: Out):
     return exitCodeOf(outcome.failure.kind);
   }
   const done = outcome.rescored;
+  // Said even with --quiet: what the tables are missing.
+  if (done.dropped.length > 0) io.stderr.write(problemsText("value-compass rescore: --salvage dropped", io.cwd, done.dropped));
   if (!quiet) io.stderr.write(rescoredText(done, io.colour));
   const errors = done.counts.errors;
   if (errors > 0) io.stderr.write(`value-compass rescore: ${errors} scoring error${errors === 1 ? "" : "s"} (the error column of scores.csv)\n`);
@@ -65,6 +68,8 @@ function rescoreFailureText(failure: RescoreFailure, cwd: string): string {
       return say(`${failure.given}: ${failure.message} (is it a run directory?)`);
     case "no_journal":
       return say(`${failure.given} has no ${JOURNAL_FILE}: there are no answers to score`);
+    case "bad_records":
+      return `${problemsText("value-compass rescore:", cwd, failure.problems)}  Nothing was rescored; the run directory is left as it was. \`value-compass rescore --salvage\` scores the intact records and lists what it drops.\n`;
     case "spec_gone":
       return say(`the run's spec ${displayPath(cwd, failure.specPath)} is gone (the manifest names ${failure.recorded} relative to the run directory)`);
     case "compile_failed":

@@ -2,12 +2,13 @@
 // the run directory (stdout), and the exit code, from the pipeline's typed outcome.
 
 import type { FinishedRun, RunFailure, RunNotice, RunOutcome } from "../app/pipeline.js";
+import type { StorageFailure } from "../core/storage-error.js";
 import { MANIFEST_FILE } from "../run/manifest.js";
 import { formatDuration, type StageTime } from "../run/progress.js";
 import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
 import { EXIT_USAGE, exitCodeOf } from "./exit-codes.js";
 import { execRefusalMessage, lockMessage, unavailableMessage } from "./failure-messages.js";
-import { displayPath, resumeCommand } from "./paths.js";
+import { displayPath, resumeCommand, shellWord } from "./paths.js";
 
 /** Where the words go (stdout: the run directory only). */
 type Out = { stdout: { write(text: string): unknown }; stderr: { write(text: string): unknown }; cwd: string };
@@ -22,6 +23,14 @@ export function describeRunNotice(notice: RunNotice): string {
     }
     case "aborting":
       return "value-compass run: aborting the requests in flight";
+    case "stale_lock":
+      return `value-compass run: took over the folder's lock, left by ${
+        notice.reason === "gone"
+          ? `a run (pid ${notice.pid}) that is no longer running`
+          : notice.reason === "reused"
+            ? `a run whose pid ${notice.pid} now belongs to another program`
+            : "a run that left it unreadable"
+      }`;
     case "torn_journal":
       return `value-compass run: the journal ended in a torn line (a crash mid-write); cut ${notice.bytes} bytes, that step runs again`;
     case "stage_failed":
@@ -87,6 +96,18 @@ function runFailureText(failure: RunFailure, cwd: string): string {
       );
     case "validation_failed":
       return lines(`value-compass run: validating the judges failed: ${failure.message}; nothing was run (${displayPath(cwd, failure.runDir)})`);
+    case "folder_unwritable":
+      return lines(
+        `value-compass run: the run folder ${displayPath(cwd, failure.dir)} cannot be written: ${failure.failure.reason} (${failure.failure.code}) at ${displayPath(cwd, failure.failure.path)}`,
+        "  Nothing was run. Choose a folder you can write to (--out DIR), or make this one writable.",
+      );
+    case "write_failed":
+      return lines(
+        `value-compass run: ${storageText(cwd, failure.failure)}`,
+        failure.resumable
+          ? `  No step was run. After fixing this, resume with: ${resumeCommand(cwd, failure.runDir)}`
+          : `  No step was run. After fixing this, start again with: value-compass run ${shellWord(displayPath(cwd, failure.specPath))} --out ${shellWord(displayPath(cwd, failure.runDir))}`,
+      );
   }
 }
 
@@ -95,6 +116,20 @@ function runEndText(run: FinishedRun, quiet: boolean, cwd: string): string {
   const resume = resumeCommand(cwd, run.runDir);
   const out: Array<string | null> = [];
   if (run.cacheWriteError && !quiet) out.push(`value-compass run: could not write to the cache ${run.cacheWriteError.dir}: ${run.cacheWriteError.message}`);
+  // Always said, even with --quiet: an edited cache entry is someone trying to answer for the model.
+  if (run.cacheRejected) {
+    out.push(
+      `value-compass run: warning: ${run.cacheRejected.count} cache ${run.cacheRejected.count === 1 ? "entry was" : "entries were"} edited or corrupted (digest mismatch) and ignored; the model was asked instead (first: ${run.cacheRejected.first})`,
+    );
+  }
+  if (run.writeFailure) {
+    const f = run.writeFailure;
+    out.push(
+      `value-compass run: stopped: ${storageText(cwd, f)}`,
+      `  ${counts.done} of ${counts.total} steps are done${f.manifestSaved ? ` (${MANIFEST_FILE} records the stop)` : `; ${MANIFEST_FILE} could not be updated either (it still says "running")`}. After making room or fixing the permissions, resume with: ${resume}`,
+    );
+    return lines(...out);
+  }
   if (run.fatal) {
     out.push(
       `value-compass run: stopped: ${run.fatal.message}`,
@@ -128,6 +163,11 @@ function runEndText(run: FinishedRun, quiet: boolean, cwd: string): string {
 /** `answers 1m02s (40 steps), judge scoring 20s (80 scores), reports 0.4s`: every stage that ran. */
 export function stageTimesText(times: readonly StageTime[]): string {
   return times.map((t) => `${t.label} ${formatDuration(t.seconds)}${t.unit && t.done > 0 ? ` (${t.done} ${t.unit})` : ""}`).join(", ");
+}
+
+/** "cannot write r/journal.jsonl: the disk is full (ENOSPC)". */
+function storageText(cwd: string, failure: StorageFailure): string {
+  return `cannot write ${displayPath(cwd, failure.path)}: ${failure.reason} (${failure.code})`;
 }
 
 /** Lines of text, each ended by a newline; null leaves a line out. */

@@ -35,6 +35,10 @@ interface PlanIndex {
 
 const indexes = new WeakMap<Plan, PlanIndex>();
 const handlebars = Handlebars.create();
+// Handlebars' own `log` helper writes to console (stdout), which would corrupt `dir=$(vc run …)` and
+// any JSON on stdout. Templates may still use it (the checker allows it), but it renders nothing and
+// writes nothing (docs/language.md).
+handlebars.registerHelper("log", () => "");
 const OPTIONS = { noEscape: true, strict: true } as const;
 
 function indexOf(plan: Plan): PlanIndex {

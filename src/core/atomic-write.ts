@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, createWriteStream, openSync, renameSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { finished } from "node:stream/promises";
+import { withPath } from "./storage-error.js";
 
 /** A name beside `path` that no other writer, in this process or another, picks at the same time. */
 function temporaryName(path: string): string {
@@ -24,7 +25,10 @@ function discard(tmp: string): void {
   }
 }
 
-/** Write `data` to `path` atomically. Throws the file system's error (the temporary file is removed). */
+/**
+ * Write `data` to `path` atomically. Throws the file system's error (the temporary file is removed);
+ * a disk-full or permission error as a StorageError naming `path`, not the temporary name.
+ */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = temporaryName(path);
   try {
@@ -32,7 +36,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (error) {
     discard(tmp);
-    throw error;
+    throw withPath(error, path);
   }
 }
 
@@ -49,7 +53,7 @@ export function writeFileAtomicWith(path: string, write: (fd: number) => void): 
     renameSync(tmp, path);
   } catch (error) {
     discard(tmp);
-    throw error;
+    throw withPath(error, path);
   }
 }
 
@@ -66,6 +70,6 @@ export async function writeStreamAtomic(path: string, write: (stream: WriteStrea
     // Wait for the stream to let go of the file (it may still be opening it) before removing it.
     if (!stream.closed) await new Promise<void>((resolve) => stream.once("close", () => resolve()).destroy());
     discard(tmp);
-    throw error;
+    throw withPath(error, path);
   }
 }

@@ -11,8 +11,9 @@
 // Output on stdout: the answer as plain text (one final newline stripped). With json_io, stdout may
 // instead be an envelope {"text": "...", "tokensIn"?: n, "tokensOut"?: n, "finishReason"?: s}; any
 // other stdout (including JSON without a string "text") is the answer itself.
-// The child's environment is exactly ProviderEnv (not merged with process.env), so what the command
-// sees is what the caller chose to pass.
+// The child's environment is the minimal one of secrets.ts `childEnv` taken from ProviderEnv (never
+// merged with process.env): PATH, HOME, the locale, temporary folders, the model's api_key_env and
+// the names the user lists in VC_EXEC_ENV; no other key or token reaches the command.
 
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
@@ -22,7 +23,7 @@ import type { PlanModel } from "../core/plan.js";
 import { splitCommand, type SplitResult } from "./command-line.js";
 import { startDeadline } from "./deadline.js";
 import { clip, failure } from "./failure.js";
-import { makeRedactor, redactFailure, secretValues, type Redactor } from "./secrets.js";
+import { childEnv, makeRedactor, redactFailure, secretValues, type Redactor } from "./secrets.js";
 import type { ChatRequest, ChatResponse, ChatResult, ModelInfo, PrepareOptions, PrepareResult, Provider, ProviderEnv, ProviderFailure } from "./types.js";
 
 /** Captured stderr is cut to its last 2 KB: errors and tracebacks end there. */
@@ -99,7 +100,7 @@ export class ExecProvider implements Provider {
       const result = await execa(file, args, {
         input: this.model.jsonIo ? requestJson(request) : promptText(request.messages),
         cwd: this.cwd,
-        env: { ...this.env },
+        env: childEnv(this.env, this.model.apiKeyEnv ? [this.model.apiKeyEnv] : []),
         extendEnv: false,
         shell: false,
         reject: false,

@@ -32,9 +32,55 @@ export function secretValues(env: ProviderEnv, explicitNames: readonly string[] 
   return [...values];
 }
 
-/** user:password@ in URLs, which error messages from fetch quote whole. */
+/** Query parameters whose values are credentials (`?token=…`, `&api_key=…`, `?sig=…`). */
+const SECRET_PARAM =
+  /([?&;](?:[a-z0-9_.-]*[_-])?(?:token|access_token|api[_-]?key|apikey|key|secret|password|passwd|pass|pwd|sig|signature|auth|authorization|credentials?|code)=)[^&#\s"'<>]+/gi;
+
+/** user:password@ in URLs, which error messages from fetch quote whole, and credential query parameters. */
 export function stripUrlCredentials(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, "$1");
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, "$1").replace(SECRET_PARAM, `$1${REDACTED}`);
+}
+
+/**
+ * Variables a command run by a spec (an exec model, an exec scorer) gets: enough to find programs,
+ * read the locale and write temporary files, and nothing else; the rest of the user's environment
+ * (API keys, tokens, cloud credentials) stays out. A user passes more by name in VC_EXEC_ENV
+ * ("NAME1,NAME2"); a model's api_key_env is passed to its own command.
+ */
+const CHILD_ENV_NAMES = new Set([
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "LANG",
+  "LANGUAGE",
+  "TZ",
+  "TMPDIR",
+  "TMP",
+  "TEMP",
+  "TERM",
+  "NO_COLOR",
+  "SYSTEMROOT",
+  "WINDIR",
+  "COMSPEC",
+  "PATHEXT",
+]);
+export const PASS_ENV_VARIABLE = "VC_EXEC_ENV";
+
+export function childEnv(env: ProviderEnv, explicitNames: readonly string[] = []): Record<string, string> {
+  const passed = new Set([...explicitNames, ...(env[PASS_ENV_VARIABLE] ?? "").split(/[\s,]+/).filter((n) => n !== "")]);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (CHILD_ENV_NAMES.has(name) || name.startsWith("LC_") || passed.has(name)) out[name] = value;
+  }
+  return out;
+}
+
+/** A redactor for what a command run by a spec prints: the secrets of the whole environment it came from. */
+export function envRedactor(env: ProviderEnv, explicitNames: readonly string[] = []): Redactor {
+  return makeRedactor(secretValues(env, explicitNames));
 }
 
 /** Removes the given secret values and any URL credentials from a text. */

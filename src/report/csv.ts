@@ -12,6 +12,9 @@
 //   with a single quote, so a spreadsheet shows it instead of evaluating it (CSV injection). Numbers we
 //   compute are written from JS numbers, never from text, so a negative number such as -0.25 stays a
 //   number: the decision is made on the cell's type, not on its characters.
+// - Control characters other than TAB, LF and CR (NUL, ESC, DEL, …) are written as visible escapes
+//   \u0000, always: raw, they end C strings in readers, move terminals' cursors and break spreadsheet
+//   imports. A model's answer that holds one is still recognisable; docs/outputs.md says so.
 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -88,18 +91,27 @@ function formatNumber(x: number, format: ColumnFormat): string {
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this does
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/** NUL and the other control characters (not TAB, LF, CR) as visible \uXXXX escapes. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** The text of one cell as it goes into the file (before CSV quoting). */
 export function formatCell(cell: Cell, format: ColumnFormat, neutralize = true): string {
   if (cell === null) return "";
   if (typeof cell === "boolean") return cell ? "true" : "false";
   if (typeof cell === "number") return formatNumber(cell, format);
-  return neutralize ? neutralizeFormula(cell) : cell;
+  const text = escapeControls(cell);
+  return neutralize ? neutralizeFormula(text) : text;
 }
 
 /** The whole CSV text of a table: header line, then one line per row. */
 export function toCsv(table: Table, options: CsvOptions = {}): string {
   const neutralize = options.neutralize ?? true;
-  const records: string[][] = [table.columns.map((c) => (neutralize ? neutralizeFormula(c) : c))];
+  const records: string[][] = [table.columns.map((c) => (neutralize ? neutralizeFormula(escapeControls(c)) : escapeControls(c)))];
   let carriageReturn = records[0]?.some((cell) => cell.includes("\r")) ?? false;
   for (const row of table.rows) {
     const record = table.columns.map((_, i) => formatCell(row[i] ?? null, table.formats[i] ?? "text", neutralize));

@@ -6,6 +6,11 @@
 // everything ever cached; a file per key costs one open() per lookup whatever the cache size. Rename
 // is atomic, so concurrent `vc run` processes and a SIGKILL mid-write never leave a half entry under
 // a real key. See docs/running.md.
+//
+// Each entry carries a digest of its key and its content, checked on read: an entry edited by hand
+// (or corrupted) is a miss, counted and reported, never an answer. The digest catches edits, not a
+// forger who recomputes it; what keeps a cloned repository from supplying answers is the location
+// (the user's cache folder by default, never a folder the spec's project provides; docs/security.md).
 
 import { mkdirSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
@@ -77,12 +82,26 @@ interface CacheEntry {
   key: string;
   model: string;
   response: ChatResponse;
+  /** sha256 of the key, the model and the canonical response: an edited entry no longer matches. */
+  digest: string;
+}
+
+/** Entries written before digests existed: read as misses, quietly (they are not tampered with). */
+const UNDIGESTED_VERSION = 1;
+const ENTRY_VERSION = 2;
+
+export function entryDigest(key: string, model: string, response: ChatResponse): string {
+  return createHash("sha256").update(canonicalJson({ key, model, response })).digest("hex");
 }
 
 export class DiskCache implements ResponseCache {
   private readonly madeDirs = new Set<string>();
   /** The first write error, reported once by the caller rather than per step. */
   writeError: string | null = null;
+  /** Entries whose digest did not match (edited or corrupted): served as misses. */
+  rejected = 0;
+  /** The first rejected entry's file, for the warning. */
+  firstRejected: string | null = null;
 
   constructor(readonly dir: string) {}
 
@@ -98,17 +117,28 @@ export class DiskCache implements ResponseCache {
     } catch {
       return null;
     }
+    const file = this.pathOf(key).file;
+    let entry: unknown;
     try {
-      const entry = JSON.parse(text) as unknown;
-      return isEntry(entry, key) ? entry.response : null;
+      entry = JSON.parse(text);
     } catch {
-      return null; // a corrupt entry is a miss; the next successful answer overwrites it
+      return this.reject(file); // a corrupt entry is a miss; the next successful answer overwrites it
     }
+    if (isOldEntry(entry)) return null;
+    if (!isEntry(entry, key)) return this.reject(file);
+    if (entry.digest !== entryDigest(key, entry.model, entry.response)) return this.reject(file);
+    return entry.response;
+  }
+
+  private reject(file: string): null {
+    this.rejected++;
+    this.firstRejected ??= file;
+    return null;
   }
 
   put(key: string, modelId: string, response: ChatResponse): boolean {
     const { dir, file } = this.pathOf(key);
-    const entry: CacheEntry = { v: KEY_VERSION, key, model: modelId, response };
+    const entry: CacheEntry = { v: ENTRY_VERSION, key, model: modelId, response, digest: entryDigest(key, modelId, response) };
     try {
       if (!this.madeDirs.has(dir)) {
         mkdirSync(dir, { recursive: true });
@@ -127,5 +157,17 @@ function isEntry(v: unknown, key: string): v is CacheEntry {
   if (typeof v !== "object" || v === null) return false;
   const e = v as Partial<CacheEntry>;
   const r = e.response as Partial<ChatResponse> | undefined;
-  return e.key === key && typeof r === "object" && r !== null && typeof r.text === "string";
+  return (
+    e.v === ENTRY_VERSION &&
+    e.key === key &&
+    typeof e.model === "string" &&
+    typeof e.digest === "string" &&
+    typeof r === "object" &&
+    r !== null &&
+    typeof r.text === "string"
+  );
+}
+
+function isOldEntry(v: unknown): boolean {
+  return typeof v === "object" && v !== null && (v as { v?: unknown }).v === UNDIGESTED_VERSION && !("digest" in v);
 }

@@ -4,6 +4,7 @@
 // last line is cut off, and the ids found are the steps that are done.
 
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync, existsSync } from "node:fs";
+import { withPath } from "../core/storage-error.js";
 import type { StepRecord } from "../core/records.js";
 
 /** What the final records of a run's steps add up to (responses.csv and the manifest report them). */
@@ -20,6 +21,9 @@ export interface JournalCounts {
 export const JOURNAL_FILE = "journal.jsonl";
 
 export class Journal {
+  /** The error of a failed append: the file takes no more records. */
+  private broken: unknown = null;
+
   private constructor(
     private fd: number | null,
     readonly path: string,
@@ -31,7 +35,15 @@ export class Journal {
 
   append(record: StepRecord): void {
     if (this.fd === null) throw new Error("journal is closed");
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    // After a failed write (a full disk may have taken part of the line) nothing more is appended:
+    // a record after a torn line would turn it into a bad line in the middle of the file.
+    if (this.broken !== null) throw this.broken;
+    try {
+      writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    } catch (error) {
+      this.broken = withPath(error, this.path);
+      throw this.broken;
+    }
   }
 
   close(): void {

@@ -94,6 +94,8 @@ export interface Session {
   status: RunStatus;
   calls: number;
   cacheHits: number;
+  /** Cache entries whose digest did not match (edited by hand or corrupted), served as misses. */
+  cacheRejected?: number;
 }
 
 export interface Manifest {
@@ -123,7 +125,7 @@ export interface Manifest {
   endedAt: string | null;
   sessions: Session[];
   counts: RunCounts;
-  stop: { reason: "fatal" | "interrupted"; message: string } | null;
+  stop: { reason: "fatal" | "interrupted" | "write_failed"; message: string } | null;
   /** Files of the run directory, relative to it: the executor's and the later stages'. */
   files: string[];
   /** Scores in scores.jsonl (null before anything was scored). */
@@ -171,7 +173,7 @@ export interface ManifestInput {
   retryFailed: boolean;
   sessions: Session[];
   counts: RunCounts;
-  stop: { reason: "fatal" | "interrupted"; message: string } | null;
+  stop: { reason: "fatal" | "interrupted" | "write_failed"; message: string } | null;
   files: string[];
   /** `score --answers`: the answers files as inputs of the run, relative to the entry spec's folder. */
   answerInputs?: PlanInput[];

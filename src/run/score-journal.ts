@@ -5,11 +5,15 @@
 // for appending, so that the next record does not glue onto it.
 
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { withPath } from "../core/storage-error.js";
 import type { ScoreRecord } from "../core/records.js";
 
 export const SCORES_FILE = "scores.jsonl";
 
 export class ScoreJournal {
+  /** The error of a failed append: the file takes no more records. */
+  private broken: unknown = null;
+
   private constructor(
     private fd: number | null,
     readonly path: string,
@@ -24,7 +28,15 @@ export class ScoreJournal {
 
   append(record: ScoreRecord): void {
     if (this.fd === null) throw new Error("score journal is closed");
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    // After a failed write (a full disk may have taken part of the line) nothing more is appended:
+    // a record after a torn line would turn it into a bad line in the middle of the file.
+    if (this.broken !== null) throw this.broken;
+    try {
+      writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    } catch (error) {
+      this.broken = withPath(error, this.path);
+      throw this.broken;
+    }
   }
 
   close(): void {

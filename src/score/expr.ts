@@ -11,6 +11,7 @@
 // Errors are data: a type error, a missing field or a bad regex gives `{ ok: false, error }`; the
 // evaluator never throws for anything an expression can do.
 
+import { compileLinear, type LinearRegex } from "../core/linear-regex.js";
 import type { Json, PlanExpr } from "../core/plan.js";
 import { BUILTIN_FUNCTIONS } from "../syntax/vocabulary.js";
 
@@ -315,19 +316,17 @@ function evaluateCall(callee: string, argExprs: readonly PlanExpr[], scope: Scop
 
 // ---------------------------------------------------------------------------------------------
 
-const regexCache = new Map<string, RegExp>();
+const regexCache = new Map<string, LinearRegex>();
 
-function compileRegex(source: string): { ok: true; regex: RegExp } | { ok: false; error: string } {
+/** `matches` runs on the linear-time engine (core/linear-regex.ts): no answer can hang a rule. */
+function compileRegex(source: string): { ok: true; regex: LinearRegex } | { ok: false; error: string } {
   const cached = regexCache.get(source);
   if (cached) return { ok: true, regex: cached };
-  try {
-    const regex = new RegExp(source);
-    if (regexCache.size > 500) regexCache.clear();
-    regexCache.set(source, regex);
-    return { ok: true, regex };
-  } catch (e) {
-    return { ok: false, error: `invalid regex ${JSON.stringify(source)}: ${e instanceof Error ? e.message : String(e)}` };
-  }
+  const compiled = compileLinear(source);
+  if (!compiled.ok) return { ok: false, error: `invalid regex ${JSON.stringify(source)}: ${compiled.error}` };
+  if (regexCache.size > 500) regexCache.clear();
+  regexCache.set(source, compiled.regex);
+  return { ok: true, regex: compiled.regex };
 }
 
 export function describe(value: Json): string {

@@ -68,7 +68,7 @@ export interface ScorerDeps {
   judgeSampling?: SamplingParams;
   /** Working directory for exec scorers: the entry spec's folder. Default: process.cwd(). */
   execCwd?: string;
-  /** Environment for exec scorers. Default: the current process environment. */
+  /** The environment exec scorers take their minimal one from (and whose secrets are redacted from what they say). Default: the process environment. */
   execEnv?: Readonly<Record<string, string | undefined>>;
   /** Aborts exec scorers when the run is interrupted. */
   signal?: AbortSignal;

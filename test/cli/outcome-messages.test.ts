@@ -103,6 +103,8 @@ describe("value-compass run: how a run ended", () => {
       elapsedSeconds: 2.5,
       cacheWriteError: { dir: "/c", message: "EACCES" },
       stageTimes: [],
+      cacheRejected: null,
+      writeFailure: null,
       ...extra,
     },
   });

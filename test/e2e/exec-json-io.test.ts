@@ -18,7 +18,8 @@ describe("value-compass run --json-io", () => {
     const dir = project({ "s.vc": spec });
     const log = join(dir, "exec.log");
     const model = `exec:node ${fixture} json`;
-    const r = await vc(["run", "s.vc", "--model", model, "--json-io", "--quiet", "--out", "run"], dir, { EXEC_LOG: log });
+    // Commands get a minimal environment: EXEC_LOG reaches the fixture because VC_EXEC_ENV names it.
+    const r = await vc(["run", "s.vc", "--model", model, "--json-io", "--quiet", "--out", "run"], dir, { EXEC_LOG: log, VC_EXEC_ENV: "EXEC_LOG" });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const sent = readFileSync(log, "utf8")
@@ -36,7 +37,7 @@ describe("value-compass run --json-io", () => {
 
     // Without the flag the same command gets plain text (not served from the cache of the JSON run),
     // which this JSON-only fixture cannot parse: the steps fail and say so.
-    const plain = await vc(["run", "s.vc", "--model", model, "--quiet", "--out", "plain"], dir, { EXEC_LOG: join(dir, "plain.log") });
+    const plain = await vc(["run", "s.vc", "--model", model, "--quiet", "--out", "plain"], dir, { EXEC_LOG: join(dir, "plain.log"), VC_EXEC_ENV: "EXEC_LOG" });
     expect(plain.code).toBe(1);
     expect(readCsv(join(dir, "plain", "responses.csv")).every((row) => row["error"] !== "")).toBe(true);
     const stdin = readFileSync(join(dir, "plain.log"), "utf8")

@@ -34,7 +34,8 @@ export async function vc(args: string[], cwd: string, env: Record<string, string
     stdout: stdout as unknown as NodeJS.WritableStream,
     stderr: stderr as unknown as NodeJS.WritableStream,
     cwd,
-    env: { PATH: process.env["PATH"] ?? "", ...env },
+    // The response cache goes into the project folder, so each test's project has its own.
+    env: { PATH: process.env["PATH"] ?? "", XDG_CACHE_HOME: join(cwd, ".xdg-cache"), ...env },
   };
   const code = await main(args, io);
   const line = stdout.text.trim().split("\n").pop() ?? "";
@@ -42,7 +43,7 @@ export async function vc(args: string[], cwd: string, env: Record<string, string
   return { code, stdout: stdout.text, stderr: stderr.text, dir };
 }
 
-/** A project folder (package.json marks the root, so the cache goes to <dir>/.vc-cache). */
+/** A project folder (package.json marks the root; `vc` puts the cache in <dir>/.xdg-cache/value-compass). */
 export function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "vc-e2e-"));
   writeFileSync(join(dir, "package.json"), "{}\n");

@@ -195,8 +195,10 @@ describe("the installed package", { timeout: 180_000 }, () => {
     expect(leaderboard).toMatch(/^safety,en_US,general,refusal,proportion,\d,mock:refuse,/m);
     expect(leaderboard).toMatch(/^safety,en_US,general,refusal,proportion,\d,mock:comply,/m);
     expect(run.stderr).toContain(`value-compass run: ${plan.stepCount} steps`);
-    // The user's folder holds the cache; the installed package is left as it was installed.
-    expect(existsSync(join(install, ".vc-cache"))).toBe(true);
+    // The user's cache folder (XDG_CACHE_HOME, a temporary folder in the tests) holds the cache; the
+    // user's project and the installed package are left as they were.
+    expect(existsSync(join(process.env["XDG_CACHE_HOME"] ?? "", "value-compass"))).toBe(true);
+    expect(existsSync(join(install, ".vc-cache"))).toBe(false);
     expect(readdirSync(join(install, "node_modules", "value-compass")).sort()).toEqual([
       "LICENSE",
       "README.md",

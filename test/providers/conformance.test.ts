@@ -171,7 +171,8 @@ const execFactory: AdapterFactory = {
   setup: async () => {
     const dir = mkdtempSync(join(tmpdir(), "vc-exec-"));
     const log = join(dir, "requests.jsonl");
-    const env = { PATH: process.env["PATH"], EXEC_LOG: log };
+    // EXEC_LOG reaches the fixture only because VC_EXEC_ENV names it (commands get a minimal environment).
+    const env = { PATH: process.env["PATH"], EXEC_LOG: log, VC_EXEC_ENV: "EXEC_LOG" };
     const id = `exec:node '${FIXTURE}' json`;
     const provider = createProvider(model(id, { jsonIo: true }), env);
     return {

@@ -9,7 +9,8 @@ import { expectFailure, expectText, FIXTURE, MESSAGES, model, request } from "./
 
 const dir = mkdtempSync(join(tmpdir(), "vc-exec-test-"));
 const log = join(dir, "log.jsonl");
-const env: ProviderEnv = { PATH: process.env["PATH"], EXEC_LOG: log };
+// EXEC_LOG reaches the fixture only because VC_EXEC_ENV names it (commands get a minimal environment).
+const env: ProviderEnv = { PATH: process.env["PATH"], EXEC_LOG: log, VC_EXEC_ENV: "EXEC_LOG" };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const exec = (mode: string, overrides: Parameters<typeof model>[1] = {}, e: ProviderEnv = env) =>
@@ -67,9 +68,13 @@ describe("exec input and output", () => {
     expect(JSON.parse(text)).toEqual(["two words", "single $HOME", "a b", "", "|", ">", "out.txt"]);
   });
 
-  it("the child's environment is exactly ProviderEnv", async () => {
-    const text = expectText(await exec("env", {}, { PATH: process.env["PATH"], ONLY_THIS: "1" }).chat(request()));
-    expect(JSON.parse(text)).toEqual(["ONLY_THIS", "PATH"]);
+  it("the child's environment is the minimal one from ProviderEnv: no keys, plus what VC_EXEC_ENV and api_key_env name", async () => {
+    const base = { PATH: process.env["PATH"], ONLY_THIS: "1", OPENAI_API_KEY: "sk-not-for-commands", LANG: "C" };
+    expect(JSON.parse(expectText(await exec("env", {}, base).chat(request())))).toEqual(["LANG", "PATH"]);
+    const named = { ...base, VC_EXEC_ENV: "ONLY_THIS" };
+    expect(JSON.parse(expectText(await exec("env", {}, named).chat(request())))).toEqual(["LANG", "ONLY_THIS", "PATH"]);
+    const keyed = exec("env", { apiKeyEnv: "OPENAI_API_KEY" }, base);
+    expect(JSON.parse(expectText(await keyed.chat(request())))).toEqual(["LANG", "OPENAI_API_KEY", "PATH"]);
   });
 
   it("runs in the given cwd", async () => {

@@ -65,7 +65,13 @@ interface Done {
 function startVc(args: string[], cwd: string, env: Record<string, string>): { child: ChildProcess; done: Promise<Done> } {
   const child = spawn(process.execPath, [vcBin, "run", ...args], {
     cwd,
-    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", VC_COMPILE_CACHE: join(suiteDir, "compile-cache"), ...env },
+    env: {
+      PATH: process.env["PATH"] ?? "",
+      HOME: process.env["HOME"] ?? "",
+      XDG_CACHE_HOME: join(cwd, ".xdg-cache"),
+      VC_COMPILE_CACHE: join(suiteDir, "compile-cache"),
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -197,7 +203,7 @@ describe("value-compass run (child process)", () => {
 
       // The run's folder and cache, and the launcher's compile cache (bytecode, but checked all the same).
       const files = [...filesUnder(dir), ...filesUnder(join(suiteDir, "compile-cache"))];
-      expect(files.some((f) => f.includes(".vc-cache"))).toBe(true);
+      expect(files.some((f) => f.includes(".xdg-cache"))).toBe(true);
       expect(files.some((f) => f.includes("compile-cache"))).toBe(true);
       for (const file of files) {
         const text = readFileSync(file, "utf8");

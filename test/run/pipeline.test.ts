@@ -58,7 +58,7 @@ function inFlight(w: World, n: number): Promise<void> {
 
 function world(plan: Plan, behaviour?: Behaviour, delayMs = 0): World {
   const dir = mkdtempSync(join(tmpdir(), "vc-pipeline-"));
-  writeFileSync(join(dir, "package.json"), "{}"); // the project root: .vc-cache goes here
+  writeFileSync(join(dir, "package.json"), "{}");
   writeFileSync(join(dir, "spec.vc"), "// fake");
   return { dir, plan, providers: new Map(), behaviour: behaviour ?? ((r) => ok(`answer: ${r.messages[0]?.content}`)), delayMs, stages: [] };
 }
@@ -112,7 +112,8 @@ async function run(w: World, extra: Partial<RunRequest> = {}, signals = new Test
   const stderr = new Sink();
   const code = await runAndReport(request(extra), deps(w), {
     cwd: w.dir,
-    env: {},
+    // The user's cache folder, inside the world's folder: each test has its own.
+    env: { XDG_CACHE_HOME: join(w.dir, "xdg") },
     stdout,
     stderr,
     signals,
@@ -164,7 +165,7 @@ describe("value-compass run pipeline", () => {
   it("a re-run of an unchanged plan makes zero model calls and marks every row cached", async () => {
     const w = world(twoModels());
     await run(w);
-    expect(existsSync(join(w.dir, ".vc-cache"))).toBe(true);
+    expect(existsSync(join(w.dir, "xdg", "value-compass"))).toBe(true);
     const before = calls(w);
     const again = await run(w);
     expect(again.code).toBe(0);
@@ -177,7 +178,7 @@ describe("value-compass run pipeline", () => {
   it("--no-cache neither reads nor writes the cache", async () => {
     const w = world(twoModels());
     await run(w, { cache: false });
-    expect(existsSync(join(w.dir, ".vc-cache"))).toBe(false);
+    expect(existsSync(join(w.dir, "xdg", "value-compass"))).toBe(false);
     await run(w); // fills the cache
     const before = calls(w);
     const r = await run(w, { cache: false });

@@ -74,9 +74,16 @@ describe("exec scorer", () => {
     });
   });
 
-  it("passes only the given environment when one is given", async () => {
-    const r = await scoreExec(input(), "x", "e", { command: "node env.mjs" }, { ...deps(), execEnv: { PATH: process.env["PATH"], VC_TEST_VAR: "v1" } });
-    expect(r).toMatchObject({ ok: true, raw: { secret: "v1" } });
+  it("passes the minimal environment: a variable only when VC_EXEC_ENV names it, redacted when it looks secret", async () => {
+    const given = { PATH: process.env["PATH"], VC_TEST_VAR: "v1" };
+    expect(await scoreExec(input(), "x", "e", { command: "node env.mjs" }, { ...deps(), execEnv: given })).toMatchObject({ ok: true, raw: { secret: null } });
+    const named = { ...given, VC_EXEC_ENV: "VC_TEST_VAR" };
+    expect(await scoreExec(input(), "x", "e", { command: "node env.mjs" }, { ...deps(), execEnv: named })).toMatchObject({ ok: true, raw: { secret: "v1" } });
+    const secret = { PATH: process.env["PATH"], VC_TEST_VAR: "a-long-secret-value", VC_TEST_VAR_TOKEN: "a-long-secret-value", VC_EXEC_ENV: "VC_TEST_VAR" };
+    expect(await scoreExec(input(), "x", "e", { command: "node env.mjs" }, { ...deps(), execEnv: secret })).toMatchObject({
+      ok: true,
+      raw: { secret: "[redacted]" },
+    });
   });
 });
 

@@ -110,8 +110,9 @@ Options:
   --set KEY=VALUE    override a param (repeatable)
   --out DIR          run directory; an existing run directory of the same plan is resumed
   --concurrency N    requests open at once per endpoint (overrides the spec)
-  --no-cache         neither read nor write the response cache
-  --cache-dir DIR    response cache folder (default: .vc-cache in the spec's project root)
+  --no-cache         neither read nor write the response cache (kept by --resume)
+  --cache-dir DIR    response cache folder (default: ~/.cache/value-compass/responses, or under
+                     $XDG_CACHE_HOME; never the spec's project)
   --resume DIR       continue an interrupted or stopped run
   --retry-failed     with a resumed run: run the failed steps again
   --pull             pull missing Ollama models
@@ -224,15 +225,19 @@ large standard errors and flagged. See docs/adaptive.md.
 const REPORT: CommandInfo = {
   name: "report",
   summary: "rebuild a run's CSV tables and summary from its journal and scores",
-  help: `Usage: value-compass report RUN_DIR [--out DIR] [--seed N] [--resamples N] [--bom] [--no-neutralize]
+  help: `Usage: value-compass report RUN_DIR [--out DIR] [--salvage] [--seed N] [--resamples N] [--bom] [--no-neutralize]
                             [--html] [--explorer-limit N] [--quiet]
 
 Rebuild every CSV table of a run (responses, scores, leaderboard, dimensions, the spec's reports,
 adaptive and abilities) from its journal.jsonl, scores.jsonl and plan.json, and print the summary.
 With the run's seed and CSV options the files are byte-identical to the ones the run wrote.
+Every journal and score record is first checked against the plan (step ids, scorers, the range of
+each scorer's scale); a record that does not fit stops the report with its file and line.
 
 Options:
-  --out DIR          write the tables to DIR instead of RUN_DIR
+  --out DIR          write the tables to DIR instead of RUN_DIR (refused when DIR holds another
+                     run's folder or tables)
+  --salvage          build the tables from the records that fit the plan, and list those dropped
   --seed N           bootstrap seed (default: the run's seed, 0 when the spec sets none)
   --resamples N      bootstrap resamples (default 2000)
   --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
@@ -252,6 +257,7 @@ See docs/outputs.md.
 `,
   options: {
     out: { type: "string" },
+    salvage: { type: "boolean" },
     seed: { type: "string" },
     resamples: { type: "string" },
     bom: { type: "boolean" },
@@ -269,7 +275,7 @@ const RESCORE: CommandInfo = {
   name: "rescore",
   summary: "score a run's answers again with the spec's current rules (no model calls) and rebuild its reports",
   help: `Usage: value-compass rescore RUN_DIR [--judge ID] [--model-scorer SCORER=ID]... [--seed N]
-                             [--bom] [--no-neutralize] [--quiet]
+                             [--salvage] [--bom] [--no-neutralize] [--quiet]
 
 Score the answers recorded in RUN_DIR again with the spec's current scorers, score expressions,
 rules and rubrics (the spec, --model and --set values are taken from the run's manifest), without
@@ -277,7 +283,8 @@ asking the evaluated models anything, and rebuild the reports. The recorded step
 spec's steps (matched by id); if items, models, contexts or samples changed, rescoring is refused.
 
 The previous scores are kept as scores.<UTC time>.jsonl and the previous plan as
-plan.<UTC time>.json; the manifest lists every rescore.
+plan.<UTC time>.json; the manifest lists every rescore. Every journal record is first checked
+against the run's plan; a record that does not fit stops the rescore with its file and line.
 
 Options:
   --judge ID                 replace the run's judge model; given two or more times, compare judges
@@ -287,6 +294,8 @@ Options:
                              bootstrap intervals (docs/validation.md)
   --model-scorer SCORER=ID   replace the model of one judge or guard scorer (repeatable)
   --seed N                   bootstrap seed of the reports (default: the run's seed)
+  --salvage                  score the journal records that fit the plan, and list those dropped
+                             (the journal itself is not changed)
   --bom                      start every CSV file with a UTF-8 byte-order mark
   --no-neutralize            write text cells as they are (no ' before a leading = + - @)
   --quiet                    no summary
@@ -301,6 +310,7 @@ Exit codes: 0 ok, 1 errors (not a run, changed steps, judge unreachable, scoring
     judge: { type: "string", multiple: true },
     "model-scorer": { type: "string", multiple: true },
     seed: { type: "string" },
+    salvage: { type: "boolean" },
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
     quiet: { type: "boolean" },

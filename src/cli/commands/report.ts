@@ -3,7 +3,7 @@
 // byte-identical). Used to re-run the analyses with another bootstrap seed or CSV options, after a
 // resumed run, or to write the tables elsewhere with --out.
 
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { readPlanHeader } from "../../adaptive/plan-file.js";
 import { JOURNAL_FILE } from "../../run/journal.js";
@@ -30,6 +30,8 @@ import { evaluateGates, parseGates } from "../../app/gate.js";
 import { resolveRunDir } from "../../run/rundir.js";
 import { EXIT_GATE_FAILED } from "../exit-codes.js";
 import { gateText } from "../gate-messages.js";
+import { checkRunRecords, markReportOf, otherRunFiles } from "../../app/run-integrity.js";
+import { problemsText } from "../integrity-messages.js";
 
 export const reportCommand: Command = {
   // Name, summary, help and options live in index.ts, so `vc --help` needs no command module.
@@ -59,15 +61,33 @@ export const reportCommand: Command = {
     }
     const outArg = stringOption(args, "out");
     const outDir = outArg === undefined ? runDir : resolve(io.cwd, outArg);
+    if (outDir !== runDir) {
+      const other = otherRunFiles(outDir, runDir);
+      if (other !== null) {
+        io.stderr.write(`value-compass report: --out ${outArg}: ${other}; choose an empty folder (or this run's own)\n`);
+        return EXIT_ERRORS;
+      }
+    }
     // Writing into the run directory while a run works there would race with its own report stage.
     const lock = outDir === runDir ? lockRunDir(runDir) : null;
     if (lock && !lock.ok) {
       io.stderr.write(`value-compass report: ${lockMessage(lock)}\n`);
       return EXIT_ERRORS;
     }
+    let scratch: string | null = null;
     try {
       const plan = header.header;
-      const result = writeRunReports(plan, runDir, outDir, {
+      const checked = checkRunRecords(plan, runDir, { salvage: boolOption(args, "salvage") });
+      if (checked.ok && checked.sourceDir !== runDir) scratch = checked.sourceDir;
+      if (!checked.ok) {
+        io.stderr.write(problemsText("value-compass report", io.cwd, checked.problems));
+        io.stderr.write("  Nothing was written. `value-compass report --salvage` builds the tables from the intact records and lists what it drops.\n");
+        return EXIT_ERRORS;
+      }
+      if (checked.dropped.length > 0) {
+        io.stderr.write(problemsText("value-compass report: --salvage dropped", io.cwd, checked.dropped));
+      }
+      const result = writeRunReports(plan, checked.sourceDir, outDir, {
         runId: basename(runDir),
         seed: seedText !== undefined ? Number(seedText) : reportSeed(plan),
         ...(resamples !== undefined ? { resamples } : {}),
@@ -90,6 +110,7 @@ export const reportCommand: Command = {
         result.notes.push(...page.notes);
         result.files.push(page.file);
       }
+      if (outDir !== runDir) markReportOf(outDir, runDir);
       if (!quiet) {
         for (const note of result.notes) io.stderr.write(`value-compass report: ${note}\n`);
         io.stderr.write(`value-compass report: ${result.files.length} files written\n`);
@@ -106,6 +127,7 @@ export const reportCommand: Command = {
       return code;
     } finally {
       if (lock?.ok) lock.release();
+      if (scratch !== null) rmSync(scratch, { recursive: true, force: true });
     }
   },
 };

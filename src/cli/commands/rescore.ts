@@ -35,6 +35,7 @@ export const rescoreCommand: Command = {
       neutralize: !boolOption(args, "no-neutralize"),
       quiet,
       allowExec: boolOption(args, "allow-exec"),
+      salvage: boolOption(args, "salvage"),
     };
     if (judges.length >= 2) {
       const { compareJudges } = await import("../../app/compare-judges.js");

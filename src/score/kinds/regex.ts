@@ -1,7 +1,8 @@
-// The `regex` scorer kind: does the answer match a JavaScript regular expression (docs/scoring.md)?
+// The `regex` scorer kind: does the answer match a regular expression (RE2 syntax, linear time; docs/scoring.md)?
 // The check compiles the pattern with its flags; the run is scoreRegex in src/score/scorers/match.ts.
 
 import { CheckCodes } from "../../check/codes.js";
+import { compileLinear } from "../../core/linear-regex.js";
 import type { Json } from "../../core/plan.js";
 import { defineScorerKind, lazy } from "./define.js";
 
@@ -21,7 +22,7 @@ export const regexKind = defineScorerKind<RegexSettings>({
     type: "object",
     description: "`matched ? 100 : 0`",
     properties: {
-      pattern: { type: "string", description: "a JavaScript regular expression, run on the answer as written" },
+      pattern: { type: "string", description: "a regular expression (RE2: no backreferences or lookaround), run on the answer as written" },
       flags: { type: "string", pattern: FLAGS, nullable: true, description: "regular expression flags (absent: `i`, case-insensitive)" },
     },
     required: ["pattern"],
@@ -41,10 +42,14 @@ export const regexKind = defineScorerKind<RegexSettings>({
         "flags are letters from d g i m s u v y, each at most once",
       ]);
     } else if (pattern !== undefined && p) {
-      try {
-        new RegExp(pattern, flags);
-      } catch (err) {
-        ctx.error(CheckCodes.BAD_SCORER_SETTING, `invalid regular expression: ${err instanceof Error ? err.message : String(err)}`, f, p.value.span);
+      // The pattern runs on the linear-time engine (core/linear-regex.ts); check what that engine reads.
+      const compiled = compileLinear(pattern, flags);
+      if (!compiled.ok && compiled.kind === "unsupported") {
+        ctx.error(CheckCodes.REGEX_NEEDS_BACKTRACKING, `regular expression not supported: ${compiled.error}`, f, p.value.span, [
+          "rewrite it without backreferences or lookaround (see docs/scoring.md)",
+        ]);
+      } else if (!compiled.ok) {
+        ctx.error(CheckCodes.BAD_SCORER_SETTING, `invalid regular expression: ${compiled.error}`, f, p.value.span);
       }
     }
     config.pattern = pattern ?? null;

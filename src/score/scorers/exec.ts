@@ -4,9 +4,13 @@
 //        item: {…item fields}, response, context: { system, dimension, culture, usecase, params, model } }
 // Out: { score?: number 0..100 | null, raw?: any JSON, verdict?: string, error?: string }
 // A non-zero exit, a timeout, output that is not a JSON object, or `error` is a scoring error.
+// Like an exec model (src/providers/exec.ts), the command gets the minimal environment of
+// `childEnv`, and everything it says (error, raw, verdict) passes through the redactor of the secrets
+// in the run's environment before it reaches scores.jsonl, scores.csv or a message.
 
 import { execa, parseCommandString } from "execa";
 import type { Json } from "../../core/plan.js";
+import { childEnv, envRedactor, type Redactor } from "../../providers/secrets.js";
 import { judgeTemplateContext } from "../context.js";
 import type { ExecSettings } from "../kinds/exec.js";
 import type { KindResult, ScoreInput, ScorerDeps } from "../types.js";
@@ -81,7 +85,40 @@ export function parseExecOutput(stdout: string): { ok: true; output: ExecScorerO
   return { ok: true, output: { score, raw, verdict } };
 }
 
+/** Every string in a JSON value (keys too) through the redactor. */
+export function redactJson(value: Json, redact: Redactor): Json {
+  if (typeof value === "string") return redact(value);
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, redact));
+  if (value !== null && typeof value === "object") {
+    const out: { [key: string]: Json } = {};
+    for (const [k, v] of Object.entries(value)) out[redact(k)] = redactJson(v, redact);
+    return out;
+  }
+  return value;
+}
+
 export async function scoreExec(input: ScoreInput, response: string, scorerId: string, settings: ExecSettings, deps: ScorerDeps): Promise<KindResult> {
+  const env = deps.execEnv ?? process.env;
+  const redact = envRedactor(env);
+  const result = await runExec(input, response, scorerId, settings, deps, childEnv(env));
+  if (!result.ok) return { ...result, error: redact(result.error), raw: redactJson(result.raw, redact) };
+  const raw = redactJson(result.raw, redact);
+  return {
+    ...result,
+    raw,
+    fields: raw !== null && typeof raw === "object" && !Array.isArray(raw) ? raw : {},
+    verdict: result.verdict === null ? null : redact(result.verdict),
+  };
+}
+
+async function runExec(
+  input: ScoreInput,
+  response: string,
+  scorerId: string,
+  settings: ExecSettings,
+  deps: ScorerDeps,
+  env: Record<string, string>,
+): Promise<KindResult> {
   const command = settings.command;
   if (command.trim() === "") return { ok: false, error: "exec scorer: `command` must be a non-empty string", raw: null, judge: null };
   const timeoutValue = settings.timeout ?? DEFAULT_EXEC_TIMEOUT_S;
@@ -91,8 +128,8 @@ export async function scoreExec(input: ScoreInput, response: string, scorerId: s
   const result = await execa(file, args, {
     input: JSON.stringify(execScorerPayload(input, response, scorerId, settings)),
     cwd: deps.execCwd ?? process.cwd(),
-    env: deps.execEnv ?? process.env,
-    extendEnv: deps.execEnv === undefined,
+    env,
+    extendEnv: false,
     timeout: Math.round(timeoutValue * 1000),
     reject: false,
     stripFinalNewline: true,

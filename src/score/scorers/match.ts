@@ -1,5 +1,6 @@
 // regex and keywords scorers: does the answer contain a pattern / these words?
 
+import { compileLinear } from "../../core/linear-regex.js";
 import type { Json } from "../../core/plan.js";
 import { normaliseText, stripThinking } from "../text.js";
 import type { KeywordsSettings } from "../kinds/keywords.js";
@@ -20,7 +21,7 @@ function matchedResult(matched: boolean, match: string | null, extra: { [key: st
 }
 
 /**
- * `pattern` (a JavaScript regex) with `flags` (default "i": case-insensitive, like keywords). The
+ * `pattern` (a regular expression, run on RE2: no backreferences or lookaround) with `flags` (default "i": case-insensitive, like keywords). The
  * answer is matched as the model wrote it (only <think> blocks removed), so anchors and classes
  * mean what they say. raw: { matched, match, groups }.
  */
@@ -29,15 +30,12 @@ export function scoreRegex(response: string, settings: RegexSettings): KindResul
   if (pattern === "") return { ok: false, error: "regex scorer: `pattern` must be a non-empty string", raw: null, judge: null };
   // "g" and "y" make test() stateful; a scorer wants the first match only.
   const flags = (settings.flags ?? "i").replace(/[gy]/g, "");
-  let regex: RegExp;
-  try {
-    regex = new RegExp(pattern, flags);
-  } catch (e) {
-    return { ok: false, error: `regex scorer: invalid pattern: ${e instanceof Error ? e.message : String(e)}`, raw: null, judge: null };
-  }
-  const m = regex.exec(stripThinking(response));
+  // A linear-time engine: no answer can make a pattern take longer than its length (core/linear-regex.ts).
+  const compiled = compileLinear(pattern, flags);
+  if (!compiled.ok) return { ok: false, error: `regex scorer: invalid pattern: ${compiled.error}`, raw: null, judge: null };
+  const m = compiled.regex.exec(stripThinking(response));
   if (m === null) return matchedResult(false, null, { groups: [] });
-  return matchedResult(true, m[0], { groups: m.slice(1).map((g) => g ?? null) });
+  return matchedResult(true, m.match, { groups: m.groups });
 }
 
 /**

@@ -1,0 +1,174 @@
+// Checks a run folder's records against its plan before anything is built from them (`vc report`,
+// `vc rescore`): every journal line is a step record of a step the plan has, every score line a score
+// of a journaled step by a scorer the plan has, within its scale's range. A problem names the file,
+// the line and what is wrong; nothing is dropped silently. With `salvage`, the intact records are
+// copied to a scratch folder (what was dropped is listed) and the tables are built from those.
+// A torn *last* line (a crash mid-write) is not a problem: it is what resuming cuts.
+
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { declaredScale } from "../analyse/dataset.js";
+import { iterateSteps } from "../compile/steps.js";
+import type { Plan } from "../core/plan.js";
+import { JOURNAL_FILE } from "../run/journal.js";
+import { SCORES_FILE } from "../run/score-journal.js";
+
+export interface RecordProblem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export type IntegrityResult =
+  /** `sourceDir`: where the checked (or salvaged) journal and scores are; `dropped`: what salvage left out. */
+  { ok: true; sourceDir: string; dropped: RecordProblem[] } | { ok: false; problems: RecordProblem[] };
+
+interface Line {
+  number: number;
+  text: string;
+  /** False for a last line without its newline (torn by a crash). */
+  complete: boolean;
+}
+
+/** The lines of a file, streamed in chunks (a large run's journal does not fit comfortably in one string). */
+function* linesOf(path: string): Generator<Line> {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return;
+  }
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let carry = Buffer.alloc(0);
+    let number = 0;
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      let start = 0;
+      for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
+        yield { number: ++number, text: data.subarray(start, nl).toString("utf8"), complete: true };
+        start = nl + 1;
+      }
+      carry = Buffer.from(data.subarray(start));
+    }
+    if (carry.length > 0) yield { number: number + 1, text: carry.toString("utf8"), complete: false };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseObject(text: string): Record<string, unknown> | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return "not valid JSON";
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return "not a JSON object";
+  return value as Record<string, unknown>;
+}
+
+/** The range a score of `scale` may take: 0–100, except IRT abilities (any finite number). */
+function inRange(score: number, scale: string): boolean {
+  return scale === "theta" ? Number.isFinite(score) : score >= 0 && score <= 100;
+}
+
+/**
+ * Checks `runDir`'s journal and (unless `journalOnly`) scores against `plan`. With `salvage`, a
+ * scratch folder with the intact lines is returned instead of the problems.
+ */
+export function checkRunRecords(plan: Plan, runDir: string, options: { salvage?: boolean; journalOnly?: boolean } = {}): IntegrityResult {
+  const journalPath = join(runDir, JOURNAL_FILE);
+  const scoresPath = join(runDir, SCORES_FILE);
+  const problems: RecordProblem[] = [];
+  const stepIds = new Map<string, number>();
+  for (const step of iterateSteps(plan)) stepIds.set(step.id, step.index);
+  const adaptive = new Set(plan.segments.filter((s) => s.kind === "adaptive").map((s) => s.id));
+  const scales = new Map(plan.scorers.map((s) => [s.id, declaredScale(s)]));
+
+  const journalKept: string[] = [];
+  const journaled = new Set<string>();
+  for (const line of linesOf(journalPath)) {
+    if (!line.complete) continue; // a torn last line: recoverable, as a resume cuts it
+    const problem = journalProblem(line.text, stepIds, adaptive);
+    if (typeof problem === "string") problems.push({ file: journalPath, line: line.number, message: problem });
+    else {
+      journaled.add(problem.stepId);
+      journalKept.push(line.text);
+    }
+  }
+  const scoresKept: string[] = [];
+  if (!options.journalOnly) {
+    for (const line of linesOf(scoresPath)) {
+      if (!line.complete) continue;
+      const problem = scoreProblem(line.text, journaled, scales);
+      if (problem !== null) problems.push({ file: scoresPath, line: line.number, message: problem });
+      else scoresKept.push(line.text);
+    }
+  }
+  if (problems.length === 0) return { ok: true, sourceDir: runDir, dropped: [] };
+  if (!options.salvage) return { ok: false, problems };
+  const scratch = mkdtempSync(join(tmpdir(), "vc-salvage-"));
+  writeFileSync(join(scratch, JOURNAL_FILE), journalKept.map((l) => `${l}\n`).join(""));
+  writeFileSync(join(scratch, SCORES_FILE), scoresKept.map((l) => `${l}\n`).join(""));
+  return { ok: true, sourceDir: scratch, dropped: problems };
+}
+
+function journalProblem(text: string, stepIds: ReadonlyMap<string, number>, adaptive: ReadonlySet<string>): string | { stepId: string } {
+  if (text.trim() === "") return "an empty line";
+  const r = parseObject(text);
+  if (typeof r === "string") return `${r} (a step record was expected)`;
+  if (r["type"] !== "step" || typeof r["stepId"] !== "string" || typeof r["index"] !== "number") return "not a step record (type, stepId and index are needed)";
+  const stepId = r["stepId"];
+  if (typeof r["segment"] === "string" && adaptive.has(r["segment"])) return { stepId };
+  const index = stepIds.get(stepId);
+  if (index === undefined) return `step ${stepId} is not a step of the plan`;
+  if (index !== r["index"]) return `step ${stepId} has index ${String(r["index"])}; the plan has it at ${index}`;
+  return { stepId };
+}
+
+function scoreProblem(text: string, journaled: ReadonlySet<string>, scales: ReadonlyMap<string, string>): string | null {
+  if (text.trim() === "") return "an empty line";
+  const r = parseObject(text);
+  if (typeof r === "string") return `${r} (a score record was expected)`;
+  if (r["type"] !== "score" || typeof r["stepId"] !== "string" || typeof r["scorer"] !== "string")
+    return "not a score record (type, stepId and scorer are needed)";
+  const scale = scales.get(r["scorer"]);
+  if (scale === undefined) return `scorer ${r["scorer"]} is not a scorer of the plan`;
+  if (!journaled.has(r["stepId"])) return `a score of step ${r["stepId"]}, which the journal does not hold`;
+  const score = r["score"];
+  if (score === null) return null;
+  if (typeof score !== "number" || !Number.isFinite(score)) return `score ${JSON.stringify(score)} is not a number`;
+  if (!inRange(score, scale)) return `score ${score} is outside the ${scale} scale's range (${scale === "theta" ? "a finite number" : "0 to 100"})`;
+  return null;
+}
+
+/** The file `vc report --out DIR` leaves in DIR: which run's tables the folder holds. */
+export const REPORT_MARK_FILE = ".vc-report-of";
+
+const RUN_FILES = ["manifest.json", "plan.json", JOURNAL_FILE, SCORES_FILE];
+
+/**
+ * Why `outDir` must not receive `runDir`'s tables, or null: it is another run's folder, or it holds
+ * CSV files that a report of another run (or something else) wrote.
+ */
+export function otherRunFiles(outDir: string, runDir: string): string | null {
+  if (!existsSync(outDir)) return null;
+  if (!statSync(outDir).isDirectory()) return "it is not a folder";
+  const names = readdirSync(outDir);
+  const runFile = names.find((n) => RUN_FILES.includes(n));
+  if (runFile !== undefined) return `it is another run's folder (it holds ${runFile})`;
+  const csv = names.filter((n) => n.endsWith(".csv"));
+  if (csv.length === 0) return null;
+  const mark = names.includes(REPORT_MARK_FILE) ? readFileSync(join(outDir, REPORT_MARK_FILE), "utf8").trim() : null;
+  if (mark === resolve(runDir)) return null;
+  return `it holds ${csv.length} CSV ${csv.length === 1 ? "file" : "files"} (${csv.slice(0, 3).join(", ")}${csv.length > 3 ? ", …" : ""}) of ${mark === null ? "unknown origin" : `another run (${mark})`}`;
+}
+
+/** Records in `outDir` whose tables it holds, so a later report of the same run may overwrite them. */
+export function markReportOf(outDir: string, runDir: string): void {
+  writeFileSync(join(outDir, REPORT_MARK_FILE), `${resolve(runDir)}\n`);
+}
