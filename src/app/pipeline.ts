@@ -84,7 +84,7 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
       const validated = await validateBeforeRun({
         plan: { ...plan, gold },
         models: prepared.models,
-        cache: request.cache ? new DiskCache(cacheDirOf(request, target, opened.folder.runDir, io.cwd)) : null,
+        cache: request.cache ? new DiskCache(cacheDirOf(request, target, opened.folder.runDir, io.cwd, io.env)) : null,
         concurrencyOverride: concurrencyOverrideOf(request, target),
         env: io.env,
         specDir: dirname(target.specPath),
@@ -94,7 +94,6 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
       });
       if (!validated.ok) return validated;
     }
-    const run = await startRun({ request, deps, io, plan, target, folder: opened.folder, models: prepared.models, needs, interrupts, git, startedAt });
     const started = await startRun({ request, deps, io, plan, target, folder: opened.folder, models: prepared.models, needs, interrupts, git, startedAt });
     if (!started.ok) return started;
     const run = started.run;
@@ -239,9 +238,8 @@ async function startSteps(input: StartInput, planWritten: Promise<PlanWritten>, 
   interrupts.attach(caller);
   const record = recordFor(input, caller, cache, cacheDir, await input.git);
   record.save("running", countsBefore(plan, scan), null);
-  const progress = createProgress(io.stderr, { quiet: request.quiet, ...(io.timing ? { now: () => io.timing?.now() ?? 0 } : {}) });
   onSaved();
-  const progress = createProgress(io.stderr, { quiet: request.quiet });
+  const progress = createProgress(io.stderr, { quiet: request.quiet, ...(io.timing ? { now: () => io.timing?.now() ?? 0 } : {}) });
   const journal = Journal.open(journalPath);
   const csv = { bom: request.bom ?? false, neutralize: request.neutralize ?? true };
   const context = stageContextFor(input, { caller, journal, journalPath, progress, csv });
@@ -439,6 +437,7 @@ async function stopOnWriteFailure(run: ActiveRun, failure: StorageFailure): Prom
     status: "stopped",
     counts,
     fatal: null,
+    stageTimes: [],
     doneBefore: run.scan.done.size,
     stageErrors: run.tally.errors,
     summaries: [],

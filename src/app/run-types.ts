@@ -114,7 +114,6 @@ export type RunFailure =
   | { kind: "judge_not_validated"; runDir: string; summary: string; files: string[] }
   /** The validate stage could not finish (interrupted, a judge failed for good, a write error). */
   | { kind: "validation_failed"; runDir: string; message: string }
-
   | FolderFailure
   /**
    * A file of the run could not be written before its first step (a full disk, a folder that turned

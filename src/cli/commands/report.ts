@@ -117,11 +117,11 @@ export const reportCommand: Command = {
         io.stderr.write(summaryText(result.analysis, result.adaptive, useColor(io)));
       }
       const spec = parseGates(plan.gate ?? []);
-      const checked = evaluateGates(plan, runDir, [...(spec.ok ? spec.gates : []), ...gates.gates]);
-      if (checked.length > 0) io.stderr.write(gateText(checked));
-      const code = checked.some((g) => !g.holds) ? EXIT_GATE_FAILED : EXIT_OK;
+      const gateResults = evaluateGates(plan, runDir, [...(spec.ok ? spec.gates : []), ...gates.gates]);
+      if (gateResults.length > 0) io.stderr.write(gateText(gateResults));
+      const code = gateResults.some((g) => !g.holds) ? EXIT_GATE_FAILED : EXIT_OK;
       if (json) {
-        const summary = { outDir, files: result.files, notes: result.notes, selection: plan.selection ?? null, gates: checked, exitCode: code };
+        const summary = { outDir, files: result.files, notes: result.notes, selection: plan.selection ?? null, gates: gateResults, exitCode: code };
         io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       } else io.stdout.write(`${displayPath(io.cwd, outDir)}\n`);
       return code;
