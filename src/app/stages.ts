@@ -17,6 +17,7 @@ import type { CsvOptions } from "../report/csv.js";
 import type { ProviderEnv } from "../providers/types.js";
 import type { ModelCaller } from "../run/calls.js";
 import type { StepRecord } from "../core/records.js";
+import type { RecordProblem } from "./run-integrity.js";
 
 export interface StageContext {
   plan: Plan;
@@ -57,6 +58,8 @@ export interface StageReport {
   files: string[];
   /** Text for the user, printed on stderr after the progress display has ended (unless --quiet). */
   summary?: string;
+  /** Records that do not fit the plan, left out of what the stage built (the run names them at its end). */
+  dropped?: RecordProblem[];
 }
 
 export interface RunStage {

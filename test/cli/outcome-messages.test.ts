@@ -104,6 +104,7 @@ describe("value-compass run: how a run ended", () => {
       cacheWriteError: { dir: "/c", message: "EACCES" },
       cacheRejected: null,
       writeFailure: null,
+      dropped: [],
       ...extra,
     },
   });
