@@ -5,7 +5,7 @@
 // run ended — and the CLI words it and picks the exit code. The spec loader, the plan writer and the
 // provider factory come in as dependencies so that tests can run the whole pipeline with fakes.
 
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Plan, PlanStep } from "../core/plan.js";
 import type { Provider } from "../providers/types.js";
@@ -21,6 +21,7 @@ import { modelMajorSteps } from "../run/scheduler.js";
 import { Interrupts } from "./interrupts.js";
 import { commandsOfPlan, declaredCommands, execPermission } from "./trust.js";
 import { validateBeforeRun } from "./validate-stage.js";
+import { checkRunRecords } from "./run-integrity.js";
 import { closeProviders, modelsOfPlan, prepareModels, type ModelNeed, type PrepareFailure, type PrepareSettings } from "./models.js";
 import { cacheDirOf, cacheUsedOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invocationOf, RunRecord } from "./run-record.js";
 import { afterModelHook, Prefetch, runStageHook, StageTally } from "./run-stages.js";
@@ -165,6 +166,9 @@ interface ActiveRun {
   io: RunIO;
   plan: Plan;
   steps: Iterable<PlanStep>;
+  /** The plan's steps in plan order (the records are checked against them). */
+  iterateSteps: RunDeps["iterateSteps"];
+  stageSteps: ReadonlySet<string>;
   stages: RunStage[];
   runDir: string;
   caller: ModelCaller;
@@ -242,7 +246,8 @@ async function startSteps(input: StartInput, planWritten: Promise<PlanWritten>, 
   const progress = createProgress(io.stderr, { quiet: request.quiet, ...(io.timing ? { now: () => io.timing?.now() ?? 0 } : {}) });
   const journal = Journal.open(journalPath);
   const csv = { bom: request.bom ?? false, neutralize: request.neutralize ?? true };
-  const context = stageContextFor(input, { caller, journal, journalPath, progress, csv });
+  const stageSteps = new Set<string>();
+  const context = stageContextFor(input, { caller, journal, journalPath, progress, csv, stageSteps });
   const tally = new StageTally(
     (stage, message) => progress.note(io.describe({ kind: "stage_failed", stage, message })),
     (stage) => progress.enter(stage),
@@ -258,6 +263,8 @@ async function startSteps(input: StartInput, planWritten: Promise<PlanWritten>, 
     io,
     plan,
     steps,
+    iterateSteps: deps.iterateSteps,
+    stageSteps,
     stages,
     runDir,
     caller,
@@ -302,10 +309,12 @@ interface StageParts {
   journalPath: string;
   progress: RunProgress;
   csv: Required<CsvOptions>;
+  /** Steps the stages journaled in this session (chosen at run time, so not in the plan's list). */
+  stageSteps: Set<string>;
 }
 
 /** What the stages get to work with (see stages.ts). */
-function stageContextFor(input: StartInput, { caller, journal, journalPath, progress, csv }: StageParts): StageContext {
+function stageContextFor(input: StartInput, { caller, journal, journalPath, progress, csv, stageSteps }: StageParts): StageContext {
   const { request, io } = input;
   return {
     plan: input.plan,
@@ -317,6 +326,7 @@ function stageContextFor(input: StartInput, { caller, journal, journalPath, prog
     records: (model) => recordsOf(journalPath, model),
     journalStep: (record) => {
       journal.append(record);
+      stageSteps.add(record.stepId);
       progress.current.done({ failed: record.error !== null, cached: record.cached });
     },
     progress: progress.current,
@@ -405,6 +415,7 @@ async function finishRun(run: ActiveRun, { executed, prefetch }: { executed: Exe
     cacheWriteError: writeError !== null ? { dir: run.cacheDir, message: writeError } : null,
     cacheRejected: cacheRejectedOf(run),
     writeFailure: null,
+    dropped: tally.dropped,
   };
 }
 
@@ -445,6 +456,7 @@ async function stopOnWriteFailure(run: ActiveRun, failure: StorageFailure): Prom
     cacheWriteError: writeError !== null ? { dir: run.cacheDir, message: writeError } : null,
     cacheRejected: cacheRejectedOf(run),
     writeFailure: { ...failure, manifestSaved },
+    dropped: run.tally.dropped,
   };
 }
 
@@ -459,7 +471,7 @@ function endingOf(run: ActiveRun, counts: RunCounts, fatalAfterSteps: FatalStop 
     ? "interrupted"
     : fatalAfterSteps || fatal
       ? "stopped"
-      : counts.failed > 0 || counts.remaining > 0 || run.tally.errors > 0
+      : counts.failed > 0 || counts.remaining > 0 || run.tally.errors > 0 || run.tally.dropped.length > 0
         ? "completed_with_errors"
         : "completed";
   const stop = fatal
@@ -477,7 +489,17 @@ function endingOf(run: ActiveRun, counts: RunCounts, fatalAfterSteps: FatalStop 
 async function writeResponses(run: ActiveRun, prefetch: Prefetch): Promise<RunCounts> {
   const { plan, runDir } = run;
   const { writeResponsesCsv } = await prefetch.responsesWriter();
-  const counted = writeResponsesCsv(plan, run.journalPath, join(runDir, RESPONSES_FILE), basename(runDir), run.csv);
+  // Journal lines that do not fit the plan (an edited or damaged journal, resumed) are left out and
+  // named at the end of the run, as `vc report --salvage` does; the journal stays as it is.
+  const checked = checkRunRecords(plan, runDir, { journalOnly: true, salvage: true, iterate: run.iterateSteps, stageSteps: run.stageSteps });
+  const source = checked.ok ? checked.sourceDir : runDir;
+  run.tally.drop(checked.ok ? checked.dropped : checked.problems);
+  let counted: ReturnType<typeof writeResponsesCsv>;
+  try {
+    counted = writeResponsesCsv(plan, join(source, JOURNAL_FILE), join(runDir, RESPONSES_FILE), basename(runDir), run.csv);
+  } finally {
+    if (source !== runDir) rmSync(source, { recursive: true, force: true });
+  }
   const staticDone = counted.done - counted.adaptive;
   return { total: plan.stepCount + counted.adaptive, ...counted, remaining: Math.max(0, plan.stepCount - staticDone) };
 }

@@ -11,7 +11,7 @@
 // The analyses read slim step records (no messages, no answer text): the per-step text goes to
 // responses.csv only, so memory stays proportional to the number of steps, not to their text.
 
-import { mkdirSync, writeSync } from "node:fs";
+import { mkdirSync, rmSync, writeSync } from "node:fs";
 import { basename, join } from "node:path";
 import { writeFileAtomicWith } from "../core/atomic-write.js";
 import type { Plan } from "../core/plan.js";
@@ -27,6 +27,7 @@ import type { ScoreRecord, StepRecord } from "../core/records.js";
 import { RESPONSES_FILE, writeResponsesCsv, type JournalCounts } from "../report/responses.js";
 import { latestScores, scoreKey, SCORES_FILE } from "../run/score-journal.js";
 import { writeHtmlReport } from "./html-report.js";
+import { checkRunRecords } from "./run-integrity.js";
 import type { RunStage, StageReport } from "./stages.js";
 
 export interface RunReportOptions {
@@ -214,17 +215,27 @@ export function summaryText(analysis: RunAnalysis, adaptive: AdaptiveReplay, col
 export const reportStage: RunStage = {
   name: "report",
   async afterSteps(ctx): Promise<StageReport> {
-    const result = writeRunReports(ctx.plan, ctx.runDir, ctx.runDir, {
-      runId: basename(ctx.runDir),
-      seed: reportSeed(ctx.plan),
-      csv: ctx.csv,
-      responses: false,
-    });
+    // The records are checked as `vc report` checks them; what does not fit the plan is left out of
+    // the tables and named at the end of the run (never skipped quietly). The files stay as they are.
+    const checked = checkRunRecords(ctx.plan, ctx.runDir, { salvage: true });
+    const source = checked.ok ? checked.sourceDir : ctx.runDir;
+    const dropped = checked.ok ? checked.dropped : checked.problems;
+    let result: RunReportResult;
+    try {
+      result = writeRunReports(ctx.plan, source, ctx.runDir, {
+        runId: basename(ctx.runDir),
+        seed: reportSeed(ctx.plan),
+        csv: ctx.csv,
+        responses: false,
+      });
+    } finally {
+      if (source !== ctx.runDir) rmSync(source, { recursive: true, force: true });
+    }
     if (!result.ok) {
       // A full disk stops the run: the pipeline records it and prints the resume command.
       if (result.storage) throw new StorageError(result.storage.path, result.storage.code, result.storage.reason);
       ctx.note(`value-compass run: reports: ${result.error}`);
-      return { errors: 1, files: [] };
+      return { errors: 1, files: [], dropped };
     }
     if (!ctx.quiet) for (const note of result.notes) ctx.note(`value-compass run: report: ${note}`);
     const files = [...result.files];
@@ -242,6 +253,7 @@ export const reportStage: RunStage = {
     return {
       errors,
       files,
+      dropped,
       ...(ctx.quiet ? {} : { summary: summaryText(result.analysis, result.adaptive, ctx.colour) }),
     };
   },

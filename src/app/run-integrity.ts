@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { declaredScale } from "../analyse/dataset.js";
 import { iterateSteps } from "../compile/steps.js";
-import type { Plan } from "../core/plan.js";
+import type { Plan, PlanStep } from "../core/plan.js";
 import { JOURNAL_FILE } from "../run/journal.js";
 import { SCORES_FILE } from "../run/score-journal.js";
 
@@ -80,12 +80,22 @@ function inRange(score: number, scale: string): boolean {
  * Checks `runDir`'s journal and (unless `journalOnly`) scores against `plan`. With `salvage`, a
  * scratch folder with the intact lines is returned instead of the problems.
  */
-export function checkRunRecords(plan: Plan, runDir: string, options: { salvage?: boolean; journalOnly?: boolean } = {}): IntegrityResult {
+export function checkRunRecords(
+  plan: Plan,
+  runDir: string,
+  options: {
+    salvage?: boolean;
+    journalOnly?: boolean;
+    iterate?: (plan: Plan) => Iterable<Pick<PlanStep, "id" | "index">>;
+    /** Steps a stage of the running run journaled itself (chosen at run time): accepted as they are. */
+    stageSteps?: ReadonlySet<string>;
+  } = {},
+): IntegrityResult {
   const journalPath = join(runDir, JOURNAL_FILE);
   const scoresPath = join(runDir, SCORES_FILE);
   const problems: RecordProblem[] = [];
   const stepIds = new Map<string, number>();
-  for (const step of iterateSteps(plan)) stepIds.set(step.id, step.index);
+  for (const step of (options.iterate ?? iterateSteps)(plan)) stepIds.set(step.id, step.index);
   const adaptive = new Set(plan.segments.filter((s) => s.kind === "adaptive").map((s) => s.id));
   const scales = new Map(plan.scorers.map((s) => [s.id, declaredScale(s)]));
 
@@ -93,7 +103,7 @@ export function checkRunRecords(plan: Plan, runDir: string, options: { salvage?:
   const journaled = new Set<string>();
   for (const line of linesOf(journalPath)) {
     if (!line.complete) continue; // a torn last line: recoverable, as a resume cuts it
-    const problem = journalProblem(line.text, stepIds, adaptive);
+    const problem = journalProblem(line.text, stepIds, adaptive, options.stageSteps);
     if (typeof problem === "string") problems.push({ file: journalPath, line: line.number, message: problem });
     else {
       journaled.add(problem.stepId);
@@ -117,13 +127,18 @@ export function checkRunRecords(plan: Plan, runDir: string, options: { salvage?:
   return { ok: true, sourceDir: scratch, dropped: problems };
 }
 
-function journalProblem(text: string, stepIds: ReadonlyMap<string, number>, adaptive: ReadonlySet<string>): string | { stepId: string } {
+function journalProblem(
+  text: string,
+  stepIds: ReadonlyMap<string, number>,
+  adaptive: ReadonlySet<string>,
+  stageSteps: ReadonlySet<string> | undefined,
+): string | { stepId: string } {
   if (text.trim() === "") return "an empty line";
   const r = parseObject(text);
   if (typeof r === "string") return `${r} (a step record was expected)`;
   if (r["type"] !== "step" || typeof r["stepId"] !== "string" || typeof r["index"] !== "number") return "not a step record (type, stepId and index are needed)";
   const stepId = r["stepId"];
-  if (typeof r["segment"] === "string" && adaptive.has(r["segment"])) return { stepId };
+  if ((typeof r["segment"] === "string" && adaptive.has(r["segment"])) || stageSteps?.has(stepId)) return { stepId };
   const index = stepIds.get(stepId);
   if (index === undefined) return `step ${stepId} is not a step of the plan`;
   if (index !== r["index"]) return `step ${stepId} has index ${String(r["index"])}; the plan has it at ${index}`;

@@ -4,6 +4,7 @@
 // stops the run (the pipeline records it and prints the resume command).
 
 import { StorageError } from "../core/storage-error.js";
+import type { RecordProblem } from "./run-integrity.js";
 import type { RunStage, StageContext, StageReport } from "./stages.js";
 
 /** What the stages did: their errors (a run with any ends completed_with_errors), files, summaries. */
@@ -11,6 +12,9 @@ export class StageTally {
   errors = 0;
   readonly files: string[] = [];
   readonly summaries: string[] = [];
+  /** Records left out of the tables because they do not fit the plan, each file:line once. */
+  readonly dropped: RecordProblem[] = [];
+  private readonly droppedAt = new Set<string>();
   /** `report` gets the line shown when a stage fails; `enter` makes a stage the one at work (RunProgress.enter). */
   constructor(
     private readonly report: (stage: string, message: string) => void,
@@ -31,6 +35,17 @@ export class StageTally {
     this.errors += report.errors;
     this.files.push(...report.files);
     if (report.summary) this.summaries.push(report.summary);
+    this.drop(report.dropped ?? []);
+  }
+
+  /** The same bad line found by two checks (responses.csv's, the report's) is named once. */
+  drop(problems: readonly RecordProblem[]): void {
+    for (const p of problems) {
+      const at = `${p.file}:${p.line}`;
+      if (this.droppedAt.has(at)) continue;
+      this.droppedAt.add(at);
+      this.dropped.push(p);
+    }
   }
 
   failed(stage: RunStage, error: unknown): void {

@@ -9,6 +9,7 @@ import type { RunCounts, RunStatus } from "../run/manifest.js";
 import type { ProgressStream, StageTime } from "../run/progress.js";
 import type { Timing } from "../run/timing.js";
 import type { Signals } from "./interrupts.js";
+import type { RecordProblem } from "./run-integrity.js";
 import type { PrepareFailure } from "./models.js";
 import type { StorageFailure } from "../core/storage-error.js";
 import type { FolderFailure, LockFailure, PlanChanged, TargetFailure } from "./run-target.js";
@@ -146,6 +147,8 @@ export interface FinishedRun {
   cacheRejected: { count: number; first: string } | null;
   /** The disk or the folder refused a file of the run (status "stopped"): resume once that is fixed. */
   writeFailure: WriteFailure | null;
+  /** Journal and score records that do not fit the plan, left out of the tables (file:line: what is wrong). */
+  dropped: RecordProblem[];
 }
 
 export type RunOutcome = { ok: true; run: FinishedRun } | { ok: false; failure: RunFailure };

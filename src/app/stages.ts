@@ -20,6 +20,7 @@ import type { StepRecord } from "../core/records.js";
 import type { StageDisplay, StageLine } from "../run/progress.js";
 import { adaptiveStepBound } from "../adaptive/rules.js";
 import { judgeModelsOf } from "../run/scoring-plan.js";
+import type { RecordProblem } from "./run-integrity.js";
 
 export interface StageContext {
   plan: Plan;
@@ -67,6 +68,8 @@ export interface StageReport {
   files: string[];
   /** Text for the user, printed on stderr after the progress display has ended (unless --quiet). */
   summary?: string;
+  /** Records that do not fit the plan, left out of what the stage built (the run names them at its end). */
+  dropped?: RecordProblem[];
 }
 
 export interface RunStage {

@@ -8,6 +8,7 @@ import { formatDuration, type StageTime } from "../run/progress.js";
 import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
 import { EXIT_USAGE, exitCodeOf } from "./exit-codes.js";
 import { execRefusalMessage, lockMessage, unavailableMessage } from "./failure-messages.js";
+import { problemsText } from "./integrity-messages.js";
 import { displayPath, resumeCommand, shellWord } from "./paths.js";
 
 /** Where the words go (stdout: the run directory only). */
@@ -120,6 +121,13 @@ function runEndText(run: FinishedRun, quiet: boolean, cwd: string): string {
   if (run.cacheRejected) {
     out.push(
       `value-compass run: warning: ${run.cacheRejected.count} cache ${run.cacheRejected.count === 1 ? "entry was" : "entries were"} edited or corrupted (digest mismatch) and ignored; the model was asked instead (first: ${run.cacheRejected.first})`,
+    );
+  }
+  // Always said, even with --quiet: the tables are missing these records.
+  if (run.dropped.length > 0) {
+    out.push(
+      problemsText("value-compass run: the tables leave out", cwd, run.dropped).trimEnd(),
+      `  The journal and scores are unchanged; \`value-compass report ${shellWord(displayPath(cwd, run.runDir))}\` stops at these lines until they are fixed (or is given --salvage).`,
     );
   }
   if (run.writeFailure) {

@@ -105,6 +105,7 @@ describe("value-compass run: how a run ended", () => {
       stageTimes: [],
       cacheRejected: null,
       writeFailure: null,
+      dropped: [],
       ...extra,
     },
   });

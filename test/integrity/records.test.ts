@@ -4,7 +4,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { project, readCsv, vc } from "../e2e/helpers.js";
+import { manifestOf, project, readCsv, vc } from "../e2e/helpers.js";
 import { SMALL_SPEC } from "./spec.js";
 
 async function finishedRun(): Promise<{ dir: string; run: string }> {
@@ -92,6 +92,51 @@ describe("loud integrity", () => {
     expect(rescore.code).toBe(1);
     expect(rescore.stderr).toContain("r/journal.jsonl:4: step ffffffffffffffff is not a step of the plan");
     expect(rescore.stderr).toContain("Nothing was rescored");
+  });
+
+  it("run --resume names the journal and score lines that do not fit the plan and builds the tables without them", async () => {
+    const { dir, run } = await finishedRun();
+    const journal = join(run, "journal.jsonl");
+    const rows = lines(journal);
+    const step = JSON.parse(rows[0] ?? "{}") as Record<string, unknown>;
+    write(journal, [rows[0] ?? "", "{not json", rows[1] ?? "", rows[2] ?? "", JSON.stringify({ ...step, stepId: "ffffffffffffffff" })]);
+    const scores = join(run, "scores.jsonl");
+    const score = JSON.parse(lines(scores)[0] ?? "{}") as Record<string, unknown>;
+    appendFileSync(scores, `${JSON.stringify({ ...score, score: 1e9 })}\n`);
+    const journalBefore = readFileSync(journal, "utf8");
+
+    const r = await vc(["run", "--resume", "r", "--quiet"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      [
+        "value-compass run: the tables leave out 4 records that do not fit the plan:",
+        "  r/journal.jsonl:2: not valid JSON (a step record was expected)",
+        "  r/journal.jsonl:5: step ffffffffffffffff is not a step of the plan",
+        "  r/scores.jsonl:4: score 1000000000 is outside the proportion scale's range (0 to 100)",
+        // The scoring stage scored the foreign record (it reads the journal as it is); its score is named too.
+        "  r/scores.jsonl:5: a score of step ffffffffffffffff, which the journal does not hold",
+        "  The journal and scores are unchanged; `value-compass report r` stops at these lines until they are fixed (or is given --salvage).",
+        "",
+      ].join("\n"),
+    );
+    expect(manifestOf(run).status).toBe("completed_with_errors");
+    expect(readFileSync(journal, "utf8")).toBe(journalBefore);
+    // Nothing was missing: the tables hold the three steps, none of them the foreign one or the 1e9.
+    const ids = readCsv(join(run, "responses.csv")).map((row) => row["step_id"]);
+    expect(ids).toHaveLength(3);
+    expect(ids).not.toContain("ffffffffffffffff");
+    const scored = readCsv(join(run, "scores.csv"));
+    expect(scored.map((row) => row["step_id"]).sort()).toEqual([...ids].sort());
+    for (const row of scored) expect(Number(row["score"])).toBeLessThanOrEqual(100);
+    const leaderboard = readCsv(join(run, "leaderboard.csv"));
+    expect(leaderboard).toHaveLength(1);
+    expect(leaderboard[0]?.["steps"]).toBe("3");
+    expect(Number(leaderboard[0]?.["overall"])).toBeLessThanOrEqual(100);
+    // `vc report` agrees: it stops at the same lines.
+    const report = await vc(["report", "r"], dir);
+    expect(report.code).toBe(1);
+    expect(report.stderr).toContain("r/journal.jsonl:2: not valid JSON");
+    expect(report.stderr).toContain("r/scores.jsonl:4: score 1000000000");
   });
 
   it("a torn last line stays recoverable: report goes on without it", async () => {
