@@ -54,9 +54,13 @@ beforeAll(async () => {
   // The en-US items become an adaptive bank; the other seven locales run as static items.
   writeFileSync(join(specDir, "main.vc"), `import "${safety}"\n\nadaptive safety_cat {\n  items safety_en_US\n  balance expect\n  stop { max_items 20 }\n}\n`);
   // The spec lives in the repository, outside the temporary project: allowed explicitly.
-  const r = await vc(["run", "main.vc", "--model", "mock:refuse", "--judge", "openai:judge", "--no-cache", "--out", "run", "--quiet", "--allow-outside", root], specDir, {
-    OPENAI_BASE_URL: judge.baseUrl,
-  });
+  const r = await vc(
+    ["run", "main.vc", "--model", "mock:refuse", "--judge", "openai:judge", "--no-cache", "--out", "run", "--quiet", "--allow-outside", root],
+    specDir,
+    {
+      OPENAI_BASE_URL: judge.baseUrl,
+    },
+  );
   expect(r.stderr).not.toMatch(/internal error|stage \w+ failed/);
   expect(r.code).toBe(0);
   runDir = join(specDir, "run");
