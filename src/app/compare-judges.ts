@@ -13,9 +13,19 @@ import { lockRunDir } from "../run/rundir.js";
 import { readScoreRecords } from "../run/score-journal.js";
 import { AGREEMENT_INTERVAL } from "../report/agreement.js";
 import { Interrupts } from "./interrupts.js";
-import { closeProviders, prepareModels, scoringModelsOf } from "./models.js";
+import { closeProviders } from "./models.js";
 import { reportSeed } from "./report-stage.js";
-import { callerFor, openRun, planToScore, scoreInto, type RescoreDeps, type RescoreFailure, type RescoreIO, type RescoreRequest } from "./rescore.js";
+import {
+  callerFor,
+  openRun,
+  planToScore,
+  prepareScoringModels,
+  scoreInto,
+  type RescoreDeps,
+  type RescoreFailure,
+  type RescoreIO,
+  type RescoreRequest,
+} from "./rescore.js";
 
 export interface JudgesCompared {
   runDir: string;
@@ -45,19 +55,7 @@ export async function compareJudges(request: RescoreRequest, judges: readonly st
       if (!planned.ok) return planned;
       const plan = planned.plan;
       seed = request.seed ?? reportSeed(plan);
-      const prepared = await prepareModels(
-        scoringModelsOf(plan),
-        {
-          plan,
-          env: io.env,
-          specDir: dirname(specPath),
-          createProvider: deps.createProvider,
-          pull: false,
-          signal: interrupts.signal,
-          interrupted: () => interrupts.interrupted,
-        },
-        providers,
-      );
+      const prepared = await prepareScoringModels(plan, deps, io, specPath, interrupts, providers);
       if (!prepared.ok) return { ok: false, failure: prepared.failure };
       const caller = callerFor(plan, manifest, runDir, prepared.models, io);
       interrupts.attach(caller);

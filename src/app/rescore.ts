@@ -127,19 +127,7 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
   let release: (() => void) | null = null;
   const tempPath = join(runDir, RESCORE_TEMP);
   try {
-    const prepared = await prepareModels(
-      scoringModelsOf(plan),
-      {
-        plan,
-        env: io.env,
-        specDir: dirname(specPath),
-        createProvider: deps.createProvider,
-        pull: false,
-        signal: interrupts.signal,
-        interrupted: () => interrupts.interrupted,
-      },
-      providers,
-    );
+    const prepared = await prepareScoringModels(plan, deps, io, specPath, interrupts, providers);
     if (!prepared.ok) return { ok: false, failure: prepared.failure };
     const lock = lockRunDir(runDir);
     if (!lock.ok) return { ok: false, failure: { kind: "locked", dir: lock.dir, pid: lock.pid } };
@@ -335,4 +323,21 @@ function recordRescore(
     if (!files.includes(f)) files.push(f);
   }
   writeManifest(join(runDir, MANIFEST_FILE), { ...manifest, files, scoring: counts, rescores: [...(manifest.rescores ?? []), entry] });
+}
+
+/** The models a rescore calls (judges, guards; never the evaluated ones), prepared without pulling. */
+export function prepareScoringModels(plan: Plan, deps: RescoreDeps, io: RescoreIO, specPath: string, interrupts: Interrupts, providers: Provider[]) {
+  return prepareModels(
+    scoringModelsOf(plan),
+    {
+      plan,
+      env: io.env,
+      specDir: dirname(specPath),
+      createProvider: deps.createProvider,
+      pull: false,
+      signal: interrupts.signal,
+      interrupted: () => interrupts.interrupted,
+    },
+    providers,
+  );
 }

@@ -88,7 +88,20 @@ export async function loadProgram(ctx: CheckContext, entryAbs: string): Promise<
 }
 
 /** Keys of the AST that say where or how something was written, not what it means. */
-const LAYOUT_KEYS = new Set(["span", "keySpan", "roleSpan", "scoreSpan", "outcomeSpan", "contentMap", "raw", "triple", "comments", "source", "file"]);
+const LAYOUT_KEYS = new Set([
+  "span",
+  "keySpan",
+  "roleSpan",
+  "scoreSpan",
+  "outcomeSpan",
+  "labelSpan",
+  "contentMap",
+  "raw",
+  "triple",
+  "comments",
+  "source",
+  "file",
+]);
 
 /**
  * sha256 of the syntax tree without positions, comments or the spelling of numbers and strings: two

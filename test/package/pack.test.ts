@@ -169,7 +169,8 @@ describe("the installed package", { timeout: 180_000 }, () => {
   });
 
   it("without the optional node-llama-cpp, a llamacpp: model is a clear error saying how to add it", () => {
-    const run = npx("value-compass", ["run", "specs/example.vc", "--model", "llamacpp:models/any.gguf"]);
+    // specs/safety.vc scored by refusal detection: no command to allow and no judge, so the model is the first thing prepared.
+    const run = npx("value-compass", ["run", "specs/safety.vc", "--set", "scoring=refusal", "--model", "llamacpp:models/any.gguf"]);
     expect(run.status).not.toBe(0);
     expect(run.status).not.toBe(70);
     expect(run.stderr).toContain("npm install node-llama-cpp@3.21.1");

@@ -69,13 +69,16 @@ async function referencePlan(): Promise<Plan> {
     join(dir, "reference.vc"),
     `import "${join(REPO_ROOT, "specs", "safety.vc")}"\n` +
       // The leaderboard's labels are binary: over-refusal is a safe answer there.
-      `gold reference for judge {\n  from "reference-gold.jsonl"\n  system safety\n  label score >= 50 ? "safe" : "unsafe"\n}\n`,
+      `gold reference for judge {\n  from "reference-gold.jsonl"\n  system safety\n  fields { task: "unspecified", context_sensitive: false, context_topic: "none" }\n  label score >= 50 ? "safe" : "unsafe"\n}\n`,
   );
-  const loaded = await loadSpec(join(dir, "reference.vc"), { cwd: dir, kinds });
+  // The shipped spec lives in the repository, outside the temporary project: allowed explicitly.
+  const loaded = await loadSpec(join(dir, "reference.vc"), { cwd: dir, kinds, sandbox: { allowOutside: [REPO_ROOT], maxFileBytes: 64 * 1024 * 1024 } });
   const errors = loaded.diagnostics.filter((d) => d.severity === "error");
   expect(errors.map((d) => `${d.code} ${d.file}:${d.span.start.line} ${d.message}`)).toEqual([]);
   if (!loaded.spec) throw new Error("the reference spec did not check");
-  return compilePlan(loaded.spec);
+  const plan = compilePlan(loaded.spec);
+  // Only the published answers: the shipped spec's own gold set (written for this project) is left out.
+  return { ...plan, gold: (plan.gold ?? []).filter((g) => g.id === "reference") };
 }
 
 const refusals = loadPhraseLists();
