@@ -28,14 +28,14 @@ run { models ["mock:comply"] }
 `;
 
 describe("input data is read exactly or refused", () => {
-  it("invalid UTF-8 is an error at its line (VC1708), not a silent U+FFFD", async () => {
+  it("invalid UTF-8 is an error at its line (VC1712), not a silent U+FFFD", async () => {
     const dir = project({ "item.json": SCHEMA, "main.vc": spec("items.jsonl") });
     const good = Buffer.from('{"id": "a", "dimension": "d", "text": "fine"}\n');
     const bad = Buffer.concat([Buffer.from('{"id": "b", "dimension": "d", "text": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
     writeFileSync(join(dir, "items.jsonl"), Buffer.concat([good, bad]));
     const r = await vc(["check", "main.vc"], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("items.jsonl:2:1: error VC1708: row 2: not valid UTF-8");
+    expect(r.stderr).toContain("items.jsonl:2:1: error VC1712: row 2: not valid UTF-8");
   });
 
   it("a CSV column named twice is an error at the header", async () => {
@@ -75,7 +75,7 @@ describe("control characters in CSV cells", () => {
       "items.jsonl": '{"id": "a", "dimension": "d", "text": "x"}\n',
       "answer.mjs": 'process.stdout.write("before\\u0000after \\u001b[2J cleared");',
     });
-    const r = await vc(["run", "main.vc", "--quiet"], dir);
+    const r = await vc(["run", "main.vc", "--quiet", "--allow-exec"], dir);
     expect(r.code).toBe(0);
     const csv = readFileSync(join(r.dir ?? "", "responses.csv"), "utf8");
     expect(csv).toContain("before\\u0000after \\u001b[2J cleared");

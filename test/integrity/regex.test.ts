@@ -116,7 +116,7 @@ run {
     writeFileSync(join(dir, "main.vc"), spec(model));
     writeFileSync(join(dir, "model.mjs"), HANG_MODEL);
     writeFileSync(join(dir, "scorer.mjs"), HANG_SCORER);
-    const child = spawn(process.execPath, [vcBin, "run", "main.vc", "--out", "r"], {
+    const child = spawn(process.execPath, [vcBin, "run", "main.vc", "--out", "r", "--allow-exec"], {
       cwd: dir,
       env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", XDG_CACHE_HOME: join(dir, ".xdg-cache") },
       stdio: ["ignore", "pipe", "pipe"],

@@ -126,7 +126,7 @@ describe("secrets appear nowhere", () => {
 
   it("an exec scorer does not see the run's keys", async () => {
     const dir = project({ "main.vc": EXEC_SPEC, "model.mjs": MODEL, "scorer.mjs": SCORER });
-    const r = await vc(["run", "main.vc", "--model", "mock:comply"], dir, { OPENAI_API_KEY: KEY, MY_SERVICE_TOKEN: TOKEN });
+    const r = await vc(["run", "main.vc", "--model", "mock:comply", "--allow-exec"], dir, { OPENAI_API_KEY: KEY, MY_SERVICE_TOKEN: TOKEN });
     const scores = readFileSync(join(r.dir ?? "", "scores.jsonl"), "utf8");
     expect(scores).toContain("key undefined token undefined");
   }, 120_000);
@@ -136,7 +136,7 @@ describe("secrets appear nowhere", () => {
     const outputs: VcResult[] = [];
     // The worst case for the exec paths: the user passes both secrets on to commands.
     const execEnv = { OPENAI_API_KEY: KEY, MY_SERVICE_TOKEN: TOKEN, VC_EXEC_ENV: "OPENAI_API_KEY,MY_SERVICE_TOKEN" };
-    const exec = await vc(["run", "exec.vc", "--out", "exec-run"], dir, execEnv);
+    const exec = await vc(["run", "exec.vc", "--out", "exec-run", "--allow-exec"], dir, execEnv);
     outputs.push(exec);
     expect(exec.code).toBe(1);
     const scores = readFileSync(join(dir, "exec-run", "scores.jsonl"), "utf8");
@@ -148,7 +148,7 @@ describe("secrets appear nowhere", () => {
     const journal = readFileSync(join(dir, "exec-run", "journal.jsonl"), "utf8");
     expect(journal).toContain("exited with code 3");
     expect(journal).toMatch(/no answer within 5000 ms/);
-    outputs.push(await vc(["rescore", "exec-run"], dir, execEnv));
+    outputs.push(await vc(["rescore", "exec-run", "--allow-exec"], dir, execEnv));
     outputs.push(await vc(["report", "exec-run", "--out", "exec-report"], dir, execEnv));
 
     const env = { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: openai.baseUrl, MY_SERVICE_TOKEN: TOKEN };
