@@ -225,7 +225,7 @@ const REPORT: CommandInfo = {
   name: "report",
   summary: "rebuild a run's CSV tables and summary from its journal and scores",
   help: `Usage: value-compass report RUN_DIR [--out DIR] [--seed N] [--resamples N] [--bom] [--no-neutralize]
-                            [--html] [--explorer-limit N] [--quiet]
+                            [--html] [--explorer-limit N] [--against RUN_A] [--quiet]
 
 Rebuild every CSV table of a run (responses, scores, leaderboard, dimensions, the spec's reports,
 adaptive and abilities) from its journal.jsonl, scores.jsonl and plan.json, and print the summary.
@@ -240,6 +240,9 @@ Options:
   --html             also write report.html: figures and the item explorer, one self-contained
                      file (docs/report.md)
   --explorer-limit N steps the item explorer of report.html holds at most (default 2000)
+  --against RUN_A    with --html: add a run diff section to report.html, RUN_A against this run
+                     (plan changes, changed cells with paired intervals, flipped items; as
+                     value-compass diff RUN_A RUN_DIR computes them)
   --quiet            print only the output folder
   --json             print a JSON summary on stdout (folder, files, notes, selection, gates)
   --fail-under EXPR  a gate the run must meet (repeatable; see value-compass run --help); the
@@ -258,6 +261,7 @@ See docs/outputs.md.
     "no-neutralize": { type: "boolean" },
     html: { type: "boolean" },
     "explorer-limit": { type: "string" },
+    against: { type: "string" },
     quiet: { type: "boolean" },
     json: { type: "boolean" },
     "fail-under": { type: "string", multiple: true },
@@ -376,8 +380,8 @@ See docs/validation.md.
 const DIFF: CommandInfo = {
   name: "diff",
   summary: "compare two runs: plan changes, per-cell differences with paired intervals, changed items",
-  help: `Usage: value-compass diff RUN_A RUN_B [--out DIR] [--json] [--fail-on changes|significant|never]
-                          [--seed N] [--resamples N] [--quiet]
+  help: `Usage: value-compass diff RUN_A RUN_B [--out DIR] [--html [FILE]] [--json]
+                          [--fail-on changes|significant|never] [--seed N] [--resamples N] [--quiet]
 
 What changed from RUN_A to RUN_B (run directories, or outputs/<spec>/latest):
   - the plans: input files (sha256), models, model digests, judge, run settings, params, selection;
@@ -388,6 +392,11 @@ A summary goes to stderr.
 
 Options:
   --out DIR          write diff_plan.csv, diff.csv and diff_items.csv to DIR (docs/outputs.md)
+  --html [FILE]      also write the diff as one self-contained HTML page (plan changes, a figure
+                     of the changed cells with their paired intervals and n, the flipped items as
+                     a filterable table; docs/report.md) to FILE (ending in .html), default
+                     diff.html in --out DIR, else in the current folder. report.html can hold the
+                     same section: value-compass report RUN_B --html --against RUN_A
   --json             print the whole diff as JSON on stdout
   --fail-on WHAT     what makes the exit code 4: changes (default: any changed item or plan
                      difference), significant (a cell with q < 0.05), never
@@ -400,6 +409,7 @@ Exit codes: 0 no difference, 4 the runs differ (per --fail-on), 1 a run cannot b
 `,
   options: {
     out: { type: "string" },
+    html: { type: "boolean" },
     json: { type: "boolean" },
     "fail-on": { type: "string" },
     seed: { type: "string" },
