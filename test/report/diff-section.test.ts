@@ -48,7 +48,17 @@ function item(over: Partial<ItemIn>): ItemIn {
 }
 
 function diff(over: Partial<DiffSectionInput>): DiffSectionInput {
-  return { a: { runId: "ra", planHash: "a".repeat(64) }, b: { runId: "rb", planHash: "b".repeat(64) }, plan: [], cells: [], items: [], shared: 8, onlyA: 0, onlyB: 0, ...over };
+  return {
+    a: { runId: "ra", planHash: "a".repeat(64) },
+    b: { runId: "rb", planHash: "b".repeat(64) },
+    plan: [],
+    cells: [],
+    items: [],
+    shared: 8,
+    onlyA: 0,
+    onlyB: 0,
+    ...over,
+  };
 }
 
 describe("diffSectionData", () => {
@@ -98,7 +108,11 @@ describe("diffSectionData", () => {
   it("lists flipped items only, and counts the other changed items", () => {
     const d = diffSectionData(
       diff({
-        items: [item({ item: "i1" }), item({ item: "i2", change: "answer", flipped: false, verdictB: "pass", scoreB: 100 }), item({ item: "i3", culture: "ja_JP" })],
+        items: [
+          item({ item: "i1" }),
+          item({ item: "i2", change: "answer", flipped: false, verdictB: "pass", scoreB: 100 }),
+          item({ item: "i3", culture: "ja_JP" }),
+        ],
       }),
     );
     expect(d.flippedTotal).toBe(2);
@@ -155,7 +169,9 @@ describe("diffSection", () => {
     expect((html.match(/<tr class="flip-row"/g) ?? []).length).toBe(2);
     expect(html).not.toContain("<img");
     expect(html).toContain("&lt;img src=x");
-    expect(html).toMatch(/<select data-filter="model"><option value="">all<\/option><option value="m1">m1<\/option><option value="m2">m2<\/option><\/select>/);
+    expect(html).toMatch(
+      /<select data-diff-filter="model"><option value="">all<\/option><option value="m1">m1<\/option><option value="m2">m2<\/option><\/select>/,
+    );
     expect(html).toContain('data-model="m2"');
     expect(html).toContain('data-culture="(none)"');
   });

@@ -162,7 +162,21 @@ export function diffSectionData(diff: DiffSectionInput): DiffSectionData {
     FLIP_COLUMNS,
     flippedAll
       .slice(0, DIFF_FLIP_LIMIT)
-      .map((i): Cell[] => [i.model, i.system, i.dimension, i.measure, i.culture, i.usecase, i.item, i.sample, i.change, i.scoreA, i.scoreB, i.verdictA, i.verdictB]),
+      .map((i): Cell[] => [
+        i.model,
+        i.system,
+        i.dimension,
+        i.measure,
+        i.culture,
+        i.usecase,
+        i.item,
+        i.sample,
+        i.change,
+        i.scoreA,
+        i.scoreB,
+        i.verdictA,
+        i.verdictB,
+      ]),
   );
   return {
     identical: diff.plan.length === 0 && diff.items.length === 0 && movedCells === 0,
@@ -240,7 +254,12 @@ function cellFigure(data: DiffSectionData, id: string): Figure {
         encoding: {
           x: { field: "difference", type: "quantitative", scale: { domain: [-reach, reach] } },
           color: { field: "model", type: "nominal", title: "model", scale: { scheme: "tableau10" } },
-          shape: { field: "significance", type: "nominal", title: "BH q", scale: { domain: ["q < 0.05", "q ≥ 0.05", "no test"], range: ["circle", "diamond", "cross"] } },
+          shape: {
+            field: "significance",
+            type: "nominal",
+            title: "BH q",
+            scale: { domain: ["q < 0.05", "q ≥ 0.05", "no test"], range: ["circle", "diamond", "cross"] },
+          },
           tooltip: [
             { field: "model" },
             { field: "system" },
@@ -258,7 +277,10 @@ function cellFigure(data: DiffSectionData, id: string): Figure {
       },
     ],
   };
-  const capped = data.movedCells > data.cells.rows.length ? ` The ${data.cells.rows.length} largest of ${data.movedCells} changed cells are shown; diff.csv has every cell.` : "";
+  const capped =
+    data.movedCells > data.cells.rows.length
+      ? ` The ${data.cells.rows.length} largest of ${data.movedCells} changed cells are shown; diff.csv has every cell.`
+      : "";
   return {
     id,
     kind: "diff",
@@ -272,20 +294,21 @@ function cellFigure(data: DiffSectionData, id: string): Figure {
   };
 }
 
-// The flipped-items filter: plain ES2017, no library. Each filterable block has <select data-filter=F>
-// lists (their options are written into the page) and rows carrying data-F; a row shows when it
-// matches every chosen value.
+// The flipped-items filter: plain ES2017, no library. Each filterable block has <select
+// data-diff-filter=F> lists (their options are written into the page) and rows carrying data-F; a row
+// shows when it matches every chosen value. Its own attribute names: the explorer's script takes the
+// page's first select[data-filter=F], which must stay its own.
 const FILTER_SCRIPT = `
 (function () {
   "use strict";
-  Array.prototype.forEach.call(document.querySelectorAll("[data-filterable]"), function (box) {
+  Array.prototype.forEach.call(document.querySelectorAll("[data-diff-filterable]"), function (box) {
     var rows = Array.prototype.slice.call(box.querySelectorAll("tbody tr"));
-    var selects = Array.prototype.slice.call(box.querySelectorAll("select[data-filter]"));
+    var selects = Array.prototype.slice.call(box.querySelectorAll("select[data-diff-filter]"));
     var count = box.querySelector("[data-count]");
     function draw() {
       var shown = 0;
       rows.forEach(function (r) {
-        var ok = selects.every(function (s) { return s.value === "" || r.getAttribute("data-" + s.getAttribute("data-filter")) === s.value; });
+        var ok = selects.every(function (s) { return s.value === "" || r.getAttribute("data-" + s.getAttribute("data-diff-filter")) === s.value; });
         r.hidden = !ok;
         if (ok) shown++;
       });
@@ -307,7 +330,7 @@ function flippedHtml(data: DiffSectionData, id: string): string {
   const value = (r: Record<string, Cell>, f: string) => (r[f] === null || r[f] === undefined ? NONE : String(r[f]));
   const filters = FLIP_FILTERS.map((f) => {
     const options = [...new Set(rows.map((r) => value(r, f)))].sort();
-    return `<label>${f === "usecase" ? "use case" : f}<select data-filter="${f}"><option value="">all</option>${options
+    return `<label>${f === "usecase" ? "use case" : f}<select data-diff-filter="${f}"><option value="">all</option>${options
       .map((o) => `<option value="${escapeHtml(o)}">${escapeHtml(o)}</option>`)
       .join("")}</select></label>`;
   }).join("");
@@ -319,7 +342,7 @@ function flippedHtml(data: DiffSectionData, id: string): string {
     return `<tr class="flip-row"${FLIP_FILTERS.map((f) => ` data-${f}="${escapeHtml(value(r, f))}"`).join("")}><td`;
   });
   const capped = data.flippedTotal > rows.length ? ` The first ${rows.length} of ${data.flippedTotal} are listed; diff_items.csv has all.` : "";
-  return `<div class="diff-flips" id="${escapeHtml(id)}" data-filterable>
+  return `<div class="diff-flips" id="${escapeHtml(id)}" data-diff-filterable>
 <h3>Flipped items (${data.flippedTotal})</h3>
 <p class="note">Choose filters to narrow the list.${escapeHtml(capped)}${escapeHtml(otherNote)}</p>
 <div class="filters">${filters}</div>
@@ -347,11 +370,12 @@ export function diffSection(diff: DiffSectionInput, id = "run-diff"): HtmlSectio
     data.plan.rows.length === 0
       ? `<h3>Plan changes</h3><p class="note diff-none" data-diff="no-plan-changes">The plans are the same: inputs, models, digests, judge and settings.</p>`
       : `<h3>Plan changes (${data.plan.rows.length})</h3>${htmlTable(data.plan, "What differs between the plans (inputs by sha256, models, model digests, judge, settings, params, selection)")}`;
-  const unpaired =
-    data.unpairedCells > 0 ? ` ${data.unpairedCells} cell(s) have no item scored in both runs and no paired difference (diff.csv).` : "";
+  const unpaired = data.unpairedCells > 0 ? ` ${data.unpairedCells} cell(s) have no item scored in both runs and no paired difference (diff.csv).` : "";
   const figures = data.cells.rows.length > 0 ? [cellFigure(data, `${id}-cells`)] : [];
   const noCells =
-    figures.length === 0 ? `<p class="note diff-none" data-diff="no-cell-changes">No cell's score changed on the items both runs scored.${escapeHtml(unpaired)}</p>` : "";
+    figures.length === 0
+      ? `<p class="note diff-none" data-diff="no-cell-changes">No cell's score changed on the items both runs scored.${escapeHtml(unpaired)}</p>`
+      : "";
   return {
     id,
     title: "Run diff",

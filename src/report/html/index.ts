@@ -49,7 +49,11 @@ export async function buildHtmlReport(input: HtmlReportInput): Promise<HtmlRepor
 }
 
 /** A page of sections only (the diff's own page), figures rendered as in report.html. */
-export async function buildSectionsPage(title: string, meta: ReadonlyArray<readonly [string, string]>, sections: readonly HtmlSection[]): Promise<Omit<HtmlReport, "figures">> {
+export async function buildSectionsPage(
+  title: string,
+  meta: ReadonlyArray<readonly [string, string]>,
+  sections: readonly HtmlSection[],
+): Promise<Omit<HtmlReport, "figures">> {
   const errors: string[] = [];
   const rendered = [];
   for (const section of sections) rendered.push({ section, figures: await renderAll(section.figures ?? [], errors) });
