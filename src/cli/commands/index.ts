@@ -273,7 +273,7 @@ const RESCORE: CommandInfo = {
   name: "rescore",
   summary: "score a run's answers again with the spec's current rules (no model calls) and rebuild its reports",
   help: `Usage: value-compass rescore RUN_DIR [--judge ID] [--model-scorer SCORER=ID]... [--seed N]
-                             [--bom] [--no-neutralize] [--quiet]
+                             [--bom] [--no-neutralize] [--quiet] [--json]
 
 Score the answers recorded in RUN_DIR again with the spec's current scorers, score expressions,
 rules and rubrics (the spec, --model and --set values are taken from the run's manifest), without
@@ -294,6 +294,9 @@ Options:
   --bom                      start every CSV file with a UTF-8 byte-order mark
   --no-neutralize            write text cells as they are (no ' before a leading = + - @)
   --quiet                    no summary
+  --json                     print a JSON summary on stdout (run folder, status, exit code, scoring
+                             counts, judge calls, files written; with two judges the rank-stability
+                             rows) instead of the run folder's path
   --allow-exec               run the commands the spec declares (exec scorers, exec: judges) this
                              once; without it they need \`value-compass trust SPEC\`
 ${SANDBOX_HELP.join("\n")}
@@ -308,6 +311,7 @@ Exit codes: 0 ok, 1 errors (not a run, changed steps, judge unreachable, scoring
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
     quiet: { type: "boolean" },
+    json: { type: "boolean" },
     "allow-exec": { type: "boolean" },
     ...SANDBOX_OPTIONS,
   },
