@@ -243,7 +243,7 @@ function cellFigure(data: DiffSectionData, id: string): Figure {
         transform: [{ filter: "isValid(datum.ci_low) && isValid(datum.ci_high)" }],
         mark: { type: "rule", strokeWidth: 1.5 },
         encoding: {
-          x: { field: "ci_low", type: "quantitative", title: "B − A (score points)", scale: { domain: [-reach, reach] } },
+          x: { field: "ci_low", type: "quantitative", title: "B − A (score points)", scale: { domain: [-reach, reach] }, axis: { tickCount: 5 } },
           x2: { field: "ci_high" },
           color: { field: "model", type: "nominal", title: "model", scale: { scheme: "tableau10" } },
         },
