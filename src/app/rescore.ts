@@ -192,12 +192,11 @@ export function openRun(request: RescoreRequest, cwd: string): OpenedRun | Fail 
   return { ok: true, runDir, manifest, journalPath, specPath };
 }
 
-/** The spec compiled again as the run was (with `--judge` and `--model-scorer`), with the run's steps. */
 /** The plan to score with; `source`: the folder whose journal is scored (a scratch copy of the intact records with --salvage). */
 type Planned = { ok: true; plan: Plan; steps: number; source: string; dropped: RecordProblem[] };
 
+/** The spec compiled again as the run was (with `--judge` and `--model-scorer`), with the run's steps. */
 export async function planToScore(request: RescoreRequest, deps: RescoreDeps, io: RescoreIO, run: OpenedRun): Promise<Planned | Fail> {
-  const cwd = io.cwd;
   const { invocation } = run.manifest;
   const compiled = await deps.compile(run.specPath, {
     cwd: io.cwd,

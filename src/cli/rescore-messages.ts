@@ -112,3 +112,39 @@ function rescoreFailureText(failure: RescoreFailure, cwd: string): string {
       return execRefusalMessage(failure, "rescore", displayPath(cwd, failure.specPath));
   }
 }
+
+/**
+ * `value-compass rescore --json`: the outcome on stdout in the shape of `run --json` where it applies
+ * (ok, runDir, status, exitCode, scoring counts, files written); a failure gives its kind and exit code
+ * (the words go to stderr as without --json).
+ */
+export function rescoreJson(outcome: RescoreOutcome, exitCode: number): Record<string, unknown> {
+  if (!outcome.ok) return { ok: false, failure: outcome.failure.kind, exitCode };
+  const done = outcome.rescored;
+  return {
+    ok: true,
+    runDir: done.runDir,
+    status: done.counts.errors > 0 ? "rescored_with_errors" : "rescored",
+    exitCode,
+    steps: done.steps,
+    scoring: { records: done.counts.records, scored: done.counts.scored, errors: done.counts.errors, noResponse: done.counts.noResponse },
+    judgeCalls: done.judgeCalls,
+    cacheHits: done.cacheHits,
+    previousScores: done.previousScores,
+    files: done.report.files,
+    notes: done.report.notes,
+  };
+}
+
+/** `value-compass rescore --judge A --judge B --json`: the run's folder, the files and the rank-stability rows. */
+export function comparisonJson(outcome: CompareOutcome, exitCode: number): Record<string, unknown> {
+  if (!outcome.ok) return { ok: false, failure: outcome.failure.kind, exitCode };
+  return {
+    ok: true,
+    runDir: outcome.compared.runDir,
+    status: "judges_compared",
+    exitCode,
+    files: outcome.compared.files,
+    rankStability: outcome.compared.rows,
+  };
+}

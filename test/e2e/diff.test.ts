@@ -96,6 +96,49 @@ describe("value-compass diff", () => {
     expect(readFileSync(join(dir, "diffs", "diff_items.csv"), "utf8").split("\n").length).toBe(1 + 6 + 1);
   }, 120_000);
 
+  it("--html writes a self-contained page, and report --html --against adds the same section to report.html", async () => {
+    const dir = project({ "s.vc": SPEC });
+    const env = { OLLAMA_HOST: ollama.url };
+    changing = false;
+    expect((await vc(["run", "s.vc", "--no-cache", "--quiet", "--no-html", "--out", "runs/a"], dir, env)).code).toBe(0);
+    changing = true;
+    expect((await vc(["run", "s.vc", "--no-cache", "--quiet", "--no-html", "--out", "runs/b"], dir, env)).code).toBe(0);
+
+    // Next to the CSV files with --out; the printed paths are the folder and the page.
+    const out = await vc(["diff", "runs/a", "runs/b", "--out", "diffs", "--html", "--quiet"], dir);
+    expect(out.code).toBe(4);
+    expect(out.stdout.trim().split("\n")).toEqual(["diffs", join("diffs", "diff.html")]);
+    const page = readFileSync(join(dir, "diffs", "diff.html"), "utf8");
+    // Model two, dimensions a and b, two cultures: four cells moved; six items flipped.
+    expect(page).toMatch(/<section class="figure" id="run-diff-cells" data-figure="diff" data-rows="4">/);
+    expect((page.match(/<tr class="flip-row"/g) ?? []).length).toBe(6);
+    expect(page).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
+    expect(page).toContain("The plans are the same");
+
+    // A FILE after --html; a run against itself says so instead of drawing an empty chart.
+    const self = await vc(["diff", "runs/a", "runs/a", "--html", "pages/self.html", "--quiet"], dir);
+    expect(self.code).toBe(0);
+    const selfPage = readFileSync(join(dir, "pages", "self.html"), "utf8");
+    expect(selfPage).toContain('data-diff="identical"');
+    expect(selfPage).not.toContain("data-figure=");
+    expect(selfPage).not.toContain("flip-row");
+    expect((await vc(["diff", "runs/a", "runs/a", "runs/b", "--html"], dir)).code).toBe(2);
+    expect((await vc(["diff", "runs/a", "runs/b", "x.html"], dir)).code).toBe(2);
+
+    const report = await vc(["report", "runs/b", "--html", "--against", "runs/a", "--json", "--quiet"], dir);
+    expect(report.code, report.stderr).toBe(0);
+    const summary = JSON.parse(report.stdout) as { files: string[]; diff: { planChanges: number; changedItems: number; flippedItems: number } };
+    expect(summary.files).toContain("report.html");
+    expect(summary.diff).toMatchObject({ planChanges: 0, changedItems: 6, flippedItems: 6 });
+    const html = readFileSync(join(dir, "runs", "b", "report.html"), "utf8");
+    expect(html).toContain('<section class="extra" id="run-diff">');
+    expect(html).toContain('href="#run-diff"');
+    expect((html.match(/<tr class="flip-row"/g) ?? []).length).toBe(6);
+    // --against needs --html, and a run to compare with.
+    expect((await vc(["report", "runs/b", "--against", "runs/a"], dir)).code).toBe(2);
+    expect((await vc(["report", "runs/b", "--html", "--against", "nowhere", "--quiet"], dir)).code).toBe(1);
+  }, 120_000);
+
   it("exits 1 for a folder that is not a run and 2 for a wrong command line", async () => {
     const dir = project({ "s.vc": SPEC });
     expect((await vc(["diff", ".", "."], dir)).code).toBe(1);

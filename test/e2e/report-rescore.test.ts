@@ -200,6 +200,22 @@ describe("value-compass rescore", () => {
     expect(new Set(readCsv(join(runDir, "scores.csv")).map((s) => s["judge_model"]))).toEqual(new Set(["ollama:judge"]));
     expect(readCsv(join(runDir, "scores.csv")).map((s) => s["score"])).toEqual(after.map((s) => s["score"]));
     expect(manifestOf(runDir).rescores.at(-1)?.scorerModels).toEqual({ harmless: "ollama:judge" });
+
+    // --json: the summary alone on stdout, in run --json's shape where it applies.
+    const js = await vc(["rescore", runDir, "--json", "--quiet"], dir, env());
+    expect(js.code).toBe(0);
+    const summary = JSON.parse(js.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ ok: true, runDir, status: "rescored", exitCode: 0, steps: 24, judgeCalls: 0 });
+    expect(summary["scoring"]).toEqual(manifestOf(runDir).scoring);
+    expect(summary["previousScores"]).toBe(manifestOf(runDir).rescores.at(-1)?.previousScores);
+    expect(summary["files"]).toEqual(expect.arrayContaining(["responses.csv", "scores.csv", "leaderboard.csv", "by_culture.csv"]));
+    // Comparing judges: the rank-stability rows and the file they are written to.
+    const cmp = await vc(["rescore", runDir, "--judge", "ollama:judge", "--judge", "ollama:judge2", "--json", "--quiet"], dir, env());
+    expect(cmp.code).toBe(0);
+    const compared = JSON.parse(cmp.stdout) as { ok: boolean; status: string; files: string[]; rankStability: unknown[] };
+    expect(compared).toMatchObject({ ok: true, status: "judges_compared" });
+    expect(compared.files.some((f) => f.endsWith("rank_stability.csv"))).toBe(true);
+    expect(compared.rankStability.length).toBeGreaterThan(0);
   });
 
   it("refuses when the spec's steps changed, and leaves the run as it was", async () => {
@@ -216,5 +232,10 @@ describe("value-compass rescore", () => {
 
     const bad = await vc(["rescore", runDir, "--model-scorer", "nope=ollama:judge"], dir, env());
     expect(bad.code).toBe(1);
+    // --json: the failure's kind and exit code on stdout, the words still on stderr.
+    const js = await vc(["rescore", runDir, "--json"], dir, env());
+    expect(js.code).toBe(1);
+    expect(JSON.parse(js.stdout)).toEqual({ ok: false, failure: "steps_changed", exitCode: 1 });
+    expect(js.stderr).toMatch(/steps no longer match the run/);
   });
 });

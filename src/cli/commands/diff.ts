@@ -2,8 +2,9 @@
 // returns plain data). Text summary on stderr, CSV files with --out, the whole diff as JSON with --json;
 // the exit code says whether the runs differ, for CI.
 
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { diffRuns, type RunDiff } from "../../app/diff.js";
+import { DIFF_HTML_FILE, writeDiffPage } from "../../app/diff-html.js";
 import { writeTablesInBatches } from "../../app/report-stage.js";
 import type { Table } from "../../report/csv.js";
 import { boolOption, EXIT_ERRORS, EXIT_OK, intOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
@@ -20,13 +21,20 @@ const Q = 0.05;
 export const diffCommand: Command = {
   ...commandInfo("diff"),
   async run(args: ParsedArgs, io: CliIO): Promise<number> {
-    if (args.positionals.length !== 2) throw new UsageError(`expected two run directories, got ${args.positionals.length}`);
+    // `--html [FILE]`: the option parser has no optional values, so a third positional is the page's file.
+    const html = boolOption(args, "html");
+    if (args.positionals.length !== 2 && !(html && args.positionals.length === 3)) {
+      throw new UsageError(`expected two run directories${html ? " and at most one FILE for --html" : ""}, got ${args.positionals.length} arguments`);
+    }
     const failOn = (stringOption(args, "fail-on") ?? "changes") as FailOn;
     if (!FAIL_ON.includes(failOn)) throw new UsageError(`--fail-on expects ${FAIL_ON.join(", ")}, got '${failOn}'`);
     const seedText = stringOption(args, "seed");
     if (seedText !== undefined && !/^-?\d+$/.test(seedText)) throw new UsageError(`--seed expects a whole number, got '${seedText}'`);
     const resamples = intOption(args, "resamples", 0) ?? 2000;
-    const [a, b] = args.positionals.map((p) => resolve(io.cwd, p)) as [string, string];
+    const third = args.positionals[2];
+    // A third argument is a file to (over)write: a mistyped run directory must not become one.
+    if (third !== undefined && !/\.html?$/i.test(third)) throw new UsageError(`--html FILE must end in .html, got '${third}'`);
+    const [a, b, htmlArg] = args.positionals.map((p) => resolve(io.cwd, p)) as [string, string, string | undefined];
     const outcome = diffRuns(a, b, { seed: seedText !== undefined ? Number(seedText) : 0, resamples });
     if (!outcome.ok) {
       io.stderr.write(`value-compass diff: ${outcome.message}\n`);
@@ -42,6 +50,17 @@ export const diffCommand: Command = {
         return EXIT_ERRORS;
       }
       if (!boolOption(args, "json")) io.stdout.write(`${displayPath(io.cwd, outDir)}\n`);
+    }
+    if (html) {
+      // Next to the CSV files when --out is given, else in the current folder.
+      const file = htmlArg ?? join(outArg !== undefined ? resolve(io.cwd, outArg) : io.cwd, DIFF_HTML_FILE);
+      const page = await writeDiffPage(diff, file);
+      if (!page.ok) {
+        io.stderr.write(`value-compass diff: ${page.error}\n`);
+        return EXIT_ERRORS;
+      }
+      for (const note of page.notes) io.stderr.write(`value-compass diff: ${note}\n`);
+      if (!boolOption(args, "json")) io.stdout.write(`${displayPath(io.cwd, file)}\n`);
     }
     if (boolOption(args, "json")) io.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);
     if (!boolOption(args, "quiet")) io.stderr.write(diffText(diff));

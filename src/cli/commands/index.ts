@@ -226,7 +226,7 @@ const REPORT: CommandInfo = {
   name: "report",
   summary: "rebuild a run's CSV tables and summary from its journal and scores",
   help: `Usage: value-compass report RUN_DIR [--out DIR] [--salvage] [--seed N] [--resamples N] [--bom] [--no-neutralize]
-                            [--html] [--explorer-limit N] [--quiet]
+                            [--html] [--explorer-limit N] [--against RUN_A] [--quiet]
 
 Rebuild every CSV table of a run (responses, scores, leaderboard, dimensions, the spec's reports,
 adaptive and abilities) from its journal.jsonl, scores.jsonl and plan.json, and print the summary.
@@ -245,6 +245,9 @@ Options:
   --html             also write report.html: figures and the item explorer, one self-contained
                      file (docs/report.md)
   --explorer-limit N steps the item explorer of report.html holds at most (default 2000)
+  --against RUN_A    with --html: add a run diff section to report.html, RUN_A against this run
+                     (plan changes, changed cells with paired intervals, flipped items; as
+                     value-compass diff RUN_A RUN_DIR computes them)
   --quiet            print only the output folder
   --json             print a JSON summary on stdout (folder, files, notes, selection, gates)
   --fail-under EXPR  a gate the run must meet (repeatable; see value-compass run --help); the
@@ -264,6 +267,7 @@ See docs/outputs.md.
     "no-neutralize": { type: "boolean" },
     html: { type: "boolean" },
     "explorer-limit": { type: "string" },
+    against: { type: "string" },
     quiet: { type: "boolean" },
     json: { type: "boolean" },
     "fail-under": { type: "string", multiple: true },
@@ -275,7 +279,7 @@ const RESCORE: CommandInfo = {
   name: "rescore",
   summary: "score a run's answers again with the spec's current rules (no model calls) and rebuild its reports",
   help: `Usage: value-compass rescore RUN_DIR [--judge ID] [--model-scorer SCORER=ID]... [--seed N]
-                             [--salvage] [--bom] [--no-neutralize] [--quiet]
+                             [--salvage] [--bom] [--no-neutralize] [--quiet] [--json]
 
 Score the answers recorded in RUN_DIR again with the spec's current scorers, score expressions,
 rules and rubrics (the spec, --model and --set values are taken from the run's manifest), without
@@ -299,6 +303,9 @@ Options:
   --bom                      start every CSV file with a UTF-8 byte-order mark
   --no-neutralize            write text cells as they are (no ' before a leading = + - @)
   --quiet                    no summary
+  --json                     print a JSON summary on stdout (run folder, status, exit code, scoring
+                             counts, judge calls, files written; with two judges the rank-stability
+                             rows) instead of the run folder's path
   --allow-exec               run the commands the spec declares (exec scorers, exec: judges) this
                              once; without it they need \`value-compass trust SPEC\`
 ${SANDBOX_HELP.join("\n")}
@@ -314,6 +321,7 @@ Exit codes: 0 ok, 1 errors (not a run, changed steps, judge unreachable, scoring
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
     quiet: { type: "boolean" },
+    json: { type: "boolean" },
     "allow-exec": { type: "boolean" },
     ...SANDBOX_OPTIONS,
   },
@@ -386,8 +394,8 @@ See docs/validation.md.
 const DIFF: CommandInfo = {
   name: "diff",
   summary: "compare two runs: plan changes, per-cell differences with paired intervals, changed items",
-  help: `Usage: value-compass diff RUN_A RUN_B [--out DIR] [--json] [--fail-on changes|significant|never]
-                          [--seed N] [--resamples N] [--quiet]
+  help: `Usage: value-compass diff RUN_A RUN_B [--out DIR] [--html [FILE]] [--json]
+                          [--fail-on changes|significant|never] [--seed N] [--resamples N] [--quiet]
 
 What changed from RUN_A to RUN_B (run directories, or outputs/<spec>/latest):
   - the plans: input files (sha256), models, model digests, judge, run settings, params, selection;
@@ -398,6 +406,11 @@ A summary goes to stderr.
 
 Options:
   --out DIR          write diff_plan.csv, diff.csv and diff_items.csv to DIR (docs/outputs.md)
+  --html [FILE]      also write the diff as one self-contained HTML page (plan changes, a figure
+                     of the changed cells with their paired intervals and n, the flipped items as
+                     a filterable table; docs/report.md) to FILE (ending in .html), default
+                     diff.html in --out DIR, else in the current folder. report.html can hold the
+                     same section: value-compass report RUN_B --html --against RUN_A
   --json             print the whole diff as JSON on stdout
   --fail-on WHAT     what makes the exit code 4: changes (default: any changed item or plan
                      difference), significant (a cell with q < 0.05), never
@@ -410,6 +423,7 @@ Exit codes: 0 no difference, 4 the runs differ (per --fail-on), 1 a run cannot b
 `,
   options: {
     out: { type: "string" },
+    html: { type: "boolean" },
     json: { type: "boolean" },
     "fail-on": { type: "string" },
     seed: { type: "string" },

@@ -9,6 +9,8 @@ import { readPlanHeader } from "../../adaptive/plan-file.js";
 import { JOURNAL_FILE } from "../../run/journal.js";
 import { displayPath } from "../paths.js";
 import { writeHtmlReport } from "../../app/html-report.js";
+import { diffRuns } from "../../app/diff.js";
+import { diffHtmlSection } from "../../app/diff-html.js";
 import { reportSeed, summaryText, writeRunReports } from "../../app/report-stage.js";
 import { lockRunDir, PLAN_FILE } from "../../run/rundir.js";
 import { lockMessage } from "../failure-messages.js";
@@ -45,6 +47,8 @@ export const reportCommand: Command = {
     const html = boolOption(args, "html");
     const explorerLimit = intOption(args, "explorer-limit", 1);
     if (explorerLimit !== undefined && !html) throw new UsageError("--explorer-limit applies to report.html: add --html");
+    const against = stringOption(args, "against");
+    if (against !== undefined && !html) throw new UsageError("--against adds a run diff to report.html: add --html");
     const quiet = boolOption(args, "quiet");
     const runDir = resolveRunDir(resolve(io.cwd, given));
     const json = boolOption(args, "json");
@@ -98,10 +102,27 @@ export const reportCommand: Command = {
         io.stderr.write(`value-compass report: ${result.error}\n`);
         return EXIT_ERRORS;
       }
+      let diffSummary: { against: string; planChanges: number; changedItems: number; flippedItems: number } | null = null;
+      const extraSections = [];
+      if (against !== undefined) {
+        // RUN_DIR is B, --against is A, as in `value-compass diff A B`; the report's seed and resamples.
+        const compared = diffRuns(resolve(io.cwd, against), runDir, {
+          seed: seedText !== undefined ? Number(seedText) : reportSeed(plan),
+          resamples: resamples ?? 2000,
+        });
+        if (!compared.ok) {
+          io.stderr.write(`value-compass report: --against: ${compared.message}\n`);
+          return EXIT_ERRORS;
+        }
+        extraSections.push(diffHtmlSection(compared.diff));
+        const d = compared.diff;
+        diffSummary = { against: d.a.dir, planChanges: d.plan.length, changedItems: d.items.length, flippedItems: d.items.filter((i) => i.flipped).length };
+      }
       if (html) {
         const page = await writeHtmlReport(plan, runDir, outDir, result, {
           runId: basename(runDir),
           ...(explorerLimit !== undefined ? { explorerLimit } : {}),
+          ...(extraSections.length > 0 ? { extraSections } : {}),
         });
         if (!page.ok) {
           io.stderr.write(`value-compass report: ${page.error}\n`);
@@ -121,7 +142,15 @@ export const reportCommand: Command = {
       if (gateResults.length > 0) io.stderr.write(gateText(gateResults));
       const code = gateResults.some((g) => !g.holds) ? EXIT_GATE_FAILED : EXIT_OK;
       if (json) {
-        const summary = { outDir, files: result.files, notes: result.notes, selection: plan.selection ?? null, gates: gateResults, exitCode: code };
+        const summary = {
+          outDir,
+          files: result.files,
+          notes: result.notes,
+          selection: plan.selection ?? null,
+          gates: gateResults,
+          ...(diffSummary ? { diff: diffSummary } : {}),
+          exitCode: code,
+        };
         io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       } else io.stdout.write(`${displayPath(io.cwd, outDir)}\n`);
       return code;

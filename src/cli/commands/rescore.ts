@@ -3,7 +3,7 @@
 // reports. The outcome is worded by ../rescore-messages.ts.
 
 import { rescoreRun } from "../../app/rescore.js";
-import { reportComparison, reportRescore } from "../rescore-messages.js";
+import { comparisonJson, reportComparison, reportRescore, rescoreJson } from "../rescore-messages.js";
 import { useColor } from "./check.js";
 import { boolOption, stringListOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { cliRunDeps, processSignals } from "./run.js";
@@ -37,12 +37,20 @@ export const rescoreCommand: Command = {
       allowExec: boolOption(args, "allow-exec"),
       salvage: boolOption(args, "salvage"),
     };
+    // With --json stdout holds the JSON summary only (as run --json): the folder line is not printed.
+    const json = boolOption(args, "json");
+    const out = { ...io, ...(json ? { stdout: { write: () => true } } : {}), colour: useColor(io) };
+    const printJson = (summary: Record<string, unknown>) => io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     if (judges.length >= 2) {
       const { compareJudges } = await import("../../app/compare-judges.js");
       const compared = await compareJudges(request, judges, cliRunDeps(io, quiet, sandboxOf(args)), { cwd: io.cwd, env: io.env, signals: processSignals });
-      return reportComparison(compared, quiet, { ...io, colour: useColor(io) });
+      const code = reportComparison(compared, quiet, out);
+      if (json) printJson(comparisonJson(compared, code));
+      return code;
     }
     const outcome = await rescoreRun(request, cliRunDeps(io, quiet, sandboxOf(args)), { cwd: io.cwd, env: io.env, signals: processSignals });
-    return reportRescore(outcome, quiet, { ...io, colour: useColor(io) });
+    const code = reportRescore(outcome, quiet, out);
+    if (json) printJson(rescoreJson(outcome, code));
+    return code;
   },
 };

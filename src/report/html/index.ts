@@ -3,12 +3,13 @@
 // Entry point for the app layer; loaded lazily (the charting library is large).
 
 import { buildFigures } from "./figures.js";
-import { renderPage, type RenderedFigure } from "./page.js";
+import { renderPage, renderSectionsPage, type RenderedFigure } from "./page.js";
 import { renderSvg } from "./render.js";
-import type { Figure, HtmlReportInput } from "./types.js";
+import type { Figure, HtmlReportInput, HtmlSection } from "./types.js";
 
 export { DEFAULT_EXPLORER_LIMIT, explorerData, type ExplorerData } from "./explorer.js";
 export { escapeHtml, htmlTable } from "./page.js";
+export { diffSection, diffSectionData, type DiffSectionInput } from "./diff-section.js";
 export type { Figure, FigureKind, HtmlReportInput, HtmlSection, VegaLiteSpec } from "./types.js";
 
 export const HTML_REPORT_FILE = "report.html";
@@ -45,4 +46,16 @@ export async function buildHtmlReport(input: HtmlReportInput): Promise<HtmlRepor
     mockAnswers: input.analysis.dataset.steps.some((s) => s.mock),
   });
   return { html, figures, errors };
+}
+
+/** A page of sections only (the diff's own page), figures rendered as in report.html. */
+export async function buildSectionsPage(
+  title: string,
+  meta: ReadonlyArray<readonly [string, string]>,
+  sections: readonly HtmlSection[],
+): Promise<Omit<HtmlReport, "figures">> {
+  const errors: string[] = [];
+  const rendered = [];
+  for (const section of sections) rendered.push({ section, figures: await renderAll(section.figures ?? [], errors) });
+  return { html: renderSectionsPage({ title, meta, sections: rendered }), errors };
 }

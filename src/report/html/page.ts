@@ -264,3 +264,44 @@ ${explorerHtml(input.explorer)}
 </html>
 `;
 }
+
+export interface SectionsPageInput {
+  title: string;
+  /** Header lines (term, description), e.g. the two runs of a diff. */
+  meta: ReadonlyArray<readonly [string, string]>;
+  sections: ReadonlyArray<{ section: HtmlSection; figures: RenderedFigure[] }>;
+}
+
+/**
+ * A page of sections only, in the report's look (`value-compass diff --html`): no run figures, no
+ * explorer; self-contained like report.html.
+ */
+export function renderSectionsPage(input: SectionsPageInput): string {
+  const sections = input.sections
+    .map(
+      ({ section, figures: figs }) =>
+        `<section class="extra" id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.title)}</h2>${section.intro ? `<p class="note">${escapeHtml(section.intro)}</p>` : ""}${figs.map(figureHtml).join("\n")}${section.html ?? ""}</section>`,
+    )
+    .join("\n");
+  const meta = input.meta.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(input.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(input.title)}</h1>
+<dl>${meta}</dl>
+</header>
+<main>
+${sections}
+</main>
+</body>
+</html>
+`;
+}
