@@ -7,6 +7,7 @@ import type {
   BaselineDecl,
   CultureDecl,
   ItemsDecl,
+  ModelDecl,
   ParamDecl,
   ReportDecl,
   RuleDecl,
@@ -75,6 +76,8 @@ export interface Declarations {
   reports: Table<ReportDecl>;
   adaptive: Table<AdaptiveDecl>;
   runs: Array<Located<RunDecl>>;
+  /** Top-level `model "id" { attributes }` (a shared models file), in declaration order. */
+  models: Array<Located<ModelDecl>>;
   /** Top-level `rule NAME for SCORER when ...`. */
   rules: Array<Located<RuleDecl>>;
 }
@@ -92,6 +95,7 @@ export function collectDeclarations(ctx: CheckContext, program: Program): Declar
     reports: new Table("report"),
     adaptive: new Table("adaptive block"),
     runs: [],
+    models: [],
     rules: [],
   };
   const nameSpan = (n: { name: { span: Span } }) => n.name.span;
@@ -127,6 +131,9 @@ export function collectDeclarations(ctx: CheckContext, program: Program): Declar
         break;
       case "Run":
         d.runs.push({ file, node: s });
+        break;
+      case "Model":
+        d.models.push({ file, node: s });
         break;
       case "Report":
         d.reports.add(ctx, s.name.name, s.name.span, { file, node: s }, nameSpan);

@@ -163,6 +163,12 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
       "top_p",
       "max_tokens",
       "seed",
+      // Attributes (src/check/model-attributes.ts): reports group by them; any other key is a user attribute.
+      "family",
+      "developer",
+      "open_weights",
+      "size_b",
+      "alignment",
     ],
     structural: [],
     open: true,
