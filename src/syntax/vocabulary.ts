@@ -176,7 +176,23 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
   // Every setting some report kind reads (the kinds' settings schemas in src/report/kinds; which kind
   // reads which is the checker's business; test/check/language-features.test.ts keeps the two in step).
   report: {
-    properties: ["by", "system", "systems", "baseline", "baselines", "scorer", "scorers", "method", "weighting", "within", "contexts", "combine"],
+    properties: [
+      "by",
+      "system",
+      "systems",
+      "baseline",
+      "baselines",
+      "scorer",
+      "scorers",
+      "method",
+      "weighting",
+      "within",
+      "contexts",
+      "combine",
+      // group_comparison and families: the model attribute(s) that define the groups.
+      "attribute",
+      "attributes",
+    ],
     structural: [],
     open: false,
   },

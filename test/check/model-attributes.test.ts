@@ -77,8 +77,8 @@ describe("model attributes", () => {
       toolVersion: "0.1.0",
       git: null,
       models: [
-        { id: "mock:refuse", provider: "mock", name: "refuse", role: "evaluated", fingerprints: [] },
-        { id: "mock:comply", provider: "mock", name: "comply", role: "judge", fingerprints: [] },
+        { id: "mock:refuse", provider: "mock", name: "refuse", role: "evaluated", info: null, fingerprints: [] },
+        { id: "mock:comply", provider: "mock", name: "comply", role: "judge", info: null, fingerprints: [] },
       ],
       concurrency: 1,
       retryFailed: false,
