@@ -158,10 +158,11 @@ function hierarchyFinding(sources: readonly Source[], o: FindingsOptions): Findi
   };
 }
 
-/** One verdict from several: any contradiction wins, then support; the reasons joined. */
+/** One verdict from several: any contradiction wins; support only when every source supports; the reasons joined. */
 function combine(vs: ReadonlyArray<{ v: Verdict; text: string }>, none: string): { verdict: Verdict; because: string } {
   if (vs.length === 0) return { verdict: "cannot tell", because: none };
-  const verdict: Verdict = vs.some((x) => x.v === "contradicts") ? "contradicts" : vs.every((x) => x.v === "supports") ? "supports" : vs.some((x) => x.v === "supports") ? "supports" : "cannot tell";
+  // Sources that disagree (one supports, another cannot tell) do not add up to support.
+  const verdict: Verdict = vs.some((x) => x.v === "contradicts") ? "contradicts" : vs.every((x) => x.v === "supports") ? "supports" : "cannot tell";
   return { verdict, because: vs.map((x) => x.text).join("; ") };
 }
 
