@@ -219,7 +219,11 @@ export function familySimilarity(
   const dims = (profiles.get(models[0] ?? "") ?? []).length;
   if (models.length < 3 || dims < 3) return { ...base, note: "needs at least 3 models with a family and 3 dimensions" };
   const centre = new Array<number>(dims).fill(0);
-  for (const m of models) (profiles.get(m) as number[]).forEach((x, i) => (centre[i] = (centre[i] as number) + x / models.length));
+  for (const m of models) {
+    (profiles.get(m) as number[]).forEach((x, i) => {
+      centre[i] = (centre[i] as number) + x / models.length;
+    });
+  }
   const centred = models.map((m) => (profiles.get(m) as number[]).map((x, i) => x - (centre[i] as number)));
   const n = models.length;
   const sim: Array<number | null> = new Array(n * n).fill(null);

@@ -45,7 +45,13 @@ async function standInRun(spec: string, dir: string, digests: Record<string, str
   const r = await loadSpec(`specs/${spec}.vc`, { kinds, cwd: root, models: models.map((p) => p.id) });
   expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   const compiled = compilePlan(r.spec!);
-  const plan: Plan = { ...compiled, models: compiled.models.map((m) => ({ ...m, attributes: { family: models.find((p) => p.id === m.id)!.family, open_weights: models.find((p) => p.id === m.id)!.open } })) };
+  const plan: Plan = {
+    ...compiled,
+    models: compiled.models.map((m) => ({
+      ...m,
+      attributes: { family: models.find((p) => p.id === m.id)!.family, open_weights: models.find((p) => p.id === m.id)!.open },
+    })),
+  };
   const rnd = lcg(spec.length * 7919);
   const steps: string[] = [];
   const scores: string[] = [];
@@ -81,7 +87,18 @@ async function standInRun(spec: string, dir: string, digests: Record<string, str
     for (const scorer of st.scorers) {
       const kind = plan.scorers.find((s) => s.id === scorer)?.kind;
       const value = kind === "likert" ? Math.round(rnd() * 5 * p + (1 - p)) * 20 : rnd() < p ? 100 : 0;
-      const rec: ScoreRecord = { type: "score", stepId: st.id, scorer, score: Math.min(100, value), raw: null, verdict: null, rule: null, refused: null, error: null, judge: null };
+      const rec: ScoreRecord = {
+        type: "score",
+        stepId: st.id,
+        scorer,
+        score: Math.min(100, value),
+        raw: null,
+        verdict: null,
+        rule: null,
+        refused: null,
+        error: null,
+        judge: null,
+      };
       scores.push(JSON.stringify(rec));
     }
   }
@@ -95,7 +112,14 @@ async function standInRun(spec: string, dir: string, digests: Record<string, str
     invocation: { spec: `${spec}.vc`, models: [], judge: null, set: {}, concurrency: null, cache: false, cacheDir: ".vc-cache" },
     toolVersion: "0.1.0",
     git: null,
-    models: plan.models.map((m) => ({ id: m.id, provider: "exec", name: m.name, role: "evaluated", info: { id: m.id, provider: "exec", digest: digests[m.id] ?? "sha256:same", endpoint: null, mock: false }, fingerprints: [] })),
+    models: plan.models.map((m) => ({
+      id: m.id,
+      provider: "exec",
+      name: m.name,
+      role: "evaluated",
+      info: { id: m.id, provider: "exec", digest: digests[m.id] ?? "sha256:same", endpoint: null, mock: false },
+      fingerprints: [],
+    })),
     concurrency: 1,
     retryFailed: false,
     sessions: [],
@@ -140,7 +164,15 @@ describe("value-compass findings", () => {
     expect(r.code).toBe(0);
     for (const t of TABLES) expect(existsSync(join(out, `${t}.csv`)), t).toBe(true);
     const findings = readCsv(join(out, "findings.csv"));
-    expect(findings.map((f) => f.finding)).toEqual(["value_hierarchy", "culture_bias", "cross_system", "static_vs_dynamic", "context_effects", "group_comparisons", "families"]);
+    expect(findings.map((f) => f.finding)).toEqual([
+      "value_hierarchy",
+      "culture_bias",
+      "cross_system",
+      "static_vs_dynamic",
+      "context_effects",
+      "group_comparisons",
+      "families",
+    ]);
     for (const f of findings) {
       expect(["supports", "contradicts", "cannot tell"]).toContain(f.verdict);
       expect(f.because!.length).toBeGreaterThan(10);
@@ -150,7 +182,9 @@ describe("value-compass findings", () => {
       expect(readCsv(join(out, `${t}.csv`)).length, t).toBeGreaterThan(0);
     }
     // The JSON holds the same findings as plain data (for an HTML findings section).
-    const json = JSON.parse(readFileSync(join(out, "findings.json"), "utf8")) as { findings: Array<{ id: string; verdict: string; tables: Array<{ name: string; columns: string[] }> }> };
+    const json = JSON.parse(readFileSync(join(out, "findings.json"), "utf8")) as {
+      findings: Array<{ id: string; verdict: string; tables: Array<{ name: string; columns: string[] }> }>;
+    };
     expect(json.findings.map((f) => f.verdict)).toEqual(findings.map((f) => f.verdict));
     // Built in: open-weight personas lose ground on hard items, so the group comparison at MFT's hardest level supports the claim.
     const groups = findings.find((f) => f.finding === "group_comparisons")!;
@@ -161,7 +195,10 @@ describe("value-compass findings", () => {
     const itemMeans = (dir: string, system: string, level: number | null) => {
       const plan = plans.get(dir)!;
       const diff = new Map(plan.segments.flatMap((s) => (s.kind === "static" ? s.items : [])).map((i) => [i.id, i.difficulty] as const));
-      const steps = readFileSync(join(base, dir, "journal.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as StepRecord);
+      const steps = readFileSync(join(base, dir, "journal.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as StepRecord);
       const primary = new Map(plan.segments.map((s) => [s.id, s.scorers[0]] as const));
       const sc = new Map(
         readFileSync(join(base, dir, "scores.jsonl"), "utf8")

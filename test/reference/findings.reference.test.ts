@@ -31,7 +31,21 @@ describe("findings over the published tables", () => {
   it("reproduce mean rho 0.78 (value hierarchy) and fairness × toxicity r ≈ 0.35, each with a 95 % interval", { timeout: 300_000 }, async () => {
     const out = mkdtempSync(join(tmpdir(), "vc-ref-findings-"));
     const r = await vc(
-      ["findings", "--published", referenceDataDir(), "--spec", "specs/schwartz.vc", "--spec", "specs/moral-foundations.vc", "--spec", "specs/safety.vc", "--out", out, "--resamples", "2000"],
+      [
+        "findings",
+        "--published",
+        referenceDataDir(),
+        "--spec",
+        "specs/schwartz.vc",
+        "--spec",
+        "specs/moral-foundations.vc",
+        "--spec",
+        "specs/safety.vc",
+        "--out",
+        out,
+        "--resamples",
+        "2000",
+      ],
       REPO_ROOT,
     );
     expect(r.stderr).not.toContain("Error:");

@@ -88,7 +88,12 @@ function sourcesOf(runs: readonly LoadedRun[], published: PublishedSource | null
     dims: (system) => r.plan.systems.find((s) => s.id === system)?.dimensions.map((d) => d.id) ?? [],
   }));
   if (published) {
-    out.push({ label: published.label, profiles: published.profiles.filter((p) => p.slice.kind === "all"), baselines: published.baselines, dims: (s) => [...(published.dimensions.get(s) ?? [])] });
+    out.push({
+      label: published.label,
+      profiles: published.profiles.filter((p) => p.slice.kind === "all"),
+      baselines: published.baselines,
+      dims: (s) => [...(published.dimensions.get(s) ?? [])],
+    });
   }
   return out;
 }
@@ -109,7 +114,8 @@ function hierarchyFinding(sources: readonly Source[], o: FindingsOptions): Findi
           src.dims(system),
           baseline,
         );
-        for (const r of hr) rows.push([src.label, r.model, system, baseline.id, r.n, r.spearman, r.spearmanCi?.low ?? null, r.spearmanCi?.high ?? null, r.kendall, r.note]);
+        for (const r of hr)
+          rows.push([src.label, r.model, system, baseline.id, r.n, r.spearman, r.spearmanCi?.low ?? null, r.spearmanCi?.high ?? null, r.kendall, r.note]);
         const rhos = hr.map((r) => r.spearman).filter((x): x is number => x !== null);
         const ci = bootstrapMeanCI(rhos, { seed: deriveSeed(o.seed, `hierarchy:${src.label}:${system}:${baseline.id}`), resamples: o.resamples });
         const m = mean(rhos);
@@ -180,7 +186,10 @@ function cultureFinding(runs: readonly LoadedRun[], o: FindingsOptions): Finding
       const countries = countriesOf(run.plan.baselines.filter((b) => b.system === system));
       const dims = run.plan.systems.find((s) => s.id === system)?.dimensions.map((d) => d.id) ?? [];
       for (const cell of cultureCells(ds, system, "primary")) {
-        const res = cultureAnalysis(cell.items, countries, dims, { seed: deriveSeed(o.seed, `culture:${run.label}:${cell.model}:${cell.usecase}`), resamples: 0 });
+        const res = cultureAnalysis(cell.items, countries, dims, {
+          seed: deriveSeed(o.seed, `culture:${run.label}:${cell.model}:${cell.usecase}`),
+          resamples: 0,
+        });
         const west: number[] = [];
         const rest: number[] = [];
         for (const r of res.alignment) {
@@ -302,7 +311,21 @@ function crossFinding(sources: readonly Source[], o: FindingsOptions): Finding {
           ["spearman_q", "p"],
           ["note", "text"],
         ],
-        rows.map((r) => [r.a.system, r.a.dimension, r.b.system, r.b.dimension, r.n, r.pearson, r.pearsonCi?.low ?? null, r.pearsonCi?.high ?? null, r.pearsonP, r.pearsonQ, r.spearman, r.spearmanQ, r.note]),
+        rows.map((r) => [
+          r.a.system,
+          r.a.dimension,
+          r.b.system,
+          r.b.dimension,
+          r.n,
+          r.pearson,
+          r.pearsonCi?.low ?? null,
+          r.pearsonCi?.high ?? null,
+          r.pearsonP,
+          r.pearsonQ,
+          r.spearman,
+          r.spearmanQ,
+          r.note,
+        ]),
       ),
     ],
   };
@@ -335,7 +358,11 @@ function ranks(values: ReadonlyMap<string, number>): Map<string, number> {
 
 function staticDynamicFinding(runs: readonly LoadedRun[], o: FindingsOptions): Finding {
   const dynRun = runs.find((r) => r.ds.metas.some((m) => m.system === o.dynamicSystem));
-  const levels = dynRun ? [...new Set(dynRun.ds.metas.filter((m) => m.system === o.dynamicSystem && m.difficulty !== null).map((m) => m.difficulty as number))].sort((a, b) => a - b) : [];
+  const levels = dynRun
+    ? [...new Set(dynRun.ds.metas.filter((m) => m.system === o.dynamicSystem && m.difficulty !== null).map((m) => m.difficulty as number))].sort(
+        (a, b) => a - b,
+      )
+    : [];
   const stat = modelMeans(runs, o.staticSystem);
   const byLevel = levels.map((l) => modelMeans(runs, o.dynamicSystem, l));
   const hardest = byLevel[byLevel.length - 1] ?? modelMeans(runs, o.dynamicSystem);
@@ -446,7 +473,13 @@ function groupFinding(runs: readonly LoadedRun[], o: FindingsOptions): Finding {
   const labels: Cell[] = [];
   for (const run of runs) {
     const attributes = attributesInRun(run.ds);
-    for (const r of groupComparisons(run.ds, { seed: o.seed, resamples: o.resamples, scorer: "primary", attributes, ...(o.permutations !== undefined ? { permutations: o.permutations } : {}) })) {
+    for (const r of groupComparisons(run.ds, {
+      seed: o.seed,
+      resamples: o.resamples,
+      scorer: "primary",
+      attributes,
+      ...(o.permutations !== undefined ? { permutations: o.permutations } : {}),
+    })) {
       rows.push(r);
       labels.push(run.label);
     }
@@ -464,21 +497,25 @@ function groupFinding(runs: readonly LoadedRun[], o: FindingsOptions): Finding {
     because: decisive
       ? `${o.dynamicSystem}, difficulty ${decisive.difficulty}: open − proprietary ${f2(decisive.difference)} (${decisive.modelsA} vs ${decisive.modelsB} models), ${ciText(decisive.ci)}, permutation p ${decisive.p === null ? "—" : decisive.p.toPrecision(3)}`
       : `no open_weights split on ${o.dynamicSystem} (models need the attribute with both values)`,
-    tables: [
-      groupComparisonTable(
-        "group_comparisons",
-        rows,
-        [["run", labels]],
-      ),
-    ],
+    tables: [groupComparisonTable("group_comparisons", rows, [["run", labels]])],
   };
 }
 
-function familiesFinding(runs: readonly LoadedRun[], published: PublishedSource | null, publishedFamilies: ReadonlyMap<string, string> | null, o: FindingsOptions): Finding {
+function familiesFinding(
+  runs: readonly LoadedRun[],
+  published: PublishedSource | null,
+  publishedFamilies: ReadonlyMap<string, string> | null,
+  o: FindingsOptions,
+): Finding {
   const rows: FamilyRow[] = [];
   const labels: Cell[] = [];
   for (const run of runs) {
-    for (const r of familyRows(run.ds, { seed: o.seed, scorer: "primary", attribute: "family", ...(o.permutations !== undefined ? { permutations: o.permutations } : {}) })) {
+    for (const r of familyRows(run.ds, {
+      seed: o.seed,
+      scorer: "primary",
+      attribute: "family",
+      ...(o.permutations !== undefined ? { permutations: o.permutations } : {}),
+    })) {
       rows.push(r);
       labels.push(run.label);
     }
@@ -491,7 +528,10 @@ function familiesFinding(runs: readonly LoadedRun[], published: PublishedSource 
         const v = dims.map((d) => p.means.get(d));
         if (v.every((x): x is number => x !== undefined)) vectors.set(p.model, v as number[]);
       }
-      const r = familySimilarity(vectors, publishedFamilies, { seed: deriveSeed(o.seed, `families:published:${system}`), ...(o.permutations !== undefined ? { permutations: o.permutations } : {}) });
+      const r = familySimilarity(vectors, publishedFamilies, {
+        seed: deriveSeed(o.seed, `families:published:${system}`),
+        ...(o.permutations !== undefined ? { permutations: o.permutations } : {}),
+      });
       rows.push({ ...r, attribute: "family", system });
       labels.push(published.label);
     }
@@ -505,14 +545,23 @@ function familiesFinding(runs: readonly LoadedRun[], published: PublishedSource 
     because:
       tested.length === 0
         ? "no system with 3+ models, a family of 2 and 2+ families"
-        : tested.map((r, i) => `${r.system} (${labels[rows.indexOf(r)] ?? i}): within − between ${f2(r.difference)}, permutation p ${(r.p as number).toPrecision(3)}`).join("; "),
+        : tested
+            .map(
+              (r, i) => `${r.system} (${labels[rows.indexOf(r)] ?? i}): within − between ${f2(r.difference)}, permutation p ${(r.p as number).toPrecision(3)}`,
+            )
+            .join("; "),
     tables: [familiesTable("families", rows, [["source", labels]])],
   };
 }
 
 // ---------------------------------------------------------------------------------------------------
 
-export function computeFindings(runs: readonly LoadedRun[], published: PublishedSource | null, options: Partial<FindingsOptions> = {}, publishedFamilies: ReadonlyMap<string, string> | null = null): Finding[] {
+export function computeFindings(
+  runs: readonly LoadedRun[],
+  published: PublishedSource | null,
+  options: Partial<FindingsOptions> = {},
+  publishedFamilies: ReadonlyMap<string, string> | null = null,
+): Finding[] {
   const o: FindingsOptions = { ...DEFAULT_FINDINGS_OPTIONS, ...options };
   const sources = sourcesOf(runs, published);
   return [

@@ -30,7 +30,12 @@ export function writeFindings(input: FindingsInput): FindingsResult {
   if (mismatch !== null) return { ok: false, error: mismatch };
   if (runs.length === 0 && input.published === null) return { ok: false, error: "nothing to read: give run folders, or --published with --spec" };
   const published = input.published
-    ? { label: `published:${input.published.table.source}`, profiles: profilesOf(input.published.table), baselines: input.published.baselines, dimensions: input.published.dimensions }
+    ? {
+        label: `published:${input.published.table.source}`,
+        profiles: profilesOf(input.published.table),
+        baselines: input.published.baselines,
+        dimensions: input.published.dimensions,
+      }
     : null;
   const findings = computeFindings(runs, published, input.options ?? {});
   try {

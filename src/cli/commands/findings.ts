@@ -60,7 +60,12 @@ export const findingsCommand: Command = {
         }
         const plan = compilePlan(loaded.spec);
         for (const b of plan.baselines) if (!baselines.some((x) => x.id === b.id && x.system === b.system)) baselines.push(b);
-        for (const s of plan.systems) if (!dimensions.has(s.id)) dimensions.set(s.id, s.dimensions.map((d) => d.id));
+        for (const s of plan.systems)
+          if (!dimensions.has(s.id))
+            dimensions.set(
+              s.id,
+              s.dimensions.map((d) => d.id),
+            );
       }
       published = { table, baselines, dimensions };
     }
@@ -69,7 +74,8 @@ export const findingsCommand: Command = {
     const seed = seedText === undefined ? undefined : Number(seedText);
     const resamples = resamplesText === undefined ? undefined : Number(resamplesText);
     if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, got ${seedText}`);
-    if (resamples !== undefined && (!Number.isInteger(resamples) || resamples < 1)) throw new UsageError(`--resamples must be a whole number ≥ 1, got ${resamplesText}`);
+    if (resamples !== undefined && (!Number.isInteger(resamples) || resamples < 1))
+      throw new UsageError(`--resamples must be a whole number ≥ 1, got ${resamplesText}`);
     const out = resolve(io.cwd, stringOption(args, "out") ?? "findings");
     const result = writeFindings({
       runDirs: args.positionals.map((p) => resolve(io.cwd, p)),

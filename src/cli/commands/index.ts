@@ -359,7 +359,9 @@ Exit codes: 0 ok, 1 unreadable runs, runs over different models, or bad scores/s
 };
 
 /** The static part of a command, for the command modules that build their Command from it. */
-export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "score" | "export" | "analyse" | "findings"): CommandInfo {
+export function commandInfo(
+  name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "score" | "export" | "analyse" | "findings",
+): CommandInfo {
   return {
     check: CHECK,
     plan: PLAN,
