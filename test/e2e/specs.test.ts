@@ -34,6 +34,8 @@ const KIND_FILES: Record<string, string[]> = {
   cross_system: [""],
   model_similarity: [""],
   difficulty: ["", "_drop"],
+  group_comparison: [""],
+  families: [""],
 };
 
 /** Rows of a data file, counted from the file itself: JSONL lines, or CSV records after the header. */
