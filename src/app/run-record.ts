@@ -58,6 +58,7 @@ export function invocationOf(request: CacheRequest, target: RunTarget, runDir: s
     cache: request.cache,
     cacheDir: pathFrom(runDir, cacheDir),
     ...(target.jsonIo ? { jsonIo: true } : {}),
+    ...(Object.keys(target.select).length > 0 ? { select: target.select } : {}),
     ...(request.answers ? { answers: request.answers.map((a) => ({ path: pathFrom(runDir, a.path), sha256: a.sha256, format: a.format })) } : {}),
   };
 }

@@ -4,7 +4,7 @@
 
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
-import type { Plan } from "../core/plan.js";
+import type { Plan, SelectionRequest } from "../core/plan.js";
 import { MANIFEST_FILE, readManifest, type Manifest } from "../run/manifest.js";
 import { lockRunDir, makeRunId } from "../run/rundir.js";
 
@@ -17,6 +17,7 @@ export interface TargetRequest {
   out: string | null;
   resume: string | null;
   jsonIo?: boolean;
+  select?: SelectionRequest;
 }
 
 export type TargetFailure =
@@ -41,6 +42,8 @@ export interface RunTarget {
   judge: string | null;
   set: Record<string, string>;
   jsonIo: boolean;
+  /** The selection flags given, else the resumed run's (empty: none). */
+  select: SelectionRequest;
 }
 
 export type Targeted = { ok: true; target: RunTarget } | { ok: false; failure: TargetFailure };
@@ -61,6 +64,7 @@ export function chooseRunTarget(request: TargetRequest, cwd: string): Targeted {
       judge: request.judge ?? previous?.invocation.judge ?? null,
       set: Object.keys(request.set).length > 0 ? request.set : (previous?.invocation.set ?? {}),
       jsonIo: request.jsonIo === true || previous?.invocation.jsonIo === true,
+      select: request.select && Object.keys(request.select).length > 0 ? request.select : (previous?.invocation.select ?? {}),
     },
   };
 }

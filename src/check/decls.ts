@@ -4,6 +4,7 @@
 import type { Span } from "../core/diagnostic.js";
 import type {
   AdaptiveDecl,
+  GoldDecl,
   BaselineDecl,
   CultureDecl,
   ItemsDecl,
@@ -75,6 +76,7 @@ export interface Declarations {
   baselines: Table<BaselineDecl>;
   reports: Table<ReportDecl>;
   adaptive: Table<AdaptiveDecl>;
+  gold: Table<GoldDecl>;
   runs: Array<Located<RunDecl>>;
   /** Top-level `model "id" { attributes }` (a shared models file), in declaration order. */
   models: Array<Located<ModelDecl>>;
@@ -94,6 +96,7 @@ export function collectDeclarations(ctx: CheckContext, program: Program): Declar
     baselines: new Table("baseline"),
     reports: new Table("report"),
     adaptive: new Table("adaptive block"),
+    gold: new Table("gold set"),
     runs: [],
     models: [],
     rules: [],
@@ -153,6 +156,9 @@ export function collectDeclarations(ctx: CheckContext, program: Program): Declar
         }
         break;
       }
+      case "Gold":
+        d.gold.add(ctx, s.name.name, s.name.span, { file, node: s }, nameSpan);
+        break;
       case "Import":
         break;
     }

@@ -31,10 +31,18 @@ export function itemModels(item: Pick<PlanItem, "fields">): string[] | null {
  */
 export function itemAskedOf(item: Pick<PlanItem, "fields">, modelId: string): boolean {
   const names = itemModels(item);
-  if (names === null) return true;
+  return names === null || names.some((n) => namesModel(n, modelId));
+}
+
+/**
+ * Whether a name in a `models` field or an `only models [...]` list stands for `modelId`: the full id
+ * (`ollama:llama3.2:3b`) or the name after the provider prefix (`llama3.2:3b`). One rule for both, so
+ * a block's list and its items' fields select the same models.
+ */
+export function namesModel(name: string, modelId: string): boolean {
   const colon = modelId.indexOf(":");
   const bare = colon >= 0 ? modelId.slice(colon + 1) : modelId;
-  return names.some((n) => n === modelId || n === bare);
+  return name === modelId || name === bare;
 }
 
 /** The items of a segment that one model answers, in declaration order. */

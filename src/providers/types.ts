@@ -7,7 +7,7 @@ import type { ChatMessage, JsonSchema, PlanModel } from "../core/plan.js";
 
 export type { FailureKind } from "../core/failure.js";
 
-/** The name of a registered provider kind (src/providers/kinds): "ollama", "openai", "exec", "mock". */
+/** The name of a registered provider kind (src/providers/kinds): "ollama", "openai", "llamacpp", "exec", "mock". */
 export type ProviderKind = string;
 
 export interface ChatRequest {
@@ -67,6 +67,23 @@ export interface ModelInfo {
   endpoint: string | null;
   /** True for the built-in mock provider: every output says so. */
   mock: boolean;
+  /** A model evaluated from a local file (llamacpp): the file's identity and how it was run. */
+  weights?: ModelWeights;
+}
+
+/** What pins a model file: its sha256, its GGUF metadata and the llama.cpp build that ran it. */
+export interface ModelWeights {
+  path: string;
+  sha256: string;
+  bytes: number;
+  /** GGUF general.architecture, e.g. "llama". */
+  architecture: string;
+  /** GGUF general.file_type by name, e.g. "MOSTLY_Q4_K_M"; null when the file does not say. */
+  quantization: string | null;
+  /** The context length the model was trained with (GGUF <arch>.context_length). */
+  contextLength: number | null;
+  /** e.g. "llama.cpp b6600 (node-llama-cpp 3.21.1, cpu)". */
+  runtime: string;
 }
 
 export interface PrepareOptions {

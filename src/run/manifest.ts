@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { execa } from "execa";
 import { writeFileAtomic } from "../core/atomic-write.js";
-import type { Json, Plan, PlanInput, SamplingParams } from "../core/plan.js";
-import type { ModelInfo, ProviderKind } from "../providers/types.js";
+import type { Json, Plan, PlanInput, PlanSelection, SamplingParams, SelectionRequest } from "../core/plan.js";
+import type { ModelInfo, ModelWeights, ProviderKind } from "../providers/types.js";
 import { safeUrl } from "./endpoints.js";
 import type { JournalCounts } from "./journal.js";
 
@@ -29,6 +29,8 @@ export interface Invocation {
   cacheDir: string | null;
   /** `--json-io` was given (absent otherwise). */
   jsonIo?: boolean;
+  /** `--cultures`, `--limit`, … as given (absent when none was). */
+  select?: SelectionRequest;
   /** `score --answers`: the recorded answers scored instead of calling the evaluated models (absent otherwise). */
   answers?: AnswersInput[];
 }
@@ -54,6 +56,8 @@ export interface ManifestModel {
   fingerprints: string[];
   /** The plan's attributes of an evaluated model (family, developer, open_weights, …), when it has any. */
   attributes?: Record<string, Json>;
+  /** llamacpp: the model file's sha256, GGUF metadata and llama.cpp build. */
+  weights?: ModelWeights;
 }
 
 /** The journal's counts (adaptive steps are chosen at run time and included in total and done). */
@@ -98,7 +102,8 @@ export interface Manifest {
   manifestVersion: typeof MANIFEST_VERSION;
   runId: string;
   status: RunStatus;
-  spec: { name: string; planHash: string; stepCount: number; inputs: PlanInput[] };
+  /** `selection`: the subset the plan covers (absent for the whole spec). */
+  spec: { name: string; planHash: string; stepCount: number; inputs: PlanInput[]; selection?: PlanSelection };
   invocation: Invocation;
   tool: { name: string; version: string };
   git: GitInfo | null;
@@ -205,6 +210,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       planHash: plan.hash,
       stepCount: plan.stepCount,
       inputs: [...plan.inputs.map((i) => ({ path: i.path, sha256: i.sha256 })), ...(input.answerInputs ?? []).map((i) => ({ path: i.path, sha256: i.sha256 }))],
+      ...(plan.selection ? { selection: plan.selection } : {}),
     },
     invocation: {
       spec: input.invocation.spec,
@@ -215,6 +221,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       cache: input.invocation.cache,
       cacheDir: input.invocation.cacheDir,
       ...(input.invocation.jsonIo === true ? { jsonIo: true } : {}),
+      ...(input.invocation.select ? { select: input.invocation.select } : {}),
       ...(input.invocation.answers ? { answers: input.invocation.answers.map((a) => ({ ...a })) } : {}),
     },
     tool: { name: "value-compass", version: input.toolVersion },
@@ -231,6 +238,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       mock: m.info?.mock ?? m.provider === "mock",
       fingerprints: [...m.fingerprints],
       ...attributesOf(plan, m.id, m.role),
+      ...(m.info?.weights ? { weights: { ...m.info.weights } } : {}),
     })),
     parameters: {
       samples: plan.run.samples,

@@ -96,6 +96,7 @@ async function standInRun(spec: string, dir: string, digests: Record<string, str
         verdict: null,
         rule: null,
         refused: null,
+        outcome: null,
         error: null,
         judge: null,
       };

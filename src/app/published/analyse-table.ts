@@ -169,10 +169,12 @@ export function analysisTables(a: TableAnalysis): Table[] {
 
 /** The long table itself, as `analyse --write-scores` writes it (the converter's output). */
 export function scoreTableCsv(t: ScoreTable): Table {
+  // An item-level table keeps its item column (last), so the written table loses nothing of what was read.
+  const items = t.rows.some((r) => r.item !== undefined);
   return table(
     "scores_long",
-    ["model", "system", "dimension", "score", "culture", "usecase", "scorer", "n"],
-    ["text", "text", "text", "num", "text", "text", "text", "int"],
-    t.rows.map((r) => [r.model, r.system, r.dimension, r.score, r.culture, r.usecase, r.scorer, r.n]),
+    ["model", "system", "dimension", "score", "culture", "usecase", "scorer", "n", ...(items ? ["item"] : [])],
+    ["text", "text", "text", "num", "text", "text", "text", "int", ...(items ? (["text"] as const) : [])],
+    t.rows.map((r) => [r.model, r.system, r.dimension, r.score, r.culture, r.usecase, r.scorer, r.n, ...(items ? [r.item ?? null] : [])]),
   );
 }

@@ -18,6 +18,11 @@ export interface ScoreRow {
   scorer: string | null;
   /** Answers behind the score, when the table says. */
   n: number | null;
+  /**
+   * The item the score is of, when the table is item-level (an `item` column): the culture and context
+   * analyses then resample and pair on items; without it they work on means and say so.
+   */
+  item?: string | null;
 }
 
 /** A long score table: its rows, in the order read, and where they came from. */
@@ -30,7 +35,7 @@ export const LONG_COLUMNS = ["model", "system", "dimension", "score", "culture",
 
 export class ScoreTableError extends Error {}
 
-/** A long-format CSV: model, system, dimension, score are required; culture, usecase, scorer, n optional. */
+/** A long-format CSV: model, system, dimension, score are required; culture, usecase, scorer, n, item optional. */
 export function readScoreCsv(path: string): ScoreTable {
   let records: Record<string, string>[];
   try {
@@ -57,6 +62,7 @@ export function readScoreCsv(path: string): ScoreTable {
       usecase: cell("usecase"),
       scorer: cell("scorer"),
       n: n !== null && Number.isFinite(n) ? n : null,
+      ...("item" in r ? { item: cell("item") } : {}),
     };
   });
   return { source: path, rows };

@@ -11,6 +11,8 @@ import { familiesKind } from "./families.js";
 import { groupComparisonKind } from "./group-comparison.js";
 import { leaderboardKind } from "./leaderboard.js";
 import { modelSimilarityKind } from "./model-similarity.js";
+import { outcomesKind } from "./outcomes.js";
+import { reliabilityKind } from "./reliability.js";
 import { scoresKind } from "./scores.js";
 import { valueHierarchyKind } from "./value-hierarchy.js";
 
@@ -28,6 +30,8 @@ export const REPORT_KINDS: readonly ReportKind[] = [
   difficultyKind,
   groupComparisonKind,
   familiesKind,
+  outcomesKind,
+  reliabilityKind,
 ];
 
 export function reportKind(name: string): ReportKind | undefined {
