@@ -28,6 +28,8 @@ export interface Finding {
   /** One line from the numbers: why this verdict. */
   because: string;
   tables: Table[];
+  /** Variables the finding names (`system/dimension`), which its figure draws first. */
+  focus?: string[];
 }
 
 /** Profiles from a source that has no runs (a published table), with the spec's baselines and orders. */
@@ -290,6 +292,7 @@ function crossFinding(sources: readonly Source[], o: FindingsOptions): Finding {
     : `no ${o.namedPair.join(" × ")} pair (needs both systems over the same models); ${significant} of ${rows.length} pairs with BH q < 0.05`;
   return {
     id: "cross_system",
+    focus: [...o.namedPair],
     claim: "Values correlate with behaviour across value systems (e.g. MFT fairness with safety on representation & toxicity, r ≈ 0.35)",
     verdict,
     because,

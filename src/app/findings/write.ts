@@ -1,5 +1,6 @@
 // `value-compass findings`: read the run folders (and any published tables), refuse runs over different
-// models, compute the findings and write their tables, findings.csv and findings.json.
+// models, compute the findings and write their tables, findings.csv, findings.json and findings.html
+// (the findings section of the HTML report: src/report/html/findings.ts, loaded only when written).
 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -15,11 +16,15 @@ export interface FindingsInput {
   published: { table: ScoreTable; baselines: readonly PlanBaseline[]; dimensions: ReadonlyMap<string, readonly string[]> } | null;
   outDir: string;
   options?: Partial<FindingsOptions>;
+  /** Write findings.html (default true; `--no-html` turns it off). */
+  html?: boolean;
 }
 
-export type FindingsResult = { ok: true; findings: Finding[]; files: string[]; runs: LoadedRun[] } | { ok: false; error: string };
+export const FINDINGS_HTML = "findings.html";
 
-export function writeFindings(input: FindingsInput): FindingsResult {
+export type FindingsResult = { ok: true; findings: Finding[]; files: string[]; runs: LoadedRun[]; notes: string[] } | { ok: false; error: string };
+
+export async function writeFindings(input: FindingsInput): Promise<FindingsResult> {
   const runs: LoadedRun[] = [];
   for (const dir of input.runDirs) {
     const r = loadRun(dir);
@@ -50,5 +55,35 @@ export function writeFindings(input: FindingsInput): FindingsResult {
   }
   writeFileAtomic(join(input.outDir, "findings.json"), `${JSON.stringify(findingsJson(findings), null, 1)}\n`);
   files.push("findings.json");
-  return { ok: true, findings, files, runs };
+  const notes: string[] = [];
+  if (input.html !== false) {
+    const page = await writeFindingsHtml(findings, runs, published?.label ?? null, input.outDir);
+    if (!page.ok) return { ok: false, error: page.error };
+    files.push(FINDINGS_HTML);
+    notes.push(...page.notes);
+  }
+  return { ok: true, findings, files, runs, notes };
+}
+
+/** findings.html beside the tables: the charting library is large, so its module is loaded only here. */
+async function writeFindingsHtml(
+  findings: readonly Finding[],
+  runs: readonly LoadedRun[],
+  published: string | null,
+  outDir: string,
+): Promise<{ ok: true; notes: string[] } | { ok: false; error: string }> {
+  try {
+    const html = await import("../../report/html/index.js");
+    const models = [...new Set(runs.flatMap((r) => r.plan.models.map((m) => m.id)))];
+    const page = await html.buildFindingsHtml({
+      findings,
+      overview: findingsTable(findings),
+      sources: [...runs.map((r) => r.label), ...(published ? [published] : [])],
+      models,
+    });
+    writeFileAtomic(join(outDir, FINDINGS_HTML), page.html);
+    return { ok: true, notes: page.errors.map((e) => `${FINDINGS_HTML}: a figure could not be drawn: ${e}`) };
+  } catch (e) {
+    return { ok: false, error: `cannot write ${FINDINGS_HTML}: ${e instanceof Error ? e.message : String(e)}` };
+  }
 }

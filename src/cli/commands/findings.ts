@@ -77,16 +77,18 @@ export const findingsCommand: Command = {
     if (resamples !== undefined && (!Number.isInteger(resamples) || resamples < 1))
       throw new UsageError(`--resamples must be a whole number ≥ 1, got ${resamplesText}`);
     const out = resolve(io.cwd, stringOption(args, "out") ?? "findings");
-    const result = writeFindings({
+    const result = await writeFindings({
       runDirs: args.positionals.map((p) => resolve(io.cwd, p)),
       published,
       outDir: out,
       options: { ...(seed !== undefined ? { seed } : {}), ...(resamples !== undefined ? { resamples } : {}) },
+      html: args.values["no-html"] !== true,
     });
     if (!result.ok) {
       say(result.error);
       return EXIT_ERRORS;
     }
+    for (const note of result.notes) say(note);
     const lines = result.findings.map((f) => `${f.verdict.padEnd(11)}  ${f.id}: ${f.because}`);
     io.stderr.write(`${lines.join("\n")}\n`);
     io.stdout.write(`${out}\n`);

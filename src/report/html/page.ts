@@ -264,3 +264,52 @@ ${explorerHtml(input.explorer)}
 </html>
 `;
 }
+
+export interface SectionsPageInput {
+  title: string;
+  /** Header facts, e.g. the runs read and their models. */
+  meta: ReadonlyArray<readonly [string, string]>;
+  /** One paragraph under the header (plain text). */
+  note: string;
+  /** Ready HTML before the sections (escaped by its maker), e.g. an overview table. */
+  lead?: string;
+  sections: ReadonlyArray<{ section: HtmlSection; figures: RenderedFigure[] }>;
+}
+
+/**
+ * A page of sections only, with the report's style and figures (no run, no explorer): findings.html of
+ * `value-compass findings`. Self-contained and script-free like report.html.
+ */
+export function renderSectionsPage(input: SectionsPageInput): string {
+  const toc = input.sections.map((s) => `<li><a href="#${escapeHtml(s.section.id)}">${escapeHtml(s.section.title)}</a></li>`).join("");
+  const sections = input.sections
+    .map(
+      ({ section, figures: figs }) =>
+        `<section class="extra" id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.title)}</h2>${section.intro ? `<p class="note">${escapeHtml(section.intro)}</p>` : ""}${figs.map(figureHtml).join("\n")}${section.html ?? ""}</section>`,
+    )
+    .join("\n");
+  const meta = input.meta.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(input.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(input.title)}</h1>
+<dl>${meta}</dl>
+<nav aria-label="contents"><ol>${toc}</ol></nav>
+</header>
+<main>
+<p class="note">${escapeHtml(input.note)}</p>
+${input.lead ?? ""}
+${sections}
+</main>
+</body>
+</html>
+`;
+}
