@@ -884,7 +884,7 @@ export interface ForestOptions {
  */
 export function forestSpec(description: string, rows: Row[], o: ForestOptions): VegaLiteSpec {
   const x = { type: "quantitative", title: o.xTitle, ...(o.domain ? { scale: { domain: o.domain } } : {}) };
-  const y = { field: "label", type: "nominal", title: null, sort: null, axis: { labelLimit: 520 } };
+  const y = { field: "label", type: "nominal", title: null, sort: null, axis: { labelLimit: 800 } };
   const color = { field: "group", type: "nominal", title: o.colorTitle, scale: { scheme: "tableau10" } };
   return spec(description, {
     data: { values: uniqueLabels(rows) },
@@ -981,7 +981,7 @@ export function familiesFigure(t: Table, o: { title: string; note: string; lead?
   );
   if (rows.length === 0) return null;
   const x = { type: "quantitative", title: "mean similarity of centred profiles (r)", scale: { domain: [-1, 1] } };
-  const y = { field: "label", type: "nominal", title: null, sort: null, axis: { labelLimit: 520 } };
+  const y = { field: "label", type: "nominal", title: null, sort: null, axis: { labelLimit: 800 } };
   const tooltip = [
     { field: "label" },
     { field: "within", format: ".3f" },
