@@ -161,7 +161,7 @@ function crossFigure(f: FindingData): Figure | null {
       return {
         ...r,
         label: `${a} × ${b}`,
-        group: focus.size > 0 && focus.has(a) && focus.has(b) ? "the pair the finding names" : "smallest q",
+        group: focus.size > 0 && focus.has(a) && focus.has(b) ? "named pair" : "smallest q",
         estimate: num(r["pearson"]),
         ci_low: num(r["pearson_ci_low"]),
         ci_high: num(r["pearson_ci_high"]),
