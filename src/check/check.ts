@@ -3,6 +3,7 @@
 // order (params before values that read them, systems before items, items before the scorers whose
 // expressions read item fields, everything before template uses and the unused-declaration warnings).
 
+import { applySharedAttributes } from "./model-attributes.js";
 import { basename, extname } from "node:path";
 import type { Span } from "../core/diagnostic.js";
 import type { Scale } from "../core/scale.js";
@@ -65,6 +66,7 @@ export async function checkProgram(ctx: CheckContext, program: Program, entryAbs
     ...(options.judge !== undefined ? { judge: options.judge } : {}),
     ...(options.execJsonIo ? { execJsonIo: true } : {}),
   });
+  applySharedAttributes(ctx, run.models, decls.models);
 
   const runDecl = decls.runs[0];
   const runProp = (key: string) => {

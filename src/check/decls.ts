@@ -8,6 +8,7 @@ import type {
   BaselineDecl,
   CultureDecl,
   ItemsDecl,
+  ModelDecl,
   ParamDecl,
   ReportDecl,
   RuleDecl,
@@ -77,6 +78,8 @@ export interface Declarations {
   adaptive: Table<AdaptiveDecl>;
   gold: Table<GoldDecl>;
   runs: Array<Located<RunDecl>>;
+  /** Top-level `model "id" { attributes }` (a shared models file), in declaration order. */
+  models: Array<Located<ModelDecl>>;
   /** Top-level `rule NAME for SCORER when ...`. */
   rules: Array<Located<RuleDecl>>;
 }
@@ -95,6 +98,7 @@ export function collectDeclarations(ctx: CheckContext, program: Program): Declar
     adaptive: new Table("adaptive block"),
     gold: new Table("gold set"),
     runs: [],
+    models: [],
     rules: [],
   };
   const nameSpan = (n: { name: { span: Span } }) => n.name.span;
@@ -130,6 +134,9 @@ export function collectDeclarations(ctx: CheckContext, program: Program): Declar
         break;
       case "Run":
         d.runs.push({ file, node: s });
+        break;
+      case "Model":
+        d.models.push({ file, node: s });
         break;
       case "Report":
         d.reports.add(ctx, s.name.name, s.name.span, { file, node: s }, nameSpan);

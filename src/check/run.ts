@@ -8,6 +8,7 @@ import { CheckCodes } from "./codes.js";
 import { suggestionNotes, where, type CheckContext } from "./context.js";
 import type { Table } from "./decls.js";
 import type { Located } from "./imports.js";
+import { isAttributeKey, readAttributes, sortedKeys } from "./model-attributes.js";
 import { modelIdNotes, parseModelId } from "./model-id.js";
 import { COMMAND_LINE } from "./params.js";
 import { RUN_DEFAULTS, type CheckedModel, type CheckedRun, type ContextKind, type ModelOverrides } from "./spec.js";
@@ -247,7 +248,16 @@ function checkModel(ctx: CheckContext, id: string, provider: string, name: strin
   const model: CheckedModel = { ...defaultPlanModel(id, provider, name), overrides: override };
   if (!decl) return model;
   const f = decl.file.display;
-  const props = new PropertyBag(ctx, f, decl.node.properties, MODEL_KEYS, `the settings of model '${id}'`);
+  const what = `the settings of model '${id}'`;
+  const props = new PropertyBag(
+    ctx,
+    f,
+    decl.node.properties.filter((p) => !isAttributeKey(p.key)),
+    MODEL_KEYS,
+    what,
+  );
+  const attributes = readAttributes(ctx, f, decl.node.properties, what);
+  if (Object.keys(attributes).length > 0) model.attributes = sortedKeys(attributes);
   const num = (key: keyof typeof RANGES): number | null => {
     const p = props.get(key);
     return p ? (readNumber(ctx, f, p.value, key, RANGES[key]) ?? null) : null;

@@ -140,6 +140,8 @@ export interface CheckedModel {
   jsonIo: boolean;
   /** Settings from the model's block in the run that replace the run-wide ones for this model. */
   overrides: ModelOverrides;
+  /** Attributes (family, developer, open_weights, …): the run's entry over a shared models file; absent when none. */
+  attributes?: Record<string, Json>;
 }
 
 export interface ModelOverrides {

@@ -62,6 +62,7 @@ function planModel(m: CheckedModel): PlanModel {
   if (Object.keys(sampling).length > 0) model.sampling = sampling;
   if (o.timeoutSeconds !== null) model.timeoutMs = Math.round(o.timeoutSeconds * 1000);
   if (o.retries !== null) model.retries = o.retries;
+  if (m.attributes && Object.keys(m.attributes).length > 0) model.attributes = { ...m.attributes };
   return model;
 }
 

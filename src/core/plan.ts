@@ -190,6 +190,11 @@ export interface PlanModel {
   sampling?: SamplingParams;
   timeoutMs?: number;
   retries?: number;
+  /**
+   * Attributes reports group by (family, developer, open_weights, size_b, alignment, user keys), keys
+   * sorted; absent when the spec gives none, so specs without attributes keep their plan hash.
+   */
+  attributes?: Record<string, Json>;
 }
 
 export interface PlanRunSettings {

@@ -54,6 +54,8 @@ export interface ManifestModel {
   endpoint: string | null;
   mock: boolean;
   fingerprints: string[];
+  /** The plan's attributes of an evaluated model (family, developer, open_weights, …), when it has any. */
+  attributes?: Record<string, Json>;
   /** llamacpp: the model file's sha256, GGUF metadata and llama.cpp build. */
   weights?: ModelWeights;
 }
@@ -181,6 +183,13 @@ export interface ManifestInput {
   rescores?: Rescore[];
 }
 
+/** An evaluated model's attributes from the plan, as a field to spread (nothing when it has none). */
+function attributesOf(plan: Plan, id: string, role: ModelRole): { attributes?: Record<string, Json> } {
+  if (role !== "evaluated") return {};
+  const a = plan.models.find((m) => m.id === id)?.attributes;
+  return a && Object.keys(a).length > 0 ? { attributes: { ...a } } : {};
+}
+
 function scoringField(s: ScoringCountsField): ScoringCountsField {
   return { records: s.records, scored: s.scored, errors: s.errors, noResponse: s.noResponse };
 }
@@ -230,6 +239,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       endpoint: m.info?.endpoint ? safeUrl(m.info.endpoint) : null,
       mock: m.info?.mock ?? m.provider === "mock",
       fingerprints: [...m.fingerprints],
+      ...attributesOf(plan, m.id, m.role),
       ...(m.info?.weights ? { weights: { ...m.info.weights } } : {}),
     })),
     parameters: {

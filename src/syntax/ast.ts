@@ -187,6 +187,7 @@ export type Statement =
   | RuleDecl
   | BaselineDecl
   | RunDecl
+  | ModelDecl
   | ReportDecl
   | AdaptiveDecl
   | GoldDecl;
@@ -385,6 +386,10 @@ export interface RunDecl extends Node {
   models: ModelDecl[];
 }
 
+/**
+ * `model "ollama:llama3.1:8b" { family "llama" … }`: inside a run, one model's settings and attributes;
+ * at top level (a shared models file a spec imports), its attributes only.
+ */
 export interface ModelDecl extends Node {
   kind: "Model";
   id: StringValue;

@@ -212,6 +212,8 @@ class AstBuilder {
         return this.labelledBlock(node, "Baseline", "baseline");
       case "runStatement":
         return this.runStatement(node);
+      case "modelDecl":
+        return this.modelDecl(node);
       case "reportStatement":
         return this.reportStatement(node);
       case "adaptiveStatement":
@@ -454,16 +456,7 @@ class AstBuilder {
     const nameToken = tok(node, "name");
     const name = nameToken ? this.declName(node, "run") : undefined;
     const models = nodes(node, "modelDecl")
-      .map((m): ModelDecl | undefined => {
-        const id = this.stringValue(tok(m, "id"));
-        if (!id) return undefined;
-        return {
-          kind: "Model",
-          id,
-          properties: this.blockProperties(sub(m, "propertyBlock"), "model", `model ${JSON.stringify(id.value)}`),
-          span: this.nodeSpan(m),
-        };
-      })
+      .map((m) => this.modelDecl(m))
       .filter((m): m is ModelDecl => m !== undefined);
     return {
       kind: "Run",
@@ -471,6 +464,17 @@ class AstBuilder {
       properties: this.properties(nodes(node, "property"), "run", name ? `run '${name.name}'` : "run"),
       models,
       span: this.nodeSpan(node),
+    };
+  }
+
+  private modelDecl(m: CstNode): ModelDecl | undefined {
+    const id = this.stringValue(tok(m, "id"));
+    if (!id) return undefined;
+    return {
+      kind: "Model",
+      id,
+      properties: this.blockProperties(sub(m, "propertyBlock"), "model", `model ${JSON.stringify(id.value)}`),
+      span: this.nodeSpan(m),
     };
   }
 

@@ -119,6 +119,8 @@ export class VcParser extends CstParser {
       { ALT: () => this.SUBRULE(this.ruleDecl) },
       { ALT: () => this.SUBRULE(this.baselineStatement) },
       { ALT: () => this.SUBRULE(this.runStatement) },
+      // A model's attributes outside a run: a shared models file (specs/lib/models.vc) a spec imports.
+      { ALT: () => this.SUBRULE(this.modelDecl) },
       { ALT: () => this.SUBRULE(this.reportStatement) },
       { ALT: () => this.SUBRULE(this.adaptiveStatement) },
       { ALT: () => this.SUBRULE(this.goldStatement) },
@@ -359,7 +361,7 @@ export class VcParser extends CstParser {
     this.CONSUME(RBrace);
   });
 
-  /** model "openai:gpt-4o-mini" { base_url ...  api_key_env ... } (inside run) */
+  /** model "openai:gpt-4o-mini" { base_url ...  family ... } (in a run: settings and attributes; at top level: attributes) */
   public readonly modelDecl = this.RULE("modelDecl", () => {
     this.CONSUME(K.model);
     this.CONSUME(StringToken, { LABEL: "id" });

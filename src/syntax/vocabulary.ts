@@ -170,6 +170,12 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
       "top_p",
       "max_tokens",
       "seed",
+      // Attributes (src/check/model-attributes.ts): reports group by them; any other key is a user attribute.
+      "family",
+      "developer",
+      "open_weights",
+      "size_b",
+      "alignment",
     ],
     structural: [],
     open: true,
@@ -177,7 +183,23 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
   // Every setting some report kind reads (the kinds' settings schemas in src/report/kinds; which kind
   // reads which is the checker's business; test/check/language-features.test.ts keeps the two in step).
   report: {
-    properties: ["by", "system", "systems", "baseline", "baselines", "scorer", "scorers", "method", "weighting", "within", "contexts", "combine"],
+    properties: [
+      "by",
+      "system",
+      "systems",
+      "baseline",
+      "baselines",
+      "scorer",
+      "scorers",
+      "method",
+      "weighting",
+      "within",
+      "contexts",
+      "combine",
+      // group_comparison and families: the model attribute(s) that define the groups.
+      "attribute",
+      "attributes",
+    ],
     structural: [],
     open: false,
   },

@@ -28,6 +28,8 @@ const RUNS: Record<string, { spec: string; models: string[]; count: number }> = 
   },
   culture: { spec: join(root, "specs", "culture.vc"), models: ["mock:likert", "mock:likert?min=2&max=5", "mock:likert?min=1&max=4"], count: 3 },
   "cross-system": { spec: join(root, "test", "report", "fixtures", "cross-system.vc"), models: [], count: 5 },
+  // Model attributes: the group_comparison and families figures.
+  groups: { spec: join(root, "test", "report", "fixtures", "groups.vc"), models: [], count: 6 },
 };
 
 /**
@@ -44,6 +46,8 @@ const MARK: Record<string, string> = {
   steering: "g.role-mark.cells_marks",
   context: "g.role-mark.cells_marks",
   similarity: "g.role-mark.cells_marks",
+  groups: "g.role-mark.points_marks",
+  families: "g.role-mark.within_marks",
 };
 
 const reports = new Map<string, string>();
@@ -126,6 +130,7 @@ describe.each(Object.keys(RUNS))("report.html of the %s run in chromium", (spec)
       schwartz: ["profile", "similarity"],
       culture: ["profile", "culture", "steering", "similarity"],
       "cross-system": ["profile", "scatter"],
+      groups: ["profile", "groups", "families"],
     };
     for (const k of expected[spec] ?? []) expect(kinds, `${spec} shows a ${k} figure`).toContain(k);
     if (kinds.has("scatter")) {

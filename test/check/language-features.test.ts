@@ -230,6 +230,8 @@ ${reports}
     within: "false",
     contexts: "pooled",
     combine: "{ refused: 1, apology: 1 }",
+    attribute: "open_weights",
+    attributes: "[open_weights, family]",
   };
   const contextBy = "[culture, usecase]";
 

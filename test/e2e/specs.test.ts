@@ -34,6 +34,8 @@ const KIND_FILES: Record<string, string[]> = {
   cross_system: [""],
   model_similarity: [""],
   difficulty: ["", "_drop"],
+  group_comparison: [""],
+  families: [""],
   outcomes: [""],
   reliability: ["", "_items", "_respondents"],
 };

@@ -546,9 +546,45 @@ Exit codes: 0 ok, 1 unreadable scores or spec, 2 wrong command line.
   allowPositionals: true,
 };
 
+const FINDINGS: CommandInfo = {
+  name: "findings",
+  summary: "the Value Compass report's findings from several runs over the same models (and published tables)",
+  help: `Usage: value-compass findings RUN... [--published SCORES --spec SPEC...] [--out DIR] [--seed N] [--resamples N] [--no-html]
+
+Reads several run folders (e.g. one each of the safety, Schwartz, MFT, LLM-values and culture specs
+over the same models) and writes the findings tables: value hierarchy vs the pan-cultural order;
+culture alignment and the Western-bias test; cross-system correlations (intervals, BH q); static vs
+dynamic safety (each model's safety score against its MFT score by difficulty level, rank change, drop
+from level 1 to 3); context effects; group comparisons by model attributes; families. Each finding gets
+a verdict from its numbers: supports, contradicts or cannot tell (findings.csv, findings.json), and
+findings.html: one section per finding with its verdict, a figure with intervals and the data behind
+it (self-contained, opens from disk). Runs over different models (id, or digest) are refused with the
+differences named. See docs/findings.md.
+
+Options:
+  --published SCORES  also read a long score table or the leaderboard's JSON folder (as analyse does)
+  --spec SPEC         with --published: a spec whose baselines and dimension orders to use (repeatable)
+  --out DIR           where to write the tables (default findings/)
+  --seed N            seed of the bootstraps and permutations (default 20250101)
+  --resamples N       bootstrap resamples (default 2000)
+  --no-html           do not write findings.html
+
+Exit codes: 0 ok, 1 unreadable runs, runs over different models, or bad scores/spec; 2 wrong command line.
+`,
+  options: {
+    published: { type: "string" },
+    spec: { type: "string", multiple: true },
+    out: { type: "string" },
+    seed: { type: "string" },
+    resamples: { type: "string" },
+    "no-html": { type: "boolean" },
+  },
+  allowPositionals: true,
+};
+
 /** The static part of a command, for the command modules that build their Command from it. */
 export function commandInfo(
-  name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "trust" | "validate" | "diff" | "score" | "export" | "analyse",
+  name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "trust" | "validate" | "diff" | "score" | "export" | "analyse" | "findings",
 ): CommandInfo {
   return {
     check: CHECK,
@@ -564,6 +600,7 @@ export function commandInfo(
     score: SCORE,
     export: EXPORT,
     analyse: ANALYSE,
+    findings: FINDINGS,
   }[name];
 }
 
@@ -581,4 +618,5 @@ export const commands: readonly CommandEntry[] = [
   { ...SCORE, load: async () => (await import("./score.js")).scoreCommand },
   { ...EXPORT, load: async () => (await import("./export.js")).exportCommand },
   { ...ANALYSE, load: async () => (await import("./analyse.js")).analyseCommand },
+  { ...FINDINGS, load: async () => (await import("./findings.js")).findingsCommand },
 ];

@@ -13,7 +13,7 @@ import { scorerSetting } from "../report-tables.js";
 import type { RunAnalysis, TableSource } from "../tables.js";
 import type { Figure, VegaLiteSpec } from "./types.js";
 
-type Row = Record<string, Cell>;
+export type Row = Record<string, Cell>;
 
 export interface FigureInput {
   plan: Plan;
@@ -28,19 +28,19 @@ export const SCATTER_PAIRS = 4;
 // ---------------------------------------------------------------------------------------------------
 // Reading tables
 
-function rowsOf(t: Table): Row[] {
+export function rowsOf(t: Table): Row[] {
   return t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? null])));
 }
 
-function num(c: Cell | undefined): number | null {
+export function num(c: Cell | undefined): number | null {
   return typeof c === "number" && Number.isFinite(c) ? c : null;
 }
 
-function str(c: Cell | undefined): string {
+export function str(c: Cell | undefined): string {
   return c === null || c === undefined ? "" : String(c);
 }
 
-function tablesOfKind(input: FigureInput, kind: string): Array<{ table: Table; report: PlanReport }> {
+export function tablesOfKind(input: FigureInput, kind: string): Array<{ table: Table; report: PlanReport }> {
   const out: Array<{ table: Table; report: PlanReport }> = [];
   for (const s of input.sources) {
     if (s.report.kind !== kind) continue;
@@ -55,7 +55,7 @@ function builtin(input: FigureInput, name: string): Table | undefined {
 }
 
 /** A figure's data table: the plotted rows, with the listed columns (formats as in the CSV files). */
-function dataTable(name: string, cols: ReadonlyArray<readonly [string, ColumnFormat]>, rows: Row[]): Table {
+export function dataTable(name: string, cols: ReadonlyArray<readonly [string, ColumnFormat]>, rows: Row[]): Table {
   return table(
     name,
     cols.map(([c, f]) => [c, f] as [string, ColumnFormat]),
@@ -63,11 +63,11 @@ function dataTable(name: string, cols: ReadonlyArray<readonly [string, ColumnFor
   );
 }
 
-function fmt(x: number | null, digits = 2): string {
+export function fmt(x: number | null, digits = 2): string {
   return x === null ? "–" : x.toFixed(digits);
 }
 
-function interval(lo: number | null, hi: number | null, digits = 2): string {
+export function interval(lo: number | null, hi: number | null, digits = 2): string {
   return lo === null || hi === null ? "no interval" : `[${fmt(lo, digits)}, ${fmt(hi, digits)}]`;
 }
 
@@ -98,7 +98,7 @@ const CONFIG = {
   },
 };
 
-function spec(description: string, body: Record<string, unknown>): VegaLiteSpec {
+export function spec(description: string, body: Record<string, unknown>): VegaLiteSpec {
   return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", description, ...CONFIG, ...body };
 }
 
@@ -839,6 +839,212 @@ function similarityFigures(input: FigureInput): Figure[] {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Forest plots, group comparisons and families (model attributes); the findings page draws these too
+
+/**
+ * Labels from `base`, prefixed with `lead` (the run or source) only where the base alone would repeat,
+ * so that rows stay short; a label still repeated gets " (2)" (uniqueLabels).
+ */
+export function labelled(rows: Row[], base: (r: Row) => string, lead?: (r: Row) => string): Row[] {
+  const count = new Map<string, number>();
+  for (const r of rows) count.set(base(r), (count.get(base(r)) ?? 0) + 1);
+  return uniqueLabels(rows.map((r) => ({ ...r, label: lead && (count.get(base(r)) ?? 0) > 1 ? `${lead(r)} · ${base(r)}` : base(r) })));
+}
+
+/** A run's label (`folder:spec`) as its folder name alone, for figure labels (tables keep the whole). */
+export function shortSource(label: string): string {
+  const [folder] = label.split(":");
+  return folder || label;
+}
+
+/** Row labels made unique (a nominal axis puts equal labels on one line): the second gets " (2)". */
+function uniqueLabels(rows: Row[]): Row[] {
+  const seen = new Map<string, number>();
+  return rows.map((r) => {
+    const label = str(r["label"]);
+    const k = (seen.get(label) ?? 0) + 1;
+    seen.set(label, k);
+    return k === 1 ? r : { ...r, label: `${label} (${k})` };
+  });
+}
+
+export interface ForestOptions {
+  xTitle: string;
+  colorTitle: string;
+  /** A fixed axis range, e.g. [-1, 1] for correlations. */
+  domain?: [number, number];
+  /** Extra fields for the tooltip (label, estimate and the interval are always there). */
+  tooltip?: readonly string[];
+}
+
+/**
+ * A forest plot: one row per estimate (`label`, `estimate`, `ci_low`, `ci_high`, `group` for colour),
+ * the point with its interval where it has one, and a dashed line at zero. The `points` layer draws
+ * one mark per row.
+ */
+export function forestSpec(description: string, rows: Row[], o: ForestOptions): VegaLiteSpec {
+  const x = { type: "quantitative", title: o.xTitle, ...(o.domain ? { scale: { domain: o.domain } } : {}) };
+  const y = { field: "label", type: "nominal", title: null, sort: null, axis: { labelLimit: 800 } };
+  const color = { field: "group", type: "nominal", title: o.colorTitle, scale: { scheme: "tableau10" } };
+  return spec(description, {
+    data: { values: uniqueLabels(rows) },
+    width: 380,
+    height: 22 * rows.length + 8,
+    layer: [
+      { name: "zero", data: { values: [{ zero: 0 }] }, mark: { type: "rule", strokeDash: [4, 3], color: "#8a8f98" }, encoding: { x: { field: "zero", ...x } } },
+      {
+        name: "interval",
+        transform: [{ filter: "isValid(datum.ci_low) && isValid(datum.ci_high)" }],
+        mark: { type: "rule", strokeWidth: 1.5 },
+        encoding: { y, x: { field: "ci_low", ...x }, x2: { field: "ci_high" }, color },
+      },
+      {
+        name: "points",
+        mark: { type: "point", filled: true, size: 55 },
+        encoding: {
+          y,
+          x: { field: "estimate", ...x },
+          color,
+          tooltip: [
+            { field: "label" },
+            { field: "estimate", format: ".3f" },
+            { field: "ci_low", format: ".3f", title: "95% low" },
+            { field: "ci_high", format: ".3f", title: "95% high" },
+            ...(o.tooltip ?? []).map((field) => ({ field })),
+          ],
+        },
+      },
+    ],
+  });
+}
+
+/**
+ * Group comparisons (the group_comparison kind's table, or findings' group_comparisons): the
+ * difference of group means with its cluster-bootstrap interval, per split and system, pooled and per
+ * difficulty level (the per-dimension rows stay in the CSV). `lead` names a leading column (findings'
+ * `run`) that goes into the labels.
+ */
+export function groupComparisonFigure(t: Table, o: { title: string; note: string; lead?: string }): Figure | null {
+  const lead = o.lead;
+  const rows = labelled(
+    rowsOf(t)
+      .filter((r) => str(r["dimension"]) === "(all)" && num(r["difference"]) !== null)
+      .map((r): Row => ({ ...r, estimate: num(r["difference"]), group: str(r["attribute"]) })),
+    (r) =>
+      `${str(r["attribute"])}: ${str(r["group_a"])} − ${str(r["group_b"])} · ${str(r["system"])} · ` +
+      (str(r["difficulty"]) === "(all)" ? "all levels" : `level ${str(r["difficulty"])}`),
+    lead ? (r) => shortSource(str(r[lead])) : undefined,
+  );
+  if (rows.length === 0) return null;
+  return {
+    id: "",
+    kind: "groups",
+    title: o.title,
+    caption:
+      `Difference of group means (group a − group b, score points; each model weighs the same) with its 95% two-way cluster bootstrap interval over items and models (no interval when a group has one model); ` +
+      `pooled over the system and per difficulty level. The permutation p over the model labels and the group sizes are in the table; per-dimension rows are in the CSV. ${o.note}`,
+    spec: forestSpec("Forest plot of differences between groups of models with 95% intervals", rows, {
+      xTitle: "difference of group means",
+      colorTitle: "attribute",
+      tooltip: ["models_a", "models_b", "p_permutation"],
+    }),
+    data: dataTable(
+      "group_comparison",
+      [
+        ...(o.lead ? ([[o.lead, "text"]] as Array<[string, ColumnFormat]>) : []),
+        ["attribute", "text"],
+        ["group_a", "text"],
+        ["group_b", "text"],
+        ["system", "text"],
+        ["difficulty", "text"],
+        ["models_a", "int"],
+        ["models_b", "int"],
+        ["items", "int"],
+        ["difference", "score"],
+        ["ci_low", "score"],
+        ["ci_high", "score"],
+        ["p_permutation", "p"],
+        ["exact", "text"],
+      ],
+      rows,
+    ),
+  };
+}
+
+/** Families: within- and between-family similarity per system (filled: within; hollow: between), the gap between them drawn. */
+export function familiesFigure(t: Table, o: { title: string; note: string; lead?: string }): Figure | null {
+  const lead = o.lead;
+  const rows = labelled(
+    rowsOf(t).filter((r) => num(r["within"]) !== null && num(r["between"]) !== null),
+    (r) => `${str(r["system"])} (${str(r["attribute"])})`,
+    lead ? (r) => shortSource(str(r[lead])) : undefined,
+  );
+  if (rows.length === 0) return null;
+  const x = { type: "quantitative", title: "mean similarity of centred profiles (r)", scale: { domain: [-1, 1] } };
+  const y = { field: "label", type: "nominal", title: null, sort: null, axis: { labelLimit: 800 } };
+  const tooltip = [
+    { field: "label" },
+    { field: "within", format: ".3f" },
+    { field: "between", format: ".3f" },
+    { field: "difference", format: ".3f" },
+    { field: "p_permutation" },
+    { field: "within_pairs" },
+    { field: "between_pairs" },
+  ];
+  return {
+    id: "",
+    kind: "families",
+    title: o.title,
+    caption:
+      `Mean Pearson r between the centred value profiles of models of one family (filled) and of different families (hollow), per system; ` +
+      `the one-sided permutation p (family labels shuffled, sizes kept) and the number of pairs are in the table. ${o.note}`,
+    spec: spec("Dumbbell plot of within- and between-family profile similarity per system", {
+      data: { values: rows },
+      width: 380,
+      height: 26 * rows.length + 8,
+      encoding: { y },
+      layer: [
+        { name: "gap", mark: { type: "rule", color: "#8a8f98", strokeWidth: 2 }, encoding: { x: { field: "between", ...x }, x2: { field: "within" } } },
+        { name: "between", mark: { type: "point", filled: false, size: 70, color: "#2456a6" }, encoding: { x: { field: "between", ...x }, tooltip } },
+        { name: "within", mark: { type: "point", filled: true, size: 70, color: "#2456a6" }, encoding: { x: { field: "within", ...x }, tooltip } },
+      ],
+    }),
+    data: dataTable(
+      "families",
+      [
+        ...(o.lead ? ([[o.lead, "text"]] as Array<[string, ColumnFormat]>) : []),
+        ["attribute", "text"],
+        ["system", "text"],
+        ["models", "int"],
+        ["families", "int"],
+        ["within_pairs", "int"],
+        ["between_pairs", "int"],
+        ["within", "corr"],
+        ["between", "corr"],
+        ["difference", "corr"],
+        ["p_permutation", "p"],
+        ["exact", "text"],
+      ],
+      rows,
+    ),
+  };
+}
+
+function groupFigures(input: FigureInput): Figure[] {
+  return tablesOfKind(input, "group_comparison").flatMap(({ table: t, report }) => {
+    const f = groupComparisonFigure(t, { title: `Groups of models compared — ${report.id}`, note: `Report ${report.id} (docs/outputs.md).` });
+    return f ? [f] : [];
+  });
+}
+
+function familiesFigures(input: FigureInput): Figure[] {
+  return tablesOfKind(input, "families").flatMap(({ table: t, report }) => {
+    const f = familiesFigure(t, { title: `Families: within against between — ${report.id}`, note: `Report ${report.id} (docs/outputs.md).` });
+    return f ? [f] : [];
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 /** Every figure the run has data for, in the page's order. */
 export function buildFigures(input: FigureInput): Figure[] {
@@ -851,6 +1057,8 @@ export function buildFigures(input: FigureInput): Figure[] {
     ...contextFigures(input),
     ...scatterFigures(input),
     ...similarityFigures(input),
+    ...groupFigures(input),
+    ...familiesFigures(input),
   ];
   return figures.map((f, i) => ({ ...f, id: `fig-${i + 1}-${f.kind}` }));
 }

@@ -2,8 +2,10 @@
 // the page is built, the data table behind each, extra sections (a run diff), and the item explorer.
 // Entry point for the app layer; loaded lazily (the charting library is large).
 
+import type { Table } from "../csv.js";
 import { buildFigures } from "./figures.js";
-import { renderPage, renderSectionsPage, type RenderedFigure } from "./page.js";
+import { type FindingData, findingSections } from "./findings.js";
+import { htmlTable, renderPage, renderSectionsPage, type RenderedFigure } from "./page.js";
 import { renderSvg } from "./render.js";
 import type { Figure, HtmlReportInput, HtmlSection } from "./types.js";
 
@@ -58,4 +60,35 @@ export async function buildSectionsPage(
   const rendered = [];
   for (const section of sections) rendered.push({ section, figures: await renderAll(section.figures ?? [], errors) });
   return { html: renderSectionsPage({ title, meta, sections: rendered }), errors };
+}
+
+export { type FindingData, findingFigure, findingSections } from "./findings.js";
+
+export interface FindingsPageInput {
+  findings: readonly FindingData[];
+  /** The overview table (findings.csv). */
+  overview: Table;
+  /** The run folders read (their labels) and any published table. */
+  sources: readonly string[];
+  models: readonly string[];
+}
+
+/** findings.html: the overview of verdicts, then one section per finding (figure, numbers, table). */
+export async function buildFindingsHtml(input: FindingsPageInput): Promise<HtmlReport> {
+  const errors: string[] = [];
+  const sections = findingSections(input.findings);
+  const rendered = [];
+  for (const section of sections) rendered.push({ section, figures: await renderAll(section.figures ?? [], errors) });
+  const html = renderSectionsPage({
+    title: "value-compass findings",
+    meta: [
+      ["read", input.sources.join(", ") || "—"],
+      ["models", input.models.join(", ") || "—"],
+    ],
+    note: "Each finding of the Value Compass report, recomputed from these runs: its verdict (supports, contradicts, or cannot tell when the interval covers zero) with the numbers it rests on, a figure with its intervals, and the data table behind the figure. The CSV files beside this page hold every row (docs/findings.md).",
+    lead: htmlTable(input.overview, "The findings and their verdicts (findings.csv)"),
+    sections: rendered,
+    scripts: false,
+  });
+  return { html, figures: sections.flatMap((s) => s.figures ?? []), errors };
 }

@@ -267,16 +267,26 @@ ${explorerHtml(input.explorer)}
 
 export interface SectionsPageInput {
   title: string;
-  /** Header lines (term, description), e.g. the two runs of a diff. */
+  /** Header facts (term, description), e.g. the two runs of a diff, or the runs read and their models. */
   meta: ReadonlyArray<readonly [string, string]>;
+  /** One paragraph under the header (plain text). */
+  note?: string;
+  /** Ready HTML before the sections (escaped by its maker), e.g. an overview table. */
+  lead?: string;
+  /** False for a page without scripts (findings.html): its CSP then allows none. Default true (the diff's filters). */
+  scripts?: boolean;
   sections: ReadonlyArray<{ section: HtmlSection; figures: RenderedFigure[] }>;
 }
 
 /**
- * A page of sections only, in the report's look (`value-compass diff --html`): no run figures, no
- * explorer; self-contained like report.html.
+ * A page of sections only, in the report's look: no run figures, no explorer; self-contained like
+ * report.html. The page of `value-compass diff --html` and findings.html of `value-compass findings`.
  */
 export function renderSectionsPage(input: SectionsPageInput): string {
+  const toc =
+    input.sections.length > 1
+      ? `<nav aria-label="contents"><ol>${input.sections.map((s) => `<li><a href="#${escapeHtml(s.section.id)}">${escapeHtml(s.section.title)}</a></li>`).join("")}</ol></nav>`
+      : "";
   const sections = input.sections
     .map(
       ({ section, figures: figs }) =>
@@ -289,7 +299,7 @@ export function renderSectionsPage(input: SectionsPageInput): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';${input.scripts === false ? "" : " script-src 'unsafe-inline';"} img-src data:">
 <title>${escapeHtml(input.title)}</title>
 <style>${STYLE}</style>
 </head>
@@ -297,8 +307,11 @@ export function renderSectionsPage(input: SectionsPageInput): string {
 <header>
 <h1>${escapeHtml(input.title)}</h1>
 <dl>${meta}</dl>
+${toc}
 </header>
 <main>
+${input.note ? `<p class="note">${escapeHtml(input.note)}</p>` : ""}
+${input.lead ?? ""}
 ${sections}
 </main>
 </body>

@@ -8,7 +8,23 @@ import type { RunAnalysis, TableSource } from "../tables.js";
 import type { ExplorerData } from "./explorer.js";
 
 /** What a figure shows; the browser suite counts each kind's marks. */
-export type FigureKind = "profile" | "difficulty" | "heatmap" | "refusal" | "culture" | "steering" | "context" | "scatter" | "similarity" | "diff";
+export type FigureKind =
+  | "profile"
+  | "difficulty"
+  | "heatmap"
+  | "refusal"
+  | "culture"
+  | "steering"
+  | "context"
+  | "scatter"
+  | "similarity"
+  // Model attributes (group_comparison, families) and the findings page (findings.ts):
+  | "groups"
+  | "families"
+  | "forest"
+  | "stages"
+  // The run diff section (diff-section.ts):
+  | "diff";
 
 /** A Vega-Lite specification as plain data (compiled and rendered by render.ts). */
 export type VegaLiteSpec = Record<string, unknown>;

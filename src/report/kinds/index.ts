@@ -7,6 +7,8 @@ import { crossSystemKind } from "./cross-system.js";
 import { cultureAlignmentKind } from "./culture-alignment.js";
 import type { ReportKind } from "./define.js";
 import { difficultyKind } from "./difficulty.js";
+import { familiesKind } from "./families.js";
+import { groupComparisonKind } from "./group-comparison.js";
 import { leaderboardKind } from "./leaderboard.js";
 import { modelSimilarityKind } from "./model-similarity.js";
 import { outcomesKind } from "./outcomes.js";
@@ -26,6 +28,8 @@ export const REPORT_KINDS: readonly ReportKind[] = [
   crossSystemKind,
   modelSimilarityKind,
   difficultyKind,
+  groupComparisonKind,
+  familiesKind,
   outcomesKind,
   reliabilityKind,
 ];
