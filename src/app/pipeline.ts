@@ -19,6 +19,7 @@ import { gitInfo, type GitInfo, type Manifest, type ModelRole, type RunCounts } 
 import { createProgress, createPullProgress, type StepProgress } from "../run/progress.js";
 import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
 import { modelMajorSteps } from "../run/scheduler.js";
+import { shardStepCount, shardSteps } from "../run/shard.js";
 import { Interrupts } from "./interrupts.js";
 import { closeProviders, modelsOfPlan, prepareModels, type ModelNeed, type PrepareFailure, type PrepareSettings } from "./models.js";
 import { cacheDirOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invocationOf, RunRecord } from "./run-record.js";
@@ -118,6 +119,8 @@ interface ActiveRun {
   /** plan.json, written while the steps run: null, or why it could not be written. */
   planWritten: Promise<string | null>;
   t0: number;
+  /** Static steps this run folder is to answer: the plan's, or its shard's. */
+  total: number;
 }
 
 interface StartInput {
@@ -157,17 +160,20 @@ async function startRun(input: StartInput): Promise<ActiveRun> {
   });
   interrupts.attach(caller);
   const record = recordFor(input, caller, cacheDir, await input.git);
-  record.save("running", countsBefore(plan, scan), null);
+  // A shard counts its own slice (from the step ids alone), so a finished shard is "completed".
+  const total = target.shard ? shardStepCount(plan, target.shard) : plan.stepCount;
+  record.save("running", countsBefore(plan, scan, total), null);
   const progress = createProgress(io.stderr, { quiet: request.quiet });
   const journal = Journal.open(journalPath);
   const csv = { bom: request.bom ?? false, neutralize: request.neutralize ?? true };
-  const context = stageContextFor(input, { caller, journal, journalPath, progress, csv });
+  const context = { ...stageContextFor(input, { caller, journal, journalPath, progress, csv }), shard: target.shard };
   const tally = new StageTally((stage, message) => progress.note(io.describe({ kind: "stage_failed", stage, message })));
-  const steps = modelMajorSteps(plan, deps.iterateSteps);
+  const ordered = modelMajorSteps(plan, deps.iterateSteps);
+  const steps = target.shard ? shardSteps(ordered, target.shard) : ordered;
   const stages = deps.stages.filter((stage) => stage.appliesTo?.(plan) ?? true);
   const t0 = performance.now();
   // Adaptive segments add steps at run time: the display counts the most they can take.
-  progress.start(plan.stepCount + adaptiveStepBound(plan), scan.done.size);
+  progress.start(total + adaptiveStepBound(plan), scan.done.size);
   return {
     request,
     io,
@@ -189,6 +195,7 @@ async function startRun(input: StartInput): Promise<ActiveRun> {
     csv,
     planWritten,
     t0,
+    total,
   };
 }
 
@@ -339,7 +346,7 @@ async function writeResponses(run: ActiveRun, prefetch: Prefetch): Promise<RunCo
   const { writeResponsesCsv } = await prefetch.responsesWriter();
   const counted = writeResponsesCsv(plan, run.journalPath, join(runDir, RESPONSES_FILE), basename(runDir), run.csv);
   const staticDone = counted.done - counted.adaptive;
-  return { total: plan.stepCount + counted.adaptive, ...counted, remaining: Math.max(0, plan.stepCount - staticDone) };
+  return { total: run.total + counted.adaptive, ...counted, remaining: Math.max(0, run.total - staticDone) };
 }
 
 function* recordsOf(journalPath: string, model: string | undefined) {

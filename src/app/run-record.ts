@@ -57,20 +57,21 @@ export function invocationOf(request: CacheRequest, target: RunTarget, runDir: s
     cache: request.cache,
     cacheDir: pathFrom(runDir, cacheDir),
     ...(target.jsonIo ? { jsonIo: true } : {}),
+    ...(target.shard ? { shard: { index: target.shard.index, count: target.shard.count } } : {}),
   };
 }
 
 /** The counts before any step of this session: what the journal already holds. */
-export function countsBefore(plan: Plan, scan: JournalScan): RunCounts {
+export function countsBefore(plan: Plan, scan: JournalScan, total = plan.stepCount): RunCounts {
   return {
-    total: plan.stepCount,
+    total,
     done: scan.steps,
     succeeded: scan.steps - scan.failed.size,
     failed: scan.failed.size,
     cached: scan.cached,
     retried: scan.retried,
     adaptive: 0,
-    remaining: Math.max(0, plan.stepCount - scan.steps),
+    remaining: Math.max(0, total - scan.steps),
   };
 }
 

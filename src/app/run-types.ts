@@ -7,6 +7,7 @@ import type { Provider, ProviderEnv } from "../providers/types.js";
 import type { FatalStop } from "../run/calls.js";
 import type { RunCounts, RunStatus } from "../run/manifest.js";
 import type { ProgressStream } from "../run/progress.js";
+import type { ShardSpec } from "../run/shard.js";
 import type { Timing } from "../run/timing.js";
 import type { Signals } from "./interrupts.js";
 import type { PrepareFailure } from "./models.js";
@@ -34,6 +35,8 @@ export interface RunRequest {
   neutralize?: boolean;
   /** `--json-io`: exec models get the request as JSON on stdin. Default false. */
   jsonIo?: boolean;
+  /** `--shard K/N` (resolved from the environment for `auto`): run only this slice of the plan. */
+  shard?: ShardSpec | null;
 }
 
 export type CompileOutcome = { ok: true; plan: Plan } | { ok: false; output: string };

@@ -16,6 +16,7 @@ import type { Plan } from "../core/plan.js";
 import type { CsvOptions } from "../report/csv.js";
 import type { ProviderEnv } from "../providers/types.js";
 import type { ModelCaller } from "../run/calls.js";
+import type { ShardSpec } from "../run/shard.js";
 import type { StepRecord } from "../core/records.js";
 
 export interface StageContext {
@@ -48,6 +49,8 @@ export interface StageContext {
   quiet: boolean;
   /** Colour is allowed on stderr (a terminal, NO_COLOR unset). */
   colour: boolean;
+  /** `--shard`: this process runs only this slice (adaptive segments: the ones it owns). Absent: all. */
+  shard?: ShardSpec | null;
 }
 
 export interface StageReport {

@@ -37,6 +37,7 @@ const EXIT_CODES = {
   spec_gone: EXIT_ERRORS,
   compile_failed: EXIT_ERRORS,
   plan_changed: EXIT_ERRORS,
+  shard_changed: EXIT_ERRORS,
   no_such_scorer: EXIT_ERRORS,
   scorer_without_model: EXIT_ERRORS,
   bad_scorer_model: EXIT_ERRORS,

@@ -29,6 +29,8 @@ export interface Invocation {
   cacheDir: string | null;
   /** `--json-io` was given (absent otherwise). */
   jsonIo?: boolean;
+  /** `--shard`: the slice of the plan this run folder holds, index 0-based (absent: all of it). */
+  shard?: { index: number; count: number };
 }
 
 /** evaluated: answers the items; judge: scores answers or checks generated items; generator: writes items. */
@@ -116,6 +118,8 @@ export interface Manifest {
   scoring: ScoringCountsField | null;
   /** `vc rescore` runs, oldest first. */
   rescores: Rescore[];
+  /** `vc merge`: the shards this run folder was joined from, in shard order (absent otherwise). */
+  mergedFrom?: Array<{ runId: string; shard: string; status: RunStatus }>;
 }
 
 export interface GitInfo {
@@ -195,6 +199,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       cache: input.invocation.cache,
       cacheDir: input.invocation.cacheDir,
       ...(input.invocation.jsonIo === true ? { jsonIo: true } : {}),
+      ...(input.invocation.shard ? { shard: { index: input.invocation.shard.index, count: input.invocation.shard.count } } : {}),
     },
     tool: { name: "value-compass", version: input.toolVersion },
     git: input.git ? { commit: input.git.commit, dirty: input.git.dirty } : null,

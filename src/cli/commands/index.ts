@@ -88,6 +88,9 @@ Options:
   --retry-failed     with a resumed run: run the failed steps again
   --pull             pull missing Ollama models
   --json-io          exec: models get the request as JSON on stdin (like json_io true in the spec)
+  --shard K/N        run only shard K of N (steps by id hash; merge the shards with \`value-compass merge\`)
+  --shard auto       the shard from JOB_COMPLETION_INDEX + VC_SHARD_COUNT (Kubernetes), SLURM_ARRAY_TASK_ID
+                     + SLURM_ARRAY_TASK_COUNT (Slurm) or VC_SHARD=K/N (docs/scale.md)
   --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
   --no-neutralize    write text cells as they are (no ' before a leading = + - @)
   --quiet            no progress output and no summary
@@ -110,6 +113,7 @@ stop), 2 usage, 130 interrupted. See docs/running.md.
     "retry-failed": { type: "boolean" },
     pull: { type: "boolean" },
     "json-io": { type: "boolean" },
+    shard: { type: "string" },
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
     quiet: { type: "boolean" },
@@ -235,9 +239,39 @@ Exit codes: 0 ok, 1 errors (not a run, changed steps, judge unreachable, scoring
   allowPositionals: true,
 };
 
+const MERGE: CommandInfo = {
+  name: "merge",
+  summary: "join the run folders of `run --shard K/N` into one run folder",
+  help: `Usage: value-compass merge SHARD_DIR... --out DIR [--bom] [--no-neutralize] [--quiet]
+
+Join the run folders of \`value-compass run --shard K/N\` (one per shard, e.g. on a shared filesystem)
+into one run folder: plan.json, journal.jsonl, scores.jsonl, manifest.json and every table, written
+by the same code as \`value-compass report\`, so they are byte-identical to an unsharded run's.
+
+The shards must come from the same plan (hash), be shards 1..N once each, each finished, and hold
+exactly their slice of the steps; a model must have one digest across them. Otherwise nothing is
+written and the reason is printed. See docs/scale.md.
+
+Options:
+  --out DIR          the merged run folder (new or empty)
+  --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
+  --no-neutralize    write text cells as they are (no ' before a leading = + - @)
+  --quiet            print only the output folder
+
+Exit codes: 0 ok, 1 the shards do not make one run (or a step failed), 2 wrong command line.
+`,
+  options: {
+    out: { type: "string" },
+    bom: { type: "boolean" },
+    "no-neutralize": { type: "boolean" },
+    quiet: { type: "boolean" },
+  },
+  allowPositionals: true,
+};
+
 /** The static part of a command, for the command modules that build their Command from it. */
-export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore"): CommandInfo {
-  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE }[name];
+export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "merge"): CommandInfo {
+  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE, merge: MERGE }[name];
 }
 
 export const commands: readonly CommandEntry[] = [
@@ -248,4 +282,5 @@ export const commands: readonly CommandEntry[] = [
   { ...CALIBRATE, load: async () => (await import("./calibrate.js")).calibrateCommand },
   { ...REPORT, load: async () => (await import("./report.js")).reportCommand },
   { ...RESCORE, load: async () => (await import("./rescore.js")).rescoreCommand },
+  { ...MERGE, load: async () => (await import("./merge.js")).mergeCommand },
 ];

@@ -12,6 +12,7 @@ import { createProvider } from "../../providers/registry.js";
 import { checkKinds } from "../../app/kinds.js";
 import { runPipeline, type RunDeps, type RunIO, type RunRequest, type Signals } from "../../app/pipeline.js";
 import { runStages } from "../../app/stages.js";
+import { parseShardText, shardFromEnv, type ShardEnv, type ShardSpec } from "../../run/shard.js";
 import { useColor } from "./check.js";
 import { boolOption, intOption, setOptions, stringListOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { commandInfo } from "./index.js";
@@ -27,6 +28,7 @@ export const runCommand: Command = {
     if (spec === null && resume === null) throw new UsageError("missing SPEC (or --resume RUN_DIR)");
     const out = stringOption(args, "out") ?? null;
     if (resume !== null && out !== null) throw new UsageError("--resume and --out both name the run directory; give one");
+    const shard = shardOption(stringOption(args, "shard"), io.env);
     const deps = cliRunDeps(io, boolOption(args, "quiet"));
     return runAndReport(
       {
@@ -45,12 +47,21 @@ export const runCommand: Command = {
         bom: boolOption(args, "bom"),
         neutralize: !boolOption(args, "no-neutralize"),
         jsonIo: boolOption(args, "json-io"),
+        shard,
       },
       deps,
       { cwd: io.cwd, env: io.env, stdout: io.stdout, stderr: io.stderr, signals: processSignals },
     );
   },
 };
+
+/** `--shard K/N` or `--shard auto` (from the engine's environment); null without the option. */
+function shardOption(given: string | undefined, env: ShardEnv): ShardSpec | null {
+  if (given === undefined) return null;
+  const parsed = given.trim() === "auto" ? shardFromEnv(env) : parseShardText(given);
+  if (!parsed.ok) throw new UsageError(parsed.message);
+  return parsed.shard;
+}
 
 /** What `vc run` writes to and listens on; the notices' words are the CLI's own. */
 export type RunStreams = Omit<RunIO, "describe"> & { stdout: { write(text: string): unknown } };
