@@ -54,7 +54,11 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
   let release: (() => void) | null = null;
   try {
     const needs = modelsOfPlan(plan);
-    const prepared = await prepareModels(needs, prepareSettings(request, deps, io, plan, target, interrupts), providers);
+    const prepared = await prepareModels(
+      needs,
+      { ...prepareSettings(request, deps, io, plan, target, interrupts), note: (line) => say(`value-compass run: ${line}`) },
+      providers,
+    );
     if (!prepared.ok) return { ok: false, failure: withResume(prepared.failure, target) };
     const startedAt = new Date();
     const opened = openRunFolder(target, plan, io.cwd, startedAt);

@@ -67,6 +67,15 @@ export interface ModelInfo {
   endpoint: string | null;
   /** True for the built-in mock provider: every output says so. */
   mock: boolean;
+  /** An endpoint pool: each host, its digest and how often it was ejected (kept current by the pool). */
+  hosts?: PoolHostInfo[];
+}
+
+/** One host of an endpoint pool, as the manifest records it. */
+export interface PoolHostInfo {
+  endpoint: string;
+  digest: string | null;
+  ejections: number;
 }
 
 export interface PrepareOptions {
@@ -75,6 +84,8 @@ export interface PrepareOptions {
   /** Progress of a pull, for a progress bar: completed and total bytes when known. */
   onPullProgress?: (status: string, completed: number | null, total: number | null) => void;
   signal?: AbortSignal;
+  /** A line for the user while the run works (an endpoint pool says when it ejects a host). */
+  note?: (message: string) => void;
 }
 
 export type PrepareResult = { ok: true; info: ModelInfo } | { ok: false; failure: ProviderFailure };

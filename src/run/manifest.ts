@@ -45,6 +45,8 @@ export interface ManifestModel {
   endpoint: string | null;
   mock: boolean;
   fingerprints: string[];
+  /** An endpoint pool: every host's endpoint, model digest and ejections in this run (absent otherwise). */
+  hosts?: Array<{ endpoint: string; digest: string | null; ejections: number }>;
 }
 
 /** The journal's counts (adaptive steps are chosen at run time and included in total and done). */
@@ -214,6 +216,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       endpoint: m.info?.endpoint ? safeUrl(m.info.endpoint) : null,
       mock: m.info?.mock ?? m.provider === "mock",
       fingerprints: [...m.fingerprints],
+      ...(m.info?.hosts ? { hosts: m.info.hosts.map((h) => ({ endpoint: safeUrl(h.endpoint), digest: h.digest, ejections: h.ejections })) } : {}),
     })),
     parameters: {
       samples: plan.run.samples,
