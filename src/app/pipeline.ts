@@ -20,6 +20,7 @@ import { createProgress, createPullProgress, type StepProgress } from "../run/pr
 import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
 import { modelMajorSteps } from "../run/scheduler.js";
 import { shardStepCount, shardSteps } from "../run/shard.js";
+import { BATCH_DIR, BATCH_STATE_FILE, DEFAULT_BATCH, runBatches } from "./batch-stage.js";
 import { Interrupts } from "./interrupts.js";
 import { closeProviders, modelsOfPlan, prepareModels, type ModelNeed, type PrepareFailure, type PrepareSettings } from "./models.js";
 import { cacheDirOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invocationOf, RunRecord } from "./run-record.js";
@@ -125,6 +126,9 @@ interface ActiveRun {
   t0: number;
   /** Static steps this run folder is to answer: the plan's, or its shard's. */
   total: number;
+  /** The same steps again, from the start (the batch stage reads them before the executor). */
+  freshSteps: () => Iterable<PlanStep>;
+  models: CallerModel[];
 }
 
 interface StartInput {
@@ -200,6 +204,8 @@ async function startRun(input: StartInput): Promise<ActiveRun> {
     planWritten,
     t0,
     total,
+    freshSteps: () => (target.shard ? shardSteps(modelMajorSteps(plan, deps.iterateSteps), target.shard) : modelMajorSteps(plan, deps.iterateSteps)),
+    models: input.models,
   };
 }
 
@@ -270,6 +276,7 @@ async function runSteps(run: ActiveRun): Promise<{ executed: ExecuteResult; pref
   const { caller, interrupts, context, tally } = run;
   const prefetch = new Prefetch(run.stages);
   try {
+    await batchFirst(run);
     const afterModel = afterModelHook(run.stages, context, tally);
     const executed = await executeSteps({
       steps: run.steps,
@@ -287,6 +294,31 @@ async function runSteps(run: ActiveRun): Promise<{ executed: ExecuteResult; pref
     run.journal.close();
     interrupts.endGrace();
   }
+}
+
+/**
+ * `--batch` (or a resumed run that has batches): the openai: steps through the Batch API before the
+ * executor, which then skips what the batches answered and runs the rest live.
+ */
+async function batchFirst(run: ActiveRun): Promise<void> {
+  const settings = run.request.batch ?? (existsSync(join(run.runDir, BATCH_DIR, BATCH_STATE_FILE)) ? DEFAULT_BATCH : null);
+  if (settings === null || run.interrupts.interrupted) return;
+  const outcome = await runBatches({
+    runDir: run.runDir,
+    steps: run.freshSteps(),
+    done: run.scan.done,
+    models: run.models,
+    env: run.io.env,
+    retries: run.plan.run.retries,
+    settings,
+    journalStep: (record) => {
+      run.journal.append(record);
+      run.progress.stepDone({ failed: record.error !== null, cached: false });
+    },
+    note: (message) => run.progress.note(`value-compass run: ${message}`),
+    signal: run.interrupts.signal,
+  });
+  if (outcome.stop) run.progress.note(`value-compass run: batch: ${outcome.stop.message}; the steps not answered by a batch run live`);
 }
 
 /** responses.csv (whatever happened: an interrupted run has it too), afterSteps, the final manifest. */

@@ -8,6 +8,7 @@ import type { FatalStop } from "../run/calls.js";
 import type { RunCounts, RunStatus } from "../run/manifest.js";
 import type { ProgressStream } from "../run/progress.js";
 import type { ShardSpec } from "../run/shard.js";
+import type { BatchSettings } from "./batch-stage.js";
 import type { Timing } from "../run/timing.js";
 import type { Signals } from "./interrupts.js";
 import type { PrepareFailure } from "./models.js";
@@ -37,6 +38,8 @@ export interface RunRequest {
   jsonIo?: boolean;
   /** `--shard K/N` (resolved from the environment for `auto`): run only this slice of the plan. */
   shard?: ShardSpec | null;
+  /** `--batch`: `openai:` models' steps go through the Batch API (null/absent: live calls). */
+  batch?: BatchSettings | null;
 }
 
 export type CompileOutcome = { ok: true; plan: Plan } | { ok: false; output: string };

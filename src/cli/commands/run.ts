@@ -12,6 +12,7 @@ import { createProvider } from "../../providers/registry.js";
 import { checkKinds } from "../../app/kinds.js";
 import { runPipeline, type RunDeps, type RunIO, type RunRequest, type Signals } from "../../app/pipeline.js";
 import { runStages } from "../../app/stages.js";
+import { DEFAULT_BATCH, type BatchSettings } from "../../app/batch-stage.js";
 import { parseShardText, shardFromEnv, type ShardEnv, type ShardSpec } from "../../run/shard.js";
 import { useColor } from "./check.js";
 import { boolOption, intOption, setOptions, stringListOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
@@ -48,6 +49,7 @@ export const runCommand: Command = {
         neutralize: !boolOption(args, "no-neutralize"),
         jsonIo: boolOption(args, "json-io"),
         shard,
+        batch: batchOption(args),
       },
       deps,
       { cwd: io.cwd, env: io.env, stdout: io.stdout, stderr: io.stderr, signals: processSignals },
@@ -61,6 +63,24 @@ function shardOption(given: string | undefined, env: ShardEnv): ShardSpec | null
   const parsed = given.trim() === "auto" ? shardFromEnv(env) : parseShardText(given);
   if (!parsed.ok) throw new UsageError(parsed.message);
   return parsed.shard;
+}
+
+/** `--batch [--batch-retry batch|live] [--batch-poll SECONDS]`; null without --batch. */
+function batchOption(args: ParsedArgs): BatchSettings | null {
+  const retry = stringOption(args, "batch-retry");
+  const poll = stringOption(args, "batch-poll");
+  if (!boolOption(args, "batch")) {
+    if (retry !== undefined || poll !== undefined) throw new UsageError("--batch-retry and --batch-poll go with --batch");
+    return null;
+  }
+  if (retry !== undefined && retry !== "batch" && retry !== "live") throw new UsageError(`--batch-retry expects batch or live, got '${retry}'`);
+  const seconds = poll === undefined ? DEFAULT_BATCH.pollMs / 1000 : Number(poll);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--batch-poll expects a number of seconds > 0, got '${poll}'`);
+  return {
+    retry: retry === "live" ? "live" : "batch",
+    pollMs: Math.round(seconds * 1000),
+    maxPollMs: Math.max(DEFAULT_BATCH.maxPollMs, Math.round(seconds * 1000)),
+  };
 }
 
 /** What `vc run` writes to and listens on; the notices' words are the CLI's own. */
