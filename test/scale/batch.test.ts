@@ -115,3 +115,40 @@ describe("run --batch", () => {
     answeredOnce(join(dir, "run"));
   });
 });
+
+describe("batch export", () => {
+  it("writes the run's unanswered steps as Batch API input lines, custom_id = step id", async () => {
+    const dir = project({
+      "m.vc": `
+system s "S" { dimension d "D" }
+template ask { user "{{item.text}}" }
+items q {
+  system s
+  template ask
+  item a { dimension d  text "First?" }
+  item b { dimension d  text "Second?" }
+}
+run { models ["mock:echo"]  seed 4 }
+`,
+    });
+    const run = await vc(["run", "m.vc", "--out", "run", "--quiet", "--no-cache"], dir);
+    expect(run.code).toBe(0);
+    const none = await vc(["batch", "export", "run", "--out", "none.jsonl", "--quiet"], dir);
+    expect(none.code).toBe(0);
+    expect(readFileSync(join(dir, "none.jsonl"), "utf8")).toBe("");
+    const all = await vc(["batch", "export", "run", "--all", "--out", "all.jsonl", "--quiet"], dir);
+    expect(all.code).toBe(0);
+    const lines = readFileSync(join(dir, "all.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map(
+        (l) => JSON.parse(l) as { custom_id: string; method: string; url: string; body: { model: string; messages: Array<{ content: string }>; seed: number } },
+      );
+    const journal = journalOf(join(dir, "run"));
+    expect(lines.map((l) => l.custom_id)).toEqual(journal.map((s) => s.stepId));
+    expect(lines.map((l) => [l.method, l.url, l.body.model, l.body.messages.at(-1)?.content, l.body.seed])).toEqual([
+      ["POST", "/v1/chat/completions", "echo", "First?", 4],
+      ["POST", "/v1/chat/completions", "echo", "Second?", 4],
+    ]);
+  });
+});

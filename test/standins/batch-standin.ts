@@ -120,8 +120,14 @@ export async function startBatchStandin(): Promise<BatchStandin> {
     });
     b.completed = out.length;
     b.failed = err.length;
-    if (out.length > 0) files.set((b.outputFileId = `file-out-${b.id}`), `${out.join("\n")}\n`);
-    if (err.length > 0) files.set((b.errorFileId = `file-err-${b.id}`), `${err.join("\n")}\n`);
+    if (out.length > 0) {
+      b.outputFileId = `file-out-${b.id}`;
+      files.set(b.outputFileId, `${out.join("\n")}\n`);
+    }
+    if (err.length > 0) {
+      b.errorFileId = `file-err-${b.id}`;
+      files.set(b.errorFileId, `${err.join("\n")}\n`);
+    }
     b.status = b.expire ? "expired" : "completed";
   };
   const server: Server = createServer(async (req, res) => {

@@ -276,9 +276,30 @@ Exit codes: 0 ok, 1 the shards do not make one run (or a step failed), 2 wrong c
   allowPositionals: true,
 };
 
+const BATCH: CommandInfo = {
+  name: "batch",
+  summary: "write a run's requests as a Batch API input file (for offline batch runners)",
+  help: `Usage: value-compass batch export RUN_DIR [--out FILE] [--all] [--quiet]
+
+Write the steps of RUN_DIR that have no answer yet as a Batch API input file: one JSON line per step
+with custom_id = the step id, method POST, url /v1/chat/completions and the body the openai adapter
+would send. vLLM's OpenAI-compatible batch runner and the OpenAI Batch API read this format.
+(\`value-compass run --batch\` submits such a file itself; docs/scale.md.)
+
+Options:
+  --out FILE   where to write it (default RUN_DIR/batch/export.jsonl)
+  --all        every step, answered or not
+  --quiet      print only the file
+
+Exit codes: 0 ok, 1 not a run folder, 2 wrong command line.
+`,
+  options: { out: { type: "string" }, all: { type: "boolean" }, quiet: { type: "boolean" } },
+  allowPositionals: true,
+};
+
 /** The static part of a command, for the command modules that build their Command from it. */
-export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "merge"): CommandInfo {
-  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE, merge: MERGE }[name];
+export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "merge" | "batch"): CommandInfo {
+  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE, merge: MERGE, batch: BATCH }[name];
 }
 
 export const commands: readonly CommandEntry[] = [
@@ -290,4 +311,5 @@ export const commands: readonly CommandEntry[] = [
   { ...REPORT, load: async () => (await import("./report.js")).reportCommand },
   { ...RESCORE, load: async () => (await import("./rescore.js")).rescoreCommand },
   { ...MERGE, load: async () => (await import("./merge.js")).mergeCommand },
+  { ...BATCH, load: async () => (await import("./batch.js")).batchCommand },
 ];
