@@ -119,6 +119,11 @@ function exitWhenFlushed(code) {
   process.stderr.write("", done);
 }
 
+// Optional packages with native parts (node-llama-cpp) stay outside the bundle and are ES modules. The
+// bundle runs as a classic script, where import() does not work on Node 20 once the code cache is used,
+// so this module lends its own import(): it resolves from this package's folder up, like a dependency.
+globalThis[Symbol.for("value-compass.import")] = (specifier) => import(specifier);
+
 const { main, save } = loadCli();
 main(process.argv.slice(2)).then(
   (code) => {

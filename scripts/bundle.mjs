@@ -54,6 +54,23 @@ const bundledRequires = {
   },
 };
 
+// Optional native packages stay outside the bundle: they carry platform binaries, and a user installs
+// them next to value-compass only when they need them (the llamacpp: provider imports node-llama-cpp
+// lazily and says how to add it when it is missing).
+const optionalExternals = ["node-llama-cpp"];
+
+// vega-canvas's Node build loads the optional native `canvas` package with a top-level await, which a
+// CommonJS bundle cannot hold. Its browser build is the same code without that package: with no DOM
+// and no canvas, Vega measures text by an estimate — what it does in Node without `canvas` anyway,
+// so report.html's SVG is the same from the bundle and from the sources.
+const vegaCanvasBrowser = join(root, "node_modules", "vega-canvas", "build", "vega-canvas.browser.js");
+const vegaCanvas = {
+  name: "vega-canvas-browser",
+  setup(b) {
+    b.onResolve({ filter: /^vega-canvas$/ }, () => ({ path: vegaCanvasBrowser }));
+  },
+};
+
 rmSync(join(root, "dist", "bundle"), { recursive: true, force: true });
 const result = await build({
   entryPoints: [join(root, "dist", "cli", "main.js")],
@@ -67,7 +84,8 @@ const result = await build({
   // import.meta.url of every bundled module becomes the bundle's own URL (see the note on paths above).
   define: { "import.meta.url": "__vcBundleUrl" },
   banner: { js: 'const __vcBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  plugins: [chevrotainStatic, bundledRequires],
+  plugins: [chevrotainStatic, bundledRequires, vegaCanvas],
+  external: optionalExternals,
   logLevel: "warning",
   metafile: true,
 });
@@ -77,7 +95,7 @@ const result = await build({
 const outside = Object.values(result.metafile.outputs)
   .flatMap((o) => o.imports)
   .map((i) => i.path)
-  .filter((path) => !isBuiltin(path));
+  .filter((path) => !isBuiltin(path) && !optionalExternals.includes(path));
 const bundleText = readFileSync(join(root, "dist", "bundle", "vc.cjs"), "utf8");
 const lookups = bundleText.match(/\bcreateRequire\)?\(__vcBundleUrl\)/g) ?? [];
 if (outside.length > 0 || lookups.length > 0) {

@@ -1,7 +1,13 @@
 // From the plan to what the adaptive code works with: an adaptive segment's bank items as IRT items,
 // and its `adaptive` block settings as CatSettings. Calibrated item files (vc calibrate) carry the
 // difficulty in `difficulty` and the discrimination in the custom field `discrimination`; items
-// without one (hand-graded levels, freshly generated items) get a = 1.
+// without one (hand-graded levels, freshly generated items) get a = 1 (DEFAULT_DISCRIMINATION).
+//
+// An uncalibrated bank (no item carries `calibration` or `calibrated: true`) whose difficulties are
+// whole numbers holds hand-graded levels, not logits: level L becomes b = L − the middle of the
+// bank's levels, one logit per level, so the levels sit around the prior's mean instead of above it.
+// Such a bank stops on length alone by default: its standard errors rest on assumed parameters
+// (docs/adaptive.md, "Uncalibrated banks").
 
 import type { Json, PlanItem } from "../core/plan.js";
 import { DEFAULT_CAT_SETTINGS, type BankItem, type CatSettings } from "./cat.js";
@@ -15,23 +21,69 @@ export interface BankEntry extends BankItem {
   seB: number | null;
 }
 
-export function bankFromPlanItems(items: readonly PlanItem[]): BankEntry[] {
+/** The a of an item without a `discrimination` (the Rasch convention; docs/adaptive.md). */
+export const DEFAULT_DISCRIMINATION = 1;
+
+/** How a bank's difficulties are read. */
+export interface BankScale {
+  /** Some item carries a calibration (`vc calibrate` output). */
+  calibrated: boolean;
+  /** Uncalibrated whole-number difficulties: b = level − centre. null: difficulties are logits as written. */
+  levels: { centre: number; min: number; max: number } | null;
+}
+
+function itemCalibrated(item: PlanItem): boolean {
+  const flag = item.fields["calibrated"];
+  return flag === false ? false : item.fields["calibration"] !== undefined || flag === true;
+}
+
+export function bankScale(items: readonly PlanItem[]): BankScale {
+  const calibrated = items.some(itemCalibrated);
+  const ds = items.map((i) => i.difficulty).filter((d): d is number => d !== null);
+  if (calibrated || ds.length === 0 || !ds.every((d) => Number.isInteger(d))) return { calibrated, levels: null };
+  const min = Math.min(...ds);
+  const max = Math.max(...ds);
+  return { calibrated, levels: { centre: (min + max) / 2, min, max } };
+}
+
+/** The item's value of a content-balancing field: `expect`, `dimension`, or a custom field. */
+function areaOf(item: PlanItem, field: string): string {
+  const v = field === "expect" ? item.expect : field === "dimension" ? item.dimension : item.fields[field];
+  return v === null || v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v);
+}
+
+export function bankFromPlanItems(items: readonly PlanItem[], balance: string | null = null): BankEntry[] {
+  const scale = bankScale(items);
   return items
     .filter((item) => item.difficulty !== null)
     .map((item) => {
       const a = item.fields["discrimination"];
       const se = item.fields["se_difficulty"];
-      const calibrated = item.fields["calibrated"];
+      const level = item.difficulty ?? 0;
       return {
         id: item.id,
-        a: typeof a === "number" && Number.isFinite(a) && a > 0 ? a : 1,
-        b: item.difficulty ?? 0,
+        a: typeof a === "number" && Number.isFinite(a) && a > 0 ? a : DEFAULT_DISCRIMINATION,
+        b: scale.levels ? level - scale.levels.centre : level,
+        ...(balance !== null ? { area: areaOf(item, balance) } : {}),
         dimension: item.dimension,
         text: item.text,
-        calibrated: calibrated === false ? false : item.fields["calibration"] !== undefined || calibrated === true,
+        calibrated: itemCalibrated(item),
         seB: typeof se === "number" && Number.isFinite(se) ? se : null,
       };
     });
+}
+
+/**
+ * The smallest standard error `maxItems` items of the bank can reach: the prior's information plus
+ * the items' peak information (a²/4 each, at θ = b), best items first. An SE target below it can
+ * never stop a test.
+ */
+export function reachableSe(items: readonly PlanItem[], maxItems: number, priorSd = 1): number {
+  const as = bankFromPlanItems(items)
+    .map((b) => b.a)
+    .sort((x, y) => y - x)
+    .slice(0, maxItems);
+  return 1 / Math.sqrt(1 / (priorSd * priorSd) + as.reduce((s, a) => s + (a * a) / 4, 0));
 }
 
 export type SettingsResult = { ok: true; settings: CatSettings; notes: string[] } | { ok: false; message: string };
@@ -42,9 +94,12 @@ export type SettingsResult = { ok: true; settings: CatSettings; notes: string[] 
  * be given to — or an object { top_k, max_exposure }. `stop` takes se, max_items and min_items.
  * `select random` means top_k = the whole bank (no information ranking). `seed` comes from the run.
  */
-export function catSettingsFromPlan(settings: Record<string, Json>, runSeed: number | undefined): SettingsResult {
+export function catSettingsFromPlan(settings: Record<string, Json>, runSeed: number | undefined, bank: readonly PlanItem[] | null = null): SettingsResult {
   const out: CatSettings = { ...DEFAULT_CAT_SETTINGS, ...(runSeed !== undefined ? { seed: runSeed } : {}) };
   const notes: string[] = [];
+  const scale = bank === null ? null : bankScale(bank);
+  // Without a calibration the SE rests on assumed a and b: by default such a test stops on length.
+  if (scale !== null && !scale.calibrated) out.stopSe = null;
   const num = (v: Json | undefined): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
   const irt = settings["irt"];
@@ -92,6 +147,24 @@ export function catSettingsFromPlan(settings: Record<string, Json>, runSeed: num
     if (se !== null) out.stopSe = se;
     if (maxItems !== null) out.maxItems = maxItems;
     if (minItems !== null) out.minItems = minItems;
+    if (se !== null && scale !== null && !scale.calibrated) {
+      notes.push(
+        `stop se ${se} on an uncalibrated bank: its standard errors rest on assumed item parameters (a = ${DEFAULT_DISCRIMINATION}, levels as logits); calibrate the bank (vcmp calibrate) to make an SE target meaningful`,
+      );
+    }
+  }
+  const balance = settings["balance"];
+  if (balance !== undefined && balance !== null) {
+    if (typeof balance !== "string" || balance === "") return { ok: false, message: "balance must name an item field, e.g. balance expect" };
+    out.balance = balance;
+  }
+  if (bank !== null && out.stopSe !== null) {
+    const floor = reachableSe(bank, out.maxItems, out.priorSd);
+    if (floor >= out.stopSe) {
+      notes.push(
+        `stop se ${out.stopSe} cannot be reached in ${out.maxItems} items of this bank (the best possible is ${floor.toFixed(3)}): the test stops on max_items`,
+      );
+    }
   }
   if (out.minItems > out.maxItems) {
     notes.push(`min_items ${out.minItems} is above max_items ${out.maxItems}; max_items wins`);

@@ -11,6 +11,8 @@ export interface BankItem {
   id: string;
   a: number;
   b: number;
+  /** The item's content area when the test balances content (`balance FIELD`); absent otherwise. */
+  area?: string;
 }
 
 export interface CatSettings {
@@ -35,6 +37,11 @@ export interface CatSettings {
   minItems: number;
   maxItems: number;
   seed: number;
+  /**
+   * Content balancing (Kingsbury & Zara 1989): the item field whose values are content areas; each
+   * next item comes from the area furthest below its share of the bank. null: no balancing.
+   */
+  balance: string | null;
 }
 
 export const DEFAULT_CAT_SETTINGS: CatSettings = {
@@ -48,6 +55,7 @@ export const DEFAULT_CAT_SETTINGS: CatSettings = {
   minItems: 5,
   maxItems: 30,
   seed: 7,
+  balance: null,
 };
 
 export interface AnsweredItem {
@@ -97,6 +105,7 @@ export function decideNext(
   const used = new Set(answered.map((a) => a.id));
   let available = bank.filter((item) => !used.has(item.id));
   if (available.length === 0) return { kind: "stop", reason: "bank_exhausted", estimate };
+  if (settings.balance !== null) available = mostOwedArea(bank, available, answered);
   if (settings.maxExposure !== null && exposure && exposure.examinees > 0) {
     const cap = settings.maxExposure;
     const underCap = available.filter((item) => (exposure.given[item.id] ?? 0) / exposure.examinees <= cap);
@@ -111,6 +120,36 @@ export function decideNext(
   const pick = Math.floor(seededUniform(settings.seed, examinee, n) * k);
   const chosen = candidates[Math.min(pick, k - 1)]!;
   return { kind: "next", item: chosen.item, estimate, information: chosen.info, candidates: candidates.map((c) => c.item.id) };
+}
+
+/**
+ * The available items of the content area that is furthest below its share of the bank after the
+ * next item (target share × (n + 1) − items of the area given so far); ties go to the area named
+ * first in sort order, so the choice never depends on the bank's order. Only areas with items left
+ * compete.
+ */
+function mostOwedArea(bank: readonly BankItem[], available: BankItem[], answered: readonly AnsweredItem[]): BankItem[] {
+  const areaOf = (item: BankItem) => item.area ?? "";
+  const inBank = new Map<string, number>();
+  for (const item of bank) inBank.set(areaOf(item), (inBank.get(areaOf(item)) ?? 0) + 1);
+  const byId = new Map(bank.map((item) => [item.id, item]));
+  const given = new Map<string, number>();
+  for (const a of answered) {
+    const item = byId.get(a.id);
+    if (item) given.set(areaOf(item), (given.get(areaOf(item)) ?? 0) + 1);
+  }
+  const open = [...new Set(available.map(areaOf))].sort();
+  const n = answered.length;
+  let best: string | undefined;
+  let bestOwed = Number.NEGATIVE_INFINITY;
+  for (const area of open) {
+    const owed = ((inBank.get(area) ?? 0) / bank.length) * (n + 1) - (given.get(area) ?? 0);
+    if (owed > bestOwed + 1e-12) {
+      best = area;
+      bestOwed = owed;
+    }
+  }
+  return best === undefined ? available : available.filter((item) => areaOf(item) === best);
 }
 
 /** A uniform number in [0, 1) from (seed, examinee, position): FNV-1a hash then mulberry32. */

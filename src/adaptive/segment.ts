@@ -25,8 +25,9 @@ export interface ExamineeOutcome {
 
 export interface AdaptiveSegmentDeps {
   /**
-   * Run one step (call the model, journal it, score it with the segment's first scorer) and say
-   * whether the answer conformed (score >= threshold): 1, 0, or null when it could not be scored.
+   * Run one step (call the model, journal it, score it with the deciding scorer) and say whether the
+   * answer passed the block's pass rule (src/adaptive/rules.ts conforms): 1, 0, or null when it
+   * could not be scored.
    */
   answer(step: PlanStep): Promise<0 | 1 | null>;
   /** Checked before each examinee: stop early (interrupt). */
@@ -75,10 +76,10 @@ export function adaptiveStep(plan: Plan, segment: AdaptiveSegment, model: string
 }
 
 export async function runAdaptiveSegment(plan: Plan, segment: AdaptiveSegment, deps: AdaptiveSegmentDeps): Promise<SegmentResult> {
-  const parsed = catSettingsFromPlan(segment.settings, plan.run.sampling.seed);
+  const parsed = catSettingsFromPlan(segment.settings, plan.run.sampling.seed, segment.bank);
   if (!parsed.ok) return { ok: false, message: `adaptive block '${segment.id}': ${parsed.message}` };
   const settings = parsed.settings;
-  const bank: BankEntry[] = bankFromPlanItems(segment.bank);
+  const bank: BankEntry[] = bankFromPlanItems(segment.bank, settings.balance);
   if (bank.length === 0) return { ok: false, message: `adaptive block '${segment.id}': the bank has no item with a difficulty` };
   const base = adaptiveIndexBase(plan, segment.id);
   if (base === null) return { ok: false, message: `adaptive block '${segment.id}' is not in the plan` };

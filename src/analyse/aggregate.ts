@@ -123,7 +123,7 @@ export function contextKey(meta: StepMeta): string {
   return JSON.stringify([meta.culture, meta.usecase]);
 }
 
-function keyOf(meta: StepMeta, scorer: string | null, group: string | null, key: GroupKey): KeyValue {
+export function keyOf(meta: StepMeta, scorer: string | null, group: string | null, key: GroupKey): KeyValue {
   switch (key) {
     case "group":
       return group;

@@ -5,8 +5,9 @@
 //   - otherwise the model is called through the run's ModelCaller, the StepRecord journaled (and
 //     counted by the progress display), the answer scored with the deciding scorer and the ScoreRecord
 //     written;
-//   - the answer conforms (1) when the score reaches the threshold, not (0) below it, and is skipped
-//     (null) when it has no score (a failed call, a scoring error).
+//   - the answer conforms (1) when it passes the block's pass rule (its outcome is in `pass`, default
+//     "safe" only; or, for a scorer without outcomes, its score reaches the threshold), not (0)
+//     otherwise, and is skipped (null) when it has no score (a failed call, a scoring error).
 // Since the choices depend only on the answers so far and the seed, a resumed run that replays the
 // journal makes exactly the same choices. `--retry-failed` does not re-run failed adaptive steps: the
 // test went on without them, and a new answer would change every item that came after.
@@ -24,7 +25,7 @@ import type { AdaptiveSegment, Plan, PlanStep } from "../core/plan.js";
 import { bankFromPlanItems } from "../adaptive/bank.js";
 import { evolveBank, generatedFileFor, type DimensionInfo, type ExampleItem } from "../adaptive/generate.js";
 import { runAdaptiveSegment, type ExamineeOutcome } from "../adaptive/segment.js";
-import { adaptiveRules, type GenerateSettings } from "../adaptive/rules.js";
+import { adaptiveRules, conforms, type GenerateSettings } from "../adaptive/rules.js";
 import { requestOf, stepRecord } from "../run/execute.js";
 import type { StepRecord } from "../core/records.js";
 import { shardOfSegment } from "../run/shard.js";
@@ -48,6 +49,8 @@ async function runSegments(ctx: StageContext): Promise<StageReport> {
   // Bounded by models × contexts × bank size: small enough to hold, and needed for the replay.
   const journaled = new Map<string, StepRecord>();
   for (const r of ctx.records()) if (ids.has(r.segment)) journaled.set(r.stepId, r);
+  /** Steps already on the progress line (journaled now, or replayed once). */
+  const counted = new Set<string>();
 
   const book = scoreBookOf(ctx);
   const env = scoringEnvOf(ctx);
@@ -67,24 +70,32 @@ async function runSegments(ctx: StageContext): Promise<StageReport> {
       const answer = async (step: PlanStep): Promise<0 | 1 | null> => {
         if (ctx.signal.aborted) return null;
         let record = journaled.get(step.id);
-        if (!record) {
+        // A step of an earlier session, replayed: counted on the line (once), not in its rate.
+        if (record) {
+          if (!counted.has(step.id)) ctx.progress.skip(1);
+          counted.add(step.id);
+        } else {
           const outcome = await ctx.caller.call(step.model, requestOf(step));
           // As for static steps: a failure while the run is stopping is not the model's; not recorded.
           if (!outcome.result.ok && (outcome.result.failure.kind === "aborted" || ctx.signal.aborted)) return null;
           record = stepRecord(step, outcome, ctx.caller.isMock(step.model));
           ctx.journalStep(record);
           journaled.set(step.id, record);
+          counted.add(step.id);
         }
         const entry = book.get(scoreKey(record.stepId, rules.scorer));
         let score: number | null;
+        let outcome: string | null;
         if (entry && !(entry.noResponse && record.response !== null)) {
           score = entry.score;
+          outcome = entry.outcome ?? null;
         } else {
           const written = await scoreAndRecord(env, deps, record, rules.scorer, scores, book, tally);
           if (!written) return null;
           score = written.score;
+          outcome = written.outcome ?? null;
         }
-        return score === null ? null : score >= rules.threshold ? 1 : 0;
+        return conforms(rules, score, outcome);
       };
       const result = await runAdaptiveSegment(ctx.plan, segment, { answer, stopped: () => ctx.signal.aborted });
       if (!result.ok) {

@@ -2,7 +2,7 @@
 // It checks that every shard comes from the same plan (hash), that the shards are 1..N once each, that
 // each is finished and holds exactly its slice (every step once overall), and that a model has one
 // digest across the shards; then it writes plan.json, journal.jsonl and scores.jsonl and runs the same
-// report writing as `vc report`, so the tables are byte-identical to an unsharded run's.
+// report writing as `vc report` (tables and report.html), so they are those of an unsharded run.
 
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -16,6 +16,7 @@ import { SCORES_FILE } from "../run/score-journal.js";
 import { countScores } from "../run/scoring-plan.js";
 import { shardLabel, shardOfSegment, shardOfStep, shardStepCount } from "../run/shard.js";
 import { GENERATION_LOG } from "./adaptive-stage.js";
+import { writeHtmlReport } from "./html-report.js";
 import { reportSeed, writeRunReports, type RunReportResult } from "./report-stage.js";
 
 export interface MergeRequest {
@@ -23,6 +24,8 @@ export interface MergeRequest {
   shards: Array<{ dir: string; given: string }>;
   out: string;
   csv: CsvOptions;
+  /** Write report.html as a run does (default true; \`--no-html\`). */
+  html?: boolean;
 }
 
 export type MergeOutcome =
@@ -39,7 +42,7 @@ interface Shard {
 }
 
 /** Merge the shards into `out`; every refusal comes back as a message and leaves `out` untouched. */
-export function mergeShards(request: MergeRequest): MergeOutcome {
+export async function mergeShards(request: MergeRequest): Promise<MergeOutcome> {
   if (request.shards.length === 0) return { ok: false, message: "no shard folders given" };
   const read = readShards(request.shards);
   if (!read.ok) return read;
@@ -59,7 +62,7 @@ export function mergeShards(request: MergeRequest): MergeOutcome {
   const lock = lockRunDir(out);
   if (!lock.ok) return { ok: false, message: `--out ${out} is locked by another process` };
   try {
-    return writeMerged(shards, out, request.csv);
+    return await writeMerged(shards, out, request.csv, request.html ?? true);
   } finally {
     lock.release();
   }
@@ -146,7 +149,7 @@ function checkDigests(shards: readonly Shard[]): string | null {
   return null;
 }
 
-function writeMerged(shards: readonly Shard[], out: string, csv: CsvOptions): MergeOutcome {
+async function writeMerged(shards: readonly Shard[], out: string, csv: CsvOptions, html: boolean): Promise<MergeOutcome> {
   const sorted = [...shards].sort((a, b) => a.index - b.index);
   const first = sorted[0] as Shard;
   copyFileSync(join(first.dir, PLAN_FILE), join(out, PLAN_FILE));
@@ -164,8 +167,16 @@ function writeMerged(shards: readonly Shard[], out: string, csv: CsvOptions): Me
     remaining: Math.max(0, plan.stepCount - (journal.done - journal.adaptive)),
   };
   files.push(...report.files);
+  const notes = [...report.notes];
+  // report.html as the run's report stage writes it (run id = the folder's name, as in the tables).
+  if (html) {
+    const page = await writeHtmlReport(plan, out, out, report, { runId: basename(out) });
+    if (!page.ok) return { ok: false, message: page.error };
+    files.push(page.file);
+    notes.push(...page.notes);
+  }
   writeManifest(join(out, MANIFEST_FILE), mergedManifest(sorted, out, counts, files));
-  return { ok: true, outDir: out, counts, files, notes: report.notes, report };
+  return { ok: true, outDir: out, counts, files, notes, report };
 }
 
 /** The final record of every step, in plan order: a k-way merge of the shards' journals. */

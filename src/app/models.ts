@@ -19,7 +19,8 @@ export type PrepareFailure =
   /** The user interrupted while the models were prepared (a pull can take a while). */
   | { kind: "interrupted_before_start" }
   /** The provider refused: unreachable, a rejected key, a missing model, or another failure. */
-  | { kind: "model_unavailable"; id: string; model: PlanModel; endpoint: string | null; failure: ProviderFailure };
+  /** `pulled`: --pull was given, so the model could not be fetched either (absent otherwise). */
+  | { kind: "model_unavailable"; id: string; model: PlanModel; endpoint: string | null; failure: ProviderFailure; pulled?: boolean };
 
 export interface ModelNeed {
   id: string;
@@ -41,6 +42,8 @@ export interface PrepareSettings {
   pullDisplay?(id: string): PullProgress;
   /** Lines for the user while the run works (an endpoint pool ejecting a host). */
   note?(message: string): void;
+  /** Where a provider's warnings go (a model its server does not list); without it they are dropped. */
+  warn?(id: string, message: string): void;
 }
 
 export type Prepared = { ok: true; models: CallerModel[] } | { ok: false; failure: PrepareFailure };
@@ -66,8 +69,19 @@ export async function prepareModels(needs: readonly ModelNeed[], settings: Prepa
     display?.stop();
     if (settings.interrupted()) return { ok: false, failure: { kind: "interrupted_before_start" } };
     if (!prepared.ok) {
-      return { ok: false, failure: { kind: "model_unavailable", id, model, endpoint: defaultEndpoint(model, settings.env), failure: prepared.failure } };
+      return {
+        ok: false,
+        failure: {
+          kind: "model_unavailable",
+          id,
+          model,
+          endpoint: defaultEndpoint(model, settings.env),
+          failure: prepared.failure,
+          ...(settings.pull ? { pulled: true } : {}),
+        },
+      };
     }
+    for (const warning of prepared.warnings ?? []) settings.warn?.(id, warning);
     models.push({ model, provider, info: prepared.info });
   }
   return { ok: true, models };
@@ -78,7 +92,7 @@ export async function closeProviders(providers: readonly Provider[]): Promise<vo
 }
 
 /** A model's settings: its block in the spec (evaluated or not), else what its id alone says. */
-function modelOf(plan: Plan, id: string): PlanModel | null {
+export function modelOf(plan: Plan, id: string): PlanModel | null {
   const declared = plan.models.find((m) => m.id === id) ?? plan.modelSettings.find((m) => m.id === id);
   if (declared) return declared;
   const parsed = planModelFromId(id);

@@ -10,22 +10,23 @@ import { basename, dirname, join } from "node:path";
 import type { Plan, PlanStep } from "../core/plan.js";
 import type { Provider } from "../providers/types.js";
 import type { CsvOptions } from "../report/csv.js";
-import { adaptiveStepBound } from "../adaptive/rules.js";
 import { DiskCache } from "../run/cache.js";
 import { callSettingsOf, ModelCaller, type CallerModel, type FatalStop } from "../run/calls.js";
 import { executeSteps, type ExecuteResult } from "../run/execute.js";
 import { finalRecordsInPlanOrder, Journal, JOURNAL_FILE, recoverJournal, type JournalScan } from "../run/journal.js";
 import { gitInfo, type GitInfo, type Manifest, type ModelRole, type RunCounts } from "../run/manifest.js";
-import { createProgress, createPullProgress, type StepProgress } from "../run/progress.js";
+import { createProgress, createPullProgress, type RunProgress } from "../run/progress.js";
 import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
 import { modelMajorSteps } from "../run/scheduler.js";
 import { shardStepCount, shardSteps } from "../run/shard.js";
 import { BATCH_DIR, BATCH_STATE_FILE, DEFAULT_BATCH, runBatches } from "./batch-stage.js";
 import { Interrupts } from "./interrupts.js";
+import { commandsOfPlan, declaredCommands, execPermission } from "./trust.js";
+import { validateBeforeRun } from "./validate-stage.js";
 import { closeProviders, modelsOfPlan, prepareModels, type ModelNeed, type PrepareFailure, type PrepareSettings } from "./models.js";
 import { cacheDirOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invocationOf, RunRecord } from "./run-record.js";
 import { afterModelHook, Prefetch, runStageHook, StageTally } from "./run-stages.js";
-import { chooseRunTarget, openRunFolder, samePlan, type RunFolder, type RunTarget } from "./run-target.js";
+import { chooseRunTarget, openRunFolder, pathFrom, samePlan, type RunFolder, type RunTarget } from "./run-target.js";
 import type { FinishedRun, RunDeps, RunFailure, RunIO, RunOutcome, RunRequest } from "./run-types.js";
 import type { RunStage, StageContext } from "./stages.js";
 
@@ -33,6 +34,8 @@ export type { Signals } from "./interrupts.js";
 export type { CompileOptions, CompileOutcome, FinishedRun, RunDeps, RunFailure, RunIO, RunNotice, RunOutcome, RunRequest } from "./run-types.js";
 
 const GRACE_MS = 5_000;
+/** The progress line of the static steps' answers (the stages have theirs, by their names). */
+const ANSWERS = "answers";
 
 export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO): Promise<RunOutcome> {
   const targeted = chooseRunTarget(request, io.cwd);
@@ -43,6 +46,14 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
   const compiled = await compileFor(target, deps, io.cwd);
   if (!compiled.ok) return compiled;
   const plan = compiled.plan;
+  // Before any provider is made: nothing the spec names is started unless the user allowed it.
+  const refused = execPermission(
+    declaredCommands(commandsOfPlan(plan), compiled.sites, typedOnCommandLine(request)),
+    target.specPath,
+    dirname(target.specPath),
+    { allowExec: request.allowExec === true, env: io.env },
+  );
+  if (refused) return { ok: false, failure: refused };
 
   // Listening before the models are prepared: a pull can take a while.
   let say = (line: string): void => void io.stderr.write(`${line}\n`);
@@ -65,6 +76,26 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     const opened = openRunFolder(target, plan, io.cwd, startedAt);
     if (!opened.ok) return opened;
     release = opened.folder.release;
+    // The validate stage: with gold sets, the judges are validated before any step, and a run whose
+    // judge fails a `require` stops here, so its judged scores are never produced or published.
+    // Only the gold sets of scorers this run uses: `--set scoring=refusal` has no judged scores to refuse.
+    const used = new Set(plan.segments.flatMap((s) => s.scorers));
+    const gold = (plan.gold ?? []).filter((g) => used.has(g.scorer));
+    if (gold.length > 0) {
+      say(io.describe({ kind: "validating", examples: gold.reduce((n, g) => n + g.examples.length, 0) }));
+      const validated = await validateBeforeRun({
+        plan: { ...plan, gold },
+        models: prepared.models,
+        cache: request.cache ? new DiskCache(cacheDirOf(request, target, opened.folder.runDir, io.cwd)) : null,
+        concurrencyOverride: concurrencyOverrideOf(request, target),
+        env: io.env,
+        specDir: dirname(target.specPath),
+        runDir: opened.folder.runDir,
+        csv: { bom: request.bom ?? false, neutralize: request.neutralize ?? true },
+        interrupts,
+      });
+      if (!validated.ok) return validated;
+    }
     const run = await startRun({ request, deps, io, plan, target, folder: opened.folder, models: prepared.models, needs, interrupts, git, startedAt });
     say = (line) => run.progress.note(line);
     const executed = await runSteps(run);
@@ -76,11 +107,30 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
   }
 }
 
-async function compileFor(target: RunTarget, deps: RunDeps, cwd: string): Promise<{ ok: true; plan: Plan } | { ok: false; failure: RunFailure }> {
-  const compiled = await deps.compile(target.specPath, { cwd, set: target.set, models: target.models, judge: target.judge, jsonIo: target.jsonIo });
-  if (!compiled.ok) return { ok: false, failure: { kind: "compile_failed", output: compiled.output } };
+type Sites = ReadonlyMap<string, Array<{ file: string; line: number }>>;
+
+async function compileFor(target: RunTarget, deps: RunDeps, cwd: string): Promise<{ ok: true; plan: Plan; sites: Sites } | { ok: false; failure: RunFailure }> {
+  const compiled = await deps.compile(target.specPath, {
+    cwd,
+    set: target.set,
+    models: target.models,
+    judge: target.judge,
+    jsonIo: target.jsonIo,
+    select: target.select,
+  });
+  if (!compiled.ok) return { ok: false, failure: { kind: "compile_failed", output: compiled.output, ...(compiled.commandLine ? { commandLine: true } : {}) } };
   const changed = samePlan(target, compiled.plan);
-  return changed ? { ok: false, failure: changed } : { ok: true, plan: compiled.plan };
+  return changed ? { ok: false, failure: changed } : { ok: true, plan: compiled.plan, sites: compiled.sites ?? new Map() };
+}
+
+/**
+ * What the user wrote on this command line: model ids and --set values. A resumed run's recorded
+ * --model values are not among them: a run folder may come from someone else.
+ */
+export function typedOnCommandLine(request: Pick<RunRequest, "models" | "judge" | "set">): Set<string> {
+  const typed = new Set<string>([...request.models, ...Object.values(request.set)]);
+  if (request.judge !== null) typed.add(request.judge);
+  return typed;
 }
 
 function prepareSettings(request: RunRequest, deps: RunDeps, io: RunIO, plan: Plan, target: RunTarget, interrupts: Interrupts): PrepareSettings {
@@ -93,6 +143,7 @@ function prepareSettings(request: RunRequest, deps: RunDeps, io: RunIO, plan: Pl
     signal: interrupts.signal,
     interrupted: () => interrupts.interrupted,
     pullDisplay: (id) => createPullProgress(io.stderr, id, request.quiet),
+    warn: (id, message) => void io.stderr.write(`warning: ${id}: ${message}\n`),
   };
 }
 
@@ -117,7 +168,7 @@ interface ActiveRun {
   journal: Journal;
   journalPath: string;
   scan: JournalScan;
-  progress: StepProgress;
+  progress: RunProgress;
   context: StageContext;
   tally: StageTally;
   csv: Required<CsvOptions>;
@@ -171,17 +222,21 @@ async function startRun(input: StartInput): Promise<ActiveRun> {
   // A shard counts its own slice (from the step ids alone), so a finished shard is "completed".
   const total = target.shard ? shardStepCount(plan, target.shard) : plan.stepCount;
   record.save("running", countsBefore(plan, scan, total), null);
-  const progress = createProgress(io.stderr, { quiet: request.quiet });
+  const progress = createProgress(io.stderr, { quiet: request.quiet, ...(io.timing ? { now: () => io.timing?.now() ?? 0 } : {}) });
   const journal = Journal.open(journalPath);
   const csv = { bom: request.bom ?? false, neutralize: request.neutralize ?? true };
   const context = { ...stageContextFor(input, { caller, journal, journalPath, progress, csv }), shard: target.shard };
-  const tally = new StageTally((stage, message) => progress.note(io.describe({ kind: "stage_failed", stage, message })));
+  const tally = new StageTally(
+    (stage, message) => progress.note(io.describe({ kind: "stage_failed", stage, message })),
+    (stage) => progress.enter(stage),
+  );
   const ordered = modelMajorSteps(plan, deps.iterateSteps);
   const steps = target.shard ? shardSteps(ordered, target.shard) : ordered;
   const stages = deps.stages.filter((stage) => stage.appliesTo?.(plan) ?? true);
   const t0 = performance.now();
-  // Adaptive segments add steps at run time: the display counts the most they can take.
-  progress.start(total + adaptiveStepBound(plan), scan.done.size);
+  // One line per stage: the answers to the static steps, then each stage's (adaptive steps on theirs).
+  progress.declare(ANSWERS, { label: "answers", total, unit: "steps" });
+  for (const stage of stages) progress.declare(stage.name, stage.display?.(plan) ?? { label: stage.name, total: 0, unit: "" });
   return {
     request,
     io,
@@ -223,6 +278,7 @@ function recordFor(input: StartInput, caller: ModelCaller, cacheDir: string, git
     roles: new Map(input.needs.map((n): [string, ModelRole] => [n.id, n.role])),
     caller,
     startedAt: input.startedAt,
+    ...(request.answers ? { answerInputs: request.answers.map((a) => ({ path: pathFrom(dirname(target.specPath), a.path), sha256: a.sha256 })) } : {}),
   });
 }
 
@@ -230,7 +286,7 @@ interface StageParts {
   caller: ModelCaller;
   journal: Journal;
   journalPath: string;
-  progress: StepProgress;
+  progress: RunProgress;
   csv: Required<CsvOptions>;
 }
 
@@ -247,10 +303,12 @@ function stageContextFor(input: StartInput, { caller, journal, journalPath, prog
     records: (model) => recordsOf(journalPath, model),
     journalStep: (record) => {
       journal.append(record);
-      progress.stepDone({ failed: record.error !== null, cached: record.cached });
+      progress.current.done({ failed: record.error !== null, cached: record.cached });
     },
+    progress: progress.current,
     retryFailed: request.retryFailed,
     csv,
+    html: request.html ?? true,
     signal: input.interrupts.signal,
     note: (message) => progress.note(message),
     quiet: request.quiet,
@@ -276,17 +334,23 @@ async function runSteps(run: ActiveRun): Promise<{ executed: ExecuteResult; pref
   const { caller, interrupts, context, tally } = run;
   const prefetch = new Prefetch(run.stages);
   try {
-    await batchFirst(run);
     const afterModel = afterModelHook(run.stages, context, tally);
-    const executed = await executeSteps({
-      steps: run.steps,
-      caller,
-      journal: run.journal,
-      done: run.scan.done,
-      progress: run.progress,
-      interrupted: () => interrupts.interrupted,
-      ...(afterModel ? { afterModel } : {}),
-    });
+    const leaveAnswers = run.progress.enter(ANSWERS);
+    let executed: ExecuteResult;
+    try {
+      await batchFirst(run);
+      executed = await executeSteps({
+        steps: run.steps,
+        caller,
+        journal: run.journal,
+        done: run.scan.done,
+        progress: run.progress.line(ANSWERS),
+        interrupted: () => interrupts.interrupted,
+        ...(afterModel ? { afterModel } : {}),
+      });
+    } finally {
+      leaveAnswers();
+    }
     // Steps chosen at run time (adaptive segments), while the journal is open.
     if (!interrupts.interrupted && !caller.fatal && executed.exhausted) await runStageHook("extraSteps", run.stages, context, tally);
     return { executed, prefetch };
@@ -303,6 +367,7 @@ async function runSteps(run: ActiveRun): Promise<{ executed: ExecuteResult; pref
 async function batchFirst(run: ActiveRun): Promise<void> {
   const settings = run.request.batch ?? (existsSync(join(run.runDir, BATCH_DIR, BATCH_STATE_FILE)) ? DEFAULT_BATCH : null);
   if (settings === null || run.interrupts.interrupted) return;
+  const answers = run.progress.line(ANSWERS);
   const outcome = await runBatches({
     runDir: run.runDir,
     steps: run.freshSteps(),
@@ -313,7 +378,7 @@ async function batchFirst(run: ActiveRun): Promise<void> {
     settings,
     journalStep: (record) => {
       run.journal.append(record);
-      run.progress.stepDone({ failed: record.error !== null, cached: false });
+      answers.done({ failed: record.error !== null, cached: false });
     },
     note: (message) => run.progress.note(`value-compass run: ${message}`),
     signal: run.interrupts.signal,
@@ -347,6 +412,7 @@ async function finishRun(run: ActiveRun, { executed, prefetch }: { executed: Exe
     stageErrors: tally.errors,
     summaries: tally.summaries,
     elapsedSeconds: (performance.now() - run.t0) / 1000,
+    stageTimes: run.progress.times(),
     cacheWriteError: writeError !== null ? { dir: run.cacheDir, message: writeError } : null,
   };
 }

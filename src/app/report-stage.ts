@@ -16,14 +16,16 @@ import { basename, join } from "node:path";
 import { writeFileAtomicWith } from "../core/atomic-write.js";
 import type { Plan } from "../core/plan.js";
 import { formatColumns, renderSummary } from "../report/summary.js";
-import { buildReport, type RunAnalysis } from "../report/tables.js";
-import { toCsv, type CsvOptions, type Table } from "../report/csv.js";
+import { buildReport, type RunAnalysis, type TableSource } from "../report/tables.js";
+import { markSubset, toCsv, type CsvOptions, type Table } from "../report/csv.js";
+import { describeSelection } from "../core/selection.js";
 import { abilityToScore } from "../adaptive/irt.js";
 import { adaptiveTables, replayAdaptive, type AdaptiveReplay } from "../report/adaptive.js";
 import { finalRecordsInPlanOrder, JOURNAL_FILE } from "../run/journal.js";
 import type { ScoreRecord, StepRecord } from "../core/records.js";
 import { RESPONSES_FILE, writeResponsesCsv, type JournalCounts } from "../report/responses.js";
 import { latestScores, scoreKey, SCORES_FILE } from "../run/score-journal.js";
+import { writeHtmlReport } from "./html-report.js";
 import type { RunStage, StageReport } from "./stages.js";
 
 export interface RunReportOptions {
@@ -38,7 +40,17 @@ export interface RunReportOptions {
 }
 
 export type RunReportResult =
-  | { ok: true; files: string[]; notes: string[]; analysis: RunAnalysis; adaptive: AdaptiveReplay; counts: JournalCounts | null }
+  | {
+      ok: true;
+      files: string[];
+      notes: string[];
+      analysis: RunAnalysis;
+      adaptive: AdaptiveReplay;
+      counts: JournalCounts | null;
+      /** The tables written (responses.csv aside) and the report each came from: the HTML report's input. */
+      tables: Table[];
+      sources: TableSource[];
+    }
   | { ok: false; error: string };
 
 /** The bootstrap seed of a run's reports: its `seed` (0 when the spec sets none). */
@@ -86,6 +98,7 @@ export function writeRunReports(plan: Plan, runDir: string, outDir: string, opti
     tables: all,
     analysis,
     notes,
+    sources,
   } = buildReport(plan, staticSteps, staticScores, {
     seed: options.seed,
     runId: options.runId,
@@ -93,10 +106,14 @@ export function writeRunReports(plan: Plan, runDir: string, outDir: string, opti
   });
   // responses.csv has one writer (above); the report module's in-memory copy is not written (and
   // not kept: it is the largest table).
-  const tables: Table[] = all.filter((t) => t.name !== "responses");
+  const subset = plan.selection ? describeSelection(plan.selection) : null;
+  const tables: Table[] = all.filter((t) => t.name !== "responses").map((t) => markSubset(t, subset));
   all.length = 0;
 
-  const adaptive = replayAdaptive(plan, adaptiveSteps, (stepId, scorer) => latest.get(scoreKey(stepId, scorer))?.score ?? null);
+  const adaptive = replayAdaptive(plan, adaptiveSteps, (stepId, scorer) => {
+    const r = latest.get(scoreKey(stepId, scorer));
+    return r ? { score: r.score, outcome: r.outcome ?? null } : null;
+  });
   notes.push(...adaptive.notes);
   if (adaptiveIds.size > 0) {
     const taken = new Set(tables.map((t) => t.name));
@@ -105,14 +122,14 @@ export function writeRunReports(plan: Plan, runDir: string, outDir: string, opti
       for (let i = 2; taken.has(name); i++) name = `${t.name}_${i}`;
       if (name !== t.name) notes.push(`${t.name}.csv: a report of the spec has that name; the adaptive table is written as ${name}.csv`);
       taken.add(name);
-      tables.push({ ...t, name });
+      tables.push(markSubset({ ...t, name }, subset));
     }
   }
 
   const written = writeTablesInBatches(outDir, tables, options.csv);
   if (!written.ok) return { ok: false, error: written.error };
   const files = [...(options.responses ? [RESPONSES_FILE] : []), ...written.files];
-  return { ok: true, files, notes, analysis, adaptive, counts };
+  return { ok: true, files, notes, analysis, adaptive, counts, tables, sources };
 }
 
 const BATCH = 2000;
@@ -153,7 +170,8 @@ export function writeTablesInBatches(dir: string, tables: readonly Table[], opti
 
 /** The leaderboard and largest context effects (src/report/summary.ts), then the adaptive abilities. */
 export function summaryText(analysis: RunAnalysis, adaptive: AdaptiveReplay, colour: boolean): string {
-  let text = renderSummary(analysis, { colour });
+  const selection = analysis.dataset.plan.selection;
+  let text = (selection ? `Subset of the spec: ${describeSelection(selection)} (every table has a subset column)\n` : "") + renderSummary(analysis, { colour });
   if (adaptive.examinees.length > 0) {
     const rows = adaptive.examinees.map((x) => [
       x.segment,
@@ -194,9 +212,21 @@ export const reportStage: RunStage = {
       return { errors: 1, files: [] };
     }
     if (!ctx.quiet) for (const note of result.notes) ctx.note(`value-compass run: report: ${note}`);
+    const files = [...result.files];
+    let errors = 0;
+    if (ctx.html) {
+      const page = await writeHtmlReport(ctx.plan, ctx.runDir, ctx.runDir, result, { runId: basename(ctx.runDir) });
+      if (page.ok) {
+        files.push(page.file);
+        if (!ctx.quiet) for (const note of page.notes) ctx.note(`value-compass run: report: ${note}`);
+      } else {
+        ctx.note(`value-compass run: reports: ${page.error}`);
+        errors++;
+      }
+    }
     return {
-      errors: 0,
-      files: result.files,
+      errors,
+      files,
       ...(ctx.quiet ? {} : { summary: summaryText(result.analysis, result.adaptive, ctx.colour) }),
     };
   },

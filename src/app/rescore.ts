@@ -28,7 +28,9 @@ import { ScoreJournal, SCORES_FILE } from "../run/score-journal.js";
 import { Interrupts } from "./interrupts.js";
 import { closeProviders, prepareModels, scoringModelsOf, type PrepareFailure } from "./models.js";
 import type { RunDeps, RunIO } from "./pipeline.js";
+import { HTML_FILE, writeHtmlReport } from "./html-report.js";
 import { reportSeed, writeRunReports, type RunReportResult } from "./report-stage.js";
+import { commandsOfPlan, declaredCommands, execPermission, type ExecNotAllowed } from "./trust.js";
 import { compareSteps, withScorerModels, type ScorerOverrideFailure, type StepsChanged } from "./rescore-plan.js";
 import type { LockFailure } from "./run-target.js";
 import { countScores, scoreSteps, type ScoreBook, type ScoringCounts } from "./scoring-stage.js";
@@ -48,6 +50,8 @@ export interface RescoreRequest {
   bom: boolean;
   neutralize: boolean;
   quiet: boolean;
+  /** `--allow-exec`: run the commands the spec declares without a trust entry. */
+  allowExec?: boolean;
 }
 
 export type RescoreDeps = Pick<RunDeps, "compile" | "iterateSteps" | "writePlan" | "createProvider">;
@@ -62,6 +66,8 @@ export type RescoreFailure =
   /** The spec the manifest names (`recorded`, relative to the run directory) is not at `specPath`. */
   | { kind: "spec_gone"; specPath: string; recorded: string }
   | { kind: "compile_failed"; output: string }
+  /** The scorers would start commands nobody allowed (no --allow-exec, no trust entry). */
+  | ExecNotAllowed
   | ScorerOverrideFailure
   | StepsChanged
   | PrepareFailure
@@ -102,7 +108,7 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
   const opened = openRun(request, io.cwd);
   if (!opened.ok) return opened;
   const { runDir, manifest, specPath } = opened;
-  const planned = await planToScore(request, deps, io.cwd, opened);
+  const planned = await planToScore(request, deps, io, opened);
   if (!planned.ok) return planned;
   const { plan, steps } = planned;
 
@@ -111,19 +117,7 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
   let release: (() => void) | null = null;
   const tempPath = join(runDir, RESCORE_TEMP);
   try {
-    const prepared = await prepareModels(
-      scoringModelsOf(plan),
-      {
-        plan,
-        env: io.env,
-        specDir: dirname(specPath),
-        createProvider: deps.createProvider,
-        pull: false,
-        signal: interrupts.signal,
-        interrupted: () => interrupts.interrupted,
-      },
-      providers,
-    );
+    const prepared = await prepareScoringModels(plan, deps, io, specPath, interrupts, providers);
     if (!prepared.ok) return { ok: false, failure: prepared.failure };
     const lock = lockRunDir(runDir);
     if (!lock.ok) return { ok: false, failure: { kind: "locked", dir: lock.dir, pid: lock.pid } };
@@ -144,6 +138,12 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
       responses: true,
     });
     if (!report.ok) return { ok: false, failure: { kind: "report_failed", error: report.error } };
+    // report.html is rebuilt when the run has one, so it never shows the scores it replaced.
+    if (existsSync(join(runDir, HTML_FILE))) {
+      const page = await writeHtmlReport(plan, runDir, runDir, report, { runId: basename(runDir) });
+      if (!page.ok) return { ok: false, failure: { kind: "report_failed", error: page.error } };
+      report.files.push(page.file);
+    }
     const counts = countScores(join(runDir, SCORES_FILE));
     recordRescore(runDir, manifest, { plan, request, kept, counts, reportFiles: report.files });
     return {
@@ -158,7 +158,7 @@ export async function rescoreRun(request: RescoreRequest, deps: RescoreDeps, io:
   }
 }
 
-interface OpenedRun {
+export interface OpenedRun {
   ok: true;
   runDir: string;
   manifest: Manifest;
@@ -167,7 +167,7 @@ interface OpenedRun {
 }
 
 /** The run directory, its manifest and journal, and the spec the manifest names. */
-function openRun(request: RescoreRequest, cwd: string): OpenedRun | Fail {
+export function openRun(request: RescoreRequest, cwd: string): OpenedRun | Fail {
   const runDir = resolve(cwd, request.runDir);
   const read = readManifest(join(runDir, MANIFEST_FILE));
   if (!read.ok) return { ok: false, failure: { kind: "not_a_run_dir", given: request.runDir, message: read.message } };
@@ -180,18 +180,30 @@ function openRun(request: RescoreRequest, cwd: string): OpenedRun | Fail {
 }
 
 /** The spec compiled again as the run was (with `--judge` and `--model-scorer`), with the run's steps. */
-async function planToScore(request: RescoreRequest, deps: RescoreDeps, cwd: string, run: OpenedRun): Promise<{ ok: true; plan: Plan; steps: number } | Fail> {
+export async function planToScore(
+  request: RescoreRequest,
+  deps: RescoreDeps,
+  io: RescoreIO,
+  run: OpenedRun,
+): Promise<{ ok: true; plan: Plan; steps: number } | Fail> {
   const { invocation } = run.manifest;
   const compiled = await deps.compile(run.specPath, {
-    cwd,
+    cwd: io.cwd,
     set: invocation.set,
     models: invocation.models,
     judge: request.judge ?? invocation.judge,
     jsonIo: invocation.jsonIo === true,
+    ...(invocation.select ? { select: invocation.select } : {}),
   });
   if (!compiled.ok) return { ok: false, failure: { kind: "compile_failed", output: compiled.output } };
   const overridden = withScorerModels(compiled.plan, request.scorerModels);
   if (!overridden.ok) return overridden;
+  // Only what this command line names is trusted as typed: --judge and --model-scorer.
+  const typed = new Set<string>(Object.values(request.scorerModels));
+  if (request.judge !== null) typed.add(request.judge);
+  const commands = declaredCommands(commandsOfPlan(overridden.plan, "rescore"), compiled.sites ?? new Map(), typed);
+  const refused = execPermission(commands, run.specPath, dirname(run.specPath), { allowExec: request.allowExec === true, env: io.env });
+  if (refused) return { ok: false, failure: refused };
   const header = readPlanHeader(join(run.runDir, PLAN_FILE));
   const compared = compareSteps(overridden.plan, deps.iterateSteps, finalRecordsInPlanOrder(run.journalPath), header.ok ? header.header.stepCount : null);
   if (!compared.ok) return compared;
@@ -199,7 +211,7 @@ async function planToScore(request: RescoreRequest, deps: RescoreDeps, cwd: stri
 }
 
 /** The judges' caller, with the run's limits and its cache (unchanged judge requests are hits). */
-function callerFor(plan: Plan, manifest: Manifest, runDir: string, models: CallerModel[], io: RescoreIO): ModelCaller {
+export function callerFor(plan: Plan, manifest: Manifest, runDir: string, models: CallerModel[], io: RescoreIO): ModelCaller {
   const { invocation } = manifest;
   const cacheDir = invocation.cacheDir ? resolve(runDir, invocation.cacheDir) : null;
   return new ModelCaller({
@@ -213,7 +225,7 @@ function callerFor(plan: Plan, manifest: Manifest, runDir: string, models: Calle
 }
 
 /** Score every recorded answer afresh into `tempPath` (the run's own files are not touched). */
-async function scoreInto(
+export async function scoreInto(
   tempPath: string,
   plan: Plan,
   caller: ModelCaller,
@@ -280,4 +292,21 @@ function recordRescore(
     if (!files.includes(f)) files.push(f);
   }
   writeManifest(join(runDir, MANIFEST_FILE), { ...manifest, files, scoring: counts, rescores: [...(manifest.rescores ?? []), entry] });
+}
+
+/** The models a rescore calls (judges, guards; never the evaluated ones), prepared without pulling. */
+export function prepareScoringModels(plan: Plan, deps: RescoreDeps, io: RescoreIO, specPath: string, interrupts: Interrupts, providers: Provider[]) {
+  return prepareModels(
+    scoringModelsOf(plan),
+    {
+      plan,
+      env: io.env,
+      specDir: dirname(specPath),
+      createProvider: deps.createProvider,
+      pull: false,
+      signal: interrupts.signal,
+      interrupted: () => interrupts.interrupted,
+    },
+    providers,
+  );
 }

@@ -31,6 +31,7 @@ export interface CacheRequest {
   cacheDir: string | null;
   cache: boolean;
   concurrency: number | null;
+  answers?: Array<{ path: string; sha256: string; format: string }>;
 }
 
 /** --cache-dir, else the resumed run's cache, else .vc-cache in the spec's project. */
@@ -58,6 +59,8 @@ export function invocationOf(request: CacheRequest, target: RunTarget, runDir: s
     cacheDir: pathFrom(runDir, cacheDir),
     ...(target.jsonIo ? { jsonIo: true } : {}),
     ...(target.shard ? { shard: { index: target.shard.index, count: target.shard.count } } : {}),
+    ...(Object.keys(target.select).length > 0 ? { select: target.select } : {}),
+    ...(request.answers ? { answers: request.answers.map((a) => ({ path: pathFrom(runDir, a.path), sha256: a.sha256, format: a.format })) } : {}),
   };
 }
 
@@ -87,6 +90,8 @@ export interface RecordInput {
   roles: ReadonlyMap<string, ModelRole>;
   caller: ModelCaller;
   startedAt: Date;
+  /** `score --answers`: the answers files, relative to the entry spec's folder, as inputs of the run. */
+  answerInputs?: Array<{ path: string; sha256: string }>;
 }
 
 /** The run's manifest: earlier sessions (on resume) and this one, saved whole each time. */
@@ -133,6 +138,7 @@ export class RunRecord {
         counts,
         stop,
         files: [...files],
+        ...(this.input.answerInputs ? { answerInputs: this.input.answerInputs } : {}),
         scoring: existsSync(scoresPath) ? countScores(scoresPath) : null,
         rescores: this.input.previous?.rescores ?? [],
       }),

@@ -9,9 +9,21 @@ export class StageTally {
   errors = 0;
   readonly files: string[] = [];
   readonly summaries: string[] = [];
+  /** `report` gets the line shown when a stage fails; `enter` makes a stage the one at work (RunProgress.enter). */
+  constructor(
+    private readonly report: (stage: string, message: string) => void,
+    private readonly enter: (stage: string) => () => void = () => () => undefined,
+  ) {}
 
-  /** `report` gets the line shown when a stage fails. */
-  constructor(private readonly report: (stage: string, message: string) => void) {}
+  /** Run one hook of a stage as the stage at work (its progress line and clock). */
+  async asStage<T>(stage: string, work: () => Promise<T>): Promise<T> {
+    const leave = this.enter(stage);
+    try {
+      return await work();
+    } finally {
+      leave();
+    }
+  }
 
   took(report: StageReport): void {
     this.errors += report.errors;
@@ -33,7 +45,7 @@ export function afterModelHook(stages: readonly RunStage[], ctx: StageContext, t
     for (const stage of withHook) {
       if (ctx.signal.aborted) return;
       try {
-        await stage.afterModel?.(ctx, model);
+        await tally.asStage(stage.name, async () => stage.afterModel?.(ctx, model));
       } catch (error) {
         tally.failed(stage, error);
       }
@@ -47,7 +59,7 @@ export async function runStageHook(hook: "extraSteps" | "afterSteps", stages: re
     const run = stage[hook];
     if (!run || ctx.signal.aborted) continue;
     try {
-      tally.took(await run.call(stage, ctx));
+      tally.took(await tally.asStage(stage.name, () => run.call(stage, ctx)));
     } catch (error) {
       tally.failed(stage, error);
     }

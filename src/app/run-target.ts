@@ -4,7 +4,7 @@
 
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
-import type { Plan } from "../core/plan.js";
+import type { Plan, SelectionRequest } from "../core/plan.js";
 import { MANIFEST_FILE, readManifest, type Manifest } from "../run/manifest.js";
 import { lockRunDir, makeRunId } from "../run/rundir.js";
 import { shardLabel, type ShardSpec } from "../run/shard.js";
@@ -20,6 +20,7 @@ export interface TargetRequest {
   jsonIo?: boolean;
   /** `--shard K/N` (resolved; null: the whole plan, or the resumed run's shard). */
   shard?: ShardSpec | null;
+  select?: SelectionRequest;
 }
 
 export type TargetFailure =
@@ -48,6 +49,8 @@ export interface RunTarget {
   jsonIo: boolean;
   /** The slice of the plan this process runs (null: all of it). */
   shard: ShardSpec | null;
+  /** The selection flags given, else the resumed run's (empty: none). */
+  select: SelectionRequest;
 }
 
 export type Targeted = { ok: true; target: RunTarget } | { ok: false; failure: TargetFailure };
@@ -75,6 +78,7 @@ export function chooseRunTarget(request: TargetRequest, cwd: string): Targeted {
       set: Object.keys(request.set).length > 0 ? request.set : (previous?.invocation.set ?? {}),
       jsonIo: request.jsonIo === true || previous?.invocation.jsonIo === true,
       shard: asked ?? before,
+      select: request.select && Object.keys(request.select).length > 0 ? request.select : (previous?.invocation.select ?? {}),
     },
   };
 }

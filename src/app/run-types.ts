@@ -2,17 +2,18 @@
 // (or a test) wires in, the streams and signals, the notices it shows while working, and its outcome —
 // a typed failure before any step, or how the run ended. src/cli words them and picks the exit code.
 
-import type { Plan, PlanModel, PlanStep } from "../core/plan.js";
+import type { Plan, PlanModel, PlanStep, SelectionRequest } from "../core/plan.js";
 import type { Provider, ProviderEnv } from "../providers/types.js";
 import type { FatalStop } from "../run/calls.js";
 import type { RunCounts, RunStatus } from "../run/manifest.js";
-import type { ProgressStream } from "../run/progress.js";
+import type { ProgressStream, StageTime } from "../run/progress.js";
 import type { ShardSpec } from "../run/shard.js";
 import type { BatchSettings } from "./batch-stage.js";
 import type { Timing } from "../run/timing.js";
 import type { Signals } from "./interrupts.js";
 import type { PrepareFailure } from "./models.js";
 import type { LockFailure, PlanChanged, TargetFailure } from "./run-target.js";
+import type { ExecNotAllowed } from "./trust.js";
 import type { RunStage } from "./stages.js";
 
 /** The command line, parsed. */
@@ -40,9 +41,25 @@ export interface RunRequest {
   shard?: ShardSpec | null;
   /** `--batch`: `openai:` models' steps go through the Batch API (null/absent: live calls). */
   batch?: BatchSettings | null;
+  /** `--allow-exec`: run the commands the spec declares without a trust entry (docs/security.md). */
+  allowExec?: boolean;
+  /** Write report.html at the end (default true; `--no-html`). */
+  html?: boolean;
+  /** `--cultures`, `--limit`, …: the subset to run (absent: the spec's `select`, else everything). */
+  select?: SelectionRequest;
+  /** `score --answers`: the answers files (absolute paths) the evaluated models' answers come from. */
+  answers?: Array<{ path: string; sha256: string; format: string }>;
 }
 
-export type CompileOutcome = { ok: true; plan: Plan } | { ok: false; output: string };
+/** `commandLine`: the errors are all in the command line (`--set`, `--model`, …): exit 2, not 1. */
+export type CompileOutcome =
+  | {
+      ok: true;
+      plan: Plan;
+      /** Where each string is written (file, line): the model ids and commands asked for, to show where a command comes from. */
+      sites?: ReadonlyMap<string, Array<{ file: string; line: number }>>;
+    }
+  | { ok: false; output: string; commandLine?: boolean };
 
 export interface CompileOptions {
   cwd: string;
@@ -50,6 +67,7 @@ export interface CompileOptions {
   models: string[];
   judge: string | null;
   jsonIo: boolean;
+  select?: SelectionRequest;
 }
 
 export interface RunDeps {
@@ -68,7 +86,8 @@ export type RunNotice =
   | { kind: "aborting" }
   | { kind: "torn_journal"; bytes: number }
   | { kind: "stage_failed"; stage: string; message: string }
-  | { kind: "plan_not_written"; message: string };
+  | { kind: "plan_not_written"; message: string }
+  | { kind: "validating"; examples: number };
 
 export interface RunIO {
   cwd: string;
@@ -78,7 +97,7 @@ export interface RunIO {
   signals: Signals;
   /** The line shown for a notice. */
   describe(notice: RunNotice): string;
-  /** Injected clock for the call layer (tests). */
+  /** Injected clock for the call layer and the progress display (tests). */
   timing?: Timing;
   /** How long an interrupted run waits for requests in flight before aborting them. */
   graceMs?: number;
@@ -87,12 +106,18 @@ export interface RunIO {
 /** Why nothing was run. */
 export type RunFailure =
   | TargetFailure
-  | { kind: "compile_failed"; output: string }
+  | { kind: "compile_failed"; output: string; commandLine?: boolean }
   | PlanChanged
+  /** The spec declares commands nobody allowed (no --allow-exec, no trust entry). */
+  | ExecNotAllowed
   | Exclude<PrepareFailure, { kind: "model_unavailable" }>
   /** `resumeDir`: the run that can be resumed once the model is there (null for a new run). */
   | (Extract<PrepareFailure, { kind: "model_unavailable" }> & { resumeDir: string | null })
-  | LockFailure;
+  | LockFailure
+  /** A gold set's `require` does not hold (src/app/validate-stage.ts): no step was run. */
+  | { kind: "judge_not_validated"; runDir: string; summary: string; files: string[] }
+  /** The validate stage could not finish (interrupted, a judge failed for good, a write error). */
+  | { kind: "validation_failed"; runDir: string; message: string };
 
 /** How a run that started its steps ended. */
 export interface FinishedRun {
@@ -108,6 +133,8 @@ export interface FinishedRun {
   /** The stages' texts for the user (leaderboard, …). */
   summaries: string[];
   elapsedSeconds: number;
+  /** Every stage that ran (answers, scoring, adaptive, reports), in order: its working time and units done. */
+  stageTimes: StageTime[];
   /** The response cache could not be written (the run went on without it). */
   cacheWriteError: { dir: string; message: string } | null;
 }

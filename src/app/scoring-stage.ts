@@ -37,6 +37,8 @@ export interface ScoringEnv {
 /** The latest score of each (step, scorer) pair known so far: enough to skip and to replay. */
 export interface ScoreEntry {
   score: number | null;
+  /** The record's outcome (null: none); an adaptive pass rule may read it. */
+  outcome: string | null;
   noResponse: boolean;
 }
 
@@ -67,7 +69,7 @@ export function readScoreBook(path: string): ScoreBook {
 }
 
 function entryOf(r: ScoreRecord): ScoreEntry {
-  return { score: r.score, noResponse: r.error === NO_RESPONSE };
+  return { score: r.score, outcome: r.outcome ?? null, noResponse: r.error === NO_RESPONSE };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -180,6 +182,7 @@ export async function scoreAndRecord(
         verdict: null,
         rule: null,
         refused: null,
+        outcome: null,
         error: `scorer failed: ${error instanceof Error ? error.message : String(error)}`,
         judge: null,
       };
@@ -213,7 +216,12 @@ export async function scoreSteps(
   records: Iterable<StepRecord>,
   journal: ScoreJournal,
   book: ScoreBook,
-  options: { window?: number; scorersOf?: (record: StepRecord) => readonly string[] } = {},
+  options: {
+    window?: number;
+    scorersOf?: (record: StepRecord) => readonly string[];
+    /** Each pair as it is settled: scored now (also as an error or "no response"), or recorded before. */
+    onPair?: (before: boolean) => void;
+  } = {},
 ): Promise<ScoringTally> {
   const tally = emptyTally();
   const deps = scorerDepsOf(env);
@@ -225,9 +233,14 @@ export async function scoreSteps(
     for (const scorerId of scorersOf(record)) {
       if (!needsScore(book, record, scorerId)) {
         tally.skipped++;
+        options.onPair?.(true);
         continue;
       }
-      const p: Promise<unknown> = scoreAndRecord(env, deps, record, scorerId, journal, book, tally).finally(() => inFlight.delete(p));
+      const p: Promise<unknown> = scoreAndRecord(env, deps, record, scorerId, journal, book, tally)
+        .then((written) => {
+          if (written) options.onPair?.(false);
+        })
+        .finally(() => inFlight.delete(p));
       inFlight.add(p);
       while (inFlight.size >= window) await Promise.race(inFlight);
     }
@@ -265,11 +278,19 @@ export function scoringEnvOf(ctx: StageContext): ScoringEnv {
   return { plan: ctx.plan, caller: ctx.caller, specDir: ctx.specDir, env: ctx.env, signal: ctx.signal };
 }
 
-async function scoreWith(ctx: StageContext, records: Iterable<StepRecord>): Promise<ScoringTally> {
+/**
+ * `countBefore`: pairs recorded before count on the progress line as done in an earlier session
+ * (after each model: a resumed run); the end-of-run sweep passes false, as it meets every pair again.
+ */
+async function scoreWith(ctx: StageContext, records: Iterable<StepRecord>, countBefore: boolean): Promise<ScoringTally> {
   const book = scoreBookOf(ctx);
   const journal = ScoreJournal.open(join(ctx.runDir, SCORES_FILE));
+  const onPair = (before: boolean): void => {
+    if (!before) ctx.progress.done();
+    else if (countBefore) ctx.progress.skip(1);
+  };
   try {
-    return await scoreSteps(scoringEnvOf(ctx), records, journal, book);
+    return await scoreSteps(scoringEnvOf(ctx), records, journal, book, { onPair });
   } finally {
     journal.close();
   }
@@ -283,7 +304,7 @@ export const scoringStage: RunStage = {
   name: "scoring",
   async afterModel(ctx, model) {
     if (!hasScorers(ctx.plan)) return;
-    const tally = await scoreWith(ctx, ctx.records(model));
+    const tally = await scoreWith(ctx, ctx.records(model), true);
     if (tally.errors > 0 && !ctx.quiet) {
       ctx.note(
         `value-compass run: ${tally.errors} scoring error${tally.errors === 1 ? "" : "s"} for ${model} (recorded in ${SCORES_FILE}; no score was made up)`,
@@ -292,7 +313,7 @@ export const scoringStage: RunStage = {
   },
   async afterSteps(ctx): Promise<StageReport> {
     if (!hasScorers(ctx.plan)) return { errors: 0, files: [] };
-    await scoreWith(ctx, ctx.records());
+    await scoreWith(ctx, ctx.records(), false);
     const counts = countScores(join(ctx.runDir, SCORES_FILE));
     if (counts.errors > 0) {
       ctx.note(`value-compass run: ${counts.errors} of ${counts.records} scores are scoring errors (the error column of scores.csv)`);

@@ -18,6 +18,9 @@ import type { ProviderEnv } from "../providers/types.js";
 import type { ModelCaller } from "../run/calls.js";
 import type { ShardSpec } from "../run/shard.js";
 import type { StepRecord } from "../core/records.js";
+import type { StageDisplay, StageLine } from "../run/progress.js";
+import { adaptiveStepBound } from "../adaptive/rules.js";
+import { judgeModelsOf } from "../run/scoring-plan.js";
 
 export interface StageContext {
   plan: Plan;
@@ -38,10 +41,17 @@ export interface StageContext {
    * the progress display. Only during `extraSteps`; elsewhere it throws (the journal is closed).
    */
   journalStep(record: StepRecord): void;
+  /**
+   * The progress line of the stage at work (each hook runs as its stage): a unit done, units done in
+   * an earlier session (`skip`). `journalStep` counts its step there itself.
+   */
+  progress: StageLine;
   /** `--retry-failed` was given. */
   retryFailed: boolean;
   /** How the CSV files are written (`--bom`, `--no-neutralize`). */
   csv: Required<CsvOptions>;
+  /** Write report.html after the tables (default; `--no-html` turns it off). */
+  html: boolean;
   /** Aborts on the first interrupt or a fatal failure: finish what is in hand and return. */
   signal: AbortSignal;
   /** A line for the user (stderr, above the progress bar). */
@@ -66,6 +76,8 @@ export interface RunStage {
   name: string;
   /** Whether the plan gives the stage anything to do; a stage that answers false is left out (and not loaded). */
   appliesTo?(plan: Plan): boolean;
+  /** Its line in the progress display (default: its name, shown by time only). */
+  display?(plan: Plan): StageDisplay;
   /** Start loading what the stage needs; called once the first steps are waiting on the network. */
   prefetch?(): void;
   afterModel?(ctx: StageContext, model: string): Promise<void>;
@@ -83,15 +95,40 @@ export const runStages: RunStage[] = [
     ["afterModel", "afterSteps"],
     async () => (await import("./scoring-stage.js")).scoringStage,
     (plan) => plan.segments.some((s) => s.scorers.length > 0),
+    (plan) => ({ label: judgeModelsOf(plan).length > 0 ? "judge scoring" : "scoring", total: staticScorePairs(plan), unit: "scores" }),
   ),
   deferred(
     "adaptive",
     ["extraSteps"],
     async () => (await import("./adaptive-stage.js")).adaptiveStage,
     (plan) => plan.segments.some((s) => s.kind === "adaptive"),
+    // Each step answered and scored with the deciding scorer; a test may stop before the bound.
+    (plan) => ({ label: "adaptive", total: adaptiveStepBound(plan), unit: "steps", bound: true }),
   ),
-  deferred("report", ["afterSteps"], async () => (await import("./report-stage.js")).reportStage),
+  deferred(
+    "report",
+    ["afterSteps"],
+    async () => (await import("./report-stage.js")).reportStage,
+    undefined,
+    () => ({
+      label: "reports",
+      total: 0,
+      unit: "",
+    }),
+  ),
 ];
+
+/**
+ * The (step, scorer) pairs of the static blocks: what the scoring line counts to. The adaptive
+ * steps' other scorers, scored at the end, add to it as they come (their number depends on the run).
+ */
+export function staticScorePairs(plan: Plan): number {
+  let n = 0;
+  for (const s of plan.segments) {
+    if (s.kind === "static") n += s.models.length * s.contexts.length * s.samples * s.items.length * s.scorers.length;
+  }
+  return n;
+}
 
 type Hook = "afterModel" | "extraSteps" | "afterSteps";
 
@@ -100,12 +137,19 @@ type Hook = "afterModel" | "extraSteps" | "afterSteps";
  * loaded in the background while the first steps wait on the network, instead of before the run can
  * start. `appliesTo` is answered from the plan alone, without loading the module. `hooks` lists the hooks the real stage has, so the pipeline can plan without loading it.
  */
-function deferred(name: string, hooks: Hook[], load: () => Promise<RunStage>, appliesTo?: (plan: Plan) => boolean): RunStage {
+function deferred(
+  name: string,
+  hooks: Hook[],
+  load: () => Promise<RunStage>,
+  appliesTo?: (plan: Plan) => boolean,
+  display?: (plan: Plan) => StageDisplay,
+): RunStage {
   let loaded: Promise<RunStage> | null = null;
   const real = (): Promise<RunStage> => (loaded ??= load());
   const stage: RunStage = {
     name,
     ...(appliesTo ? { appliesTo } : {}),
+    ...(display ? { display } : {}),
     prefetch() {
       // A failure to load surfaces when a hook awaits the stage; don't report it twice.
       real().catch(() => undefined);

@@ -10,6 +10,7 @@ import { CheckCodes } from "./codes.js";
 import type { CheckContext } from "./context.js";
 import { collectDeclarations, type Declarations } from "./decls.js";
 import { checkAdaptive, checkBaseline } from "./extras.js";
+import { checkGoldSet } from "./gold.js";
 import { checkReport } from "./reports.js";
 import type { Program } from "./imports.js";
 import { checkItemSet, type ItemSetInfo } from "./items.js";
@@ -17,8 +18,12 @@ import { kindNamed } from "./kinds.js";
 import { checkParams } from "./params.js";
 import { checkRun, NO_CONTEXT } from "./run.js";
 import { SchemaLoader } from "./schemas.js";
+import { checkGate } from "./gate.js";
+import { checkSelection, type SelectOptions } from "./select.js";
 import { checkRules, checkScorer, scorerScale, type ScorerInfo } from "./scorers.js";
 import { ANY, contextShape, itemShape, rootShape, type Shape } from "./shapes.js";
+import { goldItem } from "../core/gold.js";
+import type { PlanGoldSet } from "../core/plan.js";
 import type { CheckedAdaptive, CheckedBaseline, CheckedCulture, CheckedReport, CheckedSpec, CheckedSystem, CheckedUsecase } from "./spec.js";
 import { checkCulture, checkSystem, checkUsecase } from "./systems.js";
 import { checkTemplate, checkTemplateUse, type TemplateInfo } from "./templates.js";
@@ -28,6 +33,8 @@ export interface CheckOptions {
   models?: string[];
   judge?: string;
   execJsonIo?: boolean;
+  /** `--cultures`, `--limit`, …: replace the same keys of the run's `select { }`. */
+  select?: SelectOptions;
 }
 
 const ITEM_FIXED_FIELDS = ["id", "text", "dimension", "difficulty", "reverse", "expect"];
@@ -58,6 +65,14 @@ export async function checkProgram(ctx: CheckContext, program: Program, entryAbs
     ...(options.judge !== undefined ? { judge: options.judge } : {}),
     ...(options.execJsonIo ? { execJsonIo: true } : {}),
   });
+
+  const runDecl = decls.runs[0];
+  const runProp = (key: string) => {
+    const p = runDecl?.node.properties.find((q) => q.key === key);
+    return p && runDecl ? { file: runDecl.file.display, value: p.value, keySpan: p.keySpan } : null;
+  };
+  const selection = checkSelection(ctx, runProp("select"), options.select ?? {}, { cultures: decls.cultures, usecases: decls.usecases, systems }, run.seed);
+  const gate = checkGate(ctx, runProp("gate"));
 
   const templates = new Map<string, TemplateInfo>();
   for (const t of decls.templates.entries) templates.set(t.node.name.name, await checkTemplate(ctx, t));
@@ -155,7 +170,21 @@ export async function checkProgram(ctx: CheckContext, program: Program, entryAbs
     if (checked) adaptive.push(checked);
   }
 
+  const gold: PlanGoldSet[] = [];
+  for (const g of decls.gold.entries) {
+    const checked = await checkGoldSet(ctx, g, {
+      scorers,
+      scorerNames: decls.scorers.names,
+      systems,
+      cultures,
+      usecases,
+      systemsScoredBy: (scorer) => [...itemSets.values()].filter((s) => s.scorerCandidates.includes(scorer)).map((s) => s.set.system),
+    });
+    if (checked) gold.push(checked);
+  }
+
   checkTemplateUses(ctx, templates, itemSets, scorers, cultures, usecases, run.cross, run.cultures, run.usecases, params);
+  checkGoldTemplates(ctx, templates, scorers, gold, cultures, usecases, params);
   warnUnused(ctx, decls, systems, templates, itemSets, scorers, adaptive);
 
   if (ctx.errorCount() > 0) return null;
@@ -177,7 +206,58 @@ export async function checkProgram(ctx: CheckContext, program: Program, entryAbs
     run,
     reports,
     adaptive,
+    gold,
+    ...(selection !== null ? { selection } : {}),
+    ...(gate.length > 0 ? { gate } : {}),
   };
+}
+
+/**
+ * A judge's rubric is rendered for each gold example with the example as the item (prompt as
+ * item.text, other row fields as item.<field>) and its use case and culture: check it against that.
+ */
+function checkGoldTemplates(
+  ctx: CheckContext,
+  templates: Map<string, TemplateInfo>,
+  scorers: Map<string, ScorerInfo>,
+  gold: readonly PlanGoldSet[],
+  cultures: CheckedCulture[],
+  usecases: CheckedUsecase[],
+  params: CheckedSpec["params"],
+): void {
+  for (const g of gold) {
+    const scorer = scorers.get(g.scorer);
+    const rubric = scorer?.templateRef ? templates.get(scorer.templateRef.name) : undefined;
+    if (!rubric) continue;
+    const items = g.examples.map((e) => goldItem(e, g.system));
+    const usedCultures = cultures.filter((c) => g.examples.some((e) => e.culture === c.id));
+    const usedUsecases = usecases.filter((u) => g.examples.some((e) => e.usecase === u.id));
+    const why = (kind: string) => `some examples of gold set '${g.id}' name no ${kind}`;
+    checkTemplateUse(
+      ctx,
+      rubric,
+      rootShape({
+        item: itemShape(items),
+        culture: contextShape(
+          "culture",
+          usedCultures,
+          cultures,
+          why("locale of a declared culture"),
+          g.examples.some((e) => e.culture === null),
+        ),
+        usecase: contextShape(
+          "usecase",
+          usedUsecases,
+          usecases,
+          why("usecase"),
+          g.examples.some((e) => e.usecase === null),
+        ),
+        params: Object.fromEntries(params.map((p) => [p.name, p.value])),
+        judge: true,
+      }),
+      `as the rubric of judge '${g.scorer}' for gold set '${g.id}'`,
+    );
+  }
 }
 
 function checkTemplateUses(

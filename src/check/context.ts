@@ -6,7 +6,7 @@ import { editDistance } from "../core/edit-distance.js";
 import type { Json } from "../core/plan.js";
 import type { SpecFile } from "../syntax/ast.js";
 import { CheckCodes, type CheckCode } from "./codes.js";
-import type { FileStore } from "./files.js";
+import type { FileStore, ReadFailure } from "./files.js";
 import type { CheckKinds } from "./kinds.js";
 
 /** A parsed .vc file and where it lives. */
@@ -56,13 +56,9 @@ export class CheckContext {
   async readReferenced(abs: string, ref: { value: string; span: Span }, what: string, fromDisplay: string): Promise<string | null> {
     const read = await this.files.read(abs);
     if (read.ok) return read.text;
-    this.error(
-      read.missing ? CheckCodes.FILE_NOT_FOUND : CheckCodes.FILE_UNREADABLE,
-      `cannot read ${what} "${ref.value}": ${read.reason} (${this.files.display(abs)})`,
-      fromDisplay,
-      ref.span,
-      ["paths are relative to the file that names them"],
-    );
+    this.error(readFailureCode(read.failure), `cannot read ${what} "${ref.value}": ${read.reason} (${this.files.display(abs)})`, fromDisplay, ref.span, [
+      "paths are relative to the file that names them",
+    ]);
     return null;
   }
 
@@ -111,4 +107,19 @@ export function suggestionNotes(name: string, candidates: readonly string[], wha
 
 export function listPreview(names: readonly string[], max = 12): string {
   return names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")}, … (${names.length} in all)`;
+}
+
+/** The diagnostic code for a file that cannot be read, by why. */
+export function readFailureCode(failure: ReadFailure): CheckCode {
+  switch (failure) {
+    case "missing":
+      return CheckCodes.FILE_NOT_FOUND;
+    case "outside":
+      return CheckCodes.FILE_OUTSIDE_PROJECT;
+    case "too_large":
+      return CheckCodes.FILE_TOO_LARGE;
+    case "not_regular":
+    case "unreadable":
+      return CheckCodes.FILE_UNREADABLE;
+  }
 }

@@ -8,7 +8,7 @@ import type { Json } from "../core/plan.js";
 import type { StringValue } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import type { CheckContext } from "./context.js";
-import { describeAjvError, type LoadedSchema } from "./schemas.js";
+import { describeAjvError, jsonTooDeep, MAX_JSON_DEPTH, type LoadedSchema } from "./schemas.js";
 
 /** One data row as read from the file, before it is interpreted as an item. */
 export interface DataRow {
@@ -97,6 +97,11 @@ function readJsonl(ctx: CheckContext, text: string, file: DataFile): void {
     } catch (err) {
       const message = (err instanceof Error ? err.message : String(err)).replace(/ in JSON at position \d+.*$/, "");
       ctx.error(CheckCodes.DATA_BAD_JSON, `row ${line}: not valid JSON: ${message}`, file.display, span);
+      file.complete = false;
+      continue;
+    }
+    if (jsonTooDeep(value)) {
+      ctx.error(CheckCodes.DATA_TOO_DEEP, `row ${line}: nested more than ${MAX_JSON_DEPTH} levels deep`, file.display, span);
       file.complete = false;
       continue;
     }

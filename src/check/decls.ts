@@ -4,6 +4,7 @@
 import type { Span } from "../core/diagnostic.js";
 import type {
   AdaptiveDecl,
+  GoldDecl,
   BaselineDecl,
   CultureDecl,
   ItemsDecl,
@@ -74,6 +75,7 @@ export interface Declarations {
   baselines: Table<BaselineDecl>;
   reports: Table<ReportDecl>;
   adaptive: Table<AdaptiveDecl>;
+  gold: Table<GoldDecl>;
   runs: Array<Located<RunDecl>>;
   /** Top-level `rule NAME for SCORER when ...`. */
   rules: Array<Located<RuleDecl>>;
@@ -91,6 +93,7 @@ export function collectDeclarations(ctx: CheckContext, program: Program): Declar
     baselines: new Table("baseline"),
     reports: new Table("report"),
     adaptive: new Table("adaptive block"),
+    gold: new Table("gold set"),
     runs: [],
     rules: [],
   };
@@ -146,6 +149,9 @@ export function collectDeclarations(ctx: CheckContext, program: Program): Declar
         }
         break;
       }
+      case "Gold":
+        d.gold.add(ctx, s.name.name, s.name.span, { file, node: s }, nameSpan);
+        break;
       case "Import":
         break;
     }

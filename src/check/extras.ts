@@ -91,7 +91,7 @@ export async function checkBaseline(
         const obj = parsed.ok ? parsed.value : null;
         if (!parsed.ok || obj === null || typeof obj !== "object" || Array.isArray(obj)) {
           ctx.error(
-            CheckCodes.BASELINE_BAD,
+            !parsed.ok && parsed.tooDeep ? CheckCodes.DATA_TOO_DEEP : CheckCodes.BASELINE_BAD,
             `baseline file ${display} must be a JSON object with "source" and "order" or "values"${parsed.ok ? "" : ` (${parsed.message})`}`,
             f,
             ref.span,
@@ -191,6 +191,32 @@ export function checkAdaptive(
   if (start) num("start", start.value, "start", {}, settings);
   const threshold = props.get("threshold");
   if (threshold) num("threshold", threshold.value, "threshold (the score from which an answer conforms)", { min: 0, max: 100 }, settings);
+  const pass = props.get("pass");
+  if (pass) {
+    const v = resolveParams(ctx, f, pass.value);
+    const words = v?.kind === "List" ? v.items.map((i) => (i.kind === "String" ? i.value : null)) : null;
+    if (!v) {
+      // reported by resolveParams
+    } else if (words === null || words.length === 0 || words.some((w) => w === null || w === "")) {
+      ctx.error(CheckCodes.WRONG_TYPE, 'pass must be a list of outcome names, e.g. pass ["safe"]', f, v.span, [
+        "an answer passes when the deciding scorer's outcome is one of them (docs/adaptive.md)",
+      ]);
+    } else settings.pass = words as string[];
+  }
+  const balance = props.get("balance");
+  if (balance) {
+    const v = resolveParams(ctx, f, balance.value);
+    const field = v?.kind === "Ref" ? v.name : v?.kind === "String" ? v.value : null;
+    if (v && field === null) ctx.error(CheckCodes.WRONG_TYPE, "balance must name an item field, e.g. balance expect", f, v.span);
+    else if (v && field !== null) {
+      const has = (i: CheckedItem) => field === "expect" || field === "dimension" || i.fields[field] !== undefined;
+      if (info && !info.set.items.some(has)) {
+        ctx.error(CheckCodes.ADAPTIVE_BAD, `no item of the bank '${info.set.id}' has the field '${field}' to balance on`, f, v.span, [
+          "balance takes expect, dimension or a custom item field",
+        ]);
+      } else settings.balance = field;
+    }
+  }
 
   const exposure = props.get("exposure");
   if (exposure) {
@@ -248,12 +274,48 @@ export function checkAdaptive(
 
   const generate = props.get("generate");
   if (generate) settings.generate = checkGenerate(ctx, file, generate.value, run) ?? null;
+  if (info && stop) warnSeStop(ctx, f, settings.stop, stop.value.span, info.set.items);
 
   if (ctx.errorCount() > before || !ref) return null;
   return { id, items: ref.name, settings };
 }
 
 const SHARE: NumberRange = { min: 0, minExclusive: true, max: 1 };
+
+/**
+ * VC1908: an SE target on a bank no `vc calibrate` has estimated (its SE rests on assumed a and b),
+ * or one that `max_items` items cannot reach (prior information 1 plus each item's peak a²/4, best
+ * items first — the bound src/adaptive/bank.ts reachableSe computes; the run notes the same).
+ */
+function warnSeStop(ctx: CheckContext, f: string, stop: Json | undefined, span: Value["span"], items: readonly CheckedItem[]): void {
+  if (stop === null || typeof stop !== "object" || Array.isArray(stop)) return;
+  const se = stop["se"];
+  if (typeof se !== "number") return;
+  const calibrated = items.some((i) => i.fields["calibration"] !== undefined || i.fields["calibrated"] === true);
+  if (!calibrated) {
+    ctx.warn(CheckCodes.SE_STOP_UNSOUND, `stop se ${se} on an uncalibrated bank: its standard errors rest on assumed item parameters`, f, span, [
+      "without a calibration every item has a = 1 and hand-graded levels are read as logits one apart (docs/adaptive.md)",
+      "calibrate the bank with `vcmp calibrate` to make an SE target meaningful, or stop on { max_items N } alone",
+    ]);
+    return;
+  }
+  const maxItems = typeof stop["max_items"] === "number" ? stop["max_items"] : 30;
+  const as = items
+    .map((i) => i.fields["discrimination"])
+    .map((a) => (typeof a === "number" && a > 0 ? a : 1))
+    .sort((x, y) => y - x)
+    .slice(0, maxItems);
+  const floor = 1 / Math.sqrt(1 + as.reduce((s, a) => s + (a * a) / 4, 0));
+  if (floor >= se) {
+    ctx.warn(
+      CheckCodes.SE_STOP_UNSOUND,
+      `stop se ${se} cannot be reached in ${maxItems} items of this bank (the best possible is ${floor.toFixed(3)})`,
+      f,
+      span,
+      ["the test will always stop on max_items; raise max_items or the SE target"],
+    );
+  }
+}
 
 /** Every bank item needs a difficulty (b); a discrimination (a) is optional, default 1, and must be > 0. */
 function checkBank(ctx: CheckContext, f: string, ref: NameRef, info: ItemSetInfo): void {

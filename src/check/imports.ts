@@ -8,7 +8,7 @@ import { NO_SPAN } from "../core/diagnostic.js";
 import type { SpecFile, Statement } from "../syntax/ast.js";
 import { parseSpec } from "../syntax/parse.js";
 import { CheckCodes } from "./codes.js";
-import type { CheckContext, SourceFile } from "./context.js";
+import { readFailureCode, type CheckContext, type SourceFile } from "./context.js";
 
 export interface Located<T> {
   file: SourceFile;
@@ -39,14 +39,27 @@ export async function loadProgram(ctx: CheckContext, entryAbs: string): Promise<
       return;
     }
     if (done.has(abs)) return;
-    const read = await ctx.files.read(abs);
+    // Only .vc files are imported: any other file would be parsed as a spec and its lines quoted in
+    // syntax errors (an import of a secrets file must not print it).
+    if (from && !abs.endsWith(".vc")) {
+      ctx.error(CheckCodes.IMPORT_NOT_VC, `cannot import "${from.stmt.path.value}": only .vc files can be imported`, from.file.display, from.stmt.path.span, [
+        "the file was not read",
+      ]);
+      done.add(abs);
+      return;
+    }
+    const read = await ctx.files.read(abs, { entry: from === null });
     if (!read.ok) {
       if (from) {
-        ctx.error(CheckCodes.IMPORT_NOT_FOUND, `cannot import "${from.stmt.path.value}": ${read.reason} (${display})`, from.file.display, from.stmt.path.span, [
-          "import paths are relative to the importing file",
-        ]);
+        ctx.error(
+          read.failure === "missing" ? CheckCodes.IMPORT_NOT_FOUND : readFailureCode(read.failure),
+          `cannot import "${from.stmt.path.value}": ${read.reason} (${display})`,
+          from.file.display,
+          from.stmt.path.span,
+          ["import paths are relative to the importing file"],
+        );
       } else {
-        ctx.error(CheckCodes.FILE_NOT_FOUND, `cannot read spec ${display}: ${read.reason}`, display, NO_SPAN);
+        ctx.error(readFailureCode(read.failure), `cannot read spec ${display}: ${read.reason}`, display, NO_SPAN);
       }
       done.add(abs);
       return;
@@ -75,7 +88,20 @@ export async function loadProgram(ctx: CheckContext, entryAbs: string): Promise<
 }
 
 /** Keys of the AST that say where or how something was written, not what it means. */
-const LAYOUT_KEYS = new Set(["span", "keySpan", "roleSpan", "scoreSpan", "contentMap", "raw", "triple", "comments", "source", "file"]);
+const LAYOUT_KEYS = new Set([
+  "span",
+  "keySpan",
+  "roleSpan",
+  "scoreSpan",
+  "outcomeSpan",
+  "labelSpan",
+  "contentMap",
+  "raw",
+  "triple",
+  "comments",
+  "source",
+  "file",
+]);
 
 /**
  * sha256 of the syntax tree without positions, comments or the spelling of numbers and strings: two

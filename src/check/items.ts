@@ -3,6 +3,7 @@
 // system, and item ids are unique within a block.
 
 import type { Span } from "../core/diagnostic.js";
+import { itemModels, namesModel } from "../core/item-models.js";
 import type { Json } from "../core/plan.js";
 import type { ItemDecl, ItemsDecl, StringValue, Value } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
@@ -204,6 +205,37 @@ export async function checkItemSet(ctx: CheckContext, located: Located<ItemsDecl
   const cultures = restrict("culture");
   const usecases = restrict("usecase");
 
+  // Per-model item sets: `only models [...]` here, a `models` field on items (both matched by namesModel).
+  const runModels = tables.run.models.map((m) => m.id);
+  const onlyModels = readOnlyModels(ctx, f, node, runModels, what);
+  const checkItemModels = (item: CheckedItem, at: { file: string; span: Span }) => {
+    const value = item.fields["models"];
+    if (value === undefined || value === null) return;
+    const isNames = typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string"));
+    if (!isNames) {
+      ctx.error(
+        CheckCodes.WRONG_TYPE,
+        `the models field of item '${item.id}' must be a list of model names or one string of them, got ${JSON.stringify(value)}`,
+        at.file,
+        at.span,
+      );
+      return;
+    }
+    for (const name of itemModels(item) ?? []) {
+      if (!runModels.some((m) => namesModel(name, m))) {
+        ctx.warn(CheckCodes.MODEL_NOT_IN_RUN, `item '${item.id}' is for model '${name}', which the run does not evaluate`, at.file, at.span, [
+          ...suggestionNotes(name, runModels, "run models"),
+          "the item is not asked of it; an item none of whose models is in the run makes no steps",
+        ]);
+      } else if (onlyModels !== null && !onlyModels.some((m) => namesModel(name, m))) {
+        ctx.warn(CheckCodes.MODEL_NOT_IN_RUN, `item '${item.id}' is for model '${name}', which ${what} leave out with only models`, at.file, at.span, [
+          `only models: ${onlyModels.join(", ")}`,
+          "an item is asked of the models its field and the block's only models both name",
+        ]);
+      }
+    }
+  };
+
   // Structured output of the evaluated model.
   let responseFormat: CheckedItemSet["responseFormat"] = null;
   const outputProp = props.get("output");
@@ -224,6 +256,7 @@ export async function checkItemSet(ctx: CheckContext, located: Located<ItemsDecl
     }
     firstSeen.set(item.id, at);
     items.push(item);
+    checkItemModels(item, at);
   };
   const dimCheck = (dimension: string, file: string, span: Span, prefix: string): boolean => {
     if (!system) return true;
@@ -297,6 +330,7 @@ export async function checkItemSet(ctx: CheckContext, located: Located<ItemsDecl
       items,
       cultures: cultures.restriction,
       usecases: usecases.restriction,
+      models: onlyModels,
       responseFormat,
       adaptive: null,
     },
@@ -308,6 +342,52 @@ export async function checkItemSet(ctx: CheckContext, located: Located<ItemsDecl
     cultures: cultures.effective,
     usecases: usecases.effective,
   };
+}
+
+/**
+ * `only models ["ollama:llama3.2", ...]`: the run's models (in run order) that answer the block's items;
+ * null without the clause. A name that stands for no run model is a warning (VC1909), not an error, so
+ * a replay spec keeps working when `--model` evaluates fewer models; an empty list is an error (VC1404).
+ */
+function readOnlyModels(ctx: CheckContext, f: string, node: ItemsDecl, runModels: readonly string[], what: string): string[] | null {
+  const [clause, ...extra] = node.only;
+  for (const e of extra) {
+    ctx.error(
+      CheckCodes.DUPLICATE_PROPERTY,
+      `only models is given twice in ${what}`,
+      f,
+      e.keySpan,
+      clause ? [`first given at ${where(f, clause.keySpan)}`] : [],
+    );
+  }
+  if (!clause) return null;
+  if (clause.list.items.length === 0) {
+    ctx.error(CheckCodes.EMPTY_CONTEXT_LIST, `only models [] in ${what} selects no model, so the block would make no steps`, f, clause.keySpan, [
+      "leave the clause out to ask every run model",
+    ]);
+    return null;
+  }
+  const names: string[] = [];
+  for (const v of clause.list.items) {
+    // Model ids hold ':' and so are strings; a bare word (`only models [llama3]`) is accepted as its text.
+    const name = v.kind === "Ref" ? v.name : v.kind === "String" ? v.value : null;
+    if (name === null) {
+      ctx.error(CheckCodes.WRONG_TYPE, `each entry of only models must be a model id (a string), got ${describeValue(v)}`, f, v.span);
+      continue;
+    }
+    if (names.includes(name)) {
+      ctx.error(CheckCodes.DUPLICATE, `model '${name}' is listed twice in only models`, f, v.span);
+      continue;
+    }
+    names.push(name);
+    if (!runModels.some((m) => namesModel(name, m))) {
+      ctx.warn(CheckCodes.MODEL_NOT_IN_RUN, `only models names '${name}', which the run does not evaluate`, f, v.span, [
+        ...suggestionNotes(name, [...runModels], "run models"),
+        "no step is made for it",
+      ]);
+    }
+  }
+  return runModels.filter((m) => names.some((n) => namesModel(n, m)));
 }
 
 type DimCheck = (dimension: string, file: string, span: Span, prefix: string) => boolean;

@@ -5,11 +5,12 @@ import { dirname, resolve } from "node:path";
 import { NO_SPAN, type Diagnostic } from "../core/diagnostic.js";
 import { checkProgram } from "./check.js";
 import { CheckCodes } from "./codes.js";
-import { CheckContext } from "./context.js";
-import { FileStore } from "./files.js";
+import { CheckContext, type SourceFile } from "./context.js";
+import { DEFAULT_SANDBOX, FileStore, type Sandbox } from "./files.js";
 import { loadProgram } from "./imports.js";
 import type { CheckKinds } from "./kinds.js";
 import type { CheckedSpec } from "./spec.js";
+import type { SelectOptions } from "./select.js";
 
 export interface LoadOptions {
   /** The scorer, report and provider kinds a spec may use: src/app/kinds.ts assembles them. */
@@ -24,6 +25,10 @@ export interface LoadOptions {
   judge?: string;
   /** `--json-io`: every exec: model gets the request as JSON on stdin (like `json_io true`). */
   execJsonIo?: boolean;
+  /** Where referenced files may come from and how large they may be (default: the project, 64 MB). */
+  sandbox?: Sandbox;
+  /** `--cultures`, `--usecases`, `--systems`, `--dimensions`, `--items`, `--limit`. */
+  select?: SelectOptions;
 }
 
 export interface LoadResult {
@@ -31,15 +36,19 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
   /** Diagnostic file → text, for code frames. */
   sources: Map<string, string>;
+  /** The .vc files read (entry first), for finding where a string is written (locate.ts). */
+  files: SourceFile[];
 }
 
 export async function loadSpec(entry: string, options: LoadOptions): Promise<LoadResult> {
   const entryAbs = resolve(options.cwd, entry);
-  const files = new FileStore(options.cwd, dirname(entryAbs));
+  const files = new FileStore(options.cwd, dirname(entryAbs), options.sandbox ?? DEFAULT_SANDBOX);
   const ctx = new CheckContext(files, options.kinds);
   let spec: CheckedSpec | null = null;
+  let loaded: SourceFile[] = [];
   try {
     const program = await loadProgram(ctx, entryAbs);
+    loaded = program.files;
     // Syntax errors leave holes in the AST; checking around them would mostly report echoes.
     if (program.entry && ctx.errorCount() === 0) spec = await checkProgram(ctx, program, entryAbs, options);
   } catch (err) {
@@ -50,7 +59,7 @@ export async function loadSpec(entry: string, options: LoadOptions): Promise<Loa
     spec = null;
   }
   const hasErrors = ctx.diagnostics.some((d) => d.severity === "error");
-  return { spec: hasErrors ? null : spec, diagnostics: dedupe(ctx.diagnostics), sources: files.sources };
+  return { spec: hasErrors ? null : spec, diagnostics: dedupe(ctx.diagnostics), sources: files.sources, files: loaded };
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {

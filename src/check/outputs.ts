@@ -1,5 +1,6 @@
-// Structured output declarations: `output { safe: "boolean", category: ["a", "b"] }` becomes a JSON
-// Schema (every field required, nothing else allowed); `output "schemas/x.json"` names a schema file.
+// Structured output declarations: `output { safe: "boolean", category: ["a", "b"], severity: "integer 0..3" }`
+// becomes a JSON Schema (every field required, nothing else allowed, numbers bounded where a range is
+// written); `output "schemas/x.json"` names a schema file.
 
 import type { Json, JsonSchema } from "../core/plan.js";
 import type { Value } from "../syntax/ast.js";
@@ -15,6 +16,31 @@ export interface OutputSchema {
 }
 
 const TYPE_NAMES = ["string", "number", "integer", "boolean"];
+
+/** A field type: a type name, or a number type with a range ("integer 0..3", "number 0..1", "integer 1.."). */
+export type FieldType = { ok: true; schema: JsonSchema } | { ok: false; error: string } | null;
+
+const RANGE = /^(number|integer)\s+(-?\d+(?:\.\d+)?)?\.\.(-?\d+(?:\.\d+)?)?$/;
+
+/**
+ * Reads one field type of the `output` shorthand. Ranges are inclusive and either end may be left
+ * open, not both; an integer range needs whole-number ends. Null when the text is no type at all.
+ */
+export function fieldType(text: string): FieldType {
+  const t = text.trim();
+  if (TYPE_NAMES.includes(t)) return { ok: true, schema: { type: t } };
+  const m = RANGE.exec(t);
+  if (!m) return null;
+  const type = m[1] as "number" | "integer";
+  const lo = m[2] === undefined ? null : Number(m[2]);
+  const hi = m[3] === undefined ? null : Number(m[3]);
+  if (lo === null && hi === null) return { ok: false, error: `"${t}" gives no bound: write e.g. "${type} 0..3"` };
+  if (type === "integer" && ((lo !== null && !Number.isInteger(lo)) || (hi !== null && !Number.isInteger(hi)))) {
+    return { ok: false, error: `"${t}": an integer range needs whole-number ends` };
+  }
+  if (lo !== null && hi !== null && lo > hi) return { ok: false, error: `"${t}": the lower bound is above the upper bound` };
+  return { ok: true, schema: { type, ...(lo !== null ? { minimum: lo } : {}), ...(hi !== null ? { maximum: hi } : {}) } };
+}
 
 export async function readOutputSchema(ctx: CheckContext, file: SourceFile, value: Value, schemas: SchemaLoader, what: string): Promise<OutputSchema | null> {
   if (value.kind === "String") {
@@ -46,8 +72,12 @@ function objectSchema(ctx: CheckContext, f: string, value: Value, what: string):
   let ok = true;
   for (const e of entries) {
     const v = e.value;
-    if (v.kind === "String" && TYPE_NAMES.includes(v.value)) properties[e.key] = { type: v.value };
-    else if (v.kind === "List" && v.items.length > 0 && v.items.every((i) => i.kind === "String")) {
+    const typed = v.kind === "String" ? fieldType(v.value) : null;
+    if (typed?.ok) properties[e.key] = typed.schema;
+    else if (typed && !typed.ok) {
+      ctx.error(CheckCodes.WRONG_TYPE, `output field '${e.key}': ${typed.error}`, f, v.span);
+      ok = false;
+    } else if (v.kind === "List" && v.items.length > 0 && v.items.every((i) => i.kind === "String")) {
       properties[e.key] = { type: "string", enum: v.items.map((i) => (i.kind === "String" ? i.value : "")) };
     } else if (v.kind === "Object") {
       const nested = objectSchema(ctx, f, v, `${what} field '${e.key}'`);
@@ -56,7 +86,7 @@ function objectSchema(ctx: CheckContext, f: string, value: Value, what: string):
     } else {
       ctx.error(
         CheckCodes.WRONG_TYPE,
-        `output field '${e.key}' must be a type ("string", "number", "integer", "boolean"), a list of allowed strings, or a nested object`,
+        `output field '${e.key}' must be a type ("string", "number", "integer", "boolean"), a bounded number type ("integer 0..3", "number 0..1"), a list of allowed strings, or a nested object`,
         f,
         v.span,
       );

@@ -14,6 +14,15 @@ import type { CheckedParam } from "./spec.js";
 /** Diagnostics about the command line itself are reported against this pseudo-file. */
 export const COMMAND_LINE = "<command line>";
 
+/**
+ * Whether a diagnostic is an error in the command line (`--set nosuch=1`, `--model bogus`,
+ * `--cultures xx`) rather than in the spec: the CLI exits 2 for those, as for an unknown flag.
+ * A --set value of the wrong type is shown at the param's declaration but is the command line's too.
+ */
+export function isCommandLineError(d: { severity: string; file: string; code: string }): boolean {
+  return d.severity === "error" && (d.file === COMMAND_LINE || d.code === CheckCodes.SET_TYPE_MISMATCH);
+}
+
 export function checkParams(ctx: CheckContext, decls: ReadonlyArray<Located<ParamDecl>>, set: Readonly<Record<string, string>>): CheckedParam[] {
   const out: CheckedParam[] = [];
   const first = new Map<string, Located<ParamDecl>>();

@@ -11,7 +11,18 @@ import type { Located } from "./imports.js";
 import { modelIdNotes, parseModelId } from "./model-id.js";
 import { COMMAND_LINE } from "./params.js";
 import { RUN_DEFAULTS, type CheckedModel, type CheckedRun, type ContextKind, type ModelOverrides } from "./spec.js";
-import { PropertyBag, readBool, readNumber, readObject, readRef, readString, readStringList, resolveParams, type NumberRange } from "./values.js";
+import {
+  PropertyBag,
+  readBool,
+  readNumber,
+  readObject,
+  readRef,
+  readString,
+  readStringList,
+  resolveNameParams,
+  resolveParams,
+  type NumberRange,
+} from "./values.js";
 import { BLOCKS } from "../syntax/vocabulary.js";
 
 export const RANGES = {
@@ -142,7 +153,7 @@ export function checkRun(
   const cross: ContextKind[] = [];
   const crossProp = props.get("cross");
   if (crossProp) {
-    const v = crossProp.value;
+    const v = resolveNameParams(ctx, f, crossProp.value) ?? { kind: "List" as const, items: [], span: crossProp.value.span };
     const entries: Value[] = v.kind === "List" ? v.items : [v];
     for (const e of entries) {
       const name = e.kind === "Ref" ? e.name : e.kind === "String" ? e.value : null;
@@ -350,7 +361,9 @@ export interface ContextRef {
  * `[none, de_DE, en_US]`: names of declared contexts, or `none`, each once. An empty list is an
  * error: it would select no combination, so the items it applies to would yield no steps.
  */
-export function readContextRefs(ctx: CheckContext, f: string, value: Value, what: string, table: Table<unknown>): ContextRef[] | undefined {
+export function readContextRefs(ctx: CheckContext, f: string, given: Value, what: string, table: Table<unknown>): ContextRef[] | undefined {
+  const value = resolveNameParams(ctx, f, given);
+  if (value === undefined) return undefined;
   const entries: Value[] = value.kind === "List" ? value.items : [value];
   if (value.kind === "List" && entries.length === 0) {
     ctx.error(CheckCodes.EMPTY_CONTEXT_LIST, `an empty ${what} list selects no context, so no steps would be made`, f, value.span, [

@@ -53,7 +53,7 @@ export class SchemaLoader {
     const parsed = parseJsonText(text);
     if (!parsed.ok) {
       this.ctx.error(
-        CheckCodes.BAD_SCHEMA_FILE,
+        parsed.tooDeep ? CheckCodes.DATA_TOO_DEEP : CheckCodes.BAD_SCHEMA_FILE,
         `schema ${display} is not valid JSON: ${parsed.message}`,
         display,
         spanAt(text, parsed.offset, Math.min(parsed.offset + 1, text.length)),
@@ -156,12 +156,30 @@ export function describeAjvError(e: ErrorObject): string {
   return `${field} ${e.message ?? "is invalid"}`;
 }
 
-export type JsonParse = { ok: true; value: Json } | { ok: false; message: string; offset: number };
+export type JsonParse = { ok: true; value: Json } | { ok: false; message: string; offset: number; tooDeep?: true };
+
+/** How deep a JSON value in a data, schema or baseline file may nest (VC1013). */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether a parsed JSON value nests deeper than MAX_JSON_DEPTH, found without recursion. */
+export function jsonTooDeep(root: unknown): boolean {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== "object") continue;
+    if (depth >= MAX_JSON_DEPTH) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 /** JSON.parse with the error offset extracted (Node reports "at position N"). */
 export function parseJsonText(text: string): JsonParse {
   try {
-    return { ok: true, value: JSON.parse(text) as Json };
+    const value = JSON.parse(text) as Json;
+    // Deeper values would overflow the recursive code that reads them (schema compiler, hashing).
+    if (jsonTooDeep(value)) return { ok: false, message: `nested more than ${MAX_JSON_DEPTH} levels deep`, offset: 0, tooDeep: true };
+    return { ok: true, value };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const pos = /position (\d+)/.exec(message);

@@ -5,7 +5,7 @@
 
 import type { Json, PlanExpr } from "../core/plan.js";
 import { DECLARABLE_SCALES, isScale, type Scale } from "../core/scale.js";
-import type { RuleDecl, ScorerDecl } from "../syntax/ast.js";
+import type { Expr, RuleDecl, ScorerDecl } from "../syntax/ast.js";
 import { CheckCodes } from "./codes.js";
 import { suggestionNotes, where, type CheckContext, type SourceFile } from "./context.js";
 import type { Table } from "./decls.js";
@@ -59,10 +59,12 @@ export async function checkScorer(ctx: CheckContext, located: Located<ScorerDecl
   const env = expressionEnv(kind, settings.outputFields ?? null, around.env, id);
   const { node, file } = located;
   const score = node.score ? (checkExpr(ctx, file.display, node.score, env) ?? null) : null;
+  // The scorer's outcome is decided after the rules, so it may read the final `score`, as rules do.
+  const outcome = node.outcome ? checkOutcome(ctx, file.display, node.outcome, { ...env, inRule: true }) : undefined;
   const ruleNames = new Map<string, { file: string; span: RuleDecl["span"] }>();
   const rules = checkRules(ctx, file, node.rules, env, what, ruleNames);
   return {
-    scorer: { id, kind: kind.name, config: settings.config, score, rules },
+    scorer: { id, kind: kind.name, config: settings.config, score, ...(outcome !== undefined ? { outcome } : {}), rules },
     decl: located,
     templateRef: settings.templateRef ?? null,
     outputFields: settings.outputFields ?? null,
@@ -159,6 +161,18 @@ function expressionEnv(kind: ScorerKindCheck, outputFields: Set<string> | null, 
   };
 }
 
+/**
+ * `outcome EXPR`: checked like a score expression; a literal must be a string (an outcome is a
+ * category name such as "safe", "unsafe" or "over_refusal") or null (no outcome).
+ */
+function checkOutcome(ctx: CheckContext, f: string, expr: Expr, env: ExprEnv): PlanExpr | undefined {
+  if (expr.kind === "Literal" && expr.value !== null && typeof expr.value !== "string") {
+    ctx.error(CheckCodes.WRONG_TYPE, `an outcome must be a category name in quotes, e.g. outcome "safe", not ${JSON.stringify(expr.value)}`, f, expr.span);
+    return undefined;
+  }
+  return checkExpr(ctx, f, expr, env);
+}
+
 /** Rules of one scorer (its own, or top-level ones for it); names are unique per scorer. */
 export function checkRules(
   ctx: CheckContext,
@@ -182,15 +196,16 @@ export function checkRules(
     const props = new PropertyBag(ctx, f, r.properties, ["verdict", "note"], `rule '${name}'`);
     const when: PlanExpr | undefined = checkExpr(ctx, f, r.when, env);
     const score = r.score ? checkExpr(ctx, f, r.score, env) : null;
+    const outcome = r.outcome ? checkOutcome(ctx, f, r.outcome, env) : undefined;
     const verdict = props.get("verdict");
     const note = props.get("note");
-    if (!r.score && !verdict && !note) {
-      ctx.error(CheckCodes.MISSING_PROPERTY, `rule '${name}' does nothing: give it a score, a verdict or a note`, f, r.name.span);
+    if (!r.score && !r.outcome && !verdict && !note) {
+      ctx.error(CheckCodes.MISSING_PROPERTY, `rule '${name}' does nothing: give it a score, an outcome, a verdict or a note`, f, r.name.span);
     }
     const v = verdict ? (readString(ctx, f, verdict.value, "verdict") ?? null) : null;
     const n = note ? (readString(ctx, f, note.value, "note") ?? null) : null;
-    if (when === undefined || score === undefined) continue;
-    out.push({ name, when, score, verdict: v, note: n });
+    if (when === undefined || score === undefined || (r.outcome && outcome === undefined)) continue;
+    out.push({ name, when, score, ...(outcome !== undefined ? { outcome } : {}), verdict: v, note: n });
   }
   return out;
 }

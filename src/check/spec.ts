@@ -6,7 +6,20 @@
 // wherever the project is checked out.
 
 // Where the checked form is already the plan's, the checker uses the plan's types: one definition.
-import type { Json, JsonSchema, PlanBaseline, PlanCulture, PlanDimension, PlanExpr, PlanItem, PlanSystem, PlanUsecase, Role } from "../core/plan.js";
+import type {
+  Json,
+  JsonSchema,
+  PlanBaseline,
+  PlanCulture,
+  PlanDimension,
+  PlanExpr,
+  PlanGoldSet,
+  PlanItem,
+  PlanSelection,
+  PlanSystem,
+  PlanUsecase,
+  Role,
+} from "../core/plan.js";
 
 export type ContextKind = "culture" | "usecase";
 
@@ -28,6 +41,12 @@ export interface CheckedSpec {
   run: CheckedRun;
   reports: CheckedReport[];
   adaptive: CheckedAdaptive[];
+  /** Gold sets in declaration order (src/check/gold.ts). */
+  gold: PlanGoldSet[];
+  /** The subset to run (the run's `select { }` and the command line's selection flags), if any. */
+  selection?: PlanSelection;
+  /** The run's `gate [...]` conditions (src/core/gate.ts), if any. */
+  gate?: string[];
 }
 
 export interface CheckedParam {
@@ -69,6 +88,8 @@ export interface CheckedItemSet {
   /** Contexts restricted by the block (`cultures [...]`, `usecases [...]`; null entry = `none`); null = the run's list. */
   cultures: Array<string | null> | null;
   usecases: Array<string | null> | null;
+  /** `only models [...]`: the run's model ids that answer these items, in run order; null = every run model. */
+  models: string[] | null;
   /** Structured output asked of the evaluated model. */
   responseFormat: { name: string; schema: JsonSchema } | null;
   /** Name of the adaptive block that uses these items as its bank, if any (then no static segment). */
@@ -89,6 +110,8 @@ export interface CheckedScorer {
   kind: string;
   config: Record<string, Json>;
   score: PlanExpr | null;
+  /** `outcome EXPR`, when declared (absent otherwise, like the plan's). */
+  outcome?: PlanExpr;
   /** Rules declared inside the scorer, then `rule NAME for SCORER` rules in declaration order. */
   rules: CheckedRule[];
 }
@@ -97,6 +120,7 @@ export interface CheckedRule {
   name: string;
   when: PlanExpr;
   score: PlanExpr | null;
+  outcome?: PlanExpr;
   verdict: string | null;
   note: string | null;
 }

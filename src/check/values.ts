@@ -98,6 +98,38 @@ export function resolveParams(ctx: CheckContext, file: string, v: Value): Value 
   }
 }
 
+/**
+ * Params where names are expected (`cultures $locales`, `cultures [en_US, $more]`): a param holds
+ * literals, so its strings stand for the names; a list param inside a list is spliced in. Values
+ * written in the spec are left as they are (a quoted string there is still not a name).
+ */
+export function resolveNameParams(ctx: CheckContext, file: string, v: Value): Value | undefined {
+  const fromParam = (p: Value): Value | undefined => {
+    const r = resolveParams(ctx, file, p);
+    return r === undefined ? undefined : stringsAsNames(r);
+  };
+  if (v.kind === "Param") return fromParam(v);
+  if (v.kind !== "List") return v;
+  const items: Value[] = [];
+  for (const item of v.items) {
+    if (item.kind !== "Param") {
+      items.push(item);
+      continue;
+    }
+    const r = fromParam(item);
+    if (r === undefined) return undefined;
+    if (r.kind === "List") items.push(...r.items);
+    else items.push(r);
+  }
+  return { ...v, items };
+}
+
+function stringsAsNames(v: Value): Value {
+  if (v.kind === "String") return { kind: "Ref", name: v.value, span: v.span };
+  if (v.kind === "List") return { ...v, items: v.items.map(stringsAsNames) };
+  return v;
+}
+
 /** A JSON value as a Value node placed at `span` (used for param substitution). */
 export function jsonToValue(json: Json, span: Span): Value {
   if (json === null) return { kind: "Null", span };
@@ -217,7 +249,9 @@ export function readRef(ctx: CheckContext, file: string, value: Value, what: str
 }
 
 /** `[a, b]` or a single name. */
-export function readRefList(ctx: CheckContext, file: string, value: Value, what: string): NameRef[] | undefined {
+export function readRefList(ctx: CheckContext, file: string, given: Value, what: string): NameRef[] | undefined {
+  const value = resolveNameParams(ctx, file, given);
+  if (value === undefined) return undefined;
   if (value.kind === "Ref") return [{ name: value.name, span: value.span }];
   if (value.kind !== "List") return wrongType(ctx, file, value, what, "a list of names");
   const out: NameRef[] = [];

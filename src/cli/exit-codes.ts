@@ -11,6 +11,23 @@ export const EXIT_OK = 0;
 export const EXIT_ERRORS = 1;
 /** The command line itself is wrong (unknown flag, missing argument). */
 export const EXIT_USAGE = 2;
+/**
+ * The spec declares commands (exec: models, exec scorers) the user has not allowed: nothing was run.
+ * 77 is EX_NOPERM of sysexits.h, so scripts can tell "needs permission" from a broken spec.
+ */
+export const EXIT_NOT_ALLOWED = 77;
+/**
+ * A gold set's `require` does not hold (`vc validate`, or the validate stage of `vc run`): the judge
+ * disagrees with the human labels too much for its scores to be published. Distinct from 1 so that
+ * CI can tell "the judge is not valid" from "something broke". The same code as a failed `gate`:
+ * both mean a declared requirement on the results does not hold.
+ */
+export const EXIT_NOT_VALIDATED = 3;
+
+/** A gate failed: the run finished, but a `gate` condition or `--fail-under` was not met. */
+export const EXIT_GATE_FAILED = EXIT_NOT_VALIDATED;
+/** `value-compass diff`: the two runs differ (see `--fail-on` for what counts). */
+export const EXIT_DIFFERENT = 4;
 /** Used by bin/vc.js alone, outside any command: the bundle is missing, or a bug escaped main(). */
 export const EXIT_INTERNAL = 70;
 /** The command was interrupted (Ctrl-C); a run can be resumed, a rescore left the run as it was. */
@@ -36,6 +53,7 @@ const EXIT_CODES = {
   no_journal: EXIT_ERRORS,
   spec_gone: EXIT_ERRORS,
   compile_failed: EXIT_ERRORS,
+  exec_not_allowed: EXIT_NOT_ALLOWED,
   plan_changed: EXIT_ERRORS,
   shard_changed: EXIT_ERRORS,
   no_such_scorer: EXIT_ERRORS,
@@ -49,6 +67,9 @@ const EXIT_CODES = {
   scoring_interrupted: EXIT_INTERRUPTED,
   scoring_stopped: EXIT_ERRORS,
   report_failed: EXIT_ERRORS,
+  // The validate stage of value-compass run, before any step.
+  judge_not_validated: EXIT_NOT_VALIDATED,
+  validation_failed: EXIT_ERRORS,
 } as const satisfies Record<Ending, number>;
 
 export function exitCodeOf(ending: Ending): number {

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from "./command.js";
 import { commands, type CommandEntry } from "./commands/index.js";
+import { editDistance } from "../core/edit-distance.js";
 
 export function toolVersion(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -31,9 +32,24 @@ function mainHelp(): string {
     "  -h, --help     show help (also: value-compass COMMAND --help)",
     "  -V, --version  print the version",
     "",
-    "Exit codes: 0 ok, 1 errors in the input or the run, 2 wrong command line, 130 interrupted.",
+    "Exit codes: 0 ok, 1 errors in the input or the run, 2 wrong command line, 3 a gate failed",
+    "(run, report), 4 the runs differ (diff), 130 interrupted.",
     "",
   ].join("\n");
+}
+
+/** The command a mistyped one most likely meant: within 2 edits (a swapped pair of letters is 2). */
+function nearestCommand(typed: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = typed.length >= 4 ? 3 : 2;
+  for (const c of commands) {
+    const d = editDistance(typed.toLowerCase(), c.name);
+    if (d < bestDistance) {
+      best = c.name;
+      bestDistance = d;
+    }
+  }
+  return best;
 }
 
 export function defaultIO(): CliIO {
@@ -53,7 +69,8 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   }
   const command = commands.find((c) => c.name === first);
   if (!command) {
-    io.stderr.write(`value-compass: unknown command '${first}'\n\n${mainHelp()}`);
+    const near = nearestCommand(first);
+    io.stderr.write(`value-compass: unknown command '${first}'${near ? ` — did you mean '${near}'?` : ""}\n\n${mainHelp()}`);
     return EXIT_USAGE;
   }
   return runCommand(command, rest, io);

@@ -1,15 +1,38 @@
 // What `value-compass rescore` says: why the run was not rescored, or what the new scores are (stderr), the run
 // directory (stdout), and the exit code, from the typed outcome of src/app/rescore.ts.
 
+import type { CompareOutcome } from "../app/compare-judges.js";
 import type { RescoreFailure, RescoreOutcome, Rescored } from "../app/rescore.js";
 import { summaryText } from "../app/report-stage.js";
 import { JOURNAL_FILE } from "../run/journal.js";
 import { exitCodeOf } from "./exit-codes.js";
-import { lockMessage, unavailableMessage } from "./failure-messages.js";
+import { execRefusalMessage, lockMessage, unavailableMessage } from "./failure-messages.js";
 import { displayPath } from "./paths.js";
 
 /** Where the words go (stdout: the run directory only). */
 type Out = { stdout: { write(text: string): unknown }; stderr: { write(text: string): unknown }; cwd: string } & { colour: boolean };
+
+/** Print how `value-compass rescore --judge A --judge B` went: Kendall's τ per pair of judges. */
+export function reportComparison(outcome: CompareOutcome, quiet: boolean, io: Out): number {
+  if (!outcome.ok) {
+    io.stderr.write(rescoreFailureText(outcome.failure, io.cwd));
+    return exitCodeOf(outcome.failure.kind);
+  }
+  const fmt = (x: number | null | undefined) => (x === null || x === undefined ? "n/a" : x.toFixed(3));
+  if (!quiet) {
+    for (const r of outcome.compared.rows) {
+      const ci = r.interval ? ` [${fmt(r.interval.low)}, ${fmt(r.interval.high)}]` : "";
+      io.stderr.write(
+        `value-compass rescore: ${r.scorer}: ${r.judgeA} vs ${r.judgeB}: Kendall's tau ${fmt(r.tau)}${ci} over ${r.models} models, ${r.items} items\n`,
+      );
+    }
+    io.stderr.write(
+      `value-compass rescore: the run's own scores are unchanged; written: ${outcome.compared.files.map((f) => displayPath(io.cwd, f)).join(", ")}\n`,
+    );
+  }
+  io.stdout.write(`${displayPath(io.cwd, outcome.compared.runDir)}\n`);
+  return exitCodeOf("rescored");
+}
 
 /** Print how `value-compass rescore` went and return its exit code. */
 export function reportRescore(outcome: RescoreOutcome, quiet: boolean, io: Out): number {
@@ -80,5 +103,7 @@ function rescoreFailureText(failure: RescoreFailure, cwd: string): string {
       );
     case "report_failed":
       return say(failure.error);
+    case "exec_not_allowed":
+      return execRefusalMessage(failure, "rescore", displayPath(cwd, failure.specPath));
   }
 }

@@ -3,10 +3,10 @@
 
 import type { FinishedRun, RunFailure, RunNotice, RunOutcome } from "../app/pipeline.js";
 import { MANIFEST_FILE } from "../run/manifest.js";
-import { formatDuration } from "../run/progress.js";
+import { formatDuration, type StageTime } from "../run/progress.js";
 import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
-import { exitCodeOf } from "./exit-codes.js";
-import { lockMessage, unavailableMessage } from "./failure-messages.js";
+import { EXIT_USAGE, exitCodeOf } from "./exit-codes.js";
+import { execRefusalMessage, lockMessage, unavailableMessage } from "./failure-messages.js";
 import { displayPath, resumeCommand } from "./paths.js";
 
 /** Where the words go (stdout: the run directory only). */
@@ -28,6 +28,8 @@ export function describeRunNotice(notice: RunNotice): string {
       return `value-compass run: stage ${notice.stage} failed: ${notice.message}`;
     case "plan_not_written":
       return `value-compass run: could not write ${PLAN_FILE}: ${notice.message}`;
+    case "validating":
+      return `value-compass run: validating the judges on ${notice.examples} gold example${notice.examples === 1 ? "" : "s"} before the run`;
   }
 }
 
@@ -35,6 +37,7 @@ export function describeRunNotice(notice: RunNotice): string {
 export function reportRun(outcome: RunOutcome, quiet: boolean, io: Out): number {
   if (!outcome.ok) {
     io.stderr.write(runFailureText(outcome.failure, io.cwd));
+    if (outcome.failure.kind === "compile_failed" && outcome.failure.commandLine) return EXIT_USAGE;
     return exitCodeOf(outcome.failure.kind);
   }
   const run = outcome.run;
@@ -76,6 +79,18 @@ function runFailureText(failure: RunFailure, cwd: string): string {
       return lines(
         `value-compass run: ${displayPath(cwd, failure.runDir)} holds shard ${failure.before} of the plan, not ${failure.now}; resume it with the same --shard (or none), or give another --out`,
       );
+    case "exec_not_allowed": {
+      const spec = displayPath(cwd, failure.specPath);
+      return execRefusalMessage(failure, "run", spec);
+    }
+    case "judge_not_validated":
+      return lines(
+        "value-compass run: the judges failed validation against the gold labels; nothing was run and no judged score is published.",
+        ...failure.summary.split("\n").map((l) => `  ${l}`),
+        `  Agreement tables: ${failure.files.map((f) => displayPath(cwd, f)).join(", ")} (docs/validation.md)`,
+      );
+    case "validation_failed":
+      return lines(`value-compass run: validating the judges failed: ${failure.message}; nothing was run (${displayPath(cwd, failure.runDir)})`);
   }
 }
 
@@ -108,9 +123,15 @@ function runEndText(run: FinishedRun, quiet: boolean, cwd: string): string {
       `value-compass run: ${counts.failed} of ${counts.total} steps failed (see the error column of ${RESPONSES_FILE}); retry them with: ${resume} --retry-failed`,
     );
   }
+  if (!quiet && run.stageTimes.length > 0) out.push(`value-compass run: time per stage: ${stageTimesText(run.stageTimes)}`);
   if (run.stageErrors > 0) out.push(`value-compass run: ${run.stageErrors} error${run.stageErrors === 1 ? "" : "s"} in later stages (see above)`);
   const summaries = quiet ? [] : run.summaries.map((s) => (s.endsWith("\n") ? s : `${s}\n`));
   return lines(...out) + summaries.join("");
+}
+
+/** `answers 1m02s (40 steps), judge scoring 20s (80 scores), reports 0.4s`: every stage that ran. */
+export function stageTimesText(times: readonly StageTime[]): string {
+  return times.map((t) => `${t.label} ${formatDuration(t.seconds)}${t.unit && t.done > 0 ? ` (${t.done} ${t.unit})` : ""}`).join(", ");
 }
 
 /** Lines of text, each ended by a newline; null leaves a line out. */

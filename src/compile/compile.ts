@@ -4,6 +4,7 @@
 import type { CheckedItem, CheckedItemSet, CheckedModel, CheckedSpec } from "../check/spec.js";
 import type { ContextCombo, Json, Plan, PlanItem, PlanModel, PlanRunSettings, PlanSegment, SamplingParams } from "../core/plan.js";
 import { PLAN_SCHEMA_VERSION } from "../core/plan.js";
+import { applySelection } from "./select.js";
 import { planHash } from "./serialize.js";
 import { countSteps } from "./steps.js";
 
@@ -24,10 +25,21 @@ export function compilePlan(spec: CheckedSpec): Plan {
     judge: spec.run.judge,
     run: runSettings(spec),
     templates: spec.templates.map((t) => ({ id: t.id, messages: t.messages, variables: t.variables })),
-    scorers: spec.scorers.map((s) => ({ id: s.id, kind: s.kind, config: s.config, score: s.score, rules: s.rules })),
+    scorers: spec.scorers.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      config: s.config,
+      score: s.score,
+      ...(s.outcome !== undefined ? { outcome: s.outcome } : {}),
+      rules: s.rules,
+    })),
     baselines: spec.baselines,
-    segments: segments(spec),
+    segments: spec.selection ? applySelection(segments(spec), spec.selection) : segments(spec),
     reports: spec.reports,
+    ...(spec.gold.length > 0 ? { gold: spec.gold } : {}),
+    // Only when given, so that a spec without them keeps its plan hash.
+    ...(spec.selection ? { selection: spec.selection } : {}),
+    ...(spec.gate ? { gate: spec.gate } : {}),
   };
   const withCount: Plan = { ...header, stepCount: countSteps(header), hash: "" };
   return { ...withCount, hash: planHash(withCount) };
@@ -88,7 +100,8 @@ function segments(spec: CheckedSpec): PlanSegment[] {
       system: set.system,
       template: set.template,
       scorers: [...set.scorers],
-      models,
+      // `only models [...]` (the checker resolved it to run model ids, in run order).
+      models: set.models ?? models,
       contexts: contexts(spec, set),
       samples: spec.run.samples,
       items: set.items.map((i) => planItem(i, set.system)),
@@ -104,7 +117,7 @@ function segments(spec: CheckedSpec): PlanSegment[] {
       system: set.system,
       template: set.template,
       scorers: [...set.scorers],
-      models,
+      models: set.models ?? models,
       contexts: contexts(spec, set),
       bank: set.items.map((i) => planItem(i, set.system)),
       settings: a.settings,

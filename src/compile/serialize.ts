@@ -11,8 +11,10 @@ export { canonicalJson, canonicalStepJson } from "../core/canonical.js";
 
 /** The plan without its hash: what the hash covers (followed by every step). */
 export function planHeader(plan: Plan | Omit<Plan, "hash">): Omit<Plan, "hash"> {
-  const { hash: _hash, ...header } = plan as Plan;
+  // `commands` (plan --json only) says where commands are written, not what the plan is.
+  const { hash: _hash, commands: _commands, ...header } = plan as Plan;
   void _hash;
+  void _commands;
   return header;
 }
 

@@ -6,6 +6,7 @@
 import * as crypto from "node:crypto";
 import { canonicalJson } from "../core/canonical.js";
 import type { ContextCombo, Plan, PlanModel, PlanStep, SamplingParams, StaticSegment } from "../core/plan.js";
+import { itemAskedOf, modelStepCount } from "../core/item-models.js";
 import { buildTemplateContext, itemContext, renderTemplate } from "./render.js";
 
 /** Stable step id: independent of the step's position, so reordering a plan keeps journal entries valid. */
@@ -71,6 +72,8 @@ function* segmentSteps(plan: Plan, segment: StaticSegment, models: Map<string, P
       const item = segment.items[i];
       const itemCtx = itemContexts[i];
       if (!item || !itemCtx) continue;
+      // Per-model item sets (a `models` field): a model is asked only the items listed for it.
+      if (!itemAskedOf(item, modelId)) continue;
       for (const context of segment.contexts) {
         for (let sample = 0; sample < segment.samples; sample++) {
           const templateContext = buildTemplateContext(plan, { item, context, sample }, itemCtx);
@@ -96,7 +99,9 @@ function* segmentSteps(plan: Plan, segment: StaticSegment, models: Map<string, P
 }
 
 export function staticStepCount(segment: StaticSegment): number {
-  return segment.models.length * segment.items.length * segment.contexts.length * segment.samples;
+  let n = 0;
+  for (const model of segment.models) n += modelStepCount(segment, model);
+  return n;
 }
 
 /** Number of static steps, computed without enumerating them. */

@@ -56,10 +56,73 @@ export interface Plan {
   baselines: PlanBaseline[];
   segments: PlanSegment[];
   reports: PlanReport[];
+  /**
+   * Gold sets (`gold NAME for SCORER { ... }`): labelled answers a scorer is validated against
+   * (`vc validate`, and the validate stage of `vc run`). Absent when the spec declares none, so the
+   * plans of specs without gold sets keep their hash.
+   */
+  gold?: PlanGoldSet[];
+  /**
+   * The subset of the spec this plan covers (`--cultures`, `--limit`, … or the run's `select { }`).
+   * Absent when the plan covers the whole spec, so a spec's plan hash does not change unless a
+   * selection is made.
+   */
+  selection?: PlanSelection;
+  /** The run's `gate [...]` conditions (src/core/gate.ts), checked when the run ends; absent when none. */
+  gate?: string[];
   /** Number of static steps (adaptive segments add steps at run time and are not counted here). */
   stepCount: number;
   /** sha256 (hex) over the canonical JSON of this header (without `hash`) followed by every step. */
   hash: string;
+  /**
+   * Only in `value-compass plan --json`, never in a run's plan.json nor in the hash: every command a
+   * run would execute, with where it is declared (docs/security.md).
+   */
+  commands?: PlanCommand[];
+}
+
+/** A program a run would start: an exec: model (evaluated, judge, generator) or an exec scorer. */
+export interface PlanCommand {
+  role: "evaluated" | "judge" | "generator" | "scorer";
+  /** The model id or the scorer's name. */
+  id: string;
+  /** The command line as written (split into argv without a shell). */
+  command: string;
+  /** Where it is written: file (as shown in diagnostics) and line; empty when it comes from the command line alone. */
+  sites: Array<{ file: string; line: number }>;
+  /** Written on this command line (`--model`, `--judge`, `--set`): trusted without asking. */
+  fromCommandLine: boolean;
+}
+
+/**
+ * A selection of the spec's cells. Every list is null when that axis is not restricted. The items
+ * that remain are those of the selected systems, dimensions and contexts whose id matches `items`;
+ * `limit` then keeps at most N items per items block and dimension (each crossed with every selected
+ * context of the block, so every dimension × context cell gets N items and context comparisons stay
+ * paired), drawn with `seed` and stratified by difficulty.
+ */
+export interface PlanSelection {
+  /** Culture ids; null in the list stands for `none` (the combination without a culture). */
+  cultures: Array<string | null> | null;
+  usecases: Array<string | null> | null;
+  systems: string[] | null;
+  /** `system.dimension` ids. */
+  dimensions: string[] | null;
+  /** A glob over item ids (`*` any run of characters, `?` one character). */
+  items: string | null;
+  limit: number | null;
+  /** Seed of the `limit` draw: the run's seed, or 0 when the spec sets none. */
+  seed: number;
+}
+
+/** A selection as asked for on the command line (`--cultures a,b`, `--limit 3`, …): names, not yet checked. */
+export interface SelectionRequest {
+  cultures?: string[];
+  usecases?: string[];
+  systems?: string[];
+  dimensions?: string[];
+  items?: string;
+  limit?: number;
 }
 
 export interface PlanInput {
@@ -107,7 +170,7 @@ export interface PlanUsecase {
 export interface PlanModel {
   /** As written: "ollama:llama3.2:3b", "openai:gpt-4o-mini", "exec:python3 answer.py", "mock:refuser". */
   id: string;
-  /** A registered provider kind (src/providers/kinds): "ollama", "openai", "exec", "mock". */
+  /** A registered provider kind (src/providers/kinds): "ollama", "openai", "llamacpp", "exec", "mock". */
   provider: string;
   /** The provider-local model name or command. */
   name: string;
@@ -162,6 +225,11 @@ export interface PlanScorer {
   config: Record<string, Json>;
   /** Maps the scorer's raw output to 0–100; null means the kind's default mapping. */
   score: PlanExpr | null;
+  /**
+   * The answer's outcome category (`safe`, `unsafe`, `over_refusal` …): a string (or null) expression
+   * evaluated after the rules. Absent when the spec declares none, so such plans keep their hash.
+   */
+  outcome?: PlanExpr;
   rules: PlanRule[];
 }
 
@@ -169,6 +237,8 @@ export interface PlanRule {
   name: string;
   when: PlanExpr;
   score: PlanExpr | null;
+  /** The outcome when this rule fires (replaces the scorer's); absent when the rule declares none. */
+  outcome?: PlanExpr;
   verdict: string | null;
   note: string | null;
 }
@@ -252,6 +322,55 @@ export interface AdaptiveSegment {
   contexts: ContextCombo[];
   bank: PlanItem[];
   settings: Record<string, Json>;
+}
+
+/** How gold labels are compared with the scorer's labels (docs/validation.md). */
+export type GoldScale = "categorical" | "ordinal" | "numeric";
+
+/** What a `require` may test: agreement with the gold labels, or among the judges of a panel. */
+export const GOLD_METRICS = ["accuracy", "kappa", "kappa_lower", "icc", "icc_lower", "alpha", "alpha_lower"] as const;
+export type GoldMetric = (typeof GOLD_METRICS)[number];
+
+export interface PlanGoldRequire {
+  metric: GoldMetric;
+  op: ">=" | ">";
+  value: number;
+  /** As written, for messages: "kappa >= 0.6". */
+  text: string;
+}
+
+export interface PlanGoldSet {
+  id: string;
+  /** The scorer validated (its judge model or panel answers the examples). */
+  scorer: string;
+  /** The value system whose dimensions the rows' `domain` names; null when none is known. */
+  system: string | null;
+  scale: GoldScale;
+  /** What is compared with `expected`; null: the scorer's final score. */
+  label: PlanExpr | null;
+  requires: PlanGoldRequire[];
+  examples: PlanGoldExample[];
+}
+
+/** One labelled answer: a row of the gold file or an inline `example`. */
+export interface PlanGoldExample {
+  id: string;
+  prompt: string;
+  answer: string;
+  /** A category (categorical) or a number (ordinal, numeric). */
+  expected: string | number;
+  locale: string | null;
+  /** A dimension of the gold set's system (the harm domain), or free text when there is no system. */
+  domain: string | null;
+  /** A declared use case id; the judge is told this deployment. */
+  usecase: string | null;
+  /** The culture whose locale is `locale`, if one is declared. */
+  culture: string | null;
+  labeller: string | null;
+  note: string | null;
+  /** Any other field of the row: the judge's template reads it as item.<field> (e.g. item.task). */
+  fields: Record<string, Json>;
+  origin: { file: string; row: number | null };
 }
 
 export interface PlanReport {

@@ -45,6 +45,12 @@ export interface ScoreRecord {
   rule: string | null;
   /** Whether the answer was a refusal, when the scorer can tell. */
   refused: boolean | null;
+  /**
+   * The answer's outcome category from the scorer's or the fired rule's `outcome` (for safety: "safe",
+   * "unsafe", "over_refusal"); null when the scorer declares none or scoring failed. Records written
+   * before outcomes existed lack the field; readers treat that as null.
+   */
+  outcome: string | null;
   /** A scoring error (invalid judge JSON after all retries, unparseable rating ...). Never a made-up score. */
   error: string | null;
   /** For judge scorers: the judge model, whether its answer was cached, and how many calls were made. */

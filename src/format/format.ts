@@ -148,6 +148,10 @@ function collectFacts(ast: SpecFile): LayoutFacts {
         break;
       case "Items":
         properties(s.properties);
+        for (const c of s.only) {
+          entry(c.span.start.offset);
+          value(c.list);
+        }
         for (const item of s.items) {
           entry(item.span.start.offset);
           properties(item.properties);
@@ -157,12 +161,16 @@ function collectFacts(ast: SpecFile): LayoutFacts {
         properties(s.properties);
         if (s.scoreSpan) entry(s.scoreSpan.start.offset);
         expr(s.score);
+        if (s.outcomeSpan) entry(s.outcomeSpan.start.offset);
+        expr(s.outcome);
         s.rules.forEach(statement);
         break;
       case "Rule":
         expr(s.when);
         expr(s.score);
         if (s.scoreSpan) entry(s.scoreSpan.start.offset);
+        expr(s.outcome);
+        if (s.outcomeSpan) entry(s.outcomeSpan.start.offset);
         properties(s.properties);
         break;
       case "Run":
@@ -173,6 +181,19 @@ function collectFacts(ast: SpecFile): LayoutFacts {
         }
         break;
       case "Import":
+        break;
+      case "Gold":
+        properties(s.properties);
+        if (s.labelSpan) entry(s.labelSpan.start.offset);
+        expr(s.label);
+        for (const r of s.requires) {
+          entry(r.span.start.offset);
+          expr(r.expr);
+        }
+        for (const e of s.examples) {
+          entry(e.span.start.offset);
+          properties(e.properties);
+        }
         break;
       default:
         properties(s.properties);

@@ -8,6 +8,7 @@
 // failure before any request is sent. The client never retries (maxRetries 0): the scheduler does,
 // honouring Retry-After, so retries are counted and journaled in one place.
 
+import { editDistance } from "../core/edit-distance.js";
 import OpenAI from "openai";
 import type { ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
 import type { PlanModel } from "../core/plan.js";
@@ -76,19 +77,21 @@ export class OpenAIProvider implements Provider {
     if (!this.client || !this.key.ok) return this.fail(failure("auth", this.keyMessage()));
     const deadline = startDeadline(OPENAI_PREPARE_TIMEOUT_MS, options.signal);
     try {
-      let listed = false;
+      const listed: string[] = [];
       try {
         for await (const entry of this.client.models.list({ signal: deadline.signal, timeout: OPENAI_PREPARE_TIMEOUT_MS })) {
-          listed = true;
-          if (entry.id === this.model.name) return { ok: true, info: this.info() };
+          // Ollama's /v1 lists `NAME:latest` and accepts `NAME` in chat: the same model.
+          if (entry.id === this.model.name || entry.id === `${this.model.name}:latest`) return { ok: true, info: this.info() };
+          listed.push(entry.id);
         }
       } catch (err) {
         // Some compatible servers have no /models; the first chat request will tell.
         if (err instanceof OpenAI.APIError && err.status === 404 && !deadline.timedOut()) return { ok: true, info: this.info() };
         throw err;
       }
-      const where = listed ? "" : " (the server lists no models)";
-      return this.fail(failure("not_found", `model '${this.model.name}' not found on ${this.endpoint}${where}`));
+      // Gateways (LiteLLM wildcard routes, Azure deployments) may list some models or none and still
+      // serve this one: a warning, and the first chat request decides (a 404 there stops the run).
+      return { ok: true, info: this.info(), warnings: [unlistedWarning(this.model.name, this.endpoint, listed)] };
     } catch (err) {
       return this.fail(this.classify(err, deadline, OPENAI_PREPARE_TIMEOUT_MS));
     } finally {
@@ -215,4 +218,16 @@ export function createOpenAIProvider(model: PlanModel, env: ProviderEnv): Provid
 
 function countOrNull(value: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+/** The warning for a model the server's /models does not list: the names it lists and the nearest one. */
+export function unlistedWarning(name: string, endpoint: string, listed: readonly string[]): string {
+  if (listed.length === 0) return `${endpoint} lists no models; the first request to '${name}' decides whether it is served`;
+  // Compared without Ollama's ":latest", which names the same model.
+  const bare = (id: string) => id.toLowerCase().replace(/:latest$/, "");
+  const gap = (id: string) => editDistance(bare(name), bare(id));
+  const near = [...listed].sort((a, b) => gap(a) - gap(b))[0] as string;
+  const close = gap(near) <= Math.max(2, Math.floor(name.length / 3)) || near.startsWith(`${name}:`);
+  const shown = listed.length > 8 ? `${listed.slice(0, 8).join(", ")}, … (${listed.length})` : listed.join(", ");
+  return `'${name}' is not among the models ${endpoint} lists (${shown})${close ? `; did you mean '${near}'?` : ""}; the first request decides whether it is served`;
 }

@@ -7,7 +7,7 @@ import type { ChatMessage, JsonSchema, PlanModel } from "../core/plan.js";
 
 export type { FailureKind } from "../core/failure.js";
 
-/** The name of a registered provider kind (src/providers/kinds): "ollama", "openai", "exec", "mock". */
+/** The name of a registered provider kind (src/providers/kinds): "ollama", "openai", "llamacpp", "exec", "mock". */
 export type ProviderKind = string;
 
 export interface ChatRequest {
@@ -69,6 +69,8 @@ export interface ModelInfo {
   mock: boolean;
   /** An endpoint pool: each host, its digest and how often it was ejected (kept current by the pool). */
   hosts?: PoolHostInfo[];
+  /** A model evaluated from a local file (llamacpp): the file's identity and how it was run. */
+  weights?: ModelWeights;
 }
 
 /** One host of an endpoint pool, as the manifest records it. */
@@ -76,6 +78,21 @@ export interface PoolHostInfo {
   endpoint: string;
   digest: string | null;
   ejections: number;
+}
+
+/** What pins a model file: its sha256, its GGUF metadata and the llama.cpp build that ran it. */
+export interface ModelWeights {
+  path: string;
+  sha256: string;
+  bytes: number;
+  /** GGUF general.architecture, e.g. "llama". */
+  architecture: string;
+  /** GGUF general.file_type by name, e.g. "MOSTLY_Q4_K_M"; null when the file does not say. */
+  quantization: string | null;
+  /** The context length the model was trained with (GGUF <arch>.context_length). */
+  contextLength: number | null;
+  /** e.g. "llama.cpp b6600 (node-llama-cpp 3.21.1, cpu)". */
+  runtime: string;
 }
 
 export interface PrepareOptions {
@@ -88,7 +105,11 @@ export interface PrepareOptions {
   note?: (message: string) => void;
 }
 
-export type PrepareResult = { ok: true; info: ModelInfo } | { ok: false; failure: ProviderFailure };
+/**
+ * `warnings`: what the user should know though the model may work, e.g. a server whose model list does
+ * not name it (a gateway, a partial list): the first request decides.
+ */
+export type PrepareResult = { ok: true; info: ModelInfo; warnings?: string[] } | { ok: false; failure: ProviderFailure };
 
 export interface Provider {
   readonly kind: ProviderKind;

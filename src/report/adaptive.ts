@@ -1,16 +1,18 @@
 // The adaptive segments' tables, rebuilt from the journal and the scores alone (like every report, so
 // `vc report` reproduces them): for each examinee (model × context, in plan order) the items it was
 // given are its journaled steps in index order (an adaptive step's index is its position, see
-// src/adaptive/segment.ts); each answer conforms when the deciding scorer's score reaches the
-// threshold; θ and its standard error after each answer come from the same estimator the test used.
+// src/adaptive/segment.ts); each answer conforms when it passes the block's pass rule (its outcome is
+// in `pass`, or the deciding scorer's score reaches the threshold: src/adaptive/rules.ts conforms);
+// θ and its standard error after each answer come from the same estimator the test used.
 //
 // adaptive.csv  one row per item given: segment, model, culture, usecase, position, item, dimension,
-//               difficulty, discrimination, step_id, scorer, score, correct (1/0, empty: unscorable,
-//               skipped), theta, se (after this answer), stop_reason (of the examinee's test)
+//               difficulty, b (the logit the test used), discrimination, step_id, scorer, score,
+//               outcome, correct (1/0, empty: unscorable, skipped), theta, se (after this answer),
+//               stop_reason (of the examinee's test)
 // abilities.csv one row per examinee: θ, se, the 0–100 score (abilityToScore) with its 95% range,
-//               items answered and skipped, stop reason, and the model's static score over the same
-//               dimensions (the mean of its dimension means from the static items blocks) when the
-//               run has one.
+//               items answered and skipped, the pass rule, the fails and their outcomes (so an
+//               over-refusal is reported apart from an unsafe answer), stop reason, and the model's
+//               static score over the same dimensions when the run has one.
 
 import type { AdaptiveSegment, ContextCombo, Plan } from "../core/plan.js";
 import { bankFromPlanItems, type BankEntry } from "../adaptive/bank.js";
@@ -20,7 +22,7 @@ import { examineeId } from "../adaptive/responses.js";
 import { adaptiveIndexBase } from "../adaptive/segment.js";
 import type { RunAnalysis } from "./tables.js";
 import type { Cell, ColumnFormat, Table } from "./csv.js";
-import { adaptiveRules } from "../adaptive/rules.js";
+import { adaptiveRules, conforms, passRuleText } from "../adaptive/rules.js";
 import type { StepRecord } from "../core/records.js";
 
 export const ADAPTIVE_FILE = "adaptive";
@@ -34,8 +36,11 @@ export interface AdaptiveAnswer {
   item: string;
   dimension: string;
   difficulty: number | null;
+  /** The difficulty on the logit scale the test used (a level mapped for an uncalibrated bank). */
+  b: number | null;
   discrimination: number | null;
   score: number | null;
+  outcome: string | null;
   correct: 0 | 1 | null;
   theta: number;
   se: number;
@@ -47,6 +52,8 @@ export interface AdaptiveExaminee {
   model: string;
   context: ContextCombo;
   scorer: string;
+  /** The pass rule in words (`outcome in [safe]`, `score >= 50`). */
+  passRule: string;
   answers: AdaptiveAnswer[];
   answered: number;
   skipped: number;
@@ -63,8 +70,13 @@ export interface AdaptiveReplay {
   notes: string[];
 }
 
-/** `scoreOf(stepId, scorer)`: the latest score (null: none or an error). */
-export function replayAdaptive(plan: Plan, records: Iterable<StepRecord>, scoreOf: (stepId: string, scorer: string) => number | null): AdaptiveReplay {
+/** What an answer was scored: the latest score (null: none or an error) and its outcome. */
+export interface ScoredAnswer {
+  score: number | null;
+  outcome: string | null;
+}
+
+export function replayAdaptive(plan: Plan, records: Iterable<StepRecord>, scoreOf: (stepId: string, scorer: string) => ScoredAnswer | null): AdaptiveReplay {
   const segments = plan.segments.filter((s): s is AdaptiveSegment => s.kind === "adaptive");
   const out: AdaptiveReplay = { examinees: [], notes: [] };
   if (segments.length === 0) return out;
@@ -78,10 +90,10 @@ export function replayAdaptive(plan: Plan, records: Iterable<StepRecord>, scoreO
       out.notes.push(parsed.message);
       continue;
     }
-    const { cat, scorer, threshold } = parsed.rules;
+    const { cat, scorer } = parsed.rules;
     const base = adaptiveIndexBase(plan, segment.id);
     if (base === null) continue;
-    const bank = bankFromPlanItems(segment.bank);
+    const bank = bankFromPlanItems(segment.bank, cat.balance);
     const bankById = new Map<string, BankEntry>(bank.map((b) => [b.id, b]));
     const planItems = new Map(segment.bank.map((i) => [i.id, i]));
     const dimensions = [...new Set(segment.bank.map((i) => i.dimension))];
@@ -97,8 +109,10 @@ export function replayAdaptive(plan: Plan, records: Iterable<StepRecord>, scoreO
         for (let position = 0; position < perExaminee; position++) {
           const record = byIndex.get(first + position);
           if (!record) break;
-          const score = scoreOf(record.stepId, scorer);
-          const correct: 0 | 1 | null = score === null ? null : score >= threshold ? 1 : 0;
+          const scored = scoreOf(record.stepId, scorer);
+          const score = scored?.score ?? null;
+          const outcome = scored?.outcome ?? null;
+          const correct = conforms(parsed.rules, score, outcome);
           if (correct === null) skipped.push(record.item);
           else answered.push({ id: record.item, correct });
           const estimate = currentEstimate(bankById, answered, cat);
@@ -109,8 +123,10 @@ export function replayAdaptive(plan: Plan, records: Iterable<StepRecord>, scoreO
             item: record.item,
             dimension: record.dimension,
             difficulty: planItems.get(record.item)?.difficulty ?? null,
+            b: entry?.b ?? null,
             discrimination: entry?.a ?? null,
             score,
+            outcome,
             correct,
             theta: estimate.theta,
             se: estimate.se,
@@ -132,6 +148,7 @@ export function replayAdaptive(plan: Plan, records: Iterable<StepRecord>, scoreO
           model,
           context,
           scorer,
+          passRule: passRuleText(parsed.rules),
           answers,
           answered: answered.length,
           skipped: skipped.length,
@@ -148,6 +165,20 @@ export function replayAdaptive(plan: Plan, records: Iterable<StepRecord>, scoreO
 
 type Col = [string, ColumnFormat];
 
+/** The outcomes of the failed answers, counted: `over_refusal=3;unsafe=1` (sorted; empty: none failed). */
+function failOutcomes(fails: readonly AdaptiveAnswer[]): string | null {
+  if (fails.length === 0) return null;
+  const counts = new Map<string, number>();
+  for (const a of fails) {
+    const key = a.outcome ?? "score";
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([k, n]) => `${k}=${n}`)
+    .join(";");
+}
+
 function table(name: string, cols: readonly Col[], rows: Cell[][]): Table {
   return { name, columns: cols.map((c) => c[0]), formats: cols.map((c) => c[1]), rows };
 }
@@ -161,10 +192,12 @@ const ADAPTIVE_COLUMNS: Col[] = [
   ["item", "text"],
   ["dimension", "text"],
   ["difficulty", "num"],
+  ["b", "num"],
   ["discrimination", "num"],
   ["step_id", "text"],
   ["scorer", "text"],
   ["score", "score"],
+  ["outcome", "text"],
   ["correct", "int"],
   ["theta", "corr"],
   ["se", "corr"],
@@ -184,6 +217,9 @@ const ABILITY_COLUMNS: Col[] = [
   ["score_high", "score"],
   ["items", "int"],
   ["skipped", "int"],
+  ["pass_rule", "text"],
+  ["failed", "int"],
+  ["fail_outcomes", "text"],
   ["stop_reason", "text"],
   ["static_score", "score"],
   ["static_dimensions", "int"],
@@ -232,10 +268,12 @@ export function adaptiveTables(replay: AdaptiveReplay, analysis: RunAnalysis | n
         a.item,
         a.dimension,
         a.difficulty,
+        a.b,
         a.discrimination,
         a.stepId,
         x.scorer,
         a.score,
+        a.outcome,
         a.correct,
         a.theta,
         a.se,
@@ -243,6 +281,7 @@ export function adaptiveTables(replay: AdaptiveReplay, analysis: RunAnalysis | n
       ]);
     }
     const s = staticScore(analysis, x.model, x.system, x.dimensions);
+    const fails = x.answers.filter((a) => a.correct === 0);
     abilityRows.push([
       x.segment,
       x.system,
@@ -256,6 +295,9 @@ export function adaptiveTables(replay: AdaptiveReplay, analysis: RunAnalysis | n
       abilityToScore(x.theta + 1.96 * x.se),
       x.answered,
       x.skipped,
+      x.passRule,
+      fails.length,
+      failOutcomes(fails),
       x.stopReason,
       s?.mean ?? null,
       s?.dimensions ?? null,

@@ -39,6 +39,16 @@ export interface Table {
   rows: Cell[][];
 }
 
+/**
+ * A table of a run that covers a subset of its spec (`--cultures`, `--limit`, …) gets a last column
+ * `subset` saying which, on every row, so a table read on its own cannot pass for the whole spec.
+ * Tables of whole-spec runs are unchanged.
+ */
+export function markSubset(table: Table, subset: string | null): Table {
+  if (subset === null) return table;
+  return { ...table, columns: [...table.columns, "subset"], formats: [...table.formats, "text"], rows: table.rows.map((r) => [...r, subset]) };
+}
+
 export interface CsvOptions {
   /** Write a UTF-8 byte-order mark first. Default false. */
   bom?: boolean;

@@ -9,7 +9,8 @@ import { writeFileAtomicWith } from "../core/atomic-write.js";
 import { buildDataset } from "../analyse/dataset.js";
 import type { Plan } from "../core/plan.js";
 import { responsesTable } from "./builtin-tables.js";
-import { toCsv, type CsvOptions } from "./csv.js";
+import { markSubset, toCsv, type CsvOptions } from "./csv.js";
+import { describeSelection } from "../core/selection.js";
 import { finalRecordsInPlanOrder, type JournalCounts } from "../run/journal.js";
 
 export type { JournalCounts } from "../run/journal.js";
@@ -21,7 +22,10 @@ const BATCH = 1000;
 
 /** The CSV text of one batch of records (in plan order), with or without the header line. */
 function batchCsv(plan: Plan, records: StepRecord[], runId: string | null, options: CsvOptions, header: boolean): string {
-  const table = responsesTable(buildDataset(plan, records, [], { centre: "off" }), runId);
+  const table = markSubset(
+    responsesTable(buildDataset(plan, records, [], { centre: "off" }), runId),
+    plan.selection ? describeSelection(plan.selection) : null,
+  );
   const text = toCsv(table, { ...options, bom: header && (options.bom ?? false) });
   if (header) return text;
   // Drop the header line: the header holds no quoted field, so its end is the first LF.

@@ -107,7 +107,11 @@ function referenceLabel(r: ContextEffectRow): string {
 
 /** The context effects with evidence (BH q < 0.05), largest |difference| first; see notableEffects. */
 export function largestEffects(effects: readonly ContextEffectRow[], top: number): ContextEffectRow[] {
-  return notableEffects(effects, { top, q: EFFECT_Q });
+  // A row that would print as 0.00 tells the reader nothing, whatever its q.
+  return notableEffects(
+    effects.filter((r) => r.difference !== null && Math.abs(r.difference) >= 0.005),
+    { top, q: EFFECT_Q },
+  );
 }
 
 export function renderSummary(analysis: RunAnalysis, options: SummaryOptions = {}): string {

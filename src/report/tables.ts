@@ -3,7 +3,7 @@
 // the spec declares none. Pure and deterministic: the same plan, records and seed give the same tables,
 // so `vc report RUN_DIR` reproduces a run's CSV files byte for byte. docs/outputs.md lists every column.
 
-import type { Plan } from "../core/plan.js";
+import type { Plan, PlanReport } from "../core/plan.js";
 import type { ScoreRecord, StepRecord } from "../core/records.js";
 import { leaderboard, type AggregateRow, type OverallRow, type Weighting } from "../analyse/aggregate.js";
 import type { CentreMode } from "../analyse/centre.js";
@@ -47,6 +47,13 @@ export interface BuiltReport {
   analysis: RunAnalysis;
   /** Things worth telling the user: unknown report kinds or settings, renamed files, centring drops. */
   notes: string[];
+  /** Which report (and kind) wrote each report table: the HTML report picks its figures by kind. */
+  sources: TableSource[];
+}
+
+export interface TableSource {
+  table: string;
+  report: PlanReport;
 }
 // ---------------------------------------------------------------------------------------------------
 // Entry points
@@ -75,6 +82,7 @@ export function buildReport(plan: Plan, steps: Iterable<StepRecord>, scores: Ite
   const dataset = buildDataset(plan, steps, scores, options.centre ? { centre: options.centre } : {});
   const analysis = analyseDataset(dataset, options);
   const notes: string[] = [];
+  const sources: TableSource[] = [];
   const runId = options.runId ?? null;
   const tables: Table[] = [
     responsesTable(dataset, runId),
@@ -125,9 +133,10 @@ export function buildReport(plan: Plan, steps: Iterable<StepRecord>, scores: Ite
       const name = claim(t.name);
       if (name !== t.name) notes.push(`report ${report.id}: ${t.name}.csv already exists, written as ${name}.csv`);
       tables.push({ ...t, name });
+      sources.push({ table: name, report });
     }
   }
-  return { tables, analysis, notes };
+  return { tables, analysis, notes, sources };
 }
 
 export function buildTables(plan: Plan, steps: Iterable<StepRecord>, scores: Iterable<ScoreRecord>, options: ReportOptions): Table[] {

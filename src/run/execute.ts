@@ -4,7 +4,7 @@
 import type { PlanStep } from "../core/plan.js";
 import type { CallOutcome, ModelCaller, ModelRequest } from "./calls.js";
 import type { Journal } from "./journal.js";
-import type { StepProgress } from "./progress.js";
+import type { StageLine } from "./stage-meter.js";
 import type { StepRecord } from "../core/records.js";
 import { schedule, type ScheduleResult } from "./scheduler.js";
 
@@ -54,7 +54,8 @@ export interface ExecuteOptions {
   journal: Journal;
   /** Step ids already journaled (and not to be retried). */
   done: ReadonlySet<string>;
-  progress: StepProgress;
+  /** The answers' line of the progress display. */
+  progress: StageLine;
   /** True once the user asked to stop. */
   interrupted(): boolean;
   afterModel?(model: string): Promise<void>;
@@ -89,7 +90,7 @@ export async function executeSteps(options: ExecuteOptions): Promise<ExecuteResu
     journal.append(record);
     journaled++;
     if (record.error) failed++;
-    progress.stepDone({ failed: record.error !== null, cached: record.cached });
+    progress.done({ failed: record.error !== null, cached: record.cached });
   };
 
   const result = await schedule({
@@ -98,12 +99,13 @@ export async function executeSteps(options: ExecuteOptions): Promise<ExecuteResu
     execute: (step) => {
       if (step.model !== lastModel) {
         lastModel = step.model;
-        progress.model(step.model);
+        progress.detail(step.model);
       }
       return run(step);
     },
     windowFor: (model) => Math.max(2, caller.concurrencyOf(model) * 2),
     stopped: stopping,
+    onSkip: () => progress.skip(1),
     ...(options.afterModel ? { afterModel: options.afterModel } : {}),
   });
   return { ...result, journaled, failed, unfinished };

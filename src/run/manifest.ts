@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { execa } from "execa";
 import { writeFileAtomic } from "../core/atomic-write.js";
-import type { Json, Plan, PlanInput, SamplingParams } from "../core/plan.js";
-import type { ModelInfo, ProviderKind } from "../providers/types.js";
+import type { Json, Plan, PlanInput, PlanSelection, SamplingParams, SelectionRequest } from "../core/plan.js";
+import type { ModelInfo, ModelWeights, ProviderKind } from "../providers/types.js";
 import { safeUrl } from "./endpoints.js";
 import type { JournalCounts } from "./journal.js";
 
@@ -31,6 +31,17 @@ export interface Invocation {
   jsonIo?: boolean;
   /** `--shard`: the slice of the plan this run folder holds, index 0-based (absent: all of it). */
   shard?: { index: number; count: number };
+  /** `--cultures`, `--limit`, … as given (absent when none was). */
+  select?: SelectionRequest;
+  /** `score --answers`: the recorded answers scored instead of calling the evaluated models (absent otherwise). */
+  answers?: AnswersInput[];
+}
+
+/** One file of recorded answers: relative to the run directory, its sha256 and the format it was read as. */
+export interface AnswersInput {
+  path: string;
+  sha256: string;
+  format: string;
 }
 
 /** evaluated: answers the items; judge: scores answers or checks generated items; generator: writes items. */
@@ -47,6 +58,8 @@ export interface ManifestModel {
   fingerprints: string[];
   /** An endpoint pool: every host's endpoint, model digest and ejections in this run (absent otherwise). */
   hosts?: Array<{ endpoint: string; digest: string | null; ejections: number }>;
+  /** llamacpp: the model file's sha256, GGUF metadata and llama.cpp build. */
+  weights?: ModelWeights;
 }
 
 /** The journal's counts (adaptive steps are chosen at run time and included in total and done). */
@@ -91,7 +104,8 @@ export interface Manifest {
   manifestVersion: typeof MANIFEST_VERSION;
   runId: string;
   status: RunStatus;
-  spec: { name: string; planHash: string; stepCount: number; inputs: PlanInput[] };
+  /** `selection`: the subset the plan covers (absent for the whole spec). */
+  spec: { name: string; planHash: string; stepCount: number; inputs: PlanInput[]; selection?: PlanSelection };
   invocation: Invocation;
   tool: { name: string; version: string };
   git: GitInfo | null;
@@ -165,6 +179,8 @@ export interface ManifestInput {
   counts: RunCounts;
   stop: { reason: "fatal" | "interrupted"; message: string } | null;
   files: string[];
+  /** `score --answers`: the answers files as inputs of the run, relative to the entry spec's folder. */
+  answerInputs?: PlanInput[];
   scoring?: ScoringCountsField | null;
   rescores?: Rescore[];
 }
@@ -190,7 +206,8 @@ export function buildManifest(input: ManifestInput): Manifest {
       name: plan.name,
       planHash: plan.hash,
       stepCount: plan.stepCount,
-      inputs: plan.inputs.map((i) => ({ path: i.path, sha256: i.sha256 })),
+      inputs: [...plan.inputs.map((i) => ({ path: i.path, sha256: i.sha256 })), ...(input.answerInputs ?? []).map((i) => ({ path: i.path, sha256: i.sha256 }))],
+      ...(plan.selection ? { selection: plan.selection } : {}),
     },
     invocation: {
       spec: input.invocation.spec,
@@ -202,6 +219,8 @@ export function buildManifest(input: ManifestInput): Manifest {
       cacheDir: input.invocation.cacheDir,
       ...(input.invocation.jsonIo === true ? { jsonIo: true } : {}),
       ...(input.invocation.shard ? { shard: { index: input.invocation.shard.index, count: input.invocation.shard.count } } : {}),
+      ...(input.invocation.select ? { select: input.invocation.select } : {}),
+      ...(input.invocation.answers ? { answers: input.invocation.answers.map((a) => ({ ...a })) } : {}),
     },
     tool: { name: "value-compass", version: input.toolVersion },
     git: input.git ? { commit: input.git.commit, dirty: input.git.dirty } : null,
@@ -217,6 +236,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       mock: m.info?.mock ?? m.provider === "mock",
       fingerprints: [...m.fingerprints],
       ...(m.info?.hosts ? { hosts: m.info.hosts.map((h) => ({ endpoint: safeUrl(h.endpoint), digest: h.digest, ejections: h.ejections })) } : {}),
+      ...(m.info?.weights ? { weights: { ...m.info.weights } } : {}),
     })),
     parameters: {
       samples: plan.run.samples,

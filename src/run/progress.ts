@@ -1,8 +1,13 @@
-// What the user sees while a run goes: a bar with rate and ETA on a terminal, a plain line every few
-// seconds (and at every 10%) in logs and CI, nothing with --quiet. Always stderr: stdout carries only
-// the run directory at the end, for scripts.
+// What the user sees while a run goes: one line per stage (answers, judge scoring, adaptive, reports),
+// each with its own counts, rate and ETA (src/run/stage-meter.ts) — a bar per stage on a terminal,
+// plain lines in logs and CI (when a stage starts, at every 10 % of it, every few seconds while it
+// moves, when it pauses) — and nothing with --quiet. Always stderr: stdout carries only the run
+// directory at the end, for scripts.
 
 import cliProgress from "cli-progress";
+import { formatDuration, StageState, stageStatus, type StageDisplay, type StageLine, type StageTime } from "./stage-meter.js";
+
+export { formatDuration, type StageDisplay, type StageLine, type StageTime } from "./stage-meter.js";
 
 export interface ProgressStream {
   write(chunk: string): boolean;
@@ -10,14 +15,23 @@ export interface ProgressStream {
   columns?: number;
 }
 
-export interface StepProgress {
-  /** `already`: steps done in earlier sessions (resume). */
-  start(total: number, already: number): void;
-  stepDone(outcome: { failed: boolean; cached: boolean }): void;
-  model(modelId: string): void;
-  /** A message that must not be garbled by the bar. */
+export interface RunProgress {
+  /** Declare a stage's line (its label and units); it shows once the stage first works. */
+  declare(id: string, display: StageDisplay): void;
+  /**
+   * `id` is now the stage at work: its clock runs, the one at work before pauses. Returns the call
+   * that hands the turn back. An undeclared stage gets a line labelled with its id, shown by time.
+   */
+  enter(id: string): () => void;
+  /** The line of the stage at work (counts go nowhere when none is). */
+  readonly current: StageLine;
+  /** The line of one declared stage, whichever is at work (the executor's answers). */
+  line(id: string): StageLine;
+  /** A message that must not be garbled by the bars. */
   note(message: string): void;
   stop(): void;
+  /** Every stage that ran, in the order they first ran. */
+  times(): StageTime[];
 }
 
 export interface PullProgress {
@@ -27,21 +41,140 @@ export interface PullProgress {
 
 export interface ProgressOptions {
   quiet: boolean;
-  /** Plain mode: seconds between status lines. */
+  /** Plain mode: milliseconds between status lines of a stage that moves. */
   intervalMs?: number;
+  /** Milliseconds on a monotonic clock (tests inject one). */
   now?: () => number;
 }
 
-export function createProgress(stream: ProgressStream, options: ProgressOptions): StepProgress {
-  if (options.quiet) return quietProgress(stream);
-  return stream.isTTY ? new BarProgress(stream) : new LineProgress(stream, options.intervalMs ?? 5_000, options.now ?? Date.now);
+/** How the stages are shown: the board below calls these. */
+interface Renderer {
+  /** A stage works for the first time. */
+  begin(s: StageState): void;
+  /** Its counts changed (`skipped`: by units done in an earlier session, or its detail). */
+  changed(s: StageState, skipped: boolean): void;
+  /** It paused (another stage works, or it is done). */
+  paused(s: StageState): void;
+  /** Re-render the stage at work (time moves on). */
+  tick(s: StageState): void;
+  note(message: string): void;
+  stop(stages: StageState[]): void;
 }
 
-function quietProgress(stream: ProgressStream): StepProgress {
+export function createProgress(stream: ProgressStream, options: ProgressOptions): RunProgress {
+  const now = options.now ?? (() => performance.now());
+  if (options.quiet) return new StageBoard(quietRenderer(stream), now, null);
+  if (stream.isTTY) return new StageBoard(new BarRenderer(stream), now, 1_000);
+  return new StageBoard(new LineRenderer(stream), now, options.intervalMs ?? 5_000);
+}
+
+/** The stages, which one is at work, and the renderer. */
+class StageBoard implements RunProgress {
+  private readonly stages = new Map<string, StageState>();
+  private readonly order: StageState[] = [];
+  private active: StageState | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  readonly current: StageLine;
+
+  constructor(
+    private readonly renderer: Renderer,
+    private readonly now: () => number,
+    private readonly tickMs: number | null,
+  ) {
+    this.current = this.lineOf(() => this.active);
+  }
+
+  declare(id: string, display: StageDisplay): void {
+    if (!this.stages.has(id)) this.stages.set(id, new StageState(id, display, this.now));
+  }
+
+  line(id: string): StageLine {
+    return this.lineOf(() => this.stages.get(id) ?? null);
+  }
+
+  private lineOf(stage: () => StageState | null): StageLine {
+    return {
+      done: (outcome) => {
+        const s = stage();
+        if (!s) return;
+        s.done(outcome);
+        this.renderer.changed(s, false);
+      },
+      skip: (n) => {
+        const s = stage();
+        if (!s || n <= 0) return;
+        s.skip(n);
+        this.renderer.changed(s, true);
+      },
+      detail: (text) => {
+        const s = stage();
+        if (!s || s.detail === text) return;
+        s.detail = text;
+        this.renderer.changed(s, true);
+      },
+    };
+  }
+
+  enter(id: string): () => void {
+    let stage = this.stages.get(id);
+    if (!stage) {
+      stage = new StageState(id, { label: id, total: 0, unit: "" }, this.now);
+      this.stages.set(id, stage);
+    }
+    const before = this.active;
+    if (before && before !== stage) {
+      before.pause();
+      this.renderer.paused(before);
+    }
+    const first = !stage.ran;
+    stage.resume();
+    this.active = stage;
+    if (first) {
+      this.order.push(stage);
+      this.renderer.begin(stage);
+    }
+    this.startTimer();
+    const entered = stage;
+    return () => {
+      if (this.active !== entered) return;
+      entered.pause();
+      this.renderer.paused(entered);
+      this.active = before && before !== entered ? before : null;
+      this.active?.resume();
+    };
+  }
+
+  private startTimer(): void {
+    if (this.timer || this.tickMs === null) return;
+    this.timer = setInterval(() => {
+      if (this.active) this.renderer.tick(this.active);
+    }, this.tickMs);
+    this.timer.unref();
+  }
+
+  note(message: string): void {
+    this.renderer.note(message);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.active?.pause();
+    this.active = null;
+    this.renderer.stop(this.order);
+  }
+
+  times(): StageTime[] {
+    return this.order.map((s) => s.time());
+  }
+}
+
+function quietRenderer(stream: ProgressStream): Renderer {
   return {
-    start() {},
-    stepDone() {},
-    model() {},
+    begin() {},
+    changed() {},
+    paused() {},
+    tick() {},
     note(message) {
       stream.write(`${message}\n`);
     },
@@ -49,148 +182,127 @@ function quietProgress(stream: ProgressStream): StepProgress {
   };
 }
 
-class Counters {
-  total = 0;
-  value = 0;
-  failed = 0;
-  cached = 0;
-  sessionDone = 0;
-  startedAt = 0;
-  modelId = "";
-}
+/** The widest label of the run's usual stages, so their bars line up. */
+const LABEL_WIDTH = "judge scoring".length;
 
-function rate(c: Counters, now: number): number {
-  const secs = (now - c.startedAt) / 1000;
-  return secs > 0 ? c.sessionDone / secs : 0;
-}
-
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return "?";
-  if (seconds < 10) return `${(Math.round(seconds * 10) / 10).toString()}s`;
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
-}
-
-class BarProgress implements StepProgress {
-  private readonly c = new Counters();
-  private bar: cliProgress.SingleBar | null = null;
+/** A terminal: one bar per stage that has run, redrawn in place; notes above them. */
+class BarRenderer implements Renderer {
+  private multi: cliProgress.MultiBar | null = null;
+  private readonly bars = new Map<StageState, cliProgress.SingleBar>();
 
   constructor(private readonly stream: ProgressStream) {}
 
-  start(total: number, already: number): void {
-    Object.assign(this.c, { total, value: already, startedAt: Date.now() });
-    this.bar = new cliProgress.SingleBar(
+  private board(): cliProgress.MultiBar {
+    this.multi ??= new cliProgress.MultiBar(
       {
         stream: this.stream as unknown as NodeJS.WritableStream,
-        format: "{bar} {value}/{total} {percentage}% | {rate}/s | ETA {eta_formatted} | {model}{extra}",
-        barsize: 30,
+        // Our own text after the bar: cli-progress's ETA is NaN ("NFs") before the first unit and
+        // counts wall time, so it jumped while the judge worked between two models.
+        format: "{label} {bar} {status}",
+        barsize: 24,
         hideCursor: false,
         gracefulExit: false,
-        etaBuffer: 200,
         fps: 5,
         clearOnComplete: false,
       },
       cliProgress.Presets.shades_classic,
     );
-    this.bar.start(total, already, this.payload());
+    return this.multi;
   }
 
-  private payload(): Record<string, string> {
-    const extra = [this.c.cached ? `${this.c.cached} cached` : "", this.c.failed ? `${this.c.failed} failed` : ""].filter(Boolean);
-    return {
-      rate: rate(this.c, Date.now()).toFixed(1),
-      model: this.c.modelId,
-      extra: extra.length ? ` | ${extra.join(", ")}` : "",
-    };
+  private payload(s: StageState): Record<string, string> {
+    return { label: s.display.label.padEnd(LABEL_WIDTH), status: stageStatus(s).join(" | ") };
   }
 
-  stepDone(outcome: { failed: boolean; cached: boolean }): void {
-    this.c.value++;
-    this.c.sessionDone++;
-    if (outcome.failed) this.c.failed++;
-    if (outcome.cached) this.c.cached++;
-    this.bar?.update(this.c.value, this.payload());
+  /** A bar has no "time only" state: an uncounted stage is one unit, full once it paused. */
+  private show(s: StageState, paused: boolean): void {
+    const bar = this.bars.get(s);
+    if (!bar) return;
+    const { value, total } = s.counted ? { value: s.value, total: s.total } : { value: paused ? 1 : 0, total: 1 };
+    if (bar.getTotal() !== total) bar.setTotal(total);
+    bar.update(value, this.payload(s));
   }
 
-  model(modelId: string): void {
-    this.c.modelId = modelId;
-    this.bar?.update(this.c.value, this.payload());
+  begin(s: StageState): void {
+    this.bars.set(s, this.board().create(s.counted ? s.total : 1, s.counted ? s.value : 0, this.payload(s)));
+  }
+
+  changed(s: StageState): void {
+    this.show(s, false);
+  }
+
+  paused(s: StageState): void {
+    this.show(s, true);
+  }
+
+  tick(s: StageState): void {
+    this.show(s, false);
   }
 
   note(message: string): void {
-    this.stream.write(`\r\u001b[K${message}\n`);
-    this.bar?.render();
-  }
-
-  stop(): void {
-    this.bar?.stop();
-    this.bar = null;
-  }
-}
-
-class LineProgress implements StepProgress {
-  private readonly c = new Counters();
-  private timer: NodeJS.Timeout | null = null;
-  private printedValue = -1;
-  private lastDecile = -1;
-
-  constructor(
-    private readonly stream: ProgressStream,
-    private readonly intervalMs: number,
-    private readonly now: () => number,
-  ) {}
-
-  start(total: number, already: number): void {
-    Object.assign(this.c, { total, value: already, startedAt: this.now() });
-    this.lastDecile = this.decile();
-    this.stream.write(`value-compass run: ${total} steps${already ? `, ${already} already done` : ""}\n`);
-    this.timer = setInterval(() => this.print(), this.intervalMs);
-    this.timer.unref();
-  }
-
-  private decile(): number {
-    return this.c.total > 0 ? Math.floor((this.c.value / this.c.total) * 10) : 10;
-  }
-
-  private print(): void {
-    if (this.c.value === this.printedValue) return;
-    this.printedValue = this.c.value;
-    const r = rate(this.c, this.now());
-    const pct = this.c.total > 0 ? Math.floor((this.c.value / this.c.total) * 100) : 100;
-    const eta = r > 0 ? formatDuration((this.c.total - this.c.value) / r) : "?";
-    const extra = [this.c.cached ? `${this.c.cached} cached` : "", this.c.failed ? `${this.c.failed} failed` : ""].filter(Boolean);
-    this.stream.write(
-      `value-compass run: ${this.c.value}/${this.c.total} steps (${pct}%), ${r.toFixed(1)} steps/s, ETA ${eta}` +
-        `${this.c.modelId ? `, ${this.c.modelId}` : ""}${extra.length ? `, ${extra.join(", ")}` : ""}\n`,
-    );
-  }
-
-  stepDone(outcome: { failed: boolean; cached: boolean }): void {
-    this.c.value++;
-    this.c.sessionDone++;
-    if (outcome.failed) this.c.failed++;
-    if (outcome.cached) this.c.cached++;
-    const d = this.decile();
-    if (d !== this.lastDecile) {
-      this.lastDecile = d;
-      this.print();
+    if (this.multi?.isActive) {
+      this.multi.log(`${message}\n`);
+      // Now, not at the next redraw: stop() does not print what is still waiting.
+      this.multi.update();
+    } else {
+      this.stream.write(`${message}\n`);
     }
   }
 
-  model(modelId: string): void {
-    this.c.modelId = modelId;
+  stop(stages: StageState[]): void {
+    for (const s of stages) this.show(s, true);
+    this.multi?.stop();
+    this.multi = null;
+  }
+}
+
+/** Logs and CI: plain lines, never redrawn. */
+class LineRenderer implements Renderer {
+  /** Per stage: the value last printed and the tenth of its total last reached. */
+  private readonly printed = new Map<StageState, { value: number; decile: number }>();
+
+  constructor(private readonly stream: ProgressStream) {}
+
+  private decile(s: StageState): number {
+    return s.total > 0 ? Math.floor((s.value / s.total) * 10) : 10;
+  }
+
+  private print(s: StageState): void {
+    this.printed.set(s, { value: s.value, decile: this.decile(s) });
+    this.stream.write(`value-compass run: ${s.display.label} ${stageStatus(s).join(", ")}\n`);
+  }
+
+  begin(s: StageState): void {
+    if (s.counted) this.print(s);
+    else this.stream.write(`value-compass run: ${s.display.label} started\n`);
+    this.printed.set(s, { value: s.value, decile: this.decile(s) });
+  }
+
+  changed(s: StageState, skipped: boolean): void {
+    const last = this.printed.get(s);
+    const d = this.decile(s);
+    if (!last || d === last.decile) return;
+    // Units done before (a resumed run) arrive in a burst: no line for each tenth they cross.
+    if (skipped) last.decile = d;
+    else this.print(s);
+  }
+
+  paused(s: StageState): void {
+    const last = this.printed.get(s);
+    if (!s.counted) this.stream.write(`value-compass run: ${s.display.label} took ${formatDuration(s.worked() / 1000)}\n`);
+    else if (!last || last.value !== s.value) this.print(s);
+  }
+
+  tick(s: StageState): void {
+    const last = this.printed.get(s);
+    if (s.counted && last && last.value !== s.value) this.print(s);
   }
 
   note(message: string): void {
     this.stream.write(`${message}\n`);
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
+  stop(): void {}
 }
 
 /** A bar (terminal) or status lines for `--pull`. */

@@ -1,8 +1,8 @@
 // The run directory: its name, a lock so two processes never write one journal, and where the cache
 // lives by default.
 
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 
 /** The answers table, written by responses.ts; named here so callers need not load that module. */
 export const RESPONSES_FILE = "responses.csv";
@@ -80,3 +80,48 @@ export function projectRoot(specDir: string): string {
 }
 
 export const CACHE_DIR_NAME = ".vc-cache";
+
+/** Name of the pointer to the newest run in outputs/<spec>/. */
+export const LATEST = "latest";
+
+/**
+ * Point outputs/<spec>/latest at `runDir` (a sibling): a relative symlink, replaced atomically (made
+ * under a temporary name, then renamed over the old one). Where symlinks cannot be made (Windows
+ * without developer mode, some network file systems) a plain file holding the run id takes its
+ * place; `report`, `diff` and `rescore`… accept either (src/app/diff.ts resolveRunDir). Returns
+ * null, or why the pointer could not be written (never fatal: the run itself is complete).
+ */
+export function pointLatest(runDir: string): string | null {
+  const parent = dirname(runDir);
+  const id = basename(runDir);
+  const target = join(parent, LATEST);
+  const temp = join(parent, `.${LATEST}.${process.pid}`);
+  try {
+    rmSync(temp, { force: true });
+    symlinkSync(id, temp, "dir");
+    renameSync(temp, target);
+    return null;
+  } catch {
+    try {
+      rmSync(temp, { force: true });
+      rmSync(target, { force: true, recursive: false });
+      writeFileSync(target, `${id}\n`);
+      return null;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  }
+}
+
+/** `outputs/x/latest`: a symlink (followed by the file system) or the fallback file holding the run id. */
+export function resolveRunDir(dir: string): string {
+  try {
+    if (statSync(dir).isFile()) {
+      const id = readFileSync(dir, "utf8").trim();
+      if (id !== "" && !id.includes("/") && !id.includes("\\")) return join(dirname(dir), id);
+    }
+  } catch {
+    // A missing path is reported by whoever reads it.
+  }
+  return dir;
+}

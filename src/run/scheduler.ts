@@ -4,6 +4,7 @@
 // scheduler lets every step of the first finish and runs the `afterModel` hook, which is where a
 // model's answers get scored (judge calls) before the next model is loaded.
 
+import { modelStepCount } from "../core/item-models.js";
 import type { Plan, PlanStep, StaticSegment } from "../core/plan.js";
 
 export interface SchedulerOptions {
@@ -111,10 +112,9 @@ export function* modelMajorSteps(plan: Plan, iterate: (plan: Plan) => Iterable<P
   let start = 0;
   for (const segment of plan.segments) {
     if (segment.kind !== "static") continue;
-    const perModel = segment.items.length * segment.contexts.length * segment.samples;
     for (const model of segment.models) {
       blocks.push({ segment, model, start });
-      start += perModel;
+      start += modelStepCount(segment, model);
     }
   }
   const models: string[] = [];

@@ -106,7 +106,9 @@ function parseScoreRecord(bytes: Buffer): ScoreRecord | null {
   if (bytes.length === 0) return null;
   try {
     const v = JSON.parse(bytes.toString("utf8")) as unknown;
-    return isScoreRecord(v) ? v : null;
+    if (!isScoreRecord(v)) return null;
+    // Records written before outcomes existed have no `outcome`: none was declared, so it is null.
+    return typeof v.outcome === "string" ? v : { ...v, outcome: null };
   } catch {
     return null;
   }

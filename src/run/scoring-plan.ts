@@ -15,8 +15,9 @@ export function judgeModelsOf(plan: Plan): string[] {
   for (const scorer of plan.scorers) {
     if (!used.has(scorer.id) || (scorer.kind !== "judge" && scorer.kind !== "guard")) continue;
     const own = scorer.config["model"];
-    const id = typeof own === "string" ? own : plan.judge;
-    if (id && !out.includes(id)) out.push(id);
+    const panel = scorer.config["panel"];
+    const ids = Array.isArray(panel) ? panel.filter((m): m is string => typeof m === "string") : [typeof own === "string" ? own : plan.judge];
+    for (const id of ids) if (id && !out.includes(id)) out.push(id);
   }
   return out;
 }

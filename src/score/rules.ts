@@ -1,14 +1,15 @@
 // Context-aware rules: after a scorer's score, its rules are tried in declaration order; the first
 // whose `when` is true may replace the score (its `score` expression sees the score so far as
-// `score`) and set the verdict. Its name goes into ScoreRecord.rule. Later rules are not tried.
+// `score`), set the verdict and name the outcome (evaluated by score.ts, after the score is final).
+// Its name goes into ScoreRecord.rule. Later rules are not tried.
 
-import type { PlanRule } from "../core/plan.js";
+import type { PlanExpr, PlanRule } from "../core/plan.js";
 import { describe, evaluate, exprToString, type Scope } from "./expr.js";
 import { checkScore } from "./mapping.js";
 
 export type RuleOutcome =
   | { ok: true; fired: null }
-  | { ok: true; fired: { rule: string; score: number; verdict: string | null } }
+  | { ok: true; fired: { rule: string; score: number; verdict: string | null; outcome: PlanExpr | null } }
   | { ok: false; error: string };
 
 /**
@@ -24,12 +25,13 @@ export function applyRules(rules: readonly PlanRule[], scope: Scope, score: numb
     if (when.value !== true) {
       return { ok: false, error: `rule ${rule.name}: \`when\` must be true or false, got ${describe(when.value)} from ${exprToString(rule.when)}` };
     }
-    if (rule.score === null) return { ok: true, fired: { rule: rule.name, score, verdict: rule.verdict } };
+    const outcome = rule.outcome ?? null;
+    if (rule.score === null) return { ok: true, fired: { rule: rule.name, score, verdict: rule.verdict, outcome } };
     const value = evaluate(rule.score, scope);
     if (!value.ok) return { ok: false, error: `rule ${rule.name}: ${value.error}` };
     const checked = checkScore(value.value, `rule ${rule.name}`);
     if (!checked.ok) return checked;
-    return { ok: true, fired: { rule: rule.name, score: checked.score, verdict: rule.verdict } };
+    return { ok: true, fired: { rule: rule.name, score: checked.score, verdict: rule.verdict, outcome } };
   }
   return { ok: true, fired: null };
 }

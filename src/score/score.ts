@@ -2,14 +2,15 @@
 // expression, then the context rules. Never throws for anything a step, a model or a spec can do:
 // every failure becomes a ScoreOutcome with score null and an error.
 
-import type { PlanScorer } from "../core/plan.js";
+import type { PlanExpr, PlanScorer } from "../core/plan.js";
 import type { ScoreRecord } from "../core/records.js";
 import { buildScope } from "./context.js";
-import { evaluate } from "./expr.js";
+import { describe, evaluate } from "./expr.js";
 import { checkScore } from "./mapping.js";
 import type { BindResult } from "./kinds/define.js";
 import { SCORER_KINDS, scorerKind } from "./kinds/index.js";
 import { applyRules } from "./rules.js";
+import { combineValues, panelMember, panelOf } from "./panel.js";
 import { validateSettings } from "./settings.js";
 import type { KindResult, ScoreInput, ScoreOutcome, ScorerDeps } from "./types.js";
 
@@ -20,6 +21,8 @@ export function failedOutcome(error: string, partial: Partial<ScoreOutcome> = {}
     verdict: null,
     rule: null,
     refused: partial.refused ?? null,
+    // A failed scoring has no outcome: it is counted apart (as an error), never as a category.
+    outcome: null,
     error,
     judge: partial.judge ?? null,
   };
@@ -41,6 +44,38 @@ function bindScorer(scorer: PlanScorer): BindResult {
 }
 
 export async function scoreStep(input: ScoreInput, scorer: PlanScorer, deps: ScorerDeps): Promise<ScoreOutcome> {
+  if (input.response === null) return failedOutcome("no response");
+  const panel = panelOf(scorer);
+  if (panel !== null) return scorePanel(input, scorer, panel, deps);
+  return scoreOne(input, scorer, deps);
+}
+
+/** Every judge of a panel scores the answer on its own; the scores join as declared (panel.ts). */
+async function scorePanel(input: ScoreInput, scorer: PlanScorer, panel: NonNullable<ReturnType<typeof panelOf>>, deps: ScorerDeps): Promise<ScoreOutcome> {
+  const outcomes = await Promise.all(panel.models.map((m) => scoreOne(input, panelMember(scorer, m), deps)));
+  const raw = { panel: outcomes.map((o, i) => ({ model: panel.models[i] ?? "", score: o.score, raw: o.raw, verdict: o.verdict, error: o.error })) };
+  const attempts = outcomes.reduce((n, o) => n + (o.judge?.attempts ?? 0), 0);
+  const judge = { model: panel.models.join(" + "), cached: outcomes.every((o) => o.judge?.cached ?? false), attempts };
+  const failed = outcomes.findIndex((o) => o.error !== null);
+  if (failed >= 0) return failedOutcome(`panel judge ${panel.models[failed]}: ${outcomes[failed]?.error}`, { raw, judge });
+  const scores = outcomes.map((o) => o.score ?? 0);
+  const score = combineValues(scores, panel.combine);
+  if (score === null) return failedOutcome("panel: no score to combine", { raw, judge });
+  const chosen = outcomes.find((o) => o.score === score);
+  // The outcome of the judge whose score was chosen; a mean that no single judge gave has none.
+  return {
+    score,
+    raw,
+    verdict: chosen?.verdict ?? null,
+    rule: chosen?.rule ?? null,
+    refused: chosen?.refused ?? null,
+    outcome: chosen?.outcome ?? null,
+    error: null,
+    judge,
+  };
+}
+
+async function scoreOne(input: ScoreInput, scorer: PlanScorer, deps: ScorerDeps): Promise<ScoreOutcome> {
   if (input.response === null) return failedOutcome("no response");
   const bound = bindScorer(scorer);
   if (!bound.ok) return failedOutcome(bound.error);
@@ -71,16 +106,28 @@ export async function scoreStep(input: ScoreInput, scorer: PlanScorer, deps: Sco
 
   let verdict = kind.verdict;
   let rule: string | null = null;
+  let outcomeExpr: PlanExpr | null = scorer.outcome ?? null;
   if (scorer.rules.length > 0) {
-    const outcome = applyRules(scorer.rules, buildScope(input, kind.raw, kind.fields, score), score);
-    if (!outcome.ok) return failedOutcome(outcome.error, base);
-    if (outcome.fired !== null) {
-      score = outcome.fired.score;
-      rule = outcome.fired.rule;
-      if (outcome.fired.verdict !== null) verdict = outcome.fired.verdict;
+    const applied = applyRules(scorer.rules, buildScope(input, kind.raw, kind.fields, score), score);
+    if (!applied.ok) return failedOutcome(applied.error, base);
+    if (applied.fired !== null) {
+      score = applied.fired.score;
+      rule = applied.fired.rule;
+      if (applied.fired.verdict !== null) verdict = applied.fired.verdict;
+      if (applied.fired.outcome !== null) outcomeExpr = applied.fired.outcome;
     }
   }
-  return { score, raw: kind.raw, verdict, rule, refused: kind.refused, error: null, judge: kind.judge };
+  let outcome: string | null = null;
+  if (outcomeExpr !== null) {
+    const value = evaluate(outcomeExpr, buildScope(input, kind.raw, kind.fields, score));
+    if (!value.ok) return failedOutcome(`outcome${rule !== null ? ` (rule ${rule})` : ""}: ${value.error}`, base);
+    // A category is a name; anything else is a spec or judge error, never silently coerced.
+    if (value.value !== null && typeof value.value !== "string") {
+      return failedOutcome(`outcome${rule !== null ? ` (rule ${rule})` : ""}: must be a category name (a string), got ${describe(value.value)}`, base);
+    }
+    outcome = value.value;
+  }
+  return { score, raw: kind.raw, verdict, rule, refused: kind.refused, outcome, error: null, judge: kind.judge };
 }
 
 /** The journal line for an outcome. */

@@ -188,7 +188,8 @@ export type Statement =
   | BaselineDecl
   | RunDecl
   | ReportDecl
-  | AdaptiveDecl;
+  | AdaptiveDecl
+  | GoldDecl;
 
 /** `import "lib/common.vc"` */
 export interface ImportDecl extends Node {
@@ -278,6 +279,16 @@ export interface ItemsDecl extends Node {
   name: Ident;
   properties: Property[]; // system, template, scorers, from, schema, difficulty, cultures, usecases ...
   items: ItemDecl[];
+  /** `only models [...]` clauses, as written (the checker reports a second one). */
+  only: OnlyModelsClause[];
+}
+
+/** `only models ["ollama:llama3.2", "mock:a"]` in an items block: only these run models answer its items. */
+export interface OnlyModelsClause extends Node {
+  kind: "OnlyModels";
+  /** The span of the words `only models`. */
+  keySpan: Span;
+  list: ListValue;
 }
 
 export interface ItemDecl extends Node {
@@ -318,6 +329,9 @@ export interface ScorerDecl extends Node {
   properties: Property[];
   score?: Expr;
   scoreSpan?: Span;
+  /** `outcome EXPR`: the answer's category (a string, or null for none), after the rules. */
+  outcome?: Expr;
+  outcomeSpan?: Span;
   rules: RuleDecl[];
 }
 
@@ -325,7 +339,7 @@ export interface ScorerDecl extends Node {
  * Inside a scorer: `rule NAME when COND { ... }`.
  * At top level: `rule NAME for SCORER when COND { ... }` (adds a rule to a scorer declared elsewhere,
  * e.g. in an imported library).
- * The body holds `score EXPR`, `verdict "..."` and `note "..."`.
+ * The body holds `score EXPR`, `outcome EXPR`, `verdict "..."` and `note "..."`.
  */
 export interface RuleDecl extends Node {
   kind: "Rule";
@@ -335,6 +349,9 @@ export interface RuleDecl extends Node {
   score?: Expr;
   /** Span of the whole `score EXPR` entry (like ScorerDecl.scoreSpan). */
   scoreSpan?: Span;
+  /** `outcome EXPR`: the outcome when this rule fires (replaces the scorer's). */
+  outcome?: Expr;
+  outcomeSpan?: Span;
   properties: Property[]; // verdict, note
 }
 
@@ -391,6 +408,32 @@ export interface ReportDecl extends Node {
  */
 export interface AdaptiveDecl extends Node {
   kind: "Adaptive";
+  name: Ident;
+  properties: Property[];
+}
+
+/**
+ * gold safety_gold for judge {
+ *   from "data/safety/gold.jsonl"   system safety   scale categorical
+ *   label score = 100 ? "safe" : "unsafe"
+ *   require kappa >= 0.6
+ *   example g1 { prompt "..."  answer "..."  expected "unsafe"  locale "en-US" }
+ * }
+ * Labelled answers a judge scorer is validated against (src/check/gold.ts, `vc validate`).
+ */
+export interface GoldDecl extends Node {
+  kind: "Gold";
+  name: Ident;
+  scorer: Ident;
+  properties: Property[]; // from, system, scale
+  label?: Expr;
+  labelSpan?: Span;
+  requires: Array<{ expr: Expr; span: Span }>;
+  examples: GoldExampleDecl[];
+}
+
+export interface GoldExampleDecl extends Node {
+  kind: "GoldExample";
   name: Ident;
   properties: Property[];
 }

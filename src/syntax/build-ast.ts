@@ -2,7 +2,7 @@
 // It also reports the syntax errors that are easier to see on the tree than in the grammar:
 //   VC0004 invalid escape in a string        VC0011 unknown keyword / property / role
 //   VC0013 reserved word used as a name      VC0014 property without a value
-//   VC0015 misplaced `for` on a rule         VC0016 `score` given twice
+//   VC0015 misplaced `for` on a rule         VC0016 `score` or `outcome` given twice
 //
 // After a parse error the CST has holes (recovered nodes). The builder never assumes a child exists:
 // a statement missing its essential part is dropped, a missing name becomes the empty string.
@@ -11,6 +11,8 @@ import type { CstElement, CstNode, IToken } from "chevrotain";
 import { error, type Diagnostic, type Span } from "../core/diagnostic.js";
 import type {
   AdaptiveDecl,
+  GoldDecl,
+  GoldExampleDecl,
   BaselineDecl,
   BinaryOp,
   CultureDecl,
@@ -21,6 +23,8 @@ import type {
   ImportDecl,
   ItemDecl,
   ItemsDecl,
+  ListValue,
+  OnlyModelsClause,
   ModelDecl,
   ObjectEntry,
   ParamDecl,
@@ -212,6 +216,8 @@ class AstBuilder {
         return this.reportStatement(node);
       case "adaptiveStatement":
         return this.adaptiveStatement(node);
+      case "goldStatement":
+        return this.goldStatement(node);
       case "unknownStatement":
         this.unknownStatement(node, previousStart);
         return undefined;
@@ -340,11 +346,21 @@ class AstBuilder {
         span: this.nodeSpan(itemNode),
       };
     });
+    const only = nodes(node, "onlyClause").flatMap((clause): OnlyModelsClause[] => {
+      const first = tok(clause, "only");
+      const second = tok(clause, "models");
+      const listNode = sub(clause, "listValue");
+      if (!first || !second || !listNode) return [];
+      return [
+        { kind: "OnlyModels", keySpan: this.join(this.tokenSpan(first), this.tokenSpan(second)), list: this.listValue(listNode), span: this.nodeSpan(clause) },
+      ];
+    });
     return {
       kind: "Items",
       name,
       properties: this.properties(nodes(node, "property"), "items", `items '${name.name}'`),
       items,
+      only,
       span: this.nodeSpan(node),
     };
   }
@@ -371,6 +387,7 @@ class AstBuilder {
       ? { kind: "Ident", name: kindToken.image, span: this.tokenSpan(kindToken) }
       : { kind: "Ident", name: "", span: name.span };
     const score = this.scoreOf(nodes(node, "scoreProperty"), `scorer '${name.name}'`);
+    const outcome = this.scoreOf(nodes(node, "outcomeProperty"), `scorer '${name.name}'`, "outcome");
     const rules = nodes(node, "ruleDecl")
       .map((r) => this.ruleDecl(r, name.name))
       .filter((r): r is RuleDecl => r !== undefined);
@@ -380,17 +397,18 @@ class AstBuilder {
       scorerKind,
       properties: this.properties(nodes(node, "property"), "scorer", `scorer '${name.name}'`),
       ...(score ? { score: score.expr, scoreSpan: score.span } : {}),
+      ...(outcome ? { outcome: outcome.expr, outcomeSpan: outcome.span } : {}),
       rules,
       span: this.nodeSpan(node),
     };
   }
 
-  /** The single `score EXPR` of a scorer or rule; a second one is reported. */
-  private scoreOf(scoreNodes: CstNode[], where: string): { expr: Expr; span: Span } | undefined {
+  /** The single `score EXPR` (or `outcome EXPR`) of a scorer or rule; a second one is reported. */
+  private scoreOf(scoreNodes: CstNode[], where: string, what: "score" | "outcome" = "score"): { expr: Expr; span: Span } | undefined {
     const [first, ...rest] = scoreNodes;
     for (const extra of rest) {
-      this.report(SyntaxCodes.DUPLICATE_SCORE, `'score' is given twice in ${where}`, this.nodeSpan(extra), [
-        "a scorer or rule has one score expression; combine them with ?: or min/max",
+      this.report(SyntaxCodes.DUPLICATE_SCORE, `'${what}' is given twice in ${where}`, this.nodeSpan(extra), [
+        `a scorer or rule has one ${what} expression; combine them with ?:${what === "score" ? " or min/max" : ""}`,
       ]);
     }
     if (!first) return undefined;
@@ -419,12 +437,14 @@ class AstBuilder {
     const when = this.expression(sub(node, "when"));
     if (!when) return undefined;
     const score = this.scoreOf(nodes(node, "scoreProperty"), `rule '${name.name}'`);
+    const outcome = this.scoreOf(nodes(node, "outcomeProperty"), `rule '${name.name}'`, "outcome");
     return {
       kind: "Rule",
       name,
       ...(scorerToken && enclosingScorer === undefined ? { scorer: { kind: "Ident", name: scorerToken.image, span: this.tokenSpan(scorerToken) } } : {}),
       when,
       ...(score ? { score: score.expr, scoreSpan: score.span } : {}),
+      ...(outcome ? { outcome: outcome.expr, outcomeSpan: outcome.span } : {}),
       properties: this.properties(nodes(node, "property"), "rule", `rule '${name.name}'`),
       span: this.nodeSpan(node),
     };
@@ -472,6 +492,44 @@ class AstBuilder {
       kind: "Adaptive",
       name,
       properties: this.blockProperties(sub(node, "propertyBlock"), "adaptive", `adaptive '${name.name}'`),
+      span: this.nodeSpan(node),
+    };
+  }
+
+  private goldStatement(node: CstNode): GoldDecl {
+    const name = this.declName(node, "gold set");
+    const scorerToken = tok(node, "scorer");
+    const labels = nodes(node, "goldLabel");
+    for (const extra of labels.slice(1)) {
+      this.report(SyntaxCodes.DUPLICATE_SCORE, `'label' is given twice in gold set '${name.name}'`, this.nodeSpan(extra), [
+        "a gold set has one label expression; combine cases with ?:",
+      ]);
+    }
+    const first = labels[0];
+    const label = first ? this.expression(sub(first, "expression")) : undefined;
+    const requires = nodes(node, "goldRequire")
+      .map((r) => {
+        const expr = this.expression(sub(r, "expression"));
+        return expr ? { expr, span: this.nodeSpan(r) } : undefined;
+      })
+      .filter((r): r is { expr: Expr; span: Span } => r !== undefined);
+    const examples = nodes(node, "goldExample").map((e): GoldExampleDecl => {
+      const exampleName = this.declName(e, "gold example");
+      return {
+        kind: "GoldExample",
+        name: exampleName,
+        properties: this.blockProperties(sub(e, "propertyBlock"), "example", `example '${exampleName.name}'`),
+        span: this.nodeSpan(e),
+      };
+    });
+    return {
+      kind: "Gold",
+      name,
+      scorer: scorerToken ? { kind: "Ident", name: scorerToken.image, span: this.tokenSpan(scorerToken) } : { kind: "Ident", name: "", span: name.span },
+      properties: this.properties(nodes(node, "property"), "gold", `gold set '${name.name}'`),
+      ...(label && first ? { label, labelSpan: this.nodeSpan(first) } : {}),
+      requires,
+      examples,
       span: this.nodeSpan(node),
     };
   }
@@ -533,18 +591,20 @@ class AstBuilder {
 
   // --- values
 
+  private listValue(list: CstNode): ListValue {
+    return {
+      kind: "List",
+      items: nodes(list, "value")
+        .map((v) => this.value(v))
+        .filter((v): v is Value => v !== undefined),
+      span: this.nodeSpan(list),
+    };
+  }
+
   private value(node: CstNode | undefined): Value | undefined {
     if (!node) return undefined;
     const list = sub(node, "listValue");
-    if (list) {
-      return {
-        kind: "List",
-        items: nodes(list, "value")
-          .map((v) => this.value(v))
-          .filter((v): v is Value => v !== undefined),
-        span: this.nodeSpan(list),
-      };
-    }
+    if (list) return this.listValue(list);
     const object = sub(node, "objectValue");
     if (object) {
       const entries = nodes(object, "objectEntry")

@@ -15,6 +15,9 @@ export const SyntaxCodes = {
   MISSING_VALUE: "VC0014",
   RULE_FOR: "VC0015",
   DUPLICATE_SCORE: "VC0016",
+  NESTING_TOO_DEEP: "VC0030",
+  STRING_TOO_LONG: "VC0031",
+  TOO_MANY_TOKENS: "VC0032",
 } as const;
 
 export type SyntaxCode = (typeof SyntaxCodes)[keyof typeof SyntaxCodes];
@@ -32,5 +35,8 @@ export const SYNTAX_CODE_TITLES: Record<SyntaxCode, string> = {
   VC0013: "reserved word used as a name",
   VC0014: "missing value",
   VC0015: "misplaced or missing 'for' on a rule",
-  VC0016: "'score' given twice",
+  VC0016: "'score' or 'outcome' given twice",
+  VC0030: "nesting too deep",
+  VC0031: "string too long",
+  VC0032: "too many tokens in one file",
 };

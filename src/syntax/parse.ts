@@ -15,6 +15,7 @@ import { vcParser } from "./parser.js";
 import { SourceText } from "./source.js";
 import { LineComment, lex, UnterminatedBlockComment, UnterminatedString, UnterminatedTripleString } from "./tokens.js";
 import { SyntaxCodes } from "./codes.js";
+import { checkSourceSize, checkTokenLimits, SYNTAX_LIMITS, tooDeepAt } from "./limits.js";
 
 export interface ParseResult {
   ast: SpecFile;
@@ -58,7 +59,20 @@ export function analyseSpec(source: string, file: string): SpecAnalysis {
 }
 
 function analyseUnsafe(text: SourceText, file: string): SpecAnalysis {
+  const tooLarge = checkSourceSize(text, file);
+  if (tooLarge) return { ast: emptyAst(text, file, []), diagnostics: [tooLarge], text, tokens: [], comments: [] };
   const lexed = lex(text, file);
+  // Past a limit the parser is not run at all: deep nesting would overflow its stack, and a string
+  // past its limit is not decoded.
+  const limit = checkTokenLimits(lexed.tokens, text, file) ?? lexed.diagnostics.find((d) => d.code === SyntaxCodes.STRING_TOO_LONG) ?? null;
+  if (limit)
+    return {
+      ast: emptyAst(text, file, []),
+      diagnostics: sortDiagnostics(dedupe([...lexed.diagnostics, limit])),
+      text,
+      tokens: lexed.tokens,
+      comments: lexed.comments,
+    };
   const brackets = repairBrackets(lexed.tokens, text, file);
 
   const parser = vcParser();
@@ -78,6 +92,23 @@ function analyseUnsafe(text: SourceText, file: string): SpecAnalysis {
     ...parseErrors.map((e) => (isAtEnd(e.token) ? text.text.length : e.token.startOffset)),
   ];
   const built = buildStatements(cst, text, file, errorOffsets);
+  const deepAt = tooDeepAt(built.statements);
+  if (deepAt !== null) {
+    const tooDeep = error(
+      SyntaxCodes.NESTING_TOO_DEEP,
+      `nesting deeper than ${SYNTAX_LIMITS.treeDepth} levels (an expression chaining that many operators is nested too)`,
+      file,
+      text.span(deepAt, deepAt + 1),
+      ["split the expression or the value; the checker would otherwise recurse that deep"],
+    );
+    return {
+      ast: emptyAst(text, file, []),
+      diagnostics: sortDiagnostics([...lexed.diagnostics, tooDeep]),
+      text,
+      tokens: lexed.tokens,
+      comments: lexed.comments,
+    };
+  }
 
   const comments = lexed.comments.map((c) => comment(c, text));
   const bracketDiagnostics = brackets.diagnostics.filter((d) => !explainedBySwallowingToken(d, lexed.tokens, lexed.comments));

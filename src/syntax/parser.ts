@@ -63,6 +63,11 @@ const BRACKETS: readonly TokenType[] = [LBrace, RBrace, LBracket, RBracket, LPar
  */
 const STRUCTURAL_FIRST = { IGNORE_AMBIGUITIES: true, MAX_LOOKAHEAD: 1 } as const;
 
+/** The contextual word `outcome` (scorer and rule bodies): an expression follows, not a value. */
+function isOutcome(token: IToken): boolean {
+  return token.image === "outcome";
+}
+
 export class VcParser extends CstParser {
   /**
    * `validate` runs chevrotain's grammar validations (ambiguities, left recursion) while building. They
@@ -116,6 +121,7 @@ export class VcParser extends CstParser {
       { ALT: () => this.SUBRULE(this.runStatement) },
       { ALT: () => this.SUBRULE(this.reportStatement) },
       { ALT: () => this.SUBRULE(this.adaptiveStatement) },
+      { ALT: () => this.SUBRULE(this.goldStatement) },
       { ALT: () => this.SUBRULE(this.unknownStatement) },
     ]);
   });
@@ -224,10 +230,26 @@ export class VcParser extends CstParser {
     this.MANY(() =>
       this.OR({
         ...STRUCTURAL_FIRST,
-        DEF: [{ ALT: () => this.SUBRULE(this.itemDecl) }, { ALT: () => this.SUBRULE(this.property) }],
+        DEF: [
+          { ALT: () => this.SUBRULE(this.itemDecl) },
+          // `only models [...]`: two words then a list, which a property (one word, one value) cannot be.
+          // "only" and "models" stay ordinary words (no new reserved word), so the gate looks at the text.
+          {
+            GATE: () => this.LA(1).image === "only" && this.LA(2).image === "models" && sameLine(this.LA(1), this.LA(2)),
+            ALT: () => this.SUBRULE(this.onlyClause),
+          },
+          { ALT: () => this.SUBRULE(this.property) },
+        ],
       }),
     );
     this.CONSUME(RBrace);
+  });
+
+  /** only models ["ollama:llama3.2", ...] (inside items): the models that answer the block's items */
+  public readonly onlyClause = this.RULE("onlyClause", () => {
+    this.CONSUME(Name, { LABEL: "only" });
+    this.CONSUME2(Name, { LABEL: "models" });
+    this.SUBRULE(this.listValue);
   });
 
   /** item NAME { dimension ...  text "..." } */
@@ -253,7 +275,7 @@ export class VcParser extends CstParser {
     this.OPTION2(() => this.SUBRULE(this.propertyBlock));
   });
 
-  /** scorer NAME KIND { properties...  score EXPR  rule ... } */
+  /** scorer NAME KIND { properties...  score EXPR  outcome EXPR  rule ... } */
   public readonly scorerStatement = this.RULE("scorerStatement", () => {
     this.CONSUME(K.scorer);
     this.CONSUME(Name, { LABEL: "name" });
@@ -263,11 +285,26 @@ export class VcParser extends CstParser {
       this.MANY(() =>
         this.OR({
           ...STRUCTURAL_FIRST,
-          DEF: [{ ALT: () => this.SUBRULE(this.scoreProperty) }, { ALT: () => this.SUBRULE(this.ruleDecl) }, { ALT: () => this.SUBRULE(this.property) }],
+          DEF: [
+            { ALT: () => this.SUBRULE(this.scoreProperty) },
+            { ALT: () => this.SUBRULE(this.ruleDecl) },
+            { GATE: () => isOutcome(this.LA(1)), ALT: () => this.SUBRULE(this.outcomeProperty) },
+            { ALT: () => this.SUBRULE(this.property) },
+          ],
         }),
       );
       this.CONSUME(RBrace);
     });
+  });
+
+  /**
+   * outcome EXPR — the category of an answer (`safe`, `unsafe`, `over_refusal` …). `outcome` is a
+   * contextual word, not a keyword: only in a scorer or rule body does it take an expression, so it
+   * stays free as a name everywhere else (a judge output field `outcome`, an item field …).
+   */
+  public readonly outcomeProperty = this.RULE("outcomeProperty", () => {
+    this.CONSUME(Name, { LABEL: "outcome" });
+    this.SUBRULE(this.expression);
   });
 
   /** score EXPR */
@@ -276,7 +313,7 @@ export class VcParser extends CstParser {
     this.SUBRULE(this.expression);
   });
 
-  /** rule NAME [for SCORER] when EXPR { score EXPR  verdict "..."  note "..." } */
+  /** rule NAME [for SCORER] when EXPR { score EXPR  outcome EXPR  verdict "..."  note "..." } */
   public readonly ruleDecl = this.RULE("ruleDecl", () => {
     this.CONSUME(K.rule);
     this.CONSUME(Name, { LABEL: "name" });
@@ -290,7 +327,11 @@ export class VcParser extends CstParser {
     this.MANY(() =>
       this.OR({
         ...STRUCTURAL_FIRST,
-        DEF: [{ ALT: () => this.SUBRULE(this.scoreProperty) }, { ALT: () => this.SUBRULE(this.property) }],
+        DEF: [
+          { ALT: () => this.SUBRULE(this.scoreProperty) },
+          { GATE: () => isOutcome(this.LA(1)), ALT: () => this.SUBRULE(this.outcomeProperty) },
+          { ALT: () => this.SUBRULE(this.property) },
+        ],
       }),
     );
     this.CONSUME(RBrace);
@@ -336,6 +377,50 @@ export class VcParser extends CstParser {
   /** adaptive NAME { ... } (reserved for dynamic evaluation) */
   public readonly adaptiveStatement = this.RULE("adaptiveStatement", () => {
     this.CONSUME(K.adaptive);
+    this.CONSUME(Name, { LABEL: "name" });
+    this.SUBRULE(this.propertyBlock);
+  });
+
+  /**
+   * gold NAME for SCORER { from "file"  label EXPR  require EXPR  example NAME { ... } }
+   * `label`, `require` and `example` are plain identifiers, recognised only at the start of an entry
+   * here, so no spec that uses them as names elsewhere breaks.
+   */
+  public readonly goldStatement = this.RULE("goldStatement", () => {
+    this.CONSUME(K.gold);
+    this.CONSUME(Name, { LABEL: "name" });
+    this.CONSUME(K.for);
+    this.CONSUME2(Name, { LABEL: "scorer" });
+    this.CONSUME(LBrace);
+    this.MANY(() =>
+      this.OR({
+        ...STRUCTURAL_FIRST,
+        DEF: [
+          { GATE: () => isWordToken(this.LA(1), "label"), ALT: () => this.SUBRULE(this.goldLabel) },
+          { GATE: () => isWordToken(this.LA(1), "require"), ALT: () => this.SUBRULE(this.goldRequire) },
+          { GATE: () => isWordToken(this.LA(1), "example"), ALT: () => this.SUBRULE(this.goldExample) },
+          { ALT: () => this.SUBRULE(this.property) },
+        ],
+      }),
+    );
+    this.CONSUME(RBrace);
+  });
+
+  /** label EXPR — what of the judge's scoring is compared with `expected` */
+  public readonly goldLabel = this.RULE("goldLabel", () => {
+    this.CONSUME(Identifier, { LABEL: "label" });
+    this.SUBRULE(this.expression);
+  });
+
+  /** require EXPR — e.g. require kappa >= 0.6 */
+  public readonly goldRequire = this.RULE("goldRequire", () => {
+    this.CONSUME(Identifier, { LABEL: "require" });
+    this.SUBRULE(this.expression);
+  });
+
+  /** example NAME { prompt "..."  answer "..."  expected "unsafe" } */
+  public readonly goldExample = this.RULE("goldExample", () => {
+    this.CONSUME(Identifier, { LABEL: "example" });
     this.CONSUME(Name, { LABEL: "name" });
     this.SUBRULE(this.propertyBlock);
   });
@@ -571,6 +656,10 @@ export class VcParser extends CstParser {
   });
 }
 
+function isWordToken(t: IToken, word: string): boolean {
+  return t.tokenType === Identifier && t.image === word;
+}
+
 function sameLine(a: IToken, b: IToken): boolean {
   // Tokens inserted by error recovery have no position; treat them as on the same line.
   if (!Number.isFinite(a.endLine) || !Number.isFinite(b.startLine)) return true;
@@ -621,10 +710,11 @@ function abbreviate(image: string): string {
 /** Rules whose body is a list of properties: a '}' there could also have been a property. */
 const BLOCK_RULES: Readonly<Record<string, string>> = {
   systemStatement: "a property, 'group', 'dimension'",
-  itemsStatement: "a property, 'item'",
+  itemsStatement: "a property, 'item', 'only models'",
   scorerStatement: "a property, 'score', 'rule'",
   ruleDecl: "a property, 'score'",
   runStatement: "a property, 'model'",
+  goldStatement: "a property, 'label', 'require', 'example'",
   propertyBlock: "a property",
   templateStatement: "a message (system, user or assistant)",
   objectValue: "an entry (key: value)",

@@ -80,9 +80,13 @@ export const UnterminatedTripleString = createToken({
 });
 
 /** `"..."` on one line, with escapes. */
+// Strings and numbers are matched by hand-written loops, not regular expressions: a regex with an
+// alternation inside a repetition overflows V8's backtracking stack on a string of a few megabytes.
 export const PlainString = createToken({
   name: "PlainString",
-  pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/,
+  pattern: { exec: (text, offset) => matchPlainString(text, offset, false) },
+  line_breaks: false,
+  start_chars_hint: ['"'],
   categories: literalCategories,
 });
 /** `'...'`: not a string in .vc (VC0001), but read as one so that parsing carries on. */
@@ -94,7 +98,9 @@ export const SingleQuotedString = createToken({
 /** A `"` whose string runs into the end of the line (VC0002). */
 export const UnterminatedString = createToken({
   name: "UnterminatedString",
-  pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*\\?/,
+  pattern: { exec: (text, offset) => matchPlainString(text, offset, true) },
+  line_breaks: false,
+  start_chars_hint: ['"'],
   categories: literalCategories,
 });
 
@@ -105,6 +111,8 @@ export const UnterminatedString = createToken({
 export const NumberLiteral = createToken({
   name: "NumberLiteral",
   label: "number",
+  // A regex here (the railroad diagrams show it): the file size limit (limits.ts) keeps a number far
+  // shorter than what would overflow the regex engine's backtracking stack.
   pattern: /-?[0-9](?:[eE][+-][0-9]|[0-9A-Za-z_.])*/,
   categories: [Junk, AnyToken],
 });
@@ -280,6 +288,32 @@ function findClose(text: string, from: number, close: string, tripleString: bool
   return -1;
 }
 
+/**
+ * `"..."` on one line with backslash escapes (what /"(?:[^"\\\n\r]|\\[^\n\r])*"/ matches); with
+ * `unterminated`, the same run without its closing quote, and a final backslash (what the
+ * UnterminatedString token takes when PlainString does not match).
+ */
+function matchPlainString(text: string, offset: number, unterminated: boolean): RegExpExecArray | null {
+  if (text.charCodeAt(offset) !== 0x22) return null;
+  let i = offset + 1;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (i >= text.length || c === 0x0a || c === 0x0d) break;
+    if (c === 0x22) return unterminated ? execResult(text.slice(offset, i)) : execResult(text.slice(offset, i + 1));
+    if (c === 0x5c) {
+      const next = text.charCodeAt(i + 1);
+      if (i + 1 >= text.length || next === 0x0a || next === 0x0d) {
+        if (unterminated) i++;
+        break;
+      }
+      i += 2;
+      continue;
+    }
+    i++;
+  }
+  return unterminated ? execResult(text.slice(offset, i)) : null;
+}
+
 function execResult(matched: string): RegExpExecArray {
   const result = [matched] as unknown as RegExpExecArray;
   return result;
@@ -287,6 +321,9 @@ function execResult(matched: string): RegExpExecArray {
 
 // ---------------------------------------------------------------------------------------------
 // Lexing
+
+/** Characters in one string literal (or any token): the same figure as SYNTAX_LIMITS.stringChars in limits.ts. */
+export const MAX_STRING_CHARS = 200_000;
 
 let lexerInstance: Lexer | undefined;
 function lexer(): Lexer {
@@ -340,6 +377,15 @@ export function lex(source: SourceText, file: string): LexResult {
 
 function diagnoseToken(t: IToken, source: SourceText, file: string): Diagnostic | undefined {
   const start = t.startOffset;
+  if (t.image.length > MAX_STRING_CHARS && t.tokenType !== LineComment && t.tokenType !== BlockComment && t.tokenType !== UnterminatedBlockComment) {
+    return error(
+      SyntaxCodes.STRING_TOO_LONG,
+      `string or word longer than ${MAX_STRING_CHARS.toLocaleString("en-US")} characters`,
+      file,
+      source.span(start, start + 1),
+      ['long texts belong in a template file (from "...") or a data file'],
+    );
+  }
   switch (t.tokenType) {
     case UnterminatedString:
       return error(SyntaxCodes.UNTERMINATED_STRING, "unterminated string", file, source.span(start, start + 1), [

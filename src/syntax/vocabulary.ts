@@ -19,6 +19,7 @@ export const STATEMENT_KEYWORDS = [
   "run",
   "report",
   "adaptive",
+  "gold",
 ] as const;
 
 /** Words with a fixed role inside blocks or expressions (sub-declarations, operators, literals). */
@@ -72,7 +73,9 @@ export type BlockKind =
   | "run"
   | "model"
   | "report"
-  | "adaptive";
+  | "adaptive"
+  | "gold"
+  | "example";
 
 export interface BlockVocabulary {
   /** Property names the block knows (for open blocks: the documented ones). */
@@ -122,6 +125,8 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
       "flags",
       "command",
       "timeout",
+      "panel",
+      "combine",
     ],
     structural: ["score", "rule"],
     open: false,
@@ -145,6 +150,8 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
       "rate_limit",
       "timeout",
       "retries",
+      "select",
+      "gate",
     ],
     structural: ["model"],
     open: false,
@@ -177,11 +184,25 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
     open: false,
   },
   adaptive: {
-    properties: ["items", "irt", "start", "select", "exposure", "estimator", "stop", "scorer", "threshold", "generate"],
+    properties: ["items", "irt", "start", "select", "exposure", "estimator", "stop", "scorer", "threshold", "pass", "balance", "generate"],
     structural: [],
     open: false,
   },
+  // A gold set for a judge scorer (src/check/gold.ts): labelled answers the judge must agree with.
+  gold: { properties: ["from", "system", "scale", "fields"], structural: ["label", "require", "example"], open: false },
+  // One inline gold example: the same fields as a row of a gold data file.
+  example: {
+    properties: ["prompt", "answer", "expected", "locale", "domain", "usecase", "labeller", "note"],
+    structural: [],
+    open: true,
+  },
 };
+
+/**
+ * Words that start an entry of a gold block. They are ordinary identifiers, not reserved words
+ * (like `one of` after a param): only at the start of an entry inside `gold { }` do they mean this.
+ */
+export const GOLD_ENTRY_WORDS = ["label", "require", "example"] as const;
 
 /** Chat roles of template messages. */
 export const ROLES = ["system", "user", "assistant"] as const;

@@ -217,6 +217,7 @@ export async function makeRun(project: { dir: string; spec: string }, options: R
         verdict: null,
         rule: null,
         refused: null,
+        outcome: null,
         error: response === null ? null : scoringError ? "simulated scoring error" : null,
         judge: null,
       });

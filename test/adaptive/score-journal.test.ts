@@ -15,6 +15,7 @@ function record(stepId: string, scorer: string, score: number | null, extra: Par
     verdict: null,
     rule: null,
     refused: null,
+    outcome: null,
     error: score === null ? "failed" : null,
     judge: null,
     ...extra,

@@ -138,6 +138,7 @@ export function score(
     verdict: extra.verdict ?? null,
     rule: extra.rule ?? null,
     refused: extra.refused ?? null,
+    outcome: extra.outcome ?? null,
     error: extra.error ?? null,
     judge: extra.judge ?? null,
   };

@@ -1,7 +1,7 @@
 // Every statistic of dimensions.csv and leaderboard.csv recomputed by plain code (a few lines each,
 // none of the production functions) on a seeded journal of two shipped specs: schwartz.vc (centred
 // PVQ ratings and 0–100 judge scores: two scales in one system) and safety.vc (a judge declared
-// `scale proportion` crossed with 40 deployments, with refusals, failed steps and scoring errors).
+// `scale proportion` crossed with 48 deployments, with refusals, failed steps and scoring errors).
 // The journal is made here from the compiled plan's own steps with a seeded generator, so the test
 // needs no model and covers every step the spec enumerates.
 
@@ -70,7 +70,7 @@ function journal(plan: Plan, seed: number): Journal {
       mock: true,
     });
     for (const scorer of st.scorers) {
-      const base = { type: "score" as const, stepId: st.id, scorer, raw: null, verdict: null, rule: null, judge: null };
+      const base = { type: "score" as const, stepId: st.id, scorer, raw: null, verdict: null, rule: null, outcome: null, judge: null };
       if (failed) {
         scores.push({ ...base, score: null, refused: null, error: "no response" });
         continue;
@@ -305,11 +305,11 @@ describe("dimensions.csv and leaderboard.csv recomputed by plain code (seed 2024
     for (const x of r.ratios) expect(x).toBeLessThan(1.4);
   }, 120_000);
 
-  it("safety.vc: a judge declared `scale proportion` in 40 deployments, with refusals and errors", async () => {
+  it("safety.vc: a judge declared `scale proportion` in 48 deployments, with refusals and errors", async () => {
     const r = await check("safety.vc", ["mock:refuse", "mock:comply"]);
-    // 2 models × 40 contexts × 6 domains.
-    expect(r.dims).toBe(2 * 40 * 6);
-    expect(r.board).toBe(2 * 40);
+    // 2 models × 48 contexts (8 cultures × 6 use cases) × 6 domains.
+    expect(r.dims).toBe(2 * 48 * 6);
+    expect(r.board).toBe(2 * 48);
     expect(r.checkedIntervals).toBe(r.dims + r.board);
   }, 240_000);
 });

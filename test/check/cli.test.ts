@@ -45,7 +45,8 @@ describe("value-compass check", () => {
 
   it("passes --set through", async () => {
     const r = await runCli(["check", "specs/example.vc", "--set", "seed=x"]);
-    expect(r.code).toBe(1);
+    // A --set value of the wrong type is a mistake in the command line: exit 2 (issue 14).
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain("VC1303");
   });
 
@@ -90,7 +91,8 @@ describe("value-compass plan", () => {
     expect((await runCli(["plan"])).code).toBe(2);
     expect((await runCli(["plan", "a.vc", "b.vc"])).code).toBe(2);
     const bad = await runCli(["plan", "specs/example.vc", "--model", "gpt4"]);
-    expect(bad.code).toBe(1);
+    // A malformed --model id is a wrong command line (issue 14), shown as a diagnostic.
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("<command line>:1:1: error VC1401: --model:");
   });
 });

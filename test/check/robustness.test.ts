@@ -132,6 +132,8 @@ describe("robustness of the checker", () => {
     const dir = mkdtempSync(join(tmpdir(), "vc-robust-"));
     cpSync(join(repoRoot, "specs"), join(dir, "specs"), { recursive: true });
     cpSync(join(repoRoot, "templates"), join(dir, "templates"), { recursive: true });
+    // A project marker: specs may read files only inside their project (docs/security.md).
+    writeFileSync(join(dir, "package.json"), "{}\n");
     const original = readFileSync(join(repoRoot, "specs/example.vc"), "utf8");
     const rand = mulberry32(20240607);
     const failures: string[] = [];

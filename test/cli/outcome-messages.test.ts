@@ -102,6 +102,7 @@ describe("value-compass run: how a run ended", () => {
       summaries: ["Leaderboard"],
       elapsedSeconds: 2.5,
       cacheWriteError: { dir: "/c", message: "EACCES" },
+      stageTimes: [],
       ...extra,
     },
   });

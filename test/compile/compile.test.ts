@@ -1,7 +1,7 @@
 // The compiler: determinism (same spec and files → same hash and bytes, wherever the project is),
 // the canonical step order and ids, overrides, the JSON form and its schema, and template rendering.
 
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -45,6 +45,8 @@ describe("determinism", () => {
     const dir = mkdtempSync(join(tmpdir(), "vc-copy-"));
     cpSync(join(repoRoot, "specs"), join(dir, "project/specs"), { recursive: true });
     cpSync(join(repoRoot, "templates"), join(dir, "project/templates"), { recursive: true });
+    // The project's marker: a spec reads files only inside its project (docs/security.md).
+    writeFileSync(join(dir, "project/package.json"), "{}\n");
     const here = await runCli(["plan", "specs/example.vc", "--json"]);
     const there = await runCli(["plan", "project/specs/example.vc", "--json"], { cwd: dir });
     expect(here.code).toBe(0);
@@ -143,19 +145,21 @@ describe("steps", () => {
     const plan = await examplePlan();
     const seg = plan.segments.find((s) => s.kind === "adaptive");
     if (seg?.kind !== "adaptive") throw new Error("no adaptive segment");
-    const cat = catSettingsFromPlan(seg.settings, plan.run.sampling.seed);
+    const cat = catSettingsFromPlan(seg.settings, plan.run.sampling.seed, seg.bank);
+    // An uncalibrated bank stops on length: no SE target.
     expect(cat.ok && cat.settings).toMatchObject({
       model: "2pl",
       start: 0,
       estimator: "eap",
       topK: 2,
       maxExposure: 0.5,
-      stopSe: 0.5,
+      stopSe: null,
       minItems: 2,
       maxItems: 3,
       seed: 7,
+      balance: "expect",
     });
-    expect(seg.settings).toMatchObject({ scorer: "refused", threshold: 50 });
+    expect(seg.settings).toMatchObject({ scorer: "refused", pass: ["safe"] });
     // The bank's difficulties as written, and the default discrimination (1) where none is given.
     expect(seg.bank.map((i) => [i.id, i.difficulty, i.fields["discrimination"]])).toEqual([
       ["b1", -1, 1],

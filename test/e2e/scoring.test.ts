@@ -156,6 +156,11 @@ describe("scoring in value-compass run", () => {
     const r = await vc(["run", "safety.vc", "--model", "mock:comply"], dir, { OLLAMA_HOST: ollama.url });
     expect(r.code).toBe(0);
     const runDir = r.dir!;
+    // The judge's scoring has its own labelled line with its counts (12 steps × 2 scorers), and the
+    // end of the run lists the time of every stage that ran.
+    expect(r.stderr).toMatch(/^value-compass run: judge scoring 24\/24 scores \(100%\)/m);
+    expect(r.stderr).toMatch(/^value-compass run: time per stage: answers \S+ \(12 steps\), judge scoring \S+ \(24 scores\), reports \S+$/m);
+    expect(r.stderr).not.toMatch(/NaN|Infinity|NFs/);
     // The summary goes to stderr: the leaderboard and the largest context effects.
     expect(r.stderr).toContain("Leaderboard");
     expect(r.stderr).toContain("Largest context effects");

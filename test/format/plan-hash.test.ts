@@ -14,6 +14,8 @@ const root = resolve(import.meta.dirname, "../..");
 const work = mkdtempSync(join(tmpdir(), "vc-fmt-hash-"));
 cpSync(join(root, "specs"), join(work, "specs"), { recursive: true });
 cpSync(join(root, "templates"), join(work, "templates"), { recursive: true });
+// The project's marker: a spec reads files only inside its project (docs/security.md).
+writeFileSync(join(work, "package.json"), "{}\n");
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 async function hashOf(spec: string): Promise<string> {

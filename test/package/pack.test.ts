@@ -68,8 +68,10 @@ beforeAll(() => {
 
   install = join(work, "user");
   mkdirSync(install);
-  // The package has no dependencies (the bundle holds them all), so the install needs no network.
-  ok(sh("npm", ["install", "--no-audit", "--no-fund", "--offline", tarball], install), "npm install <tarball>");
+  // The package has no dependencies (the bundle holds them all), so the install needs no network. Its one
+  // optional dependency (node-llama-cpp, for llamacpp: models) is left out, as `--omit=optional` does for
+  // a user who does not want it: the rest must work without it.
+  ok(sh("npm", ["install", "--no-audit", "--no-fund", "--offline", "--omit=optional", tarball], install), "npm install <tarball>");
   // A user's project: the package's specs and templates copied next to it, as the README says.
   const installed = join(install, "node_modules", "value-compass");
   cpSync(join(installed, "specs"), join(install, "specs"), { recursive: true });
@@ -117,6 +119,7 @@ describe("npm pack", { timeout: 180_000 }, () => {
     expect(manifest["repository"]).toEqual({ type: "git", url: "git+https://github.com/value-compass/value-compass.git" });
     expect(manifest["engines"]).toEqual({ node: ">=20" });
     expect(manifest["dependencies"] ?? {}).toEqual({});
+    expect(manifest["optionalDependencies"]).toEqual({ "node-llama-cpp": "3.21.1" });
     expect(readFileSync(join(install, "node_modules", "value-compass", "LICENSE"), "utf8")).toContain("Copyright (c) 2026 the value-compass authors");
   });
 });
@@ -163,6 +166,15 @@ describe("the installed package", { timeout: 180_000 }, () => {
     };
     expect(plan.stepCount).toBeGreaterThan(0);
     expect(plan.models).toHaveLength(1);
+  });
+
+  it("without the optional node-llama-cpp, a llamacpp: model is a clear error saying how to add it", () => {
+    // specs/safety.vc scored by refusal detection: no command to allow and no judge, so the model is the first thing prepared.
+    const run = npx("value-compass", ["run", "specs/safety.vc", "--set", "scoring=refusal", "--model", "llamacpp:models/any.gguf"]);
+    expect(run.status).not.toBe(0);
+    expect(run.status).not.toBe(70);
+    expect(run.stderr).toContain("npm install node-llama-cpp@3.21.1");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("runs a spec against mock models and writes the run folder where it was started", () => {

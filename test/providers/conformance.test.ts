@@ -3,9 +3,10 @@
 // and says what to expect; the same cases run against all of them. Cases about what went over the
 // wire run for the adapters that have a wire. A kind added without a factory fails the first test.
 
-import { mkdtempSync, readFileSync, rmSync, existsSync, watch } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, existsSync, statSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import Ajv from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatMessage, JsonSchema } from "../../src/core/plan.js";
@@ -17,6 +18,10 @@ import { cannedAnswer, promptTokens, words } from "../standins/common.js";
 import { standinDigest, startOllamaStandin, type OllamaStandin } from "../standins/ollama-standin.js";
 import { startOpenAIStandin, standinFingerprint, type OpenAIStandin } from "../standins/openai-standin.js";
 import { expectFailure, FIXTURE, MESSAGES, model, request } from "./helpers.js";
+import { LLAMA_ENV, tinyModel } from "../llamacpp/model-file.js";
+import { referenceAnswers } from "../llamacpp/reference.js";
+import { sha256OfFile } from "../../src/providers/weights-digest.js";
+import type { ModelWeights } from "../../src/providers/types.js";
 
 /** The sampling parameters and schema as the adapter put them on the wire, in one shape. */
 interface Sent {
@@ -33,6 +38,10 @@ interface Harness {
     endpoint: string | null;
     digest: string | null;
     mock: boolean;
+    /** llamacpp: the model file's identity. */
+    weights?: ModelWeights;
+    /** What structured output guarantees of a schema, when less than all of it (the scorer checks the rest). */
+    enforced?: (schema: JsonSchema) => JsonSchema;
     text: (messages: ChatMessage[]) => string;
     tokens: (messages: ChatMessage[], text: string) => { in: number | null; out: number | null };
     fingerprint: string | null;
@@ -215,7 +224,89 @@ const mockFactory: AdapterFactory = {
   },
 };
 
-const HARNESSES: Record<string, AdapterFactory> = { ollama: ollamaFactory, openai: openaiFactory, exec: execFactory, mock: mockFactory };
+/** The schema with minimum/maximum dropped from its number properties. */
+function withoutNumberBounds(schema: JsonSchema): JsonSchema {
+  const properties = schema["properties"] as Record<string, JsonSchema>;
+  const bare = Object.fromEntries(
+    Object.entries(properties).map(([k, v]) => [
+      k,
+      v["type"] === "number" ? Object.fromEntries(Object.entries(v).filter(([key]) => key !== "minimum" && key !== "maximum")) : v,
+    ]),
+  );
+  return { ...schema, properties: bare };
+}
+
+const OTHER: ChatMessage[] = [{ role: "user", content: "Name one virtue." }];
+const ANSWER_TOKENS = 24;
+
+const llamacppFactory: AdapterFactory = {
+  name: "llamacpp",
+  kind: "llamacpp",
+  observesWire: false,
+  setup: async () => {
+    const file = tinyModel(3);
+    const sha256 = await sha256OfFile(file.path);
+    // What the model answers (greedy, as the adapter's defaults leave it), computed by calling
+    // node-llama-cpp directly on its own context: the adapter must give the same text and counts.
+    const reference = await referenceAnswers(file.path, [MESSAGES, OTHER], { maxTokens: ANSWER_TOKENS });
+    const find = (messages: ChatMessage[]) => {
+      const found = reference.find((r) => JSON.stringify(r.messages) === JSON.stringify(messages));
+      if (!found) throw new Error("no reference answer for these messages");
+      return found;
+    };
+    const adapter = createProvider(model(`llamacpp:${file.path}`), { ...LLAMA_ENV });
+    // Random weights rarely choose end-of-sequence, so a free answer would run to the end of the
+    // context: free answers are capped as a spec's max_tokens would cap them. Structured answers end
+    // with the schema (greedy decoding closes this model's strings within a few tokens).
+    const provider: Provider = {
+      kind: adapter.kind,
+      id: adapter.id,
+      prepare: (o) => adapter.prepare(o),
+      // Generation is CPU work on a shared CI machine: the suite's 5 s default is a wire timeout.
+      chat: (r) => adapter.chat({ ...(r.responseFormat ? r : { max_tokens: ANSWER_TOKENS, ...r }), timeoutMs: Math.max(r.timeoutMs, 60_000) }),
+      close: () => adapter.close(),
+    };
+    // A chat that cannot finish in time: the schema asks for a 400-character string, token by token.
+    const long: Provider = {
+      ...provider,
+      chat: (r) => adapter.chat({ ...r, responseFormat: { name: "long", schema: { type: "string", minLength: 400, maxLength: 400 } } }),
+      close: async () => {},
+    };
+    return {
+      provider,
+      expected: {
+        endpoint: pathToFileURL(file.path).href,
+        digest: `sha256:${sha256}`,
+        mock: false,
+        weights: {
+          path: file.path,
+          sha256,
+          bytes: statSync(file.path).size,
+          architecture: "llama",
+          quantization: "ALL_F32",
+          contextLength: 512,
+          runtime: expect.stringMatching(/^llama\.cpp \S+ \(node-llama-cpp 3\.21\.1, cpu\)$/) as unknown as string,
+        },
+        // llama.cpp grammars enforce types, enums, required keys and integer ranges, not real-number bounds.
+        enforced: (schema) => withoutNumberBounds(schema),
+        text: (messages) => find(messages).text,
+        tokens: (messages) => ({ in: find(messages).tokensIn, out: find(messages).tokensOut }),
+        fingerprint: null,
+      },
+      // In process: the chat is open as soon as it is called.
+      slow: () => ({ provider: long, reached: Promise.resolve() }),
+      close: async () => file.remove(),
+    };
+  },
+};
+
+const HARNESSES: Record<string, AdapterFactory> = {
+  ollama: ollamaFactory,
+  openai: openaiFactory,
+  llamacpp: llamacppFactory,
+  exec: execFactory,
+  mock: mockFactory,
+};
 
 it("every registered provider kind has a conformance harness", () => {
   expect(PROVIDER_KINDS.map((k) => k.name).filter((name) => HARNESSES[name] === undefined)).toEqual([]);
@@ -253,7 +344,14 @@ describe.each(FACTORIES)("$name adapter conformance", (factory) => {
     const result = await h.provider.prepare({ pull: false });
     expect(result).toEqual({
       ok: true,
-      info: { id: h.provider.id, provider: factory.kind, digest: h.expected.digest, endpoint: h.expected.endpoint, mock: h.expected.mock },
+      info: {
+        id: h.provider.id,
+        provider: factory.kind,
+        digest: h.expected.digest,
+        endpoint: h.expected.endpoint,
+        mock: h.expected.mock,
+        ...(h.expected.weights ? { weights: h.expected.weights } : {}),
+      },
     });
   });
 
@@ -270,9 +368,8 @@ describe.each(FACTORIES)("$name adapter conformance", (factory) => {
   });
 
   it("answers differ with the prompt (nothing is cached inside the adapter)", async () => {
-    const other: ChatMessage[] = [{ role: "user", content: "Name one virtue." }];
-    const result = await h.provider.chat(request({ messages: other }));
-    expect(result.ok && result.response.text).toBe(h.expected.text(other));
+    const result = await h.provider.chat(request({ messages: OTHER }));
+    expect(result.ok && result.response.text).toBe(h.expected.text(OTHER));
   });
 
   if (factory.observesWire) {
@@ -297,7 +394,7 @@ describe.each(FACTORIES)("$name adapter conformance", (factory) => {
     const p = factory.kind === "mock" ? createProvider(model("mock:judge"), {}) : h.provider;
     const result = await p.chat(request({ responseFormat: { name: "verdict", schema: SCHEMA } }));
     if (!result.ok) throw new Error(JSON.stringify(result.failure));
-    const validate = new Ajv.default({ strict: false }).compile(SCHEMA);
+    const validate = new Ajv.default({ strict: false }).compile(h.expected.enforced?.(SCHEMA) ?? SCHEMA);
     expect(validate(JSON.parse(result.response.text))).toBe(true);
   });
 

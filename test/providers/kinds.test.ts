@@ -21,6 +21,10 @@ interface Examples {
 const EXAMPLES: Record<string, Examples> = {
   ollama: { valid: ["llama3.2:3b", "llama3.2:3b"], invalid: ["llama 3", "must not contain spaces"] },
   openai: { valid: ["ft:gpt-4o-mini:org::abc", "ft:gpt-4o-mini:org::abc"], invalid: ["gpt 4o", "must not contain spaces"] },
+  llamacpp: {
+    valid: ["models/llama-3.2-1b-q4_k_m.gguf", "models/llama-3.2-1b-q4_k_m.gguf"],
+    invalid: ["llama3.2", "a .gguf file path or hf:OWNER/REPO:QUANT"],
+  },
   exec: { valid: ["  python3 'my model.py' --fast ", "python3 'my model.py' --fast"], invalid: ["python3 'open", "unterminated single quote"] },
   mock: { valid: ["likert?min=0&max=5", "likert?min=0&max=5"], invalid: ["oracle", "unknown mock 'oracle'"] },
 };
@@ -31,8 +35,11 @@ it("every registered provider kind has examples", () => {
 
 it("the checker's note lists every kind's id form, in registry order", () => {
   expect(modelIdNotes(PROVIDER_KINDS)).toEqual([`model ids: ${PROVIDER_KINDS.map((k) => `${k.name}:${k.placeholder}`).join(", ")}`]);
-  expect(parseModelId("gpt4")).toEqual({ ok: false, error: "model id 'gpt4' has no provider; write ollama:gpt4, openai:gpt4, exec:COMMAND or mock:NAME" });
-  expect(parseModelId(" ")).toEqual({ ok: false, error: "empty model id; expected PROVIDER:NAME (ollama, openai, exec or mock)" });
+  expect(parseModelId("gpt4")).toEqual({
+    ok: false,
+    error: "model id 'gpt4' has no provider; write ollama:gpt4, openai:gpt4, llamacpp:PATH.gguf, exec:COMMAND or mock:NAME",
+  });
+  expect(parseModelId(" ")).toEqual({ ok: false, error: "empty model id; expected PROVIDER:NAME (ollama, openai, llamacpp, exec or mock)" });
 });
 
 it("a kind unknown to the registry is refused, and only registered kinds are", () => {

@@ -89,7 +89,10 @@ function journalLines(runDir: string): Array<{ stepId: string; error: unknown }>
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+  // outputs/<spec>/latest is a symlink to a run folder that is walked anyway.
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isSymbolicLink() ? [] : e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 const ollama = await startOllamaStandin({ latencyMs: 0 });
@@ -114,6 +117,7 @@ describe("value-compass run (child process)", () => {
       "leaderboard.csv",
       "manifest.json",
       "plan.json",
+      "report.html",
       "responses.csv",
       "scores.csv",
       "value_hierarchy.csv",

@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { buildManifest, type ManifestInput } from "../../src/run/manifest.js";
-import { createProgress } from "../../src/run/progress.js";
 import { writeResponsesCsv } from "../../src/report/responses.js";
 import { finalRecordsInPlanOrder, Journal } from "../../src/run/journal.js";
 import { buildDataset } from "../../src/analyse/dataset.js";
@@ -188,40 +187,5 @@ describe("naming and messages", () => {
   it("the resume command quotes paths that need it", () => {
     expect(resumeCommand("/p", "/p/outputs/x/r1")).toBe("value-compass run --resume outputs/x/r1");
     expect(resumeCommand("/p", "/other/my runs/r1")).toBe("value-compass run --resume '/other/my runs/r1'");
-  });
-});
-
-describe("progress", () => {
-  class Sink {
-    text = "";
-    isTTY = false;
-    write(s: string) {
-      this.text += s;
-      return true;
-    }
-  }
-
-  it("without a terminal: plain lines at each 10 %, nothing with --quiet", () => {
-    const sink = new Sink();
-    let now = 0;
-    const p = createProgress(sink, { quiet: false, now: () => now, intervalMs: 60_000 });
-    p.start(20, 0);
-    p.model("mock:x");
-    for (let i = 0; i < 20; i++) {
-      now += 100;
-      p.stepDone({ failed: i === 3, cached: false });
-    }
-    p.stop();
-    const lines = sink.text.trim().split("\n");
-    expect(lines[0]).toBe("value-compass run: 20 steps");
-    expect(lines).toHaveLength(11);
-    expect(lines[10]).toBe("value-compass run: 20/20 steps (100%), 10.0 steps/s, ETA 0s, mock:x, 1 failed");
-
-    const quiet = new Sink();
-    const q = createProgress(quiet, { quiet: true });
-    q.start(5, 0);
-    q.stepDone({ failed: false, cached: false });
-    q.stop();
-    expect(quiet.text).toBe("");
   });
 });

@@ -343,6 +343,31 @@ describe("value-compass run pipeline", () => {
     expect(log).toEqual(["mock:a:6", "mock:b:8", "end:14"]);
   });
 
+  it("progress: the judge's scoring has its own labelled line with counts, and the end lists the time of every stage that ran", async () => {
+    const w = world(twoModels());
+    w.stages.push(
+      {
+        name: "scoring",
+        display: () => ({ label: "judge scoring", total: 14, unit: "scores" }),
+        afterModel: async (ctx, model) => {
+          for (const _ of ctx.records(model)) ctx.progress.done();
+        },
+      },
+      { name: "adaptive", appliesTo: () => false, display: () => ({ label: "adaptive", total: 5, unit: "steps" }) },
+      { name: "report", display: () => ({ label: "reports", total: 0, unit: "" }), afterSteps: async () => ({ errors: 0, files: [] }) },
+    );
+    // A clock that stands still: no rate, so every ETA must read `?`.
+    const r = await run(w, { quiet: false }, new TestSignals(), new FakeTiming());
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split("\n");
+    expect(lines).toContain("value-compass run: answers 0/14 steps (0%), ETA ?");
+    expect(lines).toContain("value-compass run: judge scoring 0/14 scores (0%), ETA ?");
+    expect(lines).toContain("value-compass run: judge scoring 6/14 scores (42%), ETA ?");
+    expect(lines).toContain("value-compass run: judge scoring 14/14 scores (100%), took 0s");
+    expect(r.stderr).not.toMatch(/NaN|Infinity|NFs/);
+    expect(lines).toContain("value-compass run: time per stage: answers 0s (14 steps), judge scoring 0s (14 scores), reports 0s");
+  });
+
   it("stages: extraSteps runs after the static steps with the journal open; its steps are counted and in responses.csv", async () => {
     const w = world(twoModels());
     const log: string[] = [];

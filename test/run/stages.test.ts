@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { AdaptiveSegment, Plan } from "../../src/core/plan.js";
-import { runStages } from "../../src/app/stages.js";
+import { runStages, staticScorePairs } from "../../src/app/stages.js";
 import { makePlan } from "./fixtures.js";
 
 const stage = (name: string) => {
@@ -60,5 +60,42 @@ describe("runStages: which stages a plan needs", () => {
   it("the reports apply to every plan", () => {
     expect(applies("report", plain)).toBe(true);
     expect(applies("report", withAdaptive(withScorers(plain)))).toBe(true);
+  });
+});
+
+describe("runStages: their lines in the progress display", () => {
+  const display = (name: string, plan: Plan) => stage(name).display?.(plan);
+
+  it("scoring counts (step, scorer) pairs of the static blocks, labelled 'judge scoring' when a judge scores", () => {
+    // 2 models × 3 items × 2 contexts × 2 samples, 2 scorers; a second block without scorers adds nothing.
+    const plan = makePlan([
+      {
+        models: ["mock:a", "mock:b"],
+        items: 3,
+        samples: 2,
+        contexts: [
+          { culture: null, usecase: null },
+          { culture: "de", usecase: null },
+        ],
+      },
+      { models: ["mock:a"], items: 4 },
+    ]);
+    const [first, second] = plan.segments;
+    if (first?.kind !== "static" || !second) throw new Error("fixture");
+    const scored: Plan = { ...plan, segments: [{ ...first, scorers: ["refusal", "harm"] }, second] };
+    expect(staticScorePairs(scored)).toBe(2 * 3 * 2 * 2 * 2);
+    expect(display("scoring", scored)).toEqual({ label: "scoring", total: 48, unit: "scores" });
+    const judged: Plan = {
+      ...scored,
+      judge: "mock:judge",
+      scorers: [{ id: "harm", kind: "judge", config: {}, score: null, rules: [] }],
+    };
+    expect(display("scoring", judged)).toEqual({ label: "judge scoring", total: 48, unit: "scores" });
+  });
+
+  it("adaptive counts at most its bound; the reports are shown by time", () => {
+    const plan = makePlan([{ models: ["mock:a"], items: 3 }]);
+    expect(display("adaptive", withAdaptive(plan))).toMatchObject({ label: "adaptive", unit: "steps", bound: true, total: 0 });
+    expect(display("report", plan)).toEqual({ label: "reports", total: 0, unit: "" });
   });
 });

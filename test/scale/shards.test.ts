@@ -96,6 +96,11 @@ function withoutLatency(path: string): string[][] {
   return rows.map((r) => r.filter((_, i) => i !== at));
 }
 
+/** report.html with every step's latency blanked (the explorer's data holds `"latencyMs":N`). */
+function withoutLatencies(html: string): string {
+  return html.replace(/"latencyMs":([-+.\deE]+|null)/g, '"latencyMs":_');
+}
+
 let dir: string;
 beforeAll(async () => {
   ensureBuiltCli();
@@ -149,12 +154,22 @@ describe("run --shard and merge", () => {
       expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
     }
     expect(withoutLatency(join(b, "responses.csv"))).toEqual(withoutLatency(join(a, "responses.csv")));
-    // Whatever other report files a run writes (e.g. an HTML report) come out the same.
-    for (const f of readdirSync(a).filter((f) => f.startsWith("report."))) expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
+    // report.html: both folders have one, byte for byte the same but for the latencies its explorer
+    // shows per step (the same wall-clock measurement as latency_ms; it differs between any two runs).
+    // The run id in its title is the folder's name, "run" for both.
+    expect(existsSync(join(a, "report.html"))).toBe(true);
+    expect(existsSync(join(b, "report.html"))).toBe(true);
+    const htmlA = readFileSync(join(a, "report.html"), "utf8");
+    const htmlB = readFileSync(join(b, "report.html"), "utf8");
+    expect(htmlA).toContain("value-compass report: ");
+    expect(htmlA).toContain('"latencyMs":');
+    expect(htmlB.length).toBeGreaterThan(10_000);
+    expect(withoutLatencies(htmlB)).toBe(withoutLatencies(htmlA));
     const manifest = manifestOf(b);
     expect(manifest.invocation.shard).toBeUndefined();
     expect(manifest.counts).toEqual(manifestOf(a).counts);
     expect(manifest.mergedFrom?.map((m) => m.shard)).toEqual(["1/3", "2/3", "3/3"]);
+    expect(manifest.files).toContain("report.html");
   }, 120_000);
 
   it("refuses a missing shard, a duplicated shard and shards of different plans, writing nothing", async () => {

@@ -40,6 +40,7 @@ describe("scoreStep: context rules", () => {
       verdict: "acceptable in context",
       rule: "adult_ok",
       refused: null,
+      outcome: null,
       error: null,
       judge: { model: "ollama:qwen2.5:7b", cached: false, attempts: 1 },
     });
@@ -122,6 +123,7 @@ describe("scoreStep: mapping", () => {
       verdict: null,
       rule: null,
       refused: null,
+      outcome: null,
       error: "no rating found in the answer",
       judge: null,
     });
@@ -170,7 +172,7 @@ describe("scoreStep: failed steps and failing dependencies", () => {
   it("gives a step without an answer no score and the error 'no response'", async () => {
     const j = fakeJudge([adultAnswer]);
     const r = await scoreStep(input({ response: null }), harmless, j.deps);
-    expect(r).toEqual({ score: null, raw: null, verdict: null, rule: null, refused: null, error: "no response", judge: null });
+    expect(r).toEqual({ score: null, raw: null, verdict: null, rule: null, refused: null, outcome: null, error: "no response", judge: null });
     expect(j.requests).toHaveLength(0);
   });
 
@@ -183,7 +185,7 @@ describe("scoreStep: failed steps and failing dependencies", () => {
   });
 
   it("builds the journal record", () => {
-    const outcome = { score: 50, raw: null, verdict: null, rule: null, refused: null, error: null, judge: null };
+    const outcome = { score: 50, raw: null, verdict: null, rule: null, refused: null, outcome: null, error: null, judge: null };
     expect(toScoreRecord("s1", "harmless", outcome)).toEqual({ type: "score", stepId: "s1", scorer: "harmless", ...outcome });
   });
 });

@@ -30,6 +30,18 @@ import type { JsonSchema } from "../../src/core/plan.js";
 export interface OpenAIStandinOptions extends StandinOptions {
   /** Require this bearer token. */
   apiKey?: string;
+  /**
+   * What GET /v1/models lists: by default every model it serves; a list of its own (a gateway whose list
+   * is partial); or null for a server without /models (it answers 404 there).
+   */
+  listed?: string[] | null;
+  /** Imitate Ollama's /v1: models are listed as NAME:latest, and chat takes NAME or NAME:latest. */
+  ollamaNames?: boolean;
+}
+
+interface ListingOptions {
+  listed: string[] | null | undefined;
+  ollamaNames: boolean;
 }
 
 const CREATED = 1_735_689_600;
@@ -52,13 +64,22 @@ class OpenAIWire implements WireFormat {
   readonly chatPath = "/v1/chat/completions";
   readonly basePath = "/v1";
   private counter = 0;
-  constructor(private readonly apiKey: string | null) {}
+  constructor(
+    private readonly apiKey: string | null,
+    private readonly listing: ListingOptions = { listed: undefined, ollamaNames: false },
+  ) {}
+
+  /** Whether chat serves `model`: a model it has, or (Ollama) NAME for a model it has as NAME:latest. */
+  private serves(ctx: RouteContext, model: string): boolean {
+    return ctx.models.has(model) || (this.listing.ollamaNames && ctx.models.has(`${model}:latest`));
+  }
 
   async route(request: LoggedRequest, ctx: RouteContext): Promise<Reply> {
     const { method, path } = request;
     if (this.apiKey !== null && bearer(request) !== this.apiKey) return this.unauthorizedReply(request);
     if (method === "GET" && path === "/v1/models") {
-      return json(200, { object: "list", data: [...ctx.models].map(modelEntry) });
+      if (this.listing.listed === null) return json(404, errorBody(`Invalid URL (${method} ${path})`, "invalid_request_error", null));
+      return json(200, { object: "list", data: (this.listing.listed ?? [...ctx.models]).map(modelEntry) });
     }
     if (method === "GET" && path.startsWith("/v1/models/")) {
       const id = decodeURIComponent(path.slice("/v1/models/".length));
@@ -128,7 +149,7 @@ class OpenAIWire implements WireFormat {
   private async chat(request: LoggedRequest, ctx: RouteContext): Promise<Reply> {
     const modelValue = field(request.body, "model");
     const model = typeof modelValue === "string" ? modelValue : "";
-    if (!ctx.models.has(model)) return this.unknownModelReply(request);
+    if (!this.serves(ctx, model)) return this.unknownModelReply(request);
     const messages = asMessages(field(request.body, "messages"));
     const responseFormat = field(request.body, "response_format");
     const schemaValue = field(field(responseFormat, "json_schema"), "schema");
@@ -176,7 +197,12 @@ function modelEntry(id: string) {
 export type OpenAIStandin = StandinServer;
 
 export async function startOpenAIStandin(options: OpenAIStandinOptions = {}): Promise<OpenAIStandin> {
-  const server = new StandinServer("openai", new OpenAIWire(options.apiKey ?? null), options, ["standin-model"]);
+  const server = new StandinServer(
+    "openai",
+    new OpenAIWire(options.apiKey ?? null, { listed: options.listed, ollamaNames: options.ollamaNames ?? false }),
+    options,
+    ["standin-model"],
+  );
   await server.listen(options.port ?? 0);
   return server;
 }

@@ -20,7 +20,7 @@ import {
   TripleString,
   Word,
 } from "../../src/syntax/tokens.js";
-import { OTHER_KEYWORDS, ROLES, STATEMENT_KEYWORDS } from "../../src/syntax/vocabulary.js";
+import { GOLD_ENTRY_WORDS, OTHER_KEYWORDS, ROLES, STATEMENT_KEYWORDS } from "../../src/syntax/vocabulary.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -59,16 +59,22 @@ describe("grammar/vc.ebnf", () => {
     templateMessage: ["template message", "role"],
     itemsStatement: ["items"],
     itemDecl: ["item"],
+    onlyClause: ["only clause"],
     cultureStatement: ["culture"],
     usecaseStatement: ["usecase"],
     scorerStatement: ["scorer"],
     scoreProperty: ["score"],
+    outcomeProperty: ["outcome"],
     ruleDecl: ["rule"],
     baselineStatement: ["baseline"],
     runStatement: ["run"],
     modelDecl: ["model"],
     reportStatement: ["report"],
     adaptiveStatement: ["adaptive"],
+    goldStatement: ["gold"],
+    goldLabel: ["gold label"],
+    goldRequire: ["gold require"],
+    goldExample: ["gold example"],
     propertyBlock: ["property block"],
     property: ["property"],
     value: ["value"],
@@ -138,8 +144,9 @@ describe("grammar/vc.ebnf", () => {
   });
 
   it("every word-like literal of the statements and expressions is a keyword, a role or `one of`", () => {
-    // `one` and `of` are identifiers the param rule expects by label (paramChoices).
-    const allowed = new Set<string>([...STATEMENT_KEYWORDS, ...OTHER_KEYWORDS, ...ROLES, "one", "of"]);
+    // `one` and `of` are identifiers the param rule expects by label (paramChoices); so are the words
+    // that start a gold block's entries, and `only` and `models` of the items block's onlyClause.
+    const allowed = new Set<string>([...STATEMENT_KEYWORDS, ...OTHER_KEYWORDS, ...ROLES, "one", "of", "outcome", "only", "models", ...GOLD_ENTRY_WORDS]);
     const words = [...ebnf.productions].filter(([name]) => !ebnf.lexical.includes(name)).flatMap(([, p]) => p.literals.filter((l) => /^[a-z_]+$/i.test(l)));
     expect(words.length).toBeGreaterThan(20);
     expect(words.filter((w) => !allowed.has(w))).toEqual([]);

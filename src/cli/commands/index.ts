@@ -5,6 +5,7 @@
 // that spreads `commandInfo(name)` (test/check/commands.test.ts checks that every module does).
 
 import type { Command, OptionsConfig } from "../command.js";
+import { PLAN_SELECT_OPTIONS, SELECT_HELP, SELECT_OPTIONS } from "../select-options.js";
 
 export interface CommandEntry {
   name: string;
@@ -18,21 +19,41 @@ export interface CommandEntry {
 
 type CommandInfo = Omit<CommandEntry, "load">;
 
+// The file sandbox's switches (docs/security.md), shared by every command that reads a spec; parsed by
+// ../sandbox-options.ts.
+const SANDBOX_OPTIONS: OptionsConfig = {
+  "allow-outside": { type: "string", multiple: true },
+  "max-file-size": { type: "string" },
+};
+
+const SANDBOX_HELP = [
+  "  --allow-outside PATH  let the spec read files below PATH too (repeatable); by default a spec",
+  "                   reads only regular, non-hidden files inside its project (docs/security.md)",
+  "  --max-file-size SIZE  largest file a spec may read, e.g. 500K, 200M, 2G (default 64M)",
+];
+
 const CHECK: CommandInfo = {
   name: "check",
   summary: "check specs: names, imports, templates, data files, values",
   help: [
-    "Usage: value-compass check SPEC... [--set key=value]...",
+    "Usage: value-compass check SPEC|FOLDER... [--set key=value]... [--json | --format sarif] [--allow-outside PATH]... [--max-file-size SIZE]",
     "",
     "Checks each spec and everything it imports or reads (templates, data files, schemas) without",
-    "calling any model. Problems are printed to stderr with the offending source lines.",
+    "calling any model. Problems are printed to stderr with the offending source lines. A folder",
+    "stands for every .vc file below it that no other one imports (libraries are checked through",
+    "the specs that import them).",
     "",
     "Options:",
     "  --set key=value  override a declared param (repeatable), as `value-compass run` would",
+    "  --json           print the diagnostics as JSON on stdout (code, severity, message, file,",
+    "                   line, column, endLine, endColumn, notes), per spec",
+    "  --format F       text (default), json, or sarif: SARIF 2.1.0 for code-scanning annotations",
+    ...SANDBOX_HELP,
     "",
-    "Exit codes: 0 no errors (warnings are allowed), 1 errors, 2 wrong command line.",
+    "Exit codes: 0 no errors (warnings are allowed), 1 errors, 2 wrong command line (also errors",
+    "in --set values).",
   ].join("\n"),
-  options: { set: { type: "string", multiple: true } },
+  options: { set: { type: "string", multiple: true }, json: { type: "boolean" }, format: { type: "string" }, ...SANDBOX_OPTIONS },
   allowPositionals: true,
 };
 
@@ -43,16 +64,21 @@ const PLAN: CommandInfo = {
     "Usage: value-compass plan SPEC [--model ID]... [--judge ID] [--set key=value]... [--json | --items [--by FIELD]]",
     "",
     "Checks and compiles SPEC into the plan a run would execute and prints a summary: steps per",
-    "model, system, dimension and context, the templates, and an estimate of the prompt tokens.",
+    "model, system, dimension and context, the templates, an estimate of the prompt tokens, and every",
+    "command a run would execute (exec: models, exec scorers) with the file and line declaring it.",
     "",
     "Options:",
     "  --model ID       evaluate this model instead of the spec's list (repeatable)",
     "  --judge ID       use this judge model instead of the spec's",
     "  --set key=value  override a declared param (repeatable)",
-    "  --json           print the whole plan (header and every step) as JSON on stdout",
+    "  --json           print the whole plan (header and every step) as JSON on stdout, with",
+    "                   `commands`: what a run would execute and where it is declared",
     "  --items          print item counts per dimension as a Markdown table (for docs)",
     "  --by FIELD       with --items: the columns: segment (default), difficulty, or any item",
     "                   field such as locale or task",
+    ...SANDBOX_HELP,
+    "",
+    SELECT_HELP,
     "",
     "Model ids: ollama:NAME, openai:NAME, exec:COMMAND, mock:NAME.",
   ].join("\n"),
@@ -63,6 +89,8 @@ const PLAN: CommandInfo = {
     json: { type: "boolean" },
     items: { type: "boolean" },
     by: { type: "string" },
+    ...SANDBOX_OPTIONS,
+    ...PLAN_SELECT_OPTIONS,
   },
   allowPositionals: true,
 };
@@ -95,15 +123,33 @@ Options:
   --batch-poll S     seconds between the first status polls of a batch (default 10, growing to 300)
   --shard auto       the shard from JOB_COMPLETION_INDEX + VC_SHARD_COUNT (Kubernetes), SLURM_ARRAY_TASK_ID
                      + SLURM_ARRAY_TASK_COUNT (Slurm) or VC_SHARD=K/N (docs/scale.md)
+  --allow-exec       run the commands the spec declares (exec: models, exec scorers) this once;
+                     without it they need \`value-compass trust SPEC\` (commands typed with --model
+                     or --judge are always allowed; docs/security.md)
+${SANDBOX_HELP.join("\n")}
   --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
   --no-neutralize    write text cells as they are (no ' before a leading = + - @)
+  --no-html          do not write report.html (figures and item explorer; docs/report.md)
   --quiet            no progress output and no summary
+  --json             print a JSON summary on stdout (run folder, status, counts, scoring, gates)
+                     instead of the run folder's path
+  --fail-under EXPR  a gate the run must meet (repeatable), as in the run's gate [...]:
+                     SYSTEM.overall >= 90, SYSTEM.DIMENSION > 80, scoring_errors <= 1%,
+                     failed_steps = 0; a failed gate exits 3. When a scoring_errors gate holds,
+                     scoring errors alone do not fail the run.
 
-After the steps the answers are scored, adaptive blocks run, and the CSV reports are written to the
-run directory (docs/outputs.md); a summary (leaderboard, largest context effects) goes to stderr.
+A new run under outputs/<spec>/ becomes outputs/<spec>/latest (a symlink; a file holding the run
+id where symlinks cannot be made).
+
+${SELECT_HELP}
+
+After the steps the answers are scored, adaptive blocks run, and the CSV reports and report.html are
+written to the run directory (docs/outputs.md, docs/report.md); a summary (leaderboard, largest
+context effects) goes to stderr.
 
 Exit codes: 0 all steps answered and scored, 1 errors (spec, failed steps, scoring errors, fatal
-stop), 2 usage, 130 interrupted. See docs/running.md.
+stop), 2 usage, 3 a gate failed, 77 the spec declares commands not allowed (nothing was run),
+130 interrupted. See docs/running.md.
 `,
   options: {
     model: { type: "string", multiple: true },
@@ -123,7 +169,13 @@ stop), 2 usage, 130 interrupted. See docs/running.md.
     "batch-poll": { type: "string" },
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
+    "no-html": { type: "boolean" },
     quiet: { type: "boolean" },
+    "allow-exec": { type: "boolean" },
+    ...SANDBOX_OPTIONS,
+    json: { type: "boolean" },
+    "fail-under": { type: "string", multiple: true },
+    ...SELECT_OPTIONS,
   },
   allowPositionals: true,
 };
@@ -183,7 +235,8 @@ large standard errors and flagged. See docs/adaptive.md.
 const REPORT: CommandInfo = {
   name: "report",
   summary: "rebuild a run's CSV tables and summary from its journal and scores",
-  help: `Usage: value-compass report RUN_DIR [--out DIR] [--seed N] [--resamples N] [--bom] [--no-neutralize] [--quiet]
+  help: `Usage: value-compass report RUN_DIR [--out DIR] [--seed N] [--resamples N] [--bom] [--no-neutralize]
+                            [--html] [--explorer-limit N] [--quiet]
 
 Rebuild every CSV table of a run (responses, scores, leaderboard, dimensions, the spec's reports,
 adaptive and abilities) from its journal.jsonl, scores.jsonl and plan.json, and print the summary.
@@ -195,9 +248,18 @@ Options:
   --resamples N      bootstrap resamples (default 2000)
   --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
   --no-neutralize    write text cells as they are (no ' before a leading = + - @)
+  --html             also write report.html: figures and the item explorer, one self-contained
+                     file (docs/report.md)
+  --explorer-limit N steps the item explorer of report.html holds at most (default 2000)
   --quiet            print only the output folder
+  --json             print a JSON summary on stdout (folder, files, notes, selection, gates)
+  --fail-under EXPR  a gate the run must meet (repeatable; see value-compass run --help); the
+                     spec's gate [...] is checked too
 
-Exit codes: 0 ok, 1 not a run directory or a write error, 2 wrong command line. See docs/outputs.md.
+RUN_DIR may be outputs/<spec>/latest.
+
+Exit codes: 0 ok, 1 not a run directory or a write error, 2 wrong command line, 3 a gate failed.
+See docs/outputs.md.
 `,
   options: {
     out: { type: "string" },
@@ -205,7 +267,11 @@ Exit codes: 0 ok, 1 not a run directory or a write error, 2 wrong command line. 
     resamples: { type: "string" },
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
+    html: { type: "boolean" },
+    "explorer-limit": { type: "string" },
     quiet: { type: "boolean" },
+    json: { type: "boolean" },
+    "fail-under": { type: "string", multiple: true },
   },
   allowPositionals: true,
 };
@@ -225,20 +291,174 @@ The previous scores are kept as scores.<UTC time>.jsonl and the previous plan as
 plan.<UTC time>.json; the manifest lists every rescore.
 
 Options:
-  --judge ID                 replace the run's judge model
+  --judge ID                 replace the run's judge model; given two or more times, compare judges
+                             instead: the answers are scored under each judge (the run's scores
+                             are left as they are) and rank_stability.csv gets Kendall's tau
+                             between the model rankings of each pair of judges, with 95% item-
+                             bootstrap intervals (docs/validation.md)
   --model-scorer SCORER=ID   replace the model of one judge or guard scorer (repeatable)
   --seed N                   bootstrap seed of the reports (default: the run's seed)
   --bom                      start every CSV file with a UTF-8 byte-order mark
   --no-neutralize            write text cells as they are (no ' before a leading = + - @)
   --quiet                    no summary
+  --allow-exec               run the commands the spec declares (exec scorers, exec: judges) this
+                             once; without it they need \`value-compass trust SPEC\`
+${SANDBOX_HELP.join("\n")}
 
 Exit codes: 0 ok, 1 errors (not a run, changed steps, judge unreachable, scoring errors),
-2 wrong command line, 130 interrupted (the run directory is left as it was). See docs/outputs.md.
+2 wrong command line, 77 commands not allowed, 130 interrupted (the run directory is left as it was). See docs/outputs.md.
+`,
+  options: {
+    judge: { type: "string", multiple: true },
+    "model-scorer": { type: "string", multiple: true },
+    seed: { type: "string" },
+    bom: { type: "boolean" },
+    "no-neutralize": { type: "boolean" },
+    quiet: { type: "boolean" },
+    "allow-exec": { type: "boolean" },
+    ...SANDBOX_OPTIONS,
+  },
+  allowPositionals: true,
+};
+
+const TRUST: CommandInfo = {
+  name: "trust",
+  summary: "allow the commands a spec declares (exec: models, exec scorers) until they change",
+  help: `Usage: value-compass trust SPEC [--set key=value]... [--allow-outside PATH]... [--max-file-size SIZE]
+
+List every command a run of SPEC would execute (exec: models, exec scorers), with the file and line
+declaring it, and record them as trusted in your config folder ($XDG_CONFIG_HOME/value-compass, else
+~/.config/value-compass, file ${"trusted-commands.json"}). A trusted command is identified by its exact text,
+the folder it runs in and the contents of the files its arguments name: change any of them and
+\`value-compass run\` asks again. Read the commands and the files they name before trusting them.
+
+Options:
+  --set key=value  override a declared param (repeatable), as \`value-compass run\` would
+${SANDBOX_HELP.join("\n")}
+
+Exit codes: 0 trusted (or nothing to trust), 1 errors in the spec or the config folder cannot be
+written, 2 wrong command line. See docs/security.md.
+`,
+  options: { set: { type: "string", multiple: true }, ...SANDBOX_OPTIONS },
+  allowPositionals: true,
+};
+
+const VALIDATE: CommandInfo = {
+  name: "validate",
+  summary: "validate a spec's judges against its gold sets (agreement with human labels)",
+  help: `Usage: value-compass validate SPEC [--judge ID] [--set KEY=VALUE]... [--out DIR] [--seed N]
+                              [--no-cache] [--bom] [--no-neutralize]
+
+Send every labelled example of the spec's gold sets (\`gold NAME for SCORER { ... }\`) to its
+scorer's judge (each judge of a panel separately) and measure agreement with the gold labels:
+accuracy and Cohen's kappa (categories), weighted kappa (ordinal), ICC (numeric), with 95%
+bootstrap intervals, overall and per locale, domain and use case; Fleiss' kappa and Krippendorff's
+alpha among the judges of a panel. Writes judge_agreement.csv and judge_confusion.csv.
+
+Options:
+  --judge ID         replace the spec's judge model
+  --set KEY=VALUE    override a param (repeatable)
+  --out DIR          output folder (default: outputs/<spec-name>/validate)
+  --seed N           bootstrap seed (default: the run's seed, else 1)
+  --no-cache         neither read nor write the response cache
+  --bom              start every CSV file with a UTF-8 byte-order mark
+  --no-neutralize    write text cells as they are (no ' before a leading = + - @)
+  --allow-exec       run the commands the spec's judges and scorers declare (exec:) this once
+${SANDBOX_HELP.join("\n")}
+
+Exit codes: 0 every \`require\` holds, 3 a \`require\` does not hold (judged scores must not be
+published), 77 commands not allowed, 1 errors (spec, judge unreachable), 2 wrong command line, 130 interrupted.
+See docs/validation.md.
 `,
   options: {
     judge: { type: "string" },
-    "model-scorer": { type: "string", multiple: true },
+    set: { type: "string", multiple: true },
+    out: { type: "string" },
     seed: { type: "string" },
+    "no-cache": { type: "boolean" },
+    bom: { type: "boolean" },
+    "no-neutralize": { type: "boolean" },
+    "allow-exec": { type: "boolean" },
+    ...SANDBOX_OPTIONS,
+  },
+  allowPositionals: true,
+};
+
+const DIFF: CommandInfo = {
+  name: "diff",
+  summary: "compare two runs: plan changes, per-cell differences with paired intervals, changed items",
+  help: `Usage: value-compass diff RUN_A RUN_B [--out DIR] [--json] [--fail-on changes|significant|never]
+                          [--seed N] [--resamples N] [--quiet]
+
+What changed from RUN_A to RUN_B (run directories, or outputs/<spec>/latest):
+  - the plans: input files (sha256), models, model digests, judge, run settings, params, selection;
+  - per model, system, dimension, measure and context: B − A on the items both runs scored, paired on
+    the item, with a 95% bootstrap interval and a sign-flip test (Benjamini–Hochberg q over cells);
+  - every item whose answer, score, verdict or error changed, or that only one run has.
+A summary goes to stderr.
+
+Options:
+  --out DIR          write diff_plan.csv, diff.csv and diff_items.csv to DIR (docs/outputs.md)
+  --json             print the whole diff as JSON on stdout
+  --fail-on WHAT     what makes the exit code 4: changes (default: any changed item or plan
+                     difference), significant (a cell with q < 0.05), never
+  --seed N           bootstrap and test seed (default 0)
+  --resamples N      bootstrap resamples (default 2000; 0: no intervals)
+  --quiet            no summary
+
+Exit codes: 0 no difference, 4 the runs differ (per --fail-on), 1 a run cannot be read,
+2 wrong command line. See docs/running.md.
+`,
+  options: {
+    out: { type: "string" },
+    json: { type: "boolean" },
+    "fail-on": { type: "string" },
+    seed: { type: "string" },
+    resamples: { type: "string" },
+    quiet: { type: "boolean" },
+  },
+  allowPositionals: true,
+};
+
+const SCORE: CommandInfo = {
+  name: "score",
+  summary: "score recorded answers (ours, promptfoo, Inspect, lm-eval, OpenAI Batch) with a spec, calling no evaluated model",
+  help: `Usage: value-compass score SPEC --answers FILE [--answers FILE]... [--format FORMAT] [--out DIR]
+                            [--judge ID] [--set KEY=VALUE]... [--answers-model NAME] [--bom] [--no-neutralize] [--quiet]
+
+Score answers recorded elsewhere with the spec's scorers, analyses and reports, without asking the
+evaluated models anything: the spec's models become the answers' models, every step is matched to its
+recorded answer (by item id, else by the normalised prompt text, then context and sample), and the
+run folder, manifest (with the answers files' sha256 among its inputs) and tables are a live run's.
+Judges and guards are called as in a live run. Answers that match no step and steps that have no
+answer are listed; a step without an answer is recorded as a failed step.
+
+Formats (recognised from the file; see docs/answers.md):
+  vc            the documented JSONL or CSV form (value-compass export writes it)
+  promptfoo     promptfoo eval -o results.json
+  inspect       Inspect AI eval logs in JSON (.eval archives are not read yet: inspect log convert --to json)
+  lm-eval       lm-evaluation-harness --log_samples samples_*.jsonl
+  openai-batch  OpenAI Batch API output files (with the batch input file beside them for the prompts)
+
+Options:
+  --answers FILE        a file of recorded answers (repeatable; further positionals count too)
+  --format FORMAT       read every file as FORMAT instead of recognising it
+  --answers-model NAME  lm-eval: the model, when no results_*.json or folder name says
+  --out DIR             run directory (default outputs/<spec-name>/<run-id>/)
+  --judge ID            replace the spec's judge model
+  --set KEY=VALUE       override a param (repeatable)
+  --bom, --no-neutralize, --quiet   as for value-compass run
+
+Exit codes: 0 every step answered and scored, 1 errors (unreadable answers, steps without an answer,
+scoring errors), 2 usage. See docs/answers.md.
+`,
+  options: {
+    answers: { type: "string", multiple: true },
+    format: { type: "string" },
+    "answers-model": { type: "string" },
+    out: { type: "string" },
+    judge: { type: "string" },
+    set: { type: "string", multiple: true },
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
     quiet: { type: "boolean" },
@@ -249,11 +469,12 @@ Exit codes: 0 ok, 1 errors (not a run, changed steps, judge unreachable, scoring
 const MERGE: CommandInfo = {
   name: "merge",
   summary: "join the run folders of `run --shard K/N` into one run folder",
-  help: `Usage: value-compass merge SHARD_DIR... --out DIR [--bom] [--no-neutralize] [--quiet]
+  help: `Usage: value-compass merge SHARD_DIR... --out DIR [--bom] [--no-neutralize] [--no-html] [--quiet]
 
 Join the run folders of \`value-compass run --shard K/N\` (one per shard, e.g. on a shared filesystem)
-into one run folder: plan.json, journal.jsonl, scores.jsonl, manifest.json and every table, written
-by the same code as \`value-compass report\`, so they are byte-identical to an unsharded run's.
+into one run folder: plan.json, journal.jsonl, scores.jsonl, manifest.json, every table and report.html,
+written by the same code as \`value-compass report\`, so they are byte-identical to an unsharded run's
+(give the merged folder the unsharded run's folder name: the run id is the folder's name).
 
 The shards must come from the same plan (hash), be shards 1..N once each, each finished, and hold
 exactly their slice of the steps; a model must have one digest across them. Otherwise nothing is
@@ -263,6 +484,7 @@ Options:
   --out DIR          the merged run folder (new or empty)
   --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
   --no-neutralize    write text cells as they are (no ' before a leading = + - @)
+  --no-html          do not write report.html
   --quiet            print only the output folder
 
 Exit codes: 0 ok, 1 the shards do not make one run (or a step failed), 2 wrong command line.
@@ -271,7 +493,75 @@ Exit codes: 0 ok, 1 the shards do not make one run (or a step failed), 2 wrong c
     out: { type: "string" },
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
+    "no-html": { type: "boolean" },
     quiet: { type: "boolean" },
+  },
+  allowPositionals: true,
+};
+
+const EXPORT: CommandInfo = {
+  name: "export",
+  summary: "write a run's answers in the documented answers form (JSONL), for score --answers or other tools",
+  help: `Usage: value-compass export RUN_DIR [-o FILE]
+
+Write one JSON line per answered step of RUN_DIR, in plan order: model, item, prompt, culture,
+usecase, sample, answer, latency_ms, tokens_in, tokens_out (docs/answers.md). Failed steps have no
+answer and are left out (the count goes to stderr). \`value-compass score SPEC --answers FILE\` scores
+the file again: into a folder of the same name, its tables are byte-identical to the run's.
+
+Options:
+  -o, --out FILE   write to FILE instead of stdout
+
+Exit codes: 0 ok, 1 not a run directory, 2 wrong command line.
+`,
+  options: { out: { type: "string", short: "o" } },
+  allowPositionals: true,
+};
+
+const ANALYSE: CommandInfo = {
+  name: "analyse",
+  summary: "analyse a long table of scores from anywhere, or the Value Compass leaderboard's JSON tables",
+  help: `Usage: value-compass analyse SCORES [--spec SPEC] [--scorer NAME] [--out DIR] [--place RUN]
+                              [--reference CTX] [--seed N] [--resamples N]
+
+Run the analyses on published or external scores, without any run: SCORES is a long-format CSV
+(columns model, system, dimension, score; optional culture, usecase, scorer, n, item) or a folder holding
+the Value Compass leaderboard's *_scores.json tables (converted to the long table on the way; the
+dimension ids are those of the shipped specs). With --spec, each model's value hierarchy is correlated
+with the spec's baselines (Spearman and Kendall with 95% intervals), in the spec's dimension order.
+
+Rows with a culture or usecase add context effects (each context against the reference: per model, and
+over the models with a bootstrap interval and sign-flip p over models, BH q) and, with --spec baselines
+that have a culture and values, culture alignment (standardised distance with a permutation p, and the
+steering correlations). A table of means gives no per-model interval and no item bootstrap; an item
+column gives both. --place RUN ranks each model of a finished run among the table's models, per
+dimension and overall, with a bootstrap interval over the run's items.
+
+Tables (--out): scores_long.csv (the long table read), value_hierarchy.csv, model_similarity.csv,
+cross_system.csv (every pair of dimensions of different systems, with p and BH q); with contexts
+context_effects.csv, culture_alignment.csv, culture_alignment_steering.csv; with --place placement.csv.
+A summary goes to stdout. See docs/analyse.md.
+
+Options:
+  --spec SPEC       the spec whose baselines, dimension orders and reference context to use
+  --scorer NAME     use the rows of this scorer only (tables that hold several)
+  --out DIR         write the tables to DIR
+  --place RUN       place a finished run's models among the table's models (placement.csv)
+  --reference CTX   reference context of context effects: none, culture=X, usecase=Y or
+                    culture=X,usecase=Y (default: the spec's, else the rows without a context)
+  --seed N          seed of the bootstraps and random permutations (default 0)
+  --resamples N     bootstrap replicates (default 2000; 0: no intervals)
+
+Exit codes: 0 ok, 1 unreadable scores or spec, 2 wrong command line.
+`,
+  options: {
+    spec: { type: "string" },
+    scorer: { type: "string" },
+    out: { type: "string" },
+    place: { type: "string" },
+    reference: { type: "string" },
+    seed: { type: "string" },
+    resamples: { type: "string" },
   },
   allowPositionals: true,
 };
@@ -298,8 +588,41 @@ Exit codes: 0 ok, 1 not a run folder, 2 wrong command line.
 };
 
 /** The static part of a command, for the command modules that build their Command from it. */
-export function commandInfo(name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "merge" | "batch"): CommandInfo {
-  return { check: CHECK, plan: PLAN, run: RUN, fmt: FMT, calibrate: CALIBRATE, report: REPORT, rescore: RESCORE, merge: MERGE, batch: BATCH }[name];
+export function commandInfo(
+  name:
+    | "check"
+    | "plan"
+    | "run"
+    | "fmt"
+    | "calibrate"
+    | "report"
+    | "rescore"
+    | "trust"
+    | "validate"
+    | "diff"
+    | "score"
+    | "export"
+    | "analyse"
+    | "merge"
+    | "batch",
+): CommandInfo {
+  return {
+    check: CHECK,
+    plan: PLAN,
+    run: RUN,
+    fmt: FMT,
+    calibrate: CALIBRATE,
+    report: REPORT,
+    rescore: RESCORE,
+    trust: TRUST,
+    validate: VALIDATE,
+    diff: DIFF,
+    score: SCORE,
+    export: EXPORT,
+    analyse: ANALYSE,
+    merge: MERGE,
+    batch: BATCH,
+  }[name];
 }
 
 export const commands: readonly CommandEntry[] = [
@@ -312,4 +635,10 @@ export const commands: readonly CommandEntry[] = [
   { ...RESCORE, load: async () => (await import("./rescore.js")).rescoreCommand },
   { ...MERGE, load: async () => (await import("./merge.js")).mergeCommand },
   { ...BATCH, load: async () => (await import("./batch.js")).batchCommand },
+  { ...TRUST, load: async () => (await import("./trust.js")).trustCommand },
+  { ...VALIDATE, load: async () => (await import("./validate.js")).validateCommand },
+  { ...DIFF, load: async () => (await import("./diff.js")).diffCommand },
+  { ...SCORE, load: async () => (await import("./score.js")).scoreCommand },
+  { ...EXPORT, load: async () => (await import("./export.js")).exportCommand },
+  { ...ANALYSE, load: async () => (await import("./analyse.js")).analyseCommand },
 ];

@@ -17,10 +17,11 @@ export const mergeCommand: Command = {
     const outArg = stringOption(args, "out");
     if (outArg === undefined) throw new UsageError("missing --out DIR (the merged run folder)");
     const quiet = boolOption(args, "quiet");
-    const outcome = mergeShards({
+    const outcome = await mergeShards({
       shards: args.positionals.map((given) => ({ given, dir: resolve(io.cwd, given) })),
       out: resolve(io.cwd, outArg),
       csv: { bom: boolOption(args, "bom"), neutralize: !boolOption(args, "no-neutralize") },
+      html: !boolOption(args, "no-html"),
     });
     if (!outcome.ok) {
       io.stderr.write(`value-compass merge: ${outcome.message}\n`);

@@ -4,10 +4,16 @@
 
 import { sortDiagnostics } from "../../core/diagnostic.js";
 import { formatDiagnostics } from "../format-diagnostics.js";
-import type { Plan, PlanItem, PlanStep } from "../../core/plan.js";
-import { EXIT_ERRORS, EXIT_OK, UsageError, boolOption, setOptions, stringListOption, stringOption, type Command } from "../command.js";
+import type { Plan, PlanCommand, PlanItem, PlanStep } from "../../core/plan.js";
+import { isCommandLineError } from "../../check/params.js";
+import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, boolOption, setOptions, stringListOption, stringOption, type Command } from "../command.js";
 import { commandInfo } from "./index.js";
 import { useColor } from "./check.js";
+import { sandboxOf } from "../sandbox-options.js";
+import { commandLines, specCommands } from "./trust.js";
+import { selectionOf } from "../select-options.js";
+import { describeSelection } from "../../core/selection.js";
+import { closestWord } from "../../syntax/vocabulary.js";
 
 export const planCommand: Command = {
   ...commandInfo("plan"),
@@ -26,29 +32,45 @@ export const planCommand: Command = {
     ]);
     const models = stringListOption(args, "model");
     const judge = stringOption(args, "judge");
+    const set = setOptions(args);
     const result = await loadSpec(entry, {
       kinds: checkKinds,
       cwd: io.cwd,
-      set: setOptions(args),
+      set,
+      sandbox: sandboxOf(args),
       ...(models.length > 0 ? { models } : {}),
       ...(judge !== undefined ? { judge } : {}),
+      select: selectionOf(args),
     });
     const diagnostics = sortDiagnostics(result.diagnostics);
     if (diagnostics.length > 0) {
       io.stderr.write(formatDiagnostics(diagnostics, { sources: result.sources, color: useColor(io) }));
     }
-    if (!result.spec) return EXIT_ERRORS;
+    if (!result.spec) {
+      const errors = diagnostics.filter((d) => d.severity === "error");
+      return errors.length > 0 && errors.every(isCommandLineError) ? EXIT_USAGE : EXIT_ERRORS;
+    }
     const plan = compilePlan(result.spec);
+    // What a run would execute, and where the spec says so (the command line's own are marked).
+    const typed = new Set<string>([...models, ...Object.values(set), ...(judge !== undefined ? [judge] : [])]);
+    const json = boolOption(args, "json");
+    const commands = await specCommands(result, plan, typed, json);
     const by = stringOption(args, "by");
     if (by !== undefined && !boolOption(args, "items")) throw new UsageError("--by goes with --items");
     if (boolOption(args, "items")) {
       if (boolOption(args, "json")) throw new UsageError("--items and --json cannot be combined");
-      io.stdout.write(itemCounts(plan, by ?? "segment"));
+      const field = by ?? "segment";
+      const fields = itemFieldNames(plan);
+      if (!fields.includes(field)) {
+        const near = closestWord(field, fields);
+        throw new UsageError(`--by: the items have no field '${field}'${near ? `; did you mean '${near}'?` : ""} (fields: ${fields.join(", ")})`);
+      }
+      io.stdout.write(itemCounts(plan, field));
       return EXIT_OK;
     }
     if (boolOption(args, "json")) {
       try {
-        await writePlanJson(plan, io.stdout);
+        await writePlanJson({ ...plan, commands }, io.stdout);
       } catch (err) {
         // A closed pipe (`vc plan --json | head`) is the reader's choice, not an error.
         if ((err as { code?: unknown }).code === "EPIPE") {
@@ -59,12 +81,12 @@ export const planCommand: Command = {
       }
       return EXIT_OK;
     }
-    io.stdout.write(summarise(plan, entry, iterateSteps));
+    io.stdout.write(summarise(plan, entry, iterateSteps, commands));
     return EXIT_OK;
   },
 };
 
-function summarise(plan: Plan, entry: string, iterateSteps: (plan: Plan) => Iterable<PlanStep>): string {
+function summarise(plan: Plan, entry: string, iterateSteps: (plan: Plan) => Iterable<PlanStep>, commands: readonly PlanCommand[]): string {
   const perModel = new Map<string, number>();
   const perSegment = new Map<string, number>();
   const perSystem = new Map<string, number>();
@@ -102,6 +124,7 @@ function summarise(plan: Plan, entry: string, iterateSteps: (plan: Plan) => Iter
     `  judge     ${plan.judge ?? "(none)"}`,
     `  run       ${settings.join(", ")}`,
     `  inputs    ${plan.inputs.length} file${plan.inputs.length === 1 ? "" : "s"}`,
+    ...(plan.selection ? [`  subset    ${describeSelection(plan.selection)}`] : []),
   ];
   const table = (title: string, m: Map<string, number>) => {
     lines.push("", `steps per ${title}:`);
@@ -127,6 +150,13 @@ function summarise(plan: Plan, entry: string, iterateSteps: (plan: Plan) => Iter
   }
   lines.push("", `scorers: ${plan.scorers.map((s) => `${s.id} (${s.kind})`).join(", ") || "(none)"}`);
   lines.push(`reports: ${plan.reports.map((r) => `${r.id} (${r.kind})`).join(", ") || "(none)"}`);
+  lines.push(
+    "",
+    commands.length > 0
+      ? "commands a run would execute (value-compass run asks first: --allow-exec or value-compass trust):"
+      : "commands a run would execute: (none)",
+  );
+  if (commands.length > 0) lines.push(commandLines(commands).trimEnd());
   const tokens = Math.round(chars / 4);
   const perStep = plan.stepCount > 0 ? Math.round(tokens / plan.stepCount) : 0;
   lines.push(
@@ -147,6 +177,8 @@ export function itemCounts(plan: Plan, by: string): string {
   const column = (segment: string, item: PlanItem): string => {
     if (by === "segment") return segment;
     if (by === "difficulty") return item.difficulty === null ? "(none)" : String(item.difficulty);
+    // The fixed fields of an item are its own properties, not in `fields`.
+    if (by === "expect" || by === "reverse" || by === "dimension") return item[by] === null ? "(none)" : String(item[by]);
     const v = item.fields[by];
     return v === undefined || v === null ? "(none)" : typeof v === "string" ? v : JSON.stringify(v);
   };
@@ -181,6 +213,13 @@ export function itemCounts(plan: Plan, by: string): string {
     out.push(`| **total** | ${totals.join(" | ")} | ${totals.reduce((a, b) => a + b, 0)} |`, "");
   }
   return out.length > 0 ? out.join("\n") : "(no items)\n";
+}
+
+/** What `--by` accepts: segment, the fixed item fields, and every other field some item has. */
+export function itemFieldNames(plan: Plan): string[] {
+  const names = new Set(["segment", "difficulty", "expect", "reverse", "dimension"]);
+  for (const s of plan.segments) for (const item of s.kind === "static" ? s.items : s.bank) for (const k of Object.keys(item.fields)) names.add(k);
+  return [...names];
 }
 
 function fmt(n: number): string {

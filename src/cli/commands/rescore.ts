@@ -3,11 +3,12 @@
 // reports. The outcome is worded by ../rescore-messages.ts.
 
 import { rescoreRun } from "../../app/rescore.js";
-import { reportRescore } from "../rescore-messages.js";
+import { reportComparison, reportRescore } from "../rescore-messages.js";
 import { useColor } from "./check.js";
 import { boolOption, stringListOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { cliRunDeps, processSignals } from "./run.js";
 import { commandInfo } from "./index.js";
+import { sandboxOf } from "../sandbox-options.js";
 
 export const rescoreCommand: Command = {
   // Name, summary, help and options live in index.ts, so `vc --help` needs no command module.
@@ -23,19 +24,24 @@ export const rescoreCommand: Command = {
       scorerModels[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
     }
     const quiet = boolOption(args, "quiet");
-    const outcome = await rescoreRun(
-      {
-        runDir: args.positionals[0]!,
-        judge: stringOption(args, "judge") ?? null,
-        scorerModels,
-        seed: seedText !== undefined ? Number(seedText) : null,
-        bom: boolOption(args, "bom"),
-        neutralize: !boolOption(args, "no-neutralize"),
-        quiet,
-      },
-      cliRunDeps(io, quiet),
-      { cwd: io.cwd, env: io.env, signals: processSignals },
-    );
+    const judges = stringListOption(args, "judge");
+    if (judges.length !== new Set(judges).size) throw new UsageError("--judge: each judge once");
+    const request = {
+      runDir: args.positionals[0]!,
+      judge: judges[0] ?? null,
+      scorerModels,
+      seed: seedText !== undefined ? Number(seedText) : null,
+      bom: boolOption(args, "bom"),
+      neutralize: !boolOption(args, "no-neutralize"),
+      quiet,
+      allowExec: boolOption(args, "allow-exec"),
+    };
+    if (judges.length >= 2) {
+      const { compareJudges } = await import("../../app/compare-judges.js");
+      const compared = await compareJudges(request, judges, cliRunDeps(io, quiet, sandboxOf(args)), { cwd: io.cwd, env: io.env, signals: processSignals });
+      return reportComparison(compared, quiet, { ...io, colour: useColor(io) });
+    }
+    const outcome = await rescoreRun(request, cliRunDeps(io, quiet, sandboxOf(args)), { cwd: io.cwd, env: io.env, signals: processSignals });
     return reportRescore(outcome, quiet, { ...io, colour: useColor(io) });
   },
 };

@@ -4,6 +4,7 @@
 
 import type { ProviderKindModule } from "./define.js";
 import { execKind } from "./exec.js";
+import { llamacppKind } from "./llamacpp.js";
 import { mockKind } from "./mock.js";
 import { ollamaKind } from "./ollama.js";
 import { openaiKind } from "./openai.js";
@@ -11,7 +12,7 @@ import { openaiKind } from "./openai.js";
 export type { ProviderKindModule, ProviderOptions } from "./define.js";
 
 /** In the order messages and docs list them. */
-export const PROVIDER_KINDS: readonly ProviderKindModule[] = [ollamaKind, openaiKind, execKind, mockKind];
+export const PROVIDER_KINDS: readonly ProviderKindModule[] = [ollamaKind, openaiKind, llamacppKind, execKind, mockKind];
 
 export function providerKind(name: string): ProviderKindModule | undefined {
   return PROVIDER_KINDS.find((k) => k.name === name);

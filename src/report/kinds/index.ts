@@ -9,6 +9,8 @@ import type { ReportKind } from "./define.js";
 import { difficultyKind } from "./difficulty.js";
 import { leaderboardKind } from "./leaderboard.js";
 import { modelSimilarityKind } from "./model-similarity.js";
+import { outcomesKind } from "./outcomes.js";
+import { reliabilityKind } from "./reliability.js";
 import { scoresKind } from "./scores.js";
 import { valueHierarchyKind } from "./value-hierarchy.js";
 
@@ -24,6 +26,8 @@ export const REPORT_KINDS: readonly ReportKind[] = [
   crossSystemKind,
   modelSimilarityKind,
   difficultyKind,
+  outcomesKind,
+  reliabilityKind,
 ];
 
 export function reportKind(name: string): ReportKind | undefined {

@@ -7,6 +7,7 @@ import { readRef, type NameRef } from "../../check/values.js";
 import type { Json, JsonSchema } from "../../core/plan.js";
 import { defineScorerKind, lazy } from "./define.js";
 import { checkModelSetting } from "./model-setting.js";
+import { checkPanelSettings } from "./panel-setting.js";
 
 export interface JudgeSettings {
   template: string;
@@ -14,6 +15,9 @@ export interface JudgeSettings {
   output?: { [field: string]: Json } | null;
   schema?: JsonSchema | null;
   retries?: number | null;
+  /** A panel of judge models instead of one (src/score/panel.ts); `combine` says how their scores join. */
+  panel?: string[] | null;
+  combine?: "majority" | "mean" | null;
 }
 
 const implementation = lazy(() => import("../scorers/judge.js"));
@@ -35,6 +39,19 @@ export const judgeKind = defineScorerKind<JudgeSettings>({
       },
       schema: { type: "object", nullable: true, required: [], additionalProperties: true, description: "instead of `output`: the path of a JSON Schema file" },
       retries: { type: "integer", minimum: 0, maximum: 10, nullable: true, description: "asks again after an invalid answer (default 2)" },
+      panel: {
+        type: "array",
+        items: { type: "string" },
+        minItems: 2,
+        nullable: true,
+        description: "instead of `model`: several judge models, each asked separately (docs/validation.md)",
+      },
+      combine: {
+        type: "string",
+        enum: ["majority", "mean"],
+        nullable: true,
+        description: "with `panel` (required): the panel's score is the judges' most common score (`majority`, ties to the lowest) or their mean",
+      },
     },
     required: ["template"],
     additionalProperties: false,
@@ -54,7 +71,8 @@ export const judgeKind = defineScorerKind<JudgeSettings>({
       if (templateRef && !templates.resolve(ctx, templateRef.name, f, templateRef.span)) templateRef = null;
     }
     const model = checkModelSetting(input, false);
-    if (model === null && !props.has("model") && judge === null) {
+    const panel = checkPanelSettings(input);
+    if (model === null && !props.has("model") && !props.has("panel") && judge === null) {
       ctx.error(CheckCodes.NO_JUDGE_MODEL, `${what} names no model and the run has no judge`, f, node.name.span, [
         'add `judge "PROVIDER:NAME"` to the run block, `model "PROVIDER:NAME"` to the scorer, or pass --judge',
       ]);
@@ -81,6 +99,7 @@ export const judgeKind = defineScorerKind<JudgeSettings>({
     config.model = model;
     config.schema = schema;
     settings.copy(config, ["retries"]);
+    if (panel) Object.assign(config, panel);
     if (!node.score && outputFields && !outputFields.has("score")) {
       ctx.error(CheckCodes.MISSING_PROPERTY, `${what} needs 'score' (how its output maps to 0–100)`, f, node.name.span, [
         "e.g. score output.safe ? 100 : 0 (or give the output a numeric 'score' field)",

@@ -6,6 +6,7 @@
 
 import type { ValidateFunction } from "ajv";
 import type { ChatMessage, Json, JsonSchema } from "../../core/plan.js";
+import { fieldType } from "../../check/outputs.js";
 import { ajv } from "../ajv.js";
 import { judgeTemplateContext } from "../context.js";
 import { stripThinking } from "../text.js";
@@ -20,8 +21,8 @@ const PRIMITIVES = new Set(["string", "number", "integer", "boolean", "null", "o
 
 /**
  * The JSON Schema for a judge's output. `schema` (an embedded JSON Schema object) wins; otherwise the
- * `output` shorthand: { field: "string" | "number" | "integer" | "boolean" | "T[]" | [enum values] |
- * { nested } }, with a "?" suffix for optional fields ("string?"). Every other field is required, and
+ * `output` shorthand: { field: "string" | "number" | "integer" | "boolean" | "integer 0..3" |
+ * "number 0..1" | "T[]" | [enum values] | { nested } }, with a "?" suffix for optional fields ("string?"). Every other field is required, and
  * no others are allowed — structured-output APIs want closed objects.
  */
 export function judgeSchema(settings: Pick<JudgeSettings, "schema" | "output">): { ok: true; schema: JsonSchema } | { ok: false; error: string } {
@@ -51,10 +52,13 @@ function shorthandObject(fields: { [key: string]: Json }, where: string): { ok: 
         optional = true;
         type = type.slice(0, -1);
       }
+      const ranged = fieldType(type);
+      if (ranged && !ranged.ok) return { ok: false, error: `judge scorer: ${where}.${key}: ${ranged.error}` };
       const isArray = type.endsWith("[]");
       const base = isArray ? type.slice(0, -2) : type;
-      if (!PRIMITIVES.has(base)) return { ok: false, error: `judge scorer: ${where}.${key}: unknown type "${spec}"` };
-      s = isArray ? { type: "array", items: { type: base } } : { type: base };
+      if (ranged?.ok) s = ranged.schema;
+      else if (!PRIMITIVES.has(base)) return { ok: false, error: `judge scorer: ${where}.${key}: unknown type "${spec}"` };
+      else s = isArray ? { type: "array", items: { type: base } } : { type: base };
     } else if (Array.isArray(spec)) {
       if (spec.length === 0) return { ok: false, error: `judge scorer: ${where}.${key}: an enum needs values` };
       s = { enum: spec };

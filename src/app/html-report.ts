@@ -1,0 +1,68 @@
+// report.html of a run: the figures and the item explorer (src/report/html), written after the CSV
+// tables by the run's report stage, `vc report` and `vc rescore`. The charting library is large, so
+// the module that draws is loaded only here, when a page is written.
+
+import { join } from "node:path";
+import { writeFileAtomic } from "../core/atomic-write.js";
+import type { Plan } from "../core/plan.js";
+import type { ScoreRecord } from "../core/records.js";
+import type { HtmlSection } from "../report/html/types.js";
+import { finalRecordsInPlanOrder, JOURNAL_FILE } from "../run/journal.js";
+import { latestScores, SCORES_FILE } from "../run/score-journal.js";
+import type { RunReportResult } from "./report-stage.js";
+
+export const HTML_FILE = "report.html";
+
+export interface HtmlReportOptions {
+  runId: string | null;
+  /** Steps the explorer holds at most (default: the report module's DEFAULT_EXPLORER_LIMIT). */
+  explorerLimit?: number;
+  /** Sections after the built-in ones (`value-compass diff` adds its comparison this way). */
+  extraSections?: readonly HtmlSection[];
+}
+
+export type HtmlReportResult = { ok: true; file: string; bytes: number; notes: string[] } | { ok: false; error: string };
+
+type Built = Extract<RunReportResult, { ok: true }>;
+
+/** Writes `outDir/report.html` from a finished report build and the run's journals. */
+export async function writeHtmlReport(plan: Plan, runDir: string, outDir: string, built: Built, options: HtmlReportOptions): Promise<HtmlReportResult> {
+  try {
+    const html = await import("../report/html/index.js");
+    const journalPath = join(runDir, JOURNAL_FILE);
+    let total = 0;
+    for (const _ of finalRecordsInPlanOrder(journalPath)) total++;
+    const byStep = new Map<string, ScoreRecord[]>();
+    for (const r of latestScores(join(runDir, SCORES_FILE)).values()) {
+      const list = byStep.get(r.stepId);
+      if (list) list.push(r);
+      else byStep.set(r.stepId, [r]);
+    }
+    const order = new Map(plan.scorers.map((s, i) => [s.id, i]));
+    for (const list of byStep.values()) list.sort((a, b) => (order.get(a.scorer) ?? 0) - (order.get(b.scorer) ?? 0));
+    const explorer = html.explorerData(
+      finalRecordsInPlanOrder(journalPath),
+      total,
+      (id) => byStep.get(id) ?? [],
+      options.explorerLimit ?? html.DEFAULT_EXPLORER_LIMIT,
+    );
+    const report = await html.buildHtmlReport({
+      plan,
+      runId: options.runId,
+      analysis: built.analysis,
+      tables: built.tables,
+      sources: built.sources,
+      explorer,
+      ...(options.extraSections ? { extraSections: options.extraSections } : {}),
+    });
+    writeFileAtomic(join(outDir, HTML_FILE), report.html);
+    return {
+      ok: true,
+      file: HTML_FILE,
+      bytes: Buffer.byteLength(report.html),
+      notes: report.errors.map((e) => `${HTML_FILE}: a figure could not be drawn: ${e}`),
+    };
+  } catch (e) {
+    return { ok: false, error: `cannot write ${HTML_FILE}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
