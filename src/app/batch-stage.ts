@@ -12,7 +12,7 @@ import type { PlanStep } from "../core/plan.js";
 import type { StepRecord } from "../core/records.js";
 import { batchLine, OpenAIBatchClient, type BatchState } from "../providers/openai-batch.js";
 import type { ChatResult, ProviderEnv, ProviderFailure } from "../providers/types.js";
-import type { CallerModel } from "../run/calls.js";
+import type { CallerModel, ModelRequest } from "../run/calls.js";
 import { requestOf, stepRecord } from "../run/execute.js";
 
 export const BATCH_DIR = "batch";
@@ -38,6 +38,12 @@ interface SubmittedBatch {
   inputFile: string;
   collected: boolean;
   status: string;
+  /** "judge": judge calls of a scoring pass (absent: the steps). */
+  purpose?: "judge";
+  /** A judge batch's scoring pass (e.g. "after openai:m", "end"): a resumed pass re-attaches to it. */
+  scope?: string;
+  /** A collected judge batch's answers, kept so a pass killed after collecting them needs no network. */
+  outputFile?: string;
 }
 
 interface BatchFile {
@@ -87,7 +93,7 @@ export async function runBatches(input: BatchInput): Promise<BatchOutcome> {
 
   // Re-attach first: a batch submitted by an earlier session is collected, never submitted again.
   for (const b of state.batches) {
-    if (b.collected || input.signal.aborted) continue;
+    if (b.collected || b.purpose === "judge" || input.signal.aborted) continue;
     const entry = batched.get(b.model);
     if (!entry) continue;
     input.note(`batch ${b.id} (${b.model}): re-attached`);
@@ -100,7 +106,7 @@ export async function runBatches(input: BatchInput): Promise<BatchOutcome> {
 
   for (const [modelId, entry] of batched) {
     const client = new OpenAIBatchClient(entry.model, input.env);
-    let round = Math.max(0, ...state.batches.filter((b) => b.model === modelId).map((b) => b.round + 1));
+    let round = Math.max(0, ...state.batches.filter((b) => b.model === modelId && b.purpose !== "judge").map((b) => b.round + 1));
     for (;;) {
       if (input.signal.aborted || outcome.stop) return outcome;
       const mine = [...pending.values()].filter((s) => s.model === modelId && (rounds.get(s.id) ?? -1) < round);
@@ -168,30 +174,12 @@ async function follow(
   sleep: (ms: number) => Promise<void>,
 ): Promise<string[] | "stopped"> {
   const { pending, outcome } = book;
-  let wait = input.settings.pollMs;
-  let shown = "";
-  let state: BatchState;
-  for (;;) {
-    const read = await client.retrieve(b.id);
-    if (!read.ok) {
-      stopWith(outcome, read.failure);
-      return "stopped";
-    }
-    state = read.value;
-    b.status = state.status;
-    const line = `${state.status}, ${state.counts.completed + state.counts.failed} of ${state.counts.total} done${state.counts.failed ? ` (${state.counts.failed} failed)` : ""}`;
-    if (line !== shown) {
-      input.note(`batch ${b.id} (${b.model}): ${line}`);
-      shown = line;
-      wait = input.settings.pollMs;
-    } else {
-      wait = Math.min(input.settings.maxPollMs, Math.round(wait * 1.5));
-    }
-    if (state.status === "completed" || state.status === "expired" || state.status === "cancelled" || state.status === "failed") break;
-    if (input.signal.aborted) return "stopped";
-    await sleep(wait);
-    if (input.signal.aborted) return "stopped";
+  const polled = await pollBatch(input, client, b, sleep);
+  if (!polled.ok) {
+    if (polled.failure) stopWith(outcome, polled.failure);
+    return "stopped";
   }
+  const state = polled.state;
   if (state.status === "failed") {
     stopWith(outcome, {
       kind: "bad_request",
@@ -228,6 +216,37 @@ async function follow(
     );
   }
   return unanswered;
+}
+
+type Polled = { ok: true; state: BatchState } | { ok: false; failure: ProviderFailure | null };
+
+/** Poll a batch until it ends (completed, expired, cancelled, failed), a line per change of its counts. */
+async function pollBatch(
+  input: Pick<BatchInput, "settings" | "note" | "signal">,
+  client: OpenAIBatchClient,
+  b: SubmittedBatch,
+  sleep: (ms: number) => Promise<void>,
+): Promise<Polled> {
+  let wait = input.settings.pollMs;
+  let shown = "";
+  for (;;) {
+    const read = await client.retrieve(b.id);
+    if (!read.ok) return { ok: false, failure: read.failure };
+    const state = read.value;
+    b.status = state.status;
+    const line = `${state.status}, ${state.counts.completed + state.counts.failed} of ${state.counts.total} done${state.counts.failed ? ` (${state.counts.failed} failed)` : ""}`;
+    if (line !== shown) {
+      input.note(`batch ${b.id} (${b.model}): ${line}`);
+      shown = line;
+      wait = input.settings.pollMs;
+    } else {
+      wait = Math.min(input.settings.maxPollMs, Math.round(wait * 1.5));
+    }
+    if (state.status === "completed" || state.status === "expired" || state.status === "cancelled" || state.status === "failed") return { ok: true, state };
+    if (input.signal.aborted) return { ok: false, failure: null };
+    await sleep(wait);
+    if (input.signal.aborted) return { ok: false, failure: null };
+  }
 }
 
 interface OutputLine {
@@ -285,4 +304,162 @@ function collectLine(input: BatchInput, line: OutputLine, book: Book, b: Submitt
     status,
     retryAfterMs: null,
   });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Judge calls of a scoring pass through the Batch API (`run --batch` with an `openai:` judge)
+
+/** One judge call a scoring pass would make: custom_id = step id + scorer. */
+export interface JudgeBatchRequest {
+  customId: string;
+  model: string;
+  request: ModelRequest;
+}
+
+export interface JudgeBatchInput {
+  runDir: string;
+  /** The scoring pass ("after MODEL", "end"): one batch per pass and judge model; a resumed pass re-attaches. */
+  scope: string;
+  requests: readonly JudgeBatchRequest[];
+  models: readonly CallerModel[];
+  env: ProviderEnv;
+  settings: BatchSettings;
+  note(message: string): void;
+  signal: AbortSignal;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The judges' answers by custom_id; what a batch did not answer is left to live calls. */
+export interface JudgeBatchOutcome {
+  answers: Map<string, ChatResult>;
+  submitted: number;
+  /** A failure that stopped the batch work; the pass then calls its judges live. */
+  stop: ProviderFailure | null;
+}
+
+/** The models whose judge calls can go through the Batch API. */
+export function batchableJudges(models: readonly CallerModel[]): Set<string> {
+  return new Set(models.filter((m) => m.model.provider === "openai").map((m) => m.model.id));
+}
+
+/**
+ * Send a scoring pass's judge calls as one batch per judge model (or re-attach to the batch an earlier
+ * session of the same pass submitted), wait for it, and return the answers by custom_id.
+ */
+export async function runJudgeBatches(input: JudgeBatchInput): Promise<JudgeBatchOutcome> {
+  const outcome: JudgeBatchOutcome = { answers: new Map(), submitted: 0, stop: null };
+  const dir = join(input.runDir, BATCH_DIR);
+  mkdirSync(dir, { recursive: true });
+  const statePath = join(dir, BATCH_STATE_FILE);
+  const state: BatchFile = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, "utf8")) as BatchFile) : { batches: [] };
+  const save = () => writeFileSync(statePath, `${JSON.stringify(state, null, 2)}\n`);
+  const sleep = input.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const byModel = new Map<string, JudgeBatchRequest[]>();
+  for (const r of input.requests) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
+  for (const [modelId, requests] of byModel) {
+    const entry = input.models.find((m) => m.model.id === modelId);
+    if (!entry || input.signal.aborted) continue;
+    const client = new OpenAIBatchClient(entry.model, input.env);
+    const earlier = state.batches.find((b) => b.purpose === "judge" && b.scope === input.scope && b.model === modelId);
+    let b: SubmittedBatch;
+    if (earlier?.collected && earlier.outputFile && existsSync(join(dir, earlier.outputFile))) {
+      readJudgeOutput(readFileSync(join(dir, earlier.outputFile), "utf8"), outcome.answers);
+      continue;
+    }
+    if (earlier) {
+      b = earlier;
+      input.note(`batch ${b.id} (${modelId}, judge calls of scoring ${input.scope}): re-attached`);
+    } else {
+      const name = `judge-input-${state.batches.length + 1}.jsonl`;
+      const jsonl = requests.map((r) => JSON.stringify(batchLine(r.customId, entry.model.name, r.request))).join("\n");
+      writeFileSync(join(dir, name), `${jsonl}\n`);
+      const file = await client.upload(name, `${jsonl}\n`);
+      if (!file.ok) return { ...outcome, stop: file.failure };
+      const created = await client.create(file.value, { run: input.runDir.split(/[\\/]/).pop() ?? "", scoring: input.scope });
+      if (!created.ok) return { ...outcome, stop: created.failure };
+      b = {
+        id: created.value.id,
+        model: modelId,
+        round: 0,
+        inputFile: name,
+        collected: false,
+        status: created.value.status,
+        purpose: "judge",
+        scope: input.scope,
+      };
+      state.batches.push(b);
+      save();
+      outcome.submitted += requests.length;
+      input.note(`batch ${b.id} (${modelId}): ${requests.length} judge calls of scoring ${input.scope} submitted`);
+    }
+    const polled = await pollBatch(input, client, b, sleep);
+    if (!polled.ok) return { ...outcome, stop: polled.failure };
+    if (polled.state.status === "failed") {
+      return {
+        ...outcome,
+        stop: {
+          kind: "bad_request",
+          message: `batch ${b.id} failed validation: ${polled.state.errors.join("; ") || "no reason given"}`,
+          status: null,
+          retryAfterMs: null,
+        },
+      };
+    }
+    let text = "";
+    for (const fileId of [polled.state.outputFileId, polled.state.errorFileId]) {
+      if (fileId === null) continue;
+      const content = await client.content(fileId);
+      if (!content.ok) return { ...outcome, stop: content.failure };
+      text += content.value.endsWith("\n") || content.value === "" ? content.value : `${content.value}\n`;
+    }
+    const before = outcome.answers.size;
+    readJudgeOutput(text, outcome.answers);
+    const answered = outcome.answers.size - before;
+    b.outputFile = `judge-output-${state.batches.indexOf(b) + 1}.jsonl`;
+    writeFileSync(join(dir, b.outputFile), text);
+    b.collected = true;
+    save();
+    if (answered < requests.length) {
+      input.note(
+        `batch ${b.id} (${modelId}): ${requests.length - answered} of ${requests.length} judge calls ${polled.state.status === "expired" ? "unanswered (the batch expired)" : "failed"}; they are made live`,
+      );
+    }
+  }
+  return outcome;
+}
+
+/** The successful answers of a judge batch's output (failed lines are left to live calls). */
+function readJudgeOutput(text: string, answers: Map<string, ChatResult>): void {
+  for (const l of text.split("\n")) {
+    if (!l.trim()) continue;
+    const line = JSON.parse(l) as OutputLine;
+    if (typeof line.custom_id !== "string") continue;
+    const result = resultOfLine(line);
+    if (result) answers.set(line.custom_id, result);
+  }
+}
+
+/** A 200 answer with message content as a ChatResult; null for anything else. */
+function resultOfLine(line: OutputLine): ChatResult | null {
+  const body = line.response?.body as
+    | {
+        choices?: Array<{ message?: { content?: unknown }; finish_reason?: unknown }>;
+        usage?: { prompt_tokens?: number; completion_tokens?: number };
+        system_fingerprint?: unknown;
+      }
+    | undefined;
+  const text = body?.choices?.[0]?.message?.content;
+  if (line.response?.status_code !== 200 || typeof text !== "string") return null;
+  const finish = body?.choices?.[0]?.finish_reason;
+  return {
+    ok: true,
+    response: {
+      text,
+      tokensIn: body?.usage?.prompt_tokens ?? null,
+      tokensOut: body?.usage?.completion_tokens ?? null,
+      latencyMs: 0,
+      finishReason: typeof finish === "string" ? finish : null,
+      fingerprint: typeof body?.system_fingerprint === "string" ? body.system_fingerprint : null,
+    },
+  };
 }

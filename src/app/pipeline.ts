@@ -19,7 +19,7 @@ import { createProgress, createPullProgress, type RunProgress } from "../run/pro
 import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
 import { modelMajorSteps } from "../run/scheduler.js";
 import { shardStepCount, shardSteps } from "../run/shard.js";
-import { BATCH_DIR, BATCH_STATE_FILE, DEFAULT_BATCH, runBatches } from "./batch-stage.js";
+import { BATCH_DIR, BATCH_STATE_FILE, batchableJudges, DEFAULT_BATCH, runBatches, runJudgeBatches, type BatchSettings } from "./batch-stage.js";
 import { Interrupts } from "./interrupts.js";
 import { commandsOfPlan, declaredCommands, execPermission } from "./trust.js";
 import { validateBeforeRun } from "./validate-stage.js";
@@ -28,7 +28,7 @@ import { cacheDirOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invoca
 import { afterModelHook, Prefetch, runStageHook, StageTally } from "./run-stages.js";
 import { chooseRunTarget, openRunFolder, pathFrom, samePlan, type RunFolder, type RunTarget } from "./run-target.js";
 import type { FinishedRun, RunDeps, RunFailure, RunIO, RunOutcome, RunRequest } from "./run-types.js";
-import type { RunStage, StageContext } from "./stages.js";
+import type { JudgeBatcher, RunStage, StageContext } from "./stages.js";
 
 export type { Signals } from "./interrupts.js";
 export type { CompileOptions, CompileOutcome, FinishedRun, RunDeps, RunFailure, RunIO, RunNotice, RunOutcome, RunRequest } from "./run-types.js";
@@ -225,7 +225,11 @@ async function startRun(input: StartInput): Promise<ActiveRun> {
   const progress = createProgress(io.stderr, { quiet: request.quiet, ...(io.timing ? { now: () => io.timing?.now() ?? 0 } : {}) });
   const journal = Journal.open(journalPath);
   const csv = { bom: request.bom ?? false, neutralize: request.neutralize ?? true };
-  const context = { ...stageContextFor(input, { caller, journal, journalPath, progress, csv }), shard: target.shard };
+  const context = {
+    ...stageContextFor(input, { caller, journal, journalPath, progress, csv }),
+    shard: target.shard,
+    judgeBatch: judgeBatcherFor(input, runDir, (message) => progress.note(`value-compass run: ${message}`), interrupts.signal),
+  };
   const tally = new StageTally(
     (stage, message) => progress.note(io.describe({ kind: "stage_failed", stage, message })),
     (stage) => progress.enter(stage),
@@ -360,12 +364,31 @@ async function runSteps(run: ActiveRun): Promise<{ executed: ExecuteResult; pref
   }
 }
 
+/** `--batch` (or a resumed run that has batches) with an `openai:` judge: its calls go through the Batch API. */
+function judgeBatcherFor(input: StartInput, runDir: string, note: (message: string) => void, signal: AbortSignal): JudgeBatcher | null {
+  const settings = batchSettingsOf(input.request, runDir);
+  const batchable = batchableJudges(input.models);
+  if (settings === null || batchable.size === 0) return null;
+  return {
+    batchable: (id) => batchable.has(id),
+    run: async (scope, requests) => {
+      const outcome = await runJudgeBatches({ runDir, scope, requests, models: input.models, env: input.io.env, settings, note, signal });
+      if (outcome.stop) note(`batch: ${outcome.stop.message}; the judge calls not answered by a batch are made live`);
+      return outcome.answers;
+    },
+  };
+}
+
+function batchSettingsOf(request: RunRequest, runDir: string): BatchSettings | null {
+  return request.batch ?? (existsSync(join(runDir, BATCH_DIR, BATCH_STATE_FILE)) ? DEFAULT_BATCH : null);
+}
+
 /**
  * `--batch` (or a resumed run that has batches): the openai: steps through the Batch API before the
  * executor, which then skips what the batches answered and runs the rest live.
  */
 async function batchFirst(run: ActiveRun): Promise<void> {
-  const settings = run.request.batch ?? (existsSync(join(run.runDir, BATCH_DIR, BATCH_STATE_FILE)) ? DEFAULT_BATCH : null);
+  const settings = batchSettingsOf(run.request, run.runDir);
   if (settings === null || run.interrupts.interrupted) return;
   const answers = run.progress.line(ANSWERS);
   const outcome = await runBatches({

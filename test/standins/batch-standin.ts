@@ -1,8 +1,10 @@
 // A stand-in for the OpenAI Batch API (the shapes of openai/resources/batches and files): POST
 // /v1/files (multipart, purpose "batch"), GET /v1/files/{id}/content, POST /v1/batches, GET
-// /v1/batches/{id}, plus GET /v1/models for the chat adapter's prepare. Each status poll moves a batch
+// /v1/batches/{id}, plus GET /v1/models for the chat adapter's prepare and a live POST
+// /v1/chat/completions (for what a run makes live after a batch). Each status poll moves a batch
 // one step: validating → in_progress (held while `hold` is true) → finalizing → completed, or
-// expired. The next `failCount` requests get a 500 in the error file.
+// expired. The next `failCount` requests get a 500 in the error file. A request for structured output
+// (a judge's) is answered with `judgeAnswer`.
 //
 //   const s = await startBatchStandin({ models: ["standin-model"] });
 //   ... OPENAI_BASE_URL = s.baseUrl ...; s.hold = true; s.failCount = 3; s.expireNext = true;
@@ -35,6 +37,10 @@ export interface BatchStandin {
   polls: number;
   /** Every custom_id submitted, in order (repeats show a request asked twice). */
   submitted: string[];
+  /** The answer to a request for structured output (a judge's): this JSON text. */
+  judgeAnswer: string;
+  /** Live POST /v1/chat/completions calls answered (the Batch API aside). */
+  liveCalls: number;
   close(): Promise<void>;
 }
 
@@ -61,7 +67,17 @@ export async function startBatchStandin(): Promise<BatchStandin> {
   const files = new Map<string, string>();
   const batches = new Map<string, StoredBatch>();
   let n = 0;
-  const state: Omit<BatchStandin, "baseUrl" | "close"> = { hold: false, failCount: 0, expireNext: false, uploads: 0, creates: 0, polls: 0, submitted: [] };
+  const state: Omit<BatchStandin, "baseUrl" | "close"> = {
+    hold: false,
+    failCount: 0,
+    expireNext: false,
+    uploads: 0,
+    creates: 0,
+    polls: 0,
+    submitted: [],
+    judgeAnswer: '{"safe":true,"rationale":"batch judge"}',
+    liveCalls: 0,
+  };
   const send = (res: import("node:http").ServerResponse, status: number, value: unknown, type = "application/json") => {
     res.writeHead(status, { "content-type": type });
     res.end(typeof value === "string" ? value : JSON.stringify(value));
@@ -83,7 +99,7 @@ export async function startBatchStandin(): Promise<BatchStandin> {
     const out: string[] = [];
     const err: string[] = [];
     lines.forEach((l, i) => {
-      const req = JSON.parse(l) as { custom_id: string; body: { model: string; messages: Array<{ content: string }> } };
+      const req = JSON.parse(l) as { custom_id: string; body: { model: string; messages: Array<{ content: string }>; response_format?: unknown } };
       if (b.expire && i >= Math.floor(lines.length / 2)) {
         err.push(
           JSON.stringify({
@@ -107,7 +123,7 @@ export async function startBatchStandin(): Promise<BatchStandin> {
         );
         return;
       }
-      const text = `Batch answer to: ${req.body.messages.at(-1)?.content ?? ""}`;
+      const text = req.body.response_format ? state.judgeAnswer : `Batch answer to: ${req.body.messages.at(-1)?.content ?? ""}`;
       const completion = {
         id: `chatcmpl-${i}`,
         object: "chat.completion",
@@ -135,6 +151,19 @@ export async function startBatchStandin(): Promise<BatchStandin> {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (req.method === "GET" && path === "/v1/models")
       return send(res, 200, { object: "list", data: [{ id: "standin-model", object: "model", created: 0, owned_by: "standin" }] });
+    if (req.method === "POST" && path === "/v1/chat/completions") {
+      const asked = JSON.parse(raw.toString("utf8")) as { model: string; messages: Array<{ content: string }>; response_format?: unknown };
+      state.liveCalls++;
+      const text = asked.response_format ? state.judgeAnswer : `Live answer to: ${asked.messages.at(-1)?.content ?? ""}`;
+      return send(res, 200, {
+        id: `chatcmpl-live-${state.liveCalls}`,
+        object: "chat.completion",
+        created: 1_700_000_000,
+        model: asked.model,
+        choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 },
+      });
+    }
     if (req.method === "POST" && path === "/v1/files") {
       const text = filePart(raw, req.headers["content-type"] ?? "");
       const id = `file-${++n}`;

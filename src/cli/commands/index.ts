@@ -117,8 +117,9 @@ Options:
   --pull             pull missing Ollama models
   --json-io          exec: models get the request as JSON on stdin (like json_io true in the spec)
   --shard K/N        run only shard K of N (steps by id hash; merge the shards with \`value-compass merge\`)
-  --batch            openai: models' steps go through the OpenAI Batch API (half price, up to 24 h);
-                     a killed run re-attaches with --resume (docs/scale.md)
+  --batch            openai: models' steps, and the calls to an openai: judge, go through the OpenAI
+                     Batch API (half price, up to 24 h); a killed run re-attaches with --resume
+                     (docs/scale.md)
   --batch-retry M    failed batch requests: batch (a new batch, up to the run's retries; default) or live
   --batch-poll S     seconds between the first status polls of a batch (default 10, growing to 300)
   --shard auto       the shard from JOB_COMPLETION_INDEX + VC_SHARD_COUNT (Kubernetes), SLURM_ARRAY_TASK_ID
