@@ -44,6 +44,8 @@ interface SubmittedBatch {
   scope?: string;
   /** A collected judge batch's answers, kept so a pass killed after collecting them needs no network. */
   outputFile?: string;
+  /** Which MAX_PER_BATCH slice of its pass's requests to one judge a judge batch holds (absent: 0). */
+  part?: number;
 }
 
 interface BatchFile {
@@ -356,73 +358,78 @@ export async function runJudgeBatches(input: JudgeBatchInput): Promise<JudgeBatc
   const sleep = input.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const byModel = new Map<string, JudgeBatchRequest[]>();
   for (const r of input.requests) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
-  for (const [modelId, requests] of byModel) {
+  for (const [modelId, all] of byModel) {
     const entry = input.models.find((m) => m.model.id === modelId);
     if (!entry || input.signal.aborted) continue;
     const client = new OpenAIBatchClient(entry.model, input.env);
-    const earlier = state.batches.find((b) => b.purpose === "judge" && b.scope === input.scope && b.model === modelId);
-    let b: SubmittedBatch;
-    if (earlier?.collected && earlier.outputFile && existsSync(join(dir, earlier.outputFile))) {
-      readJudgeOutput(readFileSync(join(dir, earlier.outputFile), "utf8"), outcome.answers);
-      continue;
-    }
-    if (earlier) {
-      b = earlier;
-      input.note(`batch ${b.id} (${modelId}, judge calls of scoring ${input.scope}): re-attached`);
-    } else {
-      const name = `judge-input-${state.batches.length + 1}.jsonl`;
-      const jsonl = requests.map((r) => JSON.stringify(batchLine(r.customId, entry.model.name, r.request))).join("\n");
-      writeFileSync(join(dir, name), `${jsonl}\n`);
-      const file = await client.upload(name, `${jsonl}\n`);
-      if (!file.ok) return { ...outcome, stop: file.failure };
-      const created = await client.create(file.value, { run: input.runDir.split(/[\\/]/).pop() ?? "", scoring: input.scope });
-      if (!created.ok) return { ...outcome, stop: created.failure };
-      b = {
-        id: created.value.id,
-        model: modelId,
-        round: 0,
-        inputFile: name,
-        collected: false,
-        status: created.value.status,
-        purpose: "judge",
-        scope: input.scope,
-      };
-      state.batches.push(b);
+    // At most MAX_PER_BATCH requests a batch: a pass with more sends several (part 0, 1, …).
+    for (let part = 0; part * MAX_PER_BATCH < all.length; part++) {
+      const requests = all.slice(part * MAX_PER_BATCH, (part + 1) * MAX_PER_BATCH);
+      const earlier = state.batches.find((b) => b.purpose === "judge" && b.scope === input.scope && b.model === modelId && (b.part ?? 0) === part);
+      let b: SubmittedBatch;
+      if (earlier?.collected && earlier.outputFile && existsSync(join(dir, earlier.outputFile))) {
+        readJudgeOutput(readFileSync(join(dir, earlier.outputFile), "utf8"), outcome.answers);
+        continue;
+      }
+      if (earlier) {
+        b = earlier;
+        input.note(`batch ${b.id} (${modelId}, judge calls of scoring ${input.scope}): re-attached`);
+      } else {
+        const name = `judge-input-${state.batches.length + 1}.jsonl`;
+        const jsonl = requests.map((r) => JSON.stringify(batchLine(r.customId, entry.model.name, r.request))).join("\n");
+        writeFileSync(join(dir, name), `${jsonl}\n`);
+        const file = await client.upload(name, `${jsonl}\n`);
+        if (!file.ok) return { ...outcome, stop: file.failure };
+        const created = await client.create(file.value, { run: input.runDir.split(/[\\/]/).pop() ?? "", scoring: input.scope });
+        if (!created.ok) return { ...outcome, stop: created.failure };
+        b = {
+          id: created.value.id,
+          model: modelId,
+          round: 0,
+          inputFile: name,
+          collected: false,
+          status: created.value.status,
+          purpose: "judge",
+          scope: input.scope,
+          part,
+        };
+        state.batches.push(b);
+        save();
+        outcome.submitted += requests.length;
+        input.note(`batch ${b.id} (${modelId}): ${requests.length} judge calls of scoring ${input.scope} submitted`);
+      }
+      const polled = await pollBatch(input, client, b, sleep);
+      if (!polled.ok) return { ...outcome, stop: polled.failure };
+      if (polled.state.status === "failed") {
+        return {
+          ...outcome,
+          stop: {
+            kind: "bad_request",
+            message: `batch ${b.id} failed validation: ${polled.state.errors.join("; ") || "no reason given"}`,
+            status: null,
+            retryAfterMs: null,
+          },
+        };
+      }
+      let text = "";
+      for (const fileId of [polled.state.outputFileId, polled.state.errorFileId]) {
+        if (fileId === null) continue;
+        const content = await client.content(fileId);
+        if (!content.ok) return { ...outcome, stop: content.failure };
+        text += content.value.endsWith("\n") || content.value === "" ? content.value : `${content.value}\n`;
+      }
+      const before = outcome.answers.size;
+      readJudgeOutput(text, outcome.answers);
+      const answered = outcome.answers.size - before;
+      b.outputFile = `judge-output-${state.batches.indexOf(b) + 1}.jsonl`;
+      writeFileSync(join(dir, b.outputFile), text);
+      b.collected = true;
       save();
-      outcome.submitted += requests.length;
-      input.note(`batch ${b.id} (${modelId}): ${requests.length} judge calls of scoring ${input.scope} submitted`);
-    }
-    const polled = await pollBatch(input, client, b, sleep);
-    if (!polled.ok) return { ...outcome, stop: polled.failure };
-    if (polled.state.status === "failed") {
-      return {
-        ...outcome,
-        stop: {
-          kind: "bad_request",
-          message: `batch ${b.id} failed validation: ${polled.state.errors.join("; ") || "no reason given"}`,
-          status: null,
-          retryAfterMs: null,
-        },
-      };
-    }
-    let text = "";
-    for (const fileId of [polled.state.outputFileId, polled.state.errorFileId]) {
-      if (fileId === null) continue;
-      const content = await client.content(fileId);
-      if (!content.ok) return { ...outcome, stop: content.failure };
-      text += content.value.endsWith("\n") || content.value === "" ? content.value : `${content.value}\n`;
-    }
-    const before = outcome.answers.size;
-    readJudgeOutput(text, outcome.answers);
-    const answered = outcome.answers.size - before;
-    b.outputFile = `judge-output-${state.batches.indexOf(b) + 1}.jsonl`;
-    writeFileSync(join(dir, b.outputFile), text);
-    b.collected = true;
-    save();
-    if (answered < requests.length) {
-      input.note(
-        `batch ${b.id} (${modelId}): ${requests.length - answered} of ${requests.length} judge calls ${polled.state.status === "expired" ? "unanswered (the batch expired)" : "failed"}; they are made live`,
-      );
+      if (answered < requests.length) {
+        input.note(
+          `batch ${b.id} (${modelId}): ${requests.length - answered} of ${requests.length} judge calls ${polled.state.status === "expired" ? "unanswered (the batch expired)" : "failed"}; they are made live`,
+        );
+      }
     }
   }
   return outcome;
