@@ -28,6 +28,7 @@ import { runAdaptiveSegment, type ExamineeOutcome } from "../adaptive/segment.js
 import { adaptiveRules, conforms, type GenerateSettings } from "../adaptive/rules.js";
 import { requestOf, stepRecord } from "../run/execute.js";
 import type { StepRecord } from "../core/records.js";
+import { shardOfSegment } from "../run/shard.js";
 import { ScoreJournal, scoreKey, SCORES_FILE } from "../run/score-journal.js";
 import { emptyTally, scoreAndRecord, scoreBookOf, scorerDepsOf, scoringEnvOf } from "./scoring-stage.js";
 import type { RunStage, StageContext, StageReport } from "./stages.js";
@@ -39,7 +40,9 @@ function adaptiveSegments(plan: Plan): AdaptiveSegment[] {
 }
 
 async function runSegments(ctx: StageContext): Promise<StageReport> {
-  const segments = adaptiveSegments(ctx.plan);
+  // A sharded run: each adaptive segment is run whole by the one shard its id hashes to (docs/scale.md).
+  const shard = ctx.shard ?? null;
+  const segments = adaptiveSegments(ctx.plan).filter((s) => shard === null || shardOfSegment(s.id, shard.count) === shard.index);
   const report: StageReport = { errors: 0, files: [] };
   if (segments.length === 0) return report;
   const ids = new Set(segments.map((s) => s.id));

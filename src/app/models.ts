@@ -40,6 +40,8 @@ export interface PrepareSettings {
   interrupted(): boolean;
   /** A pull display per model (`vc run`); without it prepare gets no progress callback. */
   pullDisplay?(id: string): PullProgress;
+  /** Lines for the user while the run works (an endpoint pool ejecting a host). */
+  note?(message: string): void;
   /** Where a provider's warnings go (a model its server does not list); without it they are dropped. */
   warn?(id: string, message: string): void;
 }
@@ -62,6 +64,7 @@ export async function prepareModels(needs: readonly ModelNeed[], settings: Prepa
       pull: settings.pull,
       ...(display ? { onPullProgress: (status: string, completed: number | null, total: number | null) => display.update(status, completed, total) } : {}),
       signal: settings.signal,
+      ...(settings.note ? { note: settings.note } : {}),
     });
     display?.stop();
     if (settings.interrupted()) return { ok: false, failure: { kind: "interrupted_before_start" } };

@@ -18,6 +18,8 @@ import { gitInfo, type GitInfo, type Manifest, type ModelRole, type RunCounts } 
 import { createProgress, createPullProgress, type RunProgress } from "../run/progress.js";
 import { PLAN_FILE, RESPONSES_FILE } from "../run/rundir.js";
 import { modelMajorSteps } from "../run/scheduler.js";
+import { shardStepCount, shardSteps } from "../run/shard.js";
+import { BATCH_DIR, BATCH_STATE_FILE, batchableJudges, DEFAULT_BATCH, runBatches, runJudgeBatches, type BatchSettings } from "./batch-stage.js";
 import { Interrupts } from "./interrupts.js";
 import { commandsOfPlan, declaredCommands, execPermission } from "./trust.js";
 import { validateBeforeRun } from "./validate-stage.js";
@@ -28,7 +30,7 @@ import { afterModelHook, Prefetch, runStageHook, StageTally } from "./run-stages
 import { StorageError, storageFailureOf, withPath, type StorageFailure } from "../core/storage-error.js";
 import { chooseRunTarget, openRunFolder, pathFrom, samePlan, type RunFolder, type RunTarget } from "./run-target.js";
 import type { FinishedRun, RunDeps, RunFailure, RunIO, RunOutcome, RunRequest } from "./run-types.js";
-import type { RunStage, StageContext } from "./stages.js";
+import type { JudgeBatcher, RunStage, StageContext } from "./stages.js";
 
 export type { Signals } from "./interrupts.js";
 export type { CompileOptions, CompileOutcome, FinishedRun, RunDeps, RunFailure, RunIO, RunNotice, RunOutcome, RunRequest } from "./run-types.js";
@@ -69,7 +71,11 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
   let release: (() => void) | null = null;
   try {
     const needs = modelsOfPlan(plan);
-    const prepared = await prepareModels(needs, prepareSettings(request, deps, io, plan, target, interrupts), providers);
+    const prepared = await prepareModels(
+      needs,
+      { ...prepareSettings(request, deps, io, plan, target, interrupts), note: (line) => say(`value-compass run: ${line}`) },
+      providers,
+    );
     if (!prepared.ok) return { ok: false, failure: withResume(prepared.failure, target) };
     const startedAt = new Date();
     const opened = openRunFolder(target, plan, io.cwd, startedAt);
@@ -186,6 +192,11 @@ interface ActiveRun {
   /** plan.json, written while the steps run: null, or why it could not be written. */
   planWritten: Promise<PlanWritten>;
   t0: number;
+  /** Static steps this run folder is to answer: the plan's, or its shard's. */
+  total: number;
+  /** The same steps again, from the start (the batch stage reads them before the executor). */
+  freshSteps: () => Iterable<PlanStep>;
+  models: CallerModel[];
 }
 
 interface StartInput {
@@ -241,22 +252,29 @@ async function startSteps(input: StartInput, planWritten: Promise<PlanWritten>, 
   });
   interrupts.attach(caller);
   const record = recordFor(input, caller, cache, cacheDir, await input.git);
-  record.save("running", countsBefore(plan, scan), null);
+  // A shard counts its own slice (from the step ids alone), so a finished shard is "completed".
+  const total = target.shard ? shardStepCount(plan, target.shard) : plan.stepCount;
+  record.save("running", countsBefore(plan, scan, total), null);
   onSaved();
   const progress = createProgress(io.stderr, { quiet: request.quiet, ...(io.timing ? { now: () => io.timing?.now() ?? 0 } : {}) });
   const journal = Journal.open(journalPath);
   const csv = { bom: request.bom ?? false, neutralize: request.neutralize ?? true };
   const stageSteps = new Set<string>();
-  const context = stageContextFor(input, { caller, journal, journalPath, progress, csv, stageSteps });
+  const context = {
+    ...stageContextFor(input, { caller, journal, journalPath, progress, csv, stageSteps }),
+    shard: target.shard,
+    judgeBatch: judgeBatcherFor(input, runDir, (message) => progress.note(`value-compass run: ${message}`), interrupts.signal),
+  };
   const tally = new StageTally(
     (stage, message) => progress.note(io.describe({ kind: "stage_failed", stage, message })),
     (stage) => progress.enter(stage),
   );
-  const steps = modelMajorSteps(plan, deps.iterateSteps);
+  const ordered = modelMajorSteps(plan, deps.iterateSteps);
+  const steps = target.shard ? shardSteps(ordered, target.shard) : ordered;
   const stages = deps.stages.filter((stage) => stage.appliesTo?.(plan) ?? true);
   const t0 = performance.now();
   // One line per stage: the answers to the static steps, then each stage's (adaptive steps on theirs).
-  progress.declare(ANSWERS, { label: "answers", total: plan.stepCount, unit: "steps" });
+  progress.declare(ANSWERS, { label: "answers", total, unit: "steps" });
   for (const stage of stages) progress.declare(stage.name, stage.display?.(plan) ?? { label: stage.name, total: 0, unit: "" });
   return {
     request,
@@ -281,6 +299,9 @@ async function startSteps(input: StartInput, planWritten: Promise<PlanWritten>, 
     csv,
     planWritten,
     t0,
+    total,
+    freshSteps: () => (target.shard ? shardSteps(modelMajorSteps(plan, deps.iterateSteps), target.shard) : modelMajorSteps(plan, deps.iterateSteps)),
+    models: input.models,
   };
 }
 
@@ -362,6 +383,7 @@ async function runSteps(run: ActiveRun): Promise<{ executed: ExecuteResult; pref
     const leaveAnswers = run.progress.enter(ANSWERS);
     let executed: ExecuteResult;
     try {
+      await batchFirst(run);
       executed = await executeSteps({
         steps: run.steps,
         caller,
@@ -381,6 +403,51 @@ async function runSteps(run: ActiveRun): Promise<{ executed: ExecuteResult; pref
     run.journal.close();
     interrupts.endGrace();
   }
+}
+
+/** `--batch` (or a resumed run that has batches) with an `openai:` judge: its calls go through the Batch API. */
+function judgeBatcherFor(input: StartInput, runDir: string, note: (message: string) => void, signal: AbortSignal): JudgeBatcher | null {
+  const settings = batchSettingsOf(input.request, runDir);
+  const batchable = batchableJudges(input.models);
+  if (settings === null || batchable.size === 0) return null;
+  return {
+    batchable: (id) => batchable.has(id),
+    run: async (scope, requests) => {
+      const outcome = await runJudgeBatches({ runDir, scope, requests, models: input.models, env: input.io.env, settings, note, signal });
+      if (outcome.stop) note(`batch: ${outcome.stop.message}; the judge calls not answered by a batch are made live`);
+      return outcome.answers;
+    },
+  };
+}
+
+function batchSettingsOf(request: RunRequest, runDir: string): BatchSettings | null {
+  return request.batch ?? (existsSync(join(runDir, BATCH_DIR, BATCH_STATE_FILE)) ? DEFAULT_BATCH : null);
+}
+
+/**
+ * `--batch` (or a resumed run that has batches): the openai: steps through the Batch API before the
+ * executor, which then skips what the batches answered and runs the rest live.
+ */
+async function batchFirst(run: ActiveRun): Promise<void> {
+  const settings = batchSettingsOf(run.request, run.runDir);
+  if (settings === null || run.interrupts.interrupted) return;
+  const answers = run.progress.line(ANSWERS);
+  const outcome = await runBatches({
+    runDir: run.runDir,
+    steps: run.freshSteps(),
+    done: run.scan.done,
+    models: run.models,
+    env: run.io.env,
+    retries: run.plan.run.retries,
+    settings,
+    journalStep: (record) => {
+      run.journal.append(record);
+      answers.done({ failed: record.error !== null, cached: false });
+    },
+    note: (message) => run.progress.note(`value-compass run: ${message}`),
+    signal: run.interrupts.signal,
+  });
+  if (outcome.stop) run.progress.note(`value-compass run: batch: ${outcome.stop.message}; the steps not answered by a batch run live`);
 }
 
 /** responses.csv (whatever happened: an interrupted run has it too), afterSteps, the final manifest. */
@@ -501,7 +568,7 @@ async function writeResponses(run: ActiveRun, prefetch: Prefetch): Promise<RunCo
     if (source !== runDir) rmSync(source, { recursive: true, force: true });
   }
   const staticDone = counted.done - counted.adaptive;
-  return { total: plan.stepCount + counted.adaptive, ...counted, remaining: Math.max(0, plan.stepCount - staticDone) };
+  return { total: run.total + counted.adaptive, ...counted, remaining: Math.max(0, run.total - staticDone) };
 }
 
 function* recordsOf(journalPath: string, model: string | undefined) {

@@ -66,22 +66,23 @@ export function invocationOf(request: CacheRequest, target: RunTarget, runDir: s
     // resumes with the resuming user's own cache folder, not a path the folder names.
     cacheDir: request.cacheDir || target.previous?.invocation.cacheDir ? pathFrom(runDir, cacheDir) : null,
     ...(target.jsonIo ? { jsonIo: true } : {}),
+    ...(target.shard ? { shard: { index: target.shard.index, count: target.shard.count } } : {}),
     ...(Object.keys(target.select).length > 0 ? { select: target.select } : {}),
     ...(request.answers ? { answers: request.answers.map((a) => ({ path: pathFrom(runDir, a.path), sha256: a.sha256, format: a.format })) } : {}),
   };
 }
 
 /** The counts before any step of this session: what the journal already holds. */
-export function countsBefore(plan: Plan, scan: JournalScan): RunCounts {
+export function countsBefore(plan: Plan, scan: JournalScan, total = plan.stepCount): RunCounts {
   return {
-    total: plan.stepCount,
+    total,
     done: scan.steps,
     succeeded: scan.steps - scan.failed.size,
     failed: scan.failed.size,
     cached: scan.cached,
     retried: scan.retried,
     adaptive: 0,
-    remaining: Math.max(0, plan.stepCount - scan.steps),
+    remaining: Math.max(0, total - scan.steps),
   };
 }
 

@@ -8,6 +8,7 @@ import type { Plan, SelectionRequest } from "../core/plan.js";
 import { MANIFEST_FILE, readManifest, type Manifest } from "../run/manifest.js";
 import { storageFailureOf, withPath, type StorageFailure } from "../core/storage-error.js";
 import { LOCK_FILE, lockRunDir, makeRunId, PLAN_FILE, type StaleLock } from "../run/rundir.js";
+import { shardLabel, type ShardSpec } from "../run/shard.js";
 
 /** What `vc run` was asked, as far as choosing the run goes. */
 export interface TargetRequest {
@@ -18,6 +19,8 @@ export interface TargetRequest {
   out: string | null;
   resume: string | null;
   jsonIo?: boolean;
+  /** `--shard K/N` (resolved; null: the whole plan, or the resumed run's shard). */
+  shard?: ShardSpec | null;
   select?: SelectionRequest;
 }
 
@@ -29,7 +32,9 @@ export type TargetFailure =
   /** --out DIR is a file, or a folder with other things in it. */
   | { kind: "out_not_run_dir"; given: string }
   /** Neither a spec nor a run to resume. */
-  | { kind: "no_spec" };
+  | { kind: "no_spec" }
+  /** --shard names another slice than the resumed run's. */
+  | { kind: "shard_changed"; runDir: string; before: string; now: string };
 
 export interface RunTarget {
   /** The run directory; null for a new run under outputs/ (named once the plan is known). */
@@ -43,6 +48,8 @@ export interface RunTarget {
   judge: string | null;
   set: Record<string, string>;
   jsonIo: boolean;
+  /** The slice of the plan this process runs (null: all of it). */
+  shard: ShardSpec | null;
   /** The selection flags given, else the resumed run's (empty: none). */
   select: SelectionRequest;
 }
@@ -55,6 +62,12 @@ export function chooseRunTarget(request: TargetRequest, cwd: string): Targeted {
   const { runDir, previous } = found;
   const specArg = request.spec ?? (previous && runDir ? resolve(runDir, previous.invocation.spec) : null);
   if (specArg === null) return { ok: false, failure: { kind: "no_spec" } };
+  const before = previous?.invocation.shard ?? null;
+  const asked = request.shard ?? null;
+  // A run folder holds one slice: mixing two would journal steps another shard also runs.
+  if (previous && asked && (before === null || before.index !== asked.index || before.count !== asked.count)) {
+    return { ok: false, failure: { kind: "shard_changed", runDir: runDir ?? "", before: before ? shardLabel(before) : "all", now: shardLabel(asked) } };
+  }
   return {
     ok: true,
     target: {
@@ -65,6 +78,7 @@ export function chooseRunTarget(request: TargetRequest, cwd: string): Targeted {
       judge: request.judge ?? previous?.invocation.judge ?? null,
       set: Object.keys(request.set).length > 0 ? request.set : (previous?.invocation.set ?? {}),
       jsonIo: request.jsonIo === true || previous?.invocation.jsonIo === true,
+      shard: asked ?? before,
       select: request.select && Object.keys(request.select).length > 0 ? request.select : (previous?.invocation.select ?? {}),
     },
   };

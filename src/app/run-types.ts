@@ -7,6 +7,8 @@ import type { Provider, ProviderEnv } from "../providers/types.js";
 import type { FatalStop } from "../run/calls.js";
 import type { RunCounts, RunStatus } from "../run/manifest.js";
 import type { ProgressStream, StageTime } from "../run/progress.js";
+import type { ShardSpec } from "../run/shard.js";
+import type { BatchSettings } from "./batch-stage.js";
 import type { Timing } from "../run/timing.js";
 import type { Signals } from "./interrupts.js";
 import type { RecordProblem } from "./run-integrity.js";
@@ -37,6 +39,10 @@ export interface RunRequest {
   neutralize?: boolean;
   /** `--json-io`: exec models get the request as JSON on stdin. Default false. */
   jsonIo?: boolean;
+  /** `--shard K/N` (resolved from the environment for `auto`): run only this slice of the plan. */
+  shard?: ShardSpec | null;
+  /** `--batch`: `openai:` models' steps go through the Batch API (null/absent: live calls). */
+  batch?: BatchSettings | null;
   /** `--allow-exec`: run the commands the spec declares without a trust entry (docs/security.md). */
   allowExec?: boolean;
   /** Write report.html at the end (default true; `--no-html`). */

@@ -14,11 +14,12 @@ import { join } from "node:path";
 import type { Plan, PlanCulture, PlanDimension, PlanScorer, PlanSystem, PlanUsecase } from "../core/plan.js";
 import { findItem, renderTemplate } from "../compile/render.js";
 import { failedOutcome, scoreStep, toScoreRecord, type ScoreInput, type ScoreOutcome, type ScorerDeps } from "../score/index.js";
-import type { ProviderEnv } from "../providers/types.js";
+import type { ChatResult, ProviderEnv } from "../providers/types.js";
 import type { CallOutcome, ModelRequest } from "../run/calls.js";
 import type { ScoreRecord, StepRecord } from "../core/records.js";
 import { readScoreRecords, ScoreJournal, scoreKey, SCORES_FILE } from "../run/score-journal.js";
-import type { RunStage, StageContext, StageReport } from "./stages.js";
+import type { JudgeBatchRequest } from "./batch-stage.js";
+import type { JudgeBatcher, RunStage, StageContext, StageReport } from "./stages.js";
 
 /** The error of the record a step without an answer gets (src/score: failedOutcome("no response")). */
 import { countScores, judgeModelsOf, NO_RESPONSE, type ScoringCounts } from "../run/scoring-plan.js";
@@ -282,18 +283,99 @@ export function scoringEnvOf(ctx: StageContext): ScoringEnv {
  * `countBefore`: pairs recorded before count on the progress line as done in an earlier session
  * (after each model: a resumed run); the end-of-run sweep passes false, as it meets every pair again.
  */
-async function scoreWith(ctx: StageContext, records: Iterable<StepRecord>, countBefore: boolean): Promise<ScoringTally> {
+async function scoreWith(ctx: StageContext, records: () => Iterable<StepRecord>, countBefore: boolean, scope: string): Promise<ScoringTally> {
   const book = scoreBookOf(ctx);
+  let env = scoringEnvOf(ctx);
+  if (ctx.judgeBatch) env = await withBatchedJudges(env, ctx.judgeBatch, records(), book, scope);
   const journal = ScoreJournal.open(join(ctx.runDir, SCORES_FILE));
   const onPair = (before: boolean): void => {
     if (!before) ctx.progress.done();
     else if (countBefore) ctx.progress.skip(1);
   };
   try {
-    return await scoreSteps(scoringEnvOf(ctx), records, journal, book, { onPair });
+    return await scoreSteps(env, records(), journal, book, { onPair });
   } finally {
     journal.close();
   }
+}
+
+/** Scorer kinds that call judge models (and nothing else with side effects): the ones a dry pass may run. */
+const JUDGE_KINDS = new Set(["judge", "guard"]);
+
+/**
+ * `run --batch`: the judge calls of a scoring pass go through the Batch API. A dry pass runs the judge
+ * scorers of every pending pair with a callJudge that only notes the request (custom_id = step id +
+ * scorer) and writes nothing; the requests to batchable judges are sent as one batch per judge model
+ * (or an earlier session's batch of the same pass is re-attached); the real pass then finds each
+ * first call's answer there. A call the batch did not answer, or a follow-up call (an invalid answer
+ * sent back), or a judge that cannot be batched, is made live as usual.
+ */
+export async function withBatchedJudges(
+  env: ScoringEnv,
+  batcher: JudgeBatcher,
+  records: Iterable<StepRecord>,
+  book: ScoreBook,
+  scope: string,
+): Promise<ScoringEnv> {
+  const requests: JudgeBatchRequest[] = [];
+  const used = new Set<string>();
+  const l = lookupOf(env.plan);
+  const base = scorerDepsOf(env);
+  for (const record of records) {
+    if (env.signal.aborted) return env;
+    if (record.response === null) continue;
+    for (const scorerId of scorersOfStep(env.plan, record)) {
+      const scorer = l.scorers.get(scorerId);
+      if (!scorer || !JUDGE_KINDS.has(scorer.kind) || !needsScore(book, record, scorerId)) continue;
+      const input = scoreInputOf(env.plan, record);
+      if (!input) continue;
+      const dry: ScorerDeps = {
+        ...base,
+        callJudge: async (model, request) => {
+          if (batcher.batchable(model)) {
+            let customId = `${record.stepId}:${scorerId}`;
+            for (let n = 2; used.has(`${model}\u0000${customId}`); n++) customId = `${record.stepId}:${scorerId}:${n}`;
+            used.add(`${model}\u0000${customId}`);
+            requests.push({ customId, model, request });
+          }
+          return {
+            result: { ok: false, failure: { kind: "aborted", message: "collecting the judge calls for a batch", status: null, retryAfterMs: null } },
+            attempts: 0,
+            cached: false,
+          };
+        },
+      };
+      await scoreStep(input, scorer, dry);
+    }
+  }
+  if (requests.length === 0) return env;
+  const answers = await batcher.run(scope, requests);
+  // The real pass asks with the same requests (same code, same inputs): found by their content, each once.
+  const byRequest = new Map<string, ChatResult[]>();
+  for (const r of requests) {
+    const answer = answers.get(r.customId);
+    if (!answer) continue;
+    const key = requestKey(r.model, r.request);
+    byRequest.set(key, [...(byRequest.get(key) ?? []), answer]);
+  }
+  if (byRequest.size === 0) return env;
+  const live = env.caller;
+  return {
+    ...env,
+    caller: {
+      concurrencyOf: (id) => live.concurrencyOf(id),
+      call: (id, request) => {
+        const queue = byRequest.get(requestKey(id, request));
+        const answer = queue?.shift();
+        if (answer) return Promise.resolve({ result: answer, attempts: 1, cached: false });
+        return live.call(id, request);
+      },
+    },
+  };
+}
+
+function requestKey(model: string, request: ModelRequest): string {
+  return JSON.stringify([model, request]);
 }
 
 function hasScorers(plan: Plan): boolean {
@@ -304,7 +386,7 @@ export const scoringStage: RunStage = {
   name: "scoring",
   async afterModel(ctx, model) {
     if (!hasScorers(ctx.plan)) return;
-    const tally = await scoreWith(ctx, ctx.records(model), true);
+    const tally = await scoreWith(ctx, () => ctx.records(model), true, `after ${model}`);
     if (tally.errors > 0 && !ctx.quiet) {
       ctx.note(
         `value-compass run: ${tally.errors} scoring error${tally.errors === 1 ? "" : "s"} for ${model} (recorded in ${SCORES_FILE}; no score was made up)`,
@@ -313,7 +395,7 @@ export const scoringStage: RunStage = {
   },
   async afterSteps(ctx): Promise<StageReport> {
     if (!hasScorers(ctx.plan)) return { errors: 0, files: [] };
-    await scoreWith(ctx, ctx.records(), false);
+    await scoreWith(ctx, () => ctx.records(), false, "end");
     const counts = countScores(join(ctx.runDir, SCORES_FILE));
     if (counts.errors > 0) {
       ctx.note(`value-compass run: ${counts.errors} of ${counts.records} scores are scoring errors (the error column of scores.csv)`);

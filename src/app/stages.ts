@@ -14,8 +14,10 @@
 
 import type { Plan } from "../core/plan.js";
 import type { CsvOptions } from "../report/csv.js";
-import type { ProviderEnv } from "../providers/types.js";
+import type { ChatResult, ProviderEnv } from "../providers/types.js";
 import type { ModelCaller } from "../run/calls.js";
+import type { JudgeBatchRequest } from "./batch-stage.js";
+import type { ShardSpec } from "../run/shard.js";
 import type { StepRecord } from "../core/records.js";
 import type { StageDisplay, StageLine } from "../run/progress.js";
 import { adaptiveStepBound } from "../adaptive/rules.js";
@@ -59,6 +61,17 @@ export interface StageContext {
   quiet: boolean;
   /** Colour is allowed on stderr (a terminal, NO_COLOR unset). */
   colour: boolean;
+  /** `--shard`: this process runs only this slice (adaptive segments: the ones it owns). Absent: all. */
+  shard?: ShardSpec | null;
+  /** `run --batch`: judge calls to these models go through the Batch API, one batch per scoring pass. */
+  judgeBatch?: JudgeBatcher | null;
+}
+
+/** Sends a scoring pass's judge calls as batches and returns the answers by custom_id (batch-stage.ts). */
+export interface JudgeBatcher {
+  /** Models whose calls can be batched (`openai:`). */
+  batchable(modelId: string): boolean;
+  run(scope: string, requests: readonly JudgeBatchRequest[]): Promise<Map<string, ChatResult>>;
 }
 
 export interface StageReport {

@@ -12,7 +12,18 @@ import { isAttributeKey, readAttributes, sortedKeys } from "./model-attributes.j
 import { modelIdNotes, parseModelId } from "./model-id.js";
 import { COMMAND_LINE } from "./params.js";
 import { RUN_DEFAULTS, type CheckedModel, type CheckedRun, type ContextKind, type ModelOverrides } from "./spec.js";
-import { PropertyBag, readBool, readNumber, readObject, readRef, readString, resolveNameParams, resolveParams, type NumberRange } from "./values.js";
+import {
+  PropertyBag,
+  readBool,
+  readNumber,
+  readObject,
+  readRef,
+  readString,
+  readStringList,
+  resolveNameParams,
+  resolveParams,
+  type NumberRange,
+} from "./values.js";
 import { BLOCKS } from "../syntax/vocabulary.js";
 
 export const RANGES = {
@@ -267,6 +278,7 @@ function checkModel(ctx: CheckContext, id: string, provider: string, name: strin
     return p ? (readString(ctx, f, p.value, key) ?? null) : null;
   };
   model.baseUrl = str("base_url");
+  readPool(ctx, f, props, model, provider);
   const apiKeyEnv = props.get("api_key_env");
   if (apiKeyEnv) {
     const name = readString(ctx, f, apiKeyEnv.value, "api_key_env");
@@ -300,6 +312,45 @@ function checkModel(ctx: CheckContext, id: string, provider: string, name: strin
   override.timeoutSeconds = num("timeout");
   override.retries = num("retries");
   return model;
+}
+
+/** The pool keys and the provider each belongs to: Ollama names hosts, OpenAI-compatible servers base URLs. */
+const POOL_KEYS: ReadonlyArray<{ key: string; provider: string }> = [
+  { key: "hosts", provider: "ollama" },
+  { key: "base_urls", provider: "openai" },
+];
+
+/** `hosts [...]` / `base_urls [...]`: an endpoint pool (docs/scale.md). */
+function readPool(ctx: CheckContext, f: string, props: PropertyBag, model: CheckedModel, provider: string): void {
+  for (const { key, provider: owner } of POOL_KEYS) {
+    const p = props.get(key);
+    if (!p) continue;
+    if (provider !== owner) {
+      ctx.error(
+        CheckCodes.WRONG_TYPE,
+        `${key} only applies to ${owner}: models (${POOL_KEYS.map((k) => `${k.key} for ${k.provider}:`).join(", ")})`,
+        f,
+        p.keySpan,
+      );
+      continue;
+    }
+    const list = readStringList(ctx, f, p.value, key);
+    if (list === undefined) continue;
+    if (list.length === 0) {
+      ctx.error(CheckCodes.WRONG_TYPE, `${key} needs at least one address`, f, p.value.span);
+      continue;
+    }
+    const twice = list.find((h, i) => list.indexOf(h) !== i);
+    if (twice !== undefined) {
+      ctx.error(CheckCodes.WRONG_TYPE, `${key} names '${twice}' twice: each host of a pool is one endpoint`, f, p.value.span);
+      continue;
+    }
+    if (model.baseUrl !== null) {
+      ctx.error(CheckCodes.WRONG_TYPE, `give base_url or ${key}, not both (${key} lists every endpoint of the pool)`, f, p.keySpan);
+      continue;
+    }
+    model.hosts = list;
+  }
 }
 
 /** Whether models of this provider take `json_io` (the provider kind's settings say so). */

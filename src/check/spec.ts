@@ -138,6 +138,8 @@ export interface CheckedModel {
   concurrency: number | null;
   rateLimitPerMinute: number | null;
   jsonIo: boolean;
+  /** An endpoint pool (`hosts` / `base_urls`), absent for one endpoint. */
+  hosts?: string[];
   /** Settings from the model's block in the run that replace the run-wide ones for this model. */
   overrides: ModelOverrides;
   /** Attributes (family, developer, open_weights, …): the run's entry over a shared models file; absent when none. */

@@ -56,6 +56,7 @@ const EXIT_CODES = {
   compile_failed: EXIT_ERRORS,
   exec_not_allowed: EXIT_NOT_ALLOWED,
   plan_changed: EXIT_ERRORS,
+  shard_changed: EXIT_ERRORS,
   no_such_scorer: EXIT_ERRORS,
   scorer_without_model: EXIT_ERRORS,
   bad_scorer_model: EXIT_ERRORS,

@@ -85,6 +85,10 @@ function runFailureText(failure: RunFailure, cwd: string): string {
       );
     case "locked":
       return lines(`value-compass run: ${lockMessage(failure)}`);
+    case "shard_changed":
+      return lines(
+        `value-compass run: ${displayPath(cwd, failure.runDir)} holds shard ${failure.before} of the plan, not ${failure.now}; resume it with the same --shard (or none), or give another --out`,
+      );
     case "exec_not_allowed": {
       const spec = displayPath(cwd, failure.specPath);
       return execRefusalMessage(failure, "run", spec);

@@ -57,6 +57,7 @@ function planModel(m: CheckedModel): PlanModel {
     rateLimitPerMinute: m.rateLimitPerMinute,
     jsonIo: m.jsonIo,
   };
+  if (m.hosts && m.hosts.length > 0) model.hosts = [...m.hosts];
   const o = m.overrides;
   const sampling = samplingOf(o.temperature, o.topP, o.seed, o.maxTokens);
   if (Object.keys(sampling).length > 0) model.sampling = sampling;

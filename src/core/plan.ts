@@ -183,6 +183,11 @@ export interface PlanModel {
   /** exec provider: send the request as JSON on stdin instead of the plain prompt. */
   jsonIo: boolean;
   /**
+   * An endpoint pool (`hosts [...]` for ollama, `base_urls [...]` for openai): requests go to the
+   * least-loaded healthy one (docs/scale.md). Absent for a model with one endpoint.
+   */
+  hosts?: string[];
+  /**
    * Per-model overrides from the model's block in the run (absent when the spec sets none). Sampling
    * overrides are already applied to every step's `params`; timeoutMs / retries replace the run's
    * for this model's requests.

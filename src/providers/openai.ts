@@ -43,6 +43,8 @@ export class OpenAIProvider implements Provider {
   readonly kind = "openai" as const;
   readonly id: string;
   readonly baseUrl: string;
+  /** The base URL without credentials, for messages and the manifest (worked out once: each answer's read names it). */
+  readonly endpoint: string;
   private readonly model: PlanModel;
   private readonly key: KeyResolution;
   private readonly client: OpenAI | null;
@@ -52,6 +54,7 @@ export class OpenAIProvider implements Provider {
     this.id = model.id;
     this.model = model;
     this.baseUrl = openaiBaseUrl(model, env);
+    this.endpoint = safeUrl(this.baseUrl);
     this.key = resolveApiKey(model, env, this.baseUrl);
     this.redact = makeRedactor(secretValues(env, [model.apiKeyEnv ?? DEFAULT_OPENAI_KEY_ENV]));
     this.client = this.key.ok
@@ -67,10 +70,6 @@ export class OpenAIProvider implements Provider {
           maxRetries: 0,
         })
       : null;
-  }
-
-  get endpoint(): string {
-    return safeUrl(this.baseUrl);
   }
 
   async prepare(options: PrepareOptions): Promise<PrepareResult> {

@@ -5,6 +5,7 @@
 import type { PlanModel } from "../core/plan.js";
 import { providerKind, PROVIDER_KINDS, type ProviderKindModule, type ProviderOptions } from "./kinds/index.js";
 import { LazyProvider } from "./lazy.js";
+import { PoolProvider } from "./pool.js";
 import type { Provider, ProviderEnv } from "./types.js";
 
 export type { ProviderOptions } from "./kinds/index.js";
@@ -19,7 +20,17 @@ function kindOf(model: PlanModel): ProviderKindModule {
 }
 
 export function createProvider(model: PlanModel, env: ProviderEnv, options: ProviderOptions = {}): Provider {
-  return kindOf(model).create(model, env, options);
+  const kind = kindOf(model);
+  if (model.hosts && model.hosts.length > 0) {
+    // An endpoint pool: one adapter per host, each a model with that host as its base URL.
+    const { hosts, ...single } = model;
+    return new PoolProvider(
+      model.provider,
+      model.id,
+      hosts.map((address) => ({ address, provider: kind.create({ ...single, baseUrl: address }, env, options) })),
+    );
+  }
+  return kind.create(model, env, options);
 }
 
 /** The adapter behind a provider from createProvider (loading it if needed), e.g. for instanceof checks. */
@@ -33,5 +44,10 @@ export async function adapterOf(provider: Provider): Promise<Provider> {
  * "built-in mock (canned answers: refuse)".
  */
 export function describeEndpoint(model: PlanModel, env: ProviderEnv): string {
+  if (model.hosts && model.hosts.length > 0) {
+    const { hosts, ...single } = model;
+    const first = kindOf(model).describeEndpoint({ ...single, baseUrl: hosts[0] ?? null }, env);
+    return hosts.length > 1 ? `${first} and ${hosts.length - 1} more host${hosts.length > 2 ? "s" : ""} (a pool)` : first;
+  }
   return kindOf(model).describeEndpoint(model, env);
 }

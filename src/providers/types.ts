@@ -67,8 +67,17 @@ export interface ModelInfo {
   endpoint: string | null;
   /** True for the built-in mock provider: every output says so. */
   mock: boolean;
+  /** An endpoint pool: each host, its digest and how often it was ejected (kept current by the pool). */
+  hosts?: PoolHostInfo[];
   /** A model evaluated from a local file (llamacpp): the file's identity and how it was run. */
   weights?: ModelWeights;
+}
+
+/** One host of an endpoint pool, as the manifest records it. */
+export interface PoolHostInfo {
+  endpoint: string;
+  digest: string | null;
+  ejections: number;
 }
 
 /** What pins a model file: its sha256, its GGUF metadata and the llama.cpp build that ran it. */
@@ -92,6 +101,8 @@ export interface PrepareOptions {
   /** Progress of a pull, for a progress bar: completed and total bytes when known. */
   onPullProgress?: (status: string, completed: number | null, total: number | null) => void;
   signal?: AbortSignal;
+  /** A line for the user while the run works (an endpoint pool says when it ejects a host). */
+  note?: (message: string) => void;
 }
 
 /**

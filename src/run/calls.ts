@@ -4,6 +4,7 @@
 // retryable failures with backoff, and trips the run's fatal circuit on an unreachable server, a
 // rejected key or a missing model.
 
+import { PoolProvider } from "../providers/pool.js";
 import { setMaxListeners } from "node:events";
 import pLimit, { type LimitFunction } from "p-limit";
 import type { Plan, PlanModel, SamplingParams } from "../core/plan.js";
@@ -148,10 +149,14 @@ export class ModelCaller {
       if (!lane) {
         const limit = override ?? (ownLimits ? model.concurrency : null) ?? this.settings.concurrency;
         const rpm = (ownLimits ? model.rateLimitPerMinute : null) ?? this.settings.rateLimitPerMinute;
+        // An endpoint pool: the limits are per host, so its lane holds one host's worth per host, and
+        // the pool keeps each host at its own limit (docs/scale.md).
+        const hosts = info?.hosts?.length ?? 1;
+        if (entry.provider instanceof PoolProvider) entry.provider.hostLimit = Math.max(1, limit);
         lane = {
           key,
-          limit: pLimit({ concurrency: Math.max(1, limit), rejectOnClear: true }),
-          rate: rpm !== null ? new RateLimiter(rpm, this.timing) : null,
+          limit: pLimit({ concurrency: Math.max(1, limit) * hosts, rejectOnClear: true }),
+          rate: rpm !== null ? new RateLimiter(rpm * hosts, this.timing) : null,
           pausedUntil: Number.NEGATIVE_INFINITY,
         };
         lanes.set(key, lane);

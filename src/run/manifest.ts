@@ -29,6 +29,8 @@ export interface Invocation {
   cacheDir: string | null;
   /** `--json-io` was given (absent otherwise). */
   jsonIo?: boolean;
+  /** `--shard`: the slice of the plan this run folder holds, index 0-based (absent: all of it). */
+  shard?: { index: number; count: number };
   /** `--cultures`, `--limit`, … as given (absent when none was). */
   select?: SelectionRequest;
   /** `score --answers`: the recorded answers scored instead of calling the evaluated models (absent otherwise). */
@@ -56,6 +58,8 @@ export interface ManifestModel {
   fingerprints: string[];
   /** The plan's attributes of an evaluated model (family, developer, open_weights, …), when it has any. */
   attributes?: Record<string, Json>;
+  /** An endpoint pool: every host's endpoint, model digest and ejections in this run (absent otherwise). */
+  hosts?: Array<{ endpoint: string; digest: string | null; ejections: number }>;
   /** llamacpp: the model file's sha256, GGUF metadata and llama.cpp build. */
   weights?: ModelWeights;
 }
@@ -134,6 +138,8 @@ export interface Manifest {
   scoring: ScoringCountsField | null;
   /** `vc rescore` runs, oldest first. */
   rescores: Rescore[];
+  /** `vc merge`: the shards this run folder was joined from, in shard order (absent otherwise). */
+  mergedFrom?: Array<{ runId: string; shard: string; status: RunStatus }>;
 }
 
 export interface GitInfo {
@@ -223,6 +229,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       cache: input.invocation.cache,
       cacheDir: input.invocation.cacheDir,
       ...(input.invocation.jsonIo === true ? { jsonIo: true } : {}),
+      ...(input.invocation.shard ? { shard: { index: input.invocation.shard.index, count: input.invocation.shard.count } } : {}),
       ...(input.invocation.select ? { select: input.invocation.select } : {}),
       ...(input.invocation.answers ? { answers: input.invocation.answers.map((a) => ({ ...a })) } : {}),
     },
@@ -240,6 +247,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       mock: m.info?.mock ?? m.provider === "mock",
       fingerprints: [...m.fingerprints],
       ...attributesOf(plan, m.id, m.role),
+      ...(m.info?.hosts ? { hosts: m.info.hosts.map((h) => ({ endpoint: safeUrl(h.endpoint), digest: h.digest, ejections: h.ejections })) } : {}),
       ...(m.info?.weights ? { weights: { ...m.info.weights } } : {}),
     })),
     parameters: {

@@ -159,6 +159,8 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockVocabulary>> = {
   model: {
     properties: [
       "base_url",
+      "hosts",
+      "base_urls",
       "api_key_env",
       "headers",
       "concurrency",

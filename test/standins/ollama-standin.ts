@@ -28,6 +28,8 @@ import type { JsonSchema } from "../../src/core/plan.js";
 export interface OllamaStandinOptions extends StandinOptions {
   /** Which models /api/pull can fetch: "any" (default) or a list. */
   pullable?: "any" | string[];
+  /** Mixed into the digests /api/tags reports: a host serving other weights under the same name. */
+  digestSalt?: string;
 }
 
 export const OLLAMA_STANDIN_VERSION = "0.0.0-standin";
@@ -50,7 +52,10 @@ function modelField(body: unknown): string {
 class OllamaWire implements WireFormat {
   readonly chatPath = "/api/chat";
   readonly basePath = "";
-  constructor(private readonly pullable: "any" | string[]) {}
+  constructor(
+    private readonly pullable: "any" | string[],
+    private readonly digestSalt = "",
+  ) {}
 
   async route(request: LoggedRequest, ctx: RouteContext): Promise<Reply> {
     const { method, path } = request;
@@ -58,7 +63,7 @@ class OllamaWire implements WireFormat {
       return { status: 200, headers: { "content-type": "text/plain; charset=utf-8" }, chunks: ["Ollama is running"] };
     }
     if (method === "GET" && path === "/api/version") return json(200, { version: OLLAMA_STANDIN_VERSION });
-    if (method === "GET" && path === "/api/tags") return json(200, { models: [...ctx.models].map(tagEntry) });
+    if (method === "GET" && path === "/api/tags") return json(200, { models: [...ctx.models].map((name) => tagEntry(name, this.digestSalt)) });
     if (method === "POST" && path === "/api/show") return this.show(request, ctx);
     if (method === "POST" && path === "/api/chat") return this.chat(request, ctx);
     if (method === "POST" && path === "/api/pull") return this.pull(request, ctx);
@@ -191,14 +196,14 @@ function details() {
   return { parent_model: "", format: "gguf", family: "standin", families: ["standin"], parameter_size: "1B", quantization_level: "Q4_0" };
 }
 
-function tagEntry(name: string) {
-  return { name, model: name, modified_at: CREATED_AT, size: 1_000_000_000, digest: digestOf(name), details: details() };
+function tagEntry(name: string, salt = "") {
+  return { name, model: name, modified_at: CREATED_AT, size: 1_000_000_000, digest: digestOf(salt + name), details: details() };
 }
 
 export type OllamaStandin = StandinServer;
 
 export async function startOllamaStandin(options: OllamaStandinOptions = {}): Promise<OllamaStandin> {
-  const server = new StandinServer("ollama", new OllamaWire(options.pullable ?? "any"), options, ["standin:latest"]);
+  const server = new StandinServer("ollama", new OllamaWire(options.pullable ?? "any", options.digestSalt ?? ""), options, ["standin:latest"]);
   for (const name of [...server.models]) {
     server.models.delete(name);
     server.models.add(ollamaName(name));

@@ -117,6 +117,14 @@ Options:
   --retry-failed     with a resumed run: run the failed steps again
   --pull             pull missing Ollama models
   --json-io          exec: models get the request as JSON on stdin (like json_io true in the spec)
+  --shard K/N        run only shard K of N (steps by id hash; merge the shards with \`value-compass merge\`)
+  --batch            openai: models' steps, and the calls to an openai: judge, go through the OpenAI
+                     Batch API (half price, up to 24 h); a killed run re-attaches with --resume
+                     (docs/scale.md)
+  --batch-retry M    failed batch requests: batch (a new batch, up to the run's retries; default) or live
+  --batch-poll S     seconds between the first status polls of a batch (default 10, growing to 300)
+  --shard auto       the shard from JOB_COMPLETION_INDEX + VC_SHARD_COUNT (Kubernetes), SLURM_ARRAY_TASK_ID
+                     + SLURM_ARRAY_TASK_COUNT (Slurm) or VC_SHARD=K/N (docs/scale.md)
   --allow-exec       run the commands the spec declares (exec: models, exec scorers) this once;
                      without it they need \`value-compass trust SPEC\` (commands typed with --model
                      or --judge are always allowed; docs/security.md)
@@ -157,6 +165,10 @@ stop), 2 usage, 3 a gate failed, 77 the spec declares commands not allowed (noth
     "retry-failed": { type: "boolean" },
     pull: { type: "boolean" },
     "json-io": { type: "boolean" },
+    shard: { type: "string" },
+    batch: { type: "boolean" },
+    "batch-retry": { type: "string" },
+    "batch-poll": { type: "string" },
     bom: { type: "boolean" },
     "no-neutralize": { type: "boolean" },
     "no-html": { type: "boolean" },
@@ -479,6 +491,39 @@ scoring errors), 2 usage. See docs/answers.md.
   allowPositionals: true,
 };
 
+const MERGE: CommandInfo = {
+  name: "merge",
+  summary: "join the run folders of `run --shard K/N` into one run folder",
+  help: `Usage: value-compass merge SHARD_DIR... --out DIR [--bom] [--no-neutralize] [--no-html] [--quiet]
+
+Join the run folders of \`value-compass run --shard K/N\` (one per shard, e.g. on a shared filesystem)
+into one run folder: plan.json, journal.jsonl, scores.jsonl, manifest.json, every table and report.html,
+written by the same code as \`value-compass report\`, so they are byte-identical to an unsharded run's
+(give the merged folder the unsharded run's folder name: the run id is the folder's name).
+
+The shards must come from the same plan (hash), be shards 1..N once each, each finished, and hold
+exactly their slice of the steps; a model must have one digest across them. Otherwise nothing is
+written and the reason is printed. See docs/scale.md.
+
+Options:
+  --out DIR          the merged run folder (new or empty)
+  --bom              start every CSV file with a UTF-8 byte-order mark (for spreadsheets)
+  --no-neutralize    write text cells as they are (no ' before a leading = + - @)
+  --no-html          do not write report.html
+  --quiet            print only the output folder
+
+Exit codes: 0 ok, 1 the shards do not make one run (or a step failed), 2 wrong command line.
+`,
+  options: {
+    out: { type: "string" },
+    bom: { type: "boolean" },
+    "no-neutralize": { type: "boolean" },
+    "no-html": { type: "boolean" },
+    quiet: { type: "boolean" },
+  },
+  allowPositionals: true,
+};
+
 const EXPORT: CommandInfo = {
   name: "export",
   summary: "write a run's answers in the documented answers form (JSONL), for score --answers or other tools",
@@ -582,9 +627,46 @@ Exit codes: 0 ok, 1 unreadable runs, runs over different models, or bad scores/s
   allowPositionals: true,
 };
 
+const BATCH: CommandInfo = {
+  name: "batch",
+  summary: "write a run's requests as a Batch API input file (for offline batch runners)",
+  help: `Usage: value-compass batch export RUN_DIR [--out FILE] [--all] [--quiet]
+
+Write the steps of RUN_DIR that have no answer yet as a Batch API input file: one JSON line per step
+with custom_id = the step id, method POST, url /v1/chat/completions and the body the openai adapter
+would send. vLLM's OpenAI-compatible batch runner and the OpenAI Batch API read this format.
+(\`value-compass run --batch\` submits such a file itself; docs/scale.md.)
+
+Options:
+  --out FILE   where to write it (default RUN_DIR/batch/export.jsonl)
+  --all        every step, answered or not
+  --quiet      print only the file
+
+Exit codes: 0 ok, 1 not a run folder, 2 wrong command line.
+`,
+  options: { out: { type: "string" }, all: { type: "boolean" }, quiet: { type: "boolean" } },
+  allowPositionals: true,
+};
+
 /** The static part of a command, for the command modules that build their Command from it. */
 export function commandInfo(
-  name: "check" | "plan" | "run" | "fmt" | "calibrate" | "report" | "rescore" | "trust" | "validate" | "diff" | "score" | "export" | "analyse" | "findings",
+  name:
+    | "check"
+    | "plan"
+    | "run"
+    | "fmt"
+    | "calibrate"
+    | "report"
+    | "rescore"
+    | "trust"
+    | "validate"
+    | "diff"
+    | "score"
+    | "export"
+    | "analyse"
+    | "findings"
+    | "merge"
+    | "batch",
 ): CommandInfo {
   return {
     check: CHECK,
@@ -601,6 +683,8 @@ export function commandInfo(
     export: EXPORT,
     analyse: ANALYSE,
     findings: FINDINGS,
+    merge: MERGE,
+    batch: BATCH,
   }[name];
 }
 
@@ -612,6 +696,8 @@ export const commands: readonly CommandEntry[] = [
   { ...CALIBRATE, load: async () => (await import("./calibrate.js")).calibrateCommand },
   { ...REPORT, load: async () => (await import("./report.js")).reportCommand },
   { ...RESCORE, load: async () => (await import("./rescore.js")).rescoreCommand },
+  { ...MERGE, load: async () => (await import("./merge.js")).mergeCommand },
+  { ...BATCH, load: async () => (await import("./batch.js")).batchCommand },
   { ...TRUST, load: async () => (await import("./trust.js")).trustCommand },
   { ...VALIDATE, load: async () => (await import("./validate.js")).validateCommand },
   { ...DIFF, load: async () => (await import("./diff.js")).diffCommand },

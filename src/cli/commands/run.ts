@@ -17,6 +17,8 @@ import { createProvider } from "../../providers/registry.js";
 import { checkKinds } from "../../app/kinds.js";
 import { runPipeline, type RunDeps, type RunIO, type RunRequest, type Signals } from "../../app/pipeline.js";
 import { runStages } from "../../app/stages.js";
+import { DEFAULT_BATCH, type BatchSettings } from "../../app/batch-stage.js";
+import { parseShardText, shardFromEnv, type ShardEnv, type ShardSpec } from "../../run/shard.js";
 import { useColor } from "./check.js";
 import { boolOption, intOption, setOptions, stringListOption, stringOption, UsageError, type CliIO, type Command, type ParsedArgs } from "../command.js";
 import { commandInfo } from "./index.js";
@@ -41,6 +43,7 @@ export const runCommand: Command = {
     if (spec === null && resume === null) throw new UsageError("missing SPEC (or --resume RUN_DIR)");
     const out = stringOption(args, "out") ?? null;
     if (resume !== null && out !== null) throw new UsageError("--resume and --out both name the run directory; give one");
+    const shard = shardOption(stringOption(args, "shard"), io.env);
     const deps = cliRunDeps(io, boolOption(args, "quiet"), sandboxOf(args));
     const gates = parseGates(stringListOption(args, "fail-under"));
     if (!gates.ok) throw new UsageError(`--fail-under: ${gates.message}`);
@@ -61,6 +64,8 @@ export const runCommand: Command = {
         bom: boolOption(args, "bom"),
         neutralize: !boolOption(args, "no-neutralize"),
         jsonIo: boolOption(args, "json-io"),
+        shard,
+        batch: batchOption(args),
         allowExec: boolOption(args, "allow-exec"),
         html: !boolOption(args, "no-html"),
         select: selectionOf(args),
@@ -71,6 +76,32 @@ export const runCommand: Command = {
     );
   },
 };
+
+/** `--shard K/N` or `--shard auto` (from the engine's environment); null without the option. */
+function shardOption(given: string | undefined, env: ShardEnv): ShardSpec | null {
+  if (given === undefined) return null;
+  const parsed = given.trim() === "auto" ? shardFromEnv(env) : parseShardText(given);
+  if (!parsed.ok) throw new UsageError(parsed.message);
+  return parsed.shard;
+}
+
+/** `--batch [--batch-retry batch|live] [--batch-poll SECONDS]`; null without --batch. */
+function batchOption(args: ParsedArgs): BatchSettings | null {
+  const retry = stringOption(args, "batch-retry");
+  const poll = stringOption(args, "batch-poll");
+  if (!boolOption(args, "batch")) {
+    if (retry !== undefined || poll !== undefined) throw new UsageError("--batch-retry and --batch-poll go with --batch");
+    return null;
+  }
+  if (retry !== undefined && retry !== "batch" && retry !== "live") throw new UsageError(`--batch-retry expects batch or live, got '${retry}'`);
+  const seconds = poll === undefined ? DEFAULT_BATCH.pollMs / 1000 : Number(poll);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--batch-poll expects a number of seconds > 0, got '${poll}'`);
+  return {
+    retry: retry === "live" ? "live" : "batch",
+    pollMs: Math.round(seconds * 1000),
+    maxPollMs: Math.max(DEFAULT_BATCH.maxPollMs, Math.round(seconds * 1000)),
+  };
+}
 
 /** What `vc run` writes to and listens on; the notices' words are the CLI's own. */
 export type RunStreams = Omit<RunIO, "describe"> & { stdout: { write(text: string): unknown } };

@@ -6,7 +6,7 @@ import type { Table } from "../csv.js";
 import { buildFigures } from "./figures.js";
 import { type FindingData, findingSections } from "./findings.js";
 import { htmlTable, renderPage, renderSectionsPage, type RenderedFigure } from "./page.js";
-import { renderSvg } from "./render.js";
+import { renderSvg, restartSvgIds } from "./render.js";
 import type { Figure, HtmlReportInput, HtmlSection } from "./types.js";
 
 export { DEFAULT_EXPLORER_LIMIT, explorerData, type ExplorerData } from "./explorer.js";
@@ -35,6 +35,7 @@ async function renderAll(figures: readonly Figure[], errors: string[]): Promise<
 
 export async function buildHtmlReport(input: HtmlReportInput): Promise<HtmlReport> {
   const errors: string[] = [];
+  restartSvgIds();
   const figures = buildFigures(input);
   const rendered = await renderAll(figures, errors);
   const sections = [];
@@ -57,6 +58,7 @@ export async function buildSectionsPage(
   sections: readonly HtmlSection[],
 ): Promise<Omit<HtmlReport, "figures">> {
   const errors: string[] = [];
+  restartSvgIds();
   const rendered = [];
   for (const section of sections) rendered.push({ section, figures: await renderAll(section.figures ?? [], errors) });
   return { html: renderSectionsPage({ title, meta, sections: rendered }), errors };
@@ -76,6 +78,7 @@ export interface FindingsPageInput {
 /** findings.html: the overview of verdicts, then one section per finding (figure, numbers, table). */
 export async function buildFindingsHtml(input: FindingsPageInput): Promise<HtmlReport> {
   const errors: string[] = [];
+  restartSvgIds();
   const sections = findingSections(input.findings);
   const rendered = [];
   for (const section of sections) rendered.push({ section, figures: await renderAll(section.figures ?? [], errors) });

@@ -3,7 +3,7 @@
 // per mark), and text is measured by an estimate where no canvas exists, so the output is the same on
 // every machine.
 
-import { parse, View } from "vega";
+import { parse, resetSVGDefIds, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import type { VegaLiteSpec } from "./types.js";
 
@@ -21,4 +21,13 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<RenderResult> {
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/**
+ * Vega numbers the gradients and clip paths of its SVGs with process-wide counters: restarted for each
+ * page, the ids are unique within the page and the same whatever the process drew before, so one run's
+ * report.html is byte-identical whether written by `run`, `report` or `merge`, alone or after others.
+ */
+export function restartSvgIds(): void {
+  resetSVGDefIds();
 }
