@@ -296,6 +296,17 @@ report plain`);
     ]);
   });
 
+  it("a top-level `model` is a model declaration only when a string follows (the statement's one-token decision plus its gate)", () => {
+    const kinds = (src: string) => {
+      const r = parseSpec(src, "t.vc");
+      return [r.ast?.statements.map((s) => s.kind), r.diagnostics.map((d) => `${d.code} ${d.message}`)];
+    };
+    expect(kinds('model "ollama:x" { temperature 0 }\nrun { models ["a"] }\n')).toEqual([["Model", "Run"], []]);
+    expect(kinds('model "ollama:x"\nrun { models ["a"] }\n')).toEqual([["Model", "Run"], []]);
+    expect(kinds('model x { temperature 0 }\nrun { models ["a"] }\n')).toEqual([["Run"], ["VC0011 'model' cannot start a statement"]]);
+    expect(kinds('model\nrun { models ["a"] }\n')).toEqual([["Run"], ["VC0011 'model' cannot start a statement"]]);
+  });
+
   it("adaptive (objects without colons)", () => {
     const s = only(
       `adaptive cat {
