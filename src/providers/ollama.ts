@@ -4,11 +4,15 @@
 // ended without its final `done` line ("bad_response"), and the final line carries the token counts.
 // The adapter still returns the whole text.
 //
-// Every call gets its own client whose `fetch` is wrapped to add the call's deadline signal (ollama-js
-// passes no signal for non-streamed requests and aborts streamed ones only once the headers are in)
-// and to keep the last response, whose headers a ResponseError does not carry (Retry-After).
+// One client per provider (as a bare loop would keep), whose `fetch` is wrapped to add the call's
+// deadline signal (ollama-js passes no signal for non-streamed requests and aborts streamed ones only
+// once the headers are in) and to keep the call's response, whose headers a ResponseError does not
+// carry (Retry-After). ollama-js calls `fetch` synchronously inside chat()/list()/pull() (no await
+// before it when a request has no images), so the call hands its deadline over in a field that is set
+// just before and cleared just after that synchronous stretch; a fetch outside it fails loudly
+// instead of borrowing another call's deadline (see `withCall`).
 
-import { Ollama } from "ollama";
+import { Ollama, type ChatResponse } from "ollama";
 import type { PlanModel } from "../core/plan.js";
 import { startDeadline, type Deadline } from "./deadline.js";
 import { clip, describeNetworkError, errorMessage, failure, networkErrorCode, networkKind, parseRetryAfter, statusKind } from "./failure.js";
@@ -27,6 +31,14 @@ interface Observed {
   response: Response | null;
 }
 
+/** What one call lends the shared client's fetch: its deadline signal, and where to keep the response. */
+interface CallContext {
+  signal: AbortSignal;
+  observed: Observed;
+}
+
+const NOT_SYNCHRONOUS = "internal: ollama-js fetched outside the call that asked (the adapter needs a fix for this ollama-js version)";
+
 type Failed = { ok: false; failure: ProviderFailure };
 
 type Lookup = { found: true; digest: string | null } | { found: false };
@@ -37,6 +49,9 @@ export class OllamaProvider implements Provider {
   readonly host: OllamaHost;
   private readonly model: PlanModel;
   private readonly redact: Redactor;
+  private shared: Ollama | null = null;
+  /** The call inside whose synchronous stretch the shared client may fetch; null outside it. */
+  private lending: CallContext | null = null;
 
   constructor(model: PlanModel, env: ProviderEnv) {
     this.id = model.id;
@@ -71,20 +86,22 @@ export class OllamaProvider implements Provider {
     const started = performance.now();
     const deadline = startDeadline(request.timeoutMs, request.signal);
     const observed: Observed = { response: null };
+    let stream: AsyncIterable<ChatResponse> | null = null;
     try {
-      const client = this.client(deadline, observed);
       const options: Record<string, number> = {};
       if (request.temperature !== undefined) options["temperature"] = request.temperature;
       if (request.top_p !== undefined) options["top_p"] = request.top_p;
       if (request.seed !== undefined) options["seed"] = request.seed;
       if (request.max_tokens !== undefined) options["num_predict"] = request.max_tokens;
-      const stream = await client.chat({
-        model: this.model.name,
-        messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-        stream: true,
-        options,
-        ...(request.responseFormat ? { format: request.responseFormat.schema } : {}),
-      });
+      stream = await this.withCall(deadline, observed, (client) =>
+        client.chat({
+          model: this.model.name,
+          messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+          stream: true,
+          options,
+          ...(request.responseFormat ? { format: request.responseFormat.schema } : {}),
+        }),
+      );
       let text = "";
       let tokensIn: number | null = null;
       let tokensOut: number | null = null;
@@ -111,6 +128,7 @@ export class OllamaProvider implements Provider {
       return this.fail(this.classify(err, deadline, observed, request.timeoutMs));
     } finally {
       deadline.dispose();
+      if (stream !== null) this.forget(stream);
     }
   }
 
@@ -125,24 +143,53 @@ export class OllamaProvider implements Provider {
     return `model '${name}' not found on ${this.endpoint}; run \`ollama pull ${name}\` or pass --pull`;
   }
 
-  private client(deadline: Deadline, observed: Observed): Ollama {
-    const signal = deadline.signal;
+  /**
+   * Run one request of the shared client with this call's deadline and response slot. The client's
+   * fetch runs inside `use` before its first await (see the file's head); the slot is cleared right
+   * after, so a fetch at any other time finds it empty and fails (NOT_SYNCHRONOUS) rather than run
+   * under another call's deadline.
+   */
+  private withCall<T>(deadline: Deadline, observed: Observed, use: (client: Ollama) => Promise<T>): Promise<T> {
+    this.shared ??= this.makeClient();
+    this.lending = { signal: deadline.signal, observed };
+    try {
+      return use(this.shared);
+    } finally {
+      this.lending = null;
+    }
+  }
+
+  private makeClient(): Ollama {
     const wrapped: typeof fetch = async (input, init) => {
+      const call = this.lending;
+      this.lending = null;
+      if (call === null) throw new Error(NOT_SYNCHRONOUS);
       // ollama-js gives each streamed request a signal of its own, which only its abort() methods
       // fire; the adapter never calls them, so the call's deadline signal takes its place (combining
       // the two with AbortSignal.any cost several µs per call in profiles, for nothing).
-      const response = await fetch(input, { ...init, signal });
-      observed.response = response;
+      const response = await fetch(input, { ...init, signal: call.signal });
+      call.observed.response = response;
       return response;
     };
     return new Ollama({ host: this.host.url, fetch: wrapped, headers: this.model.headers });
+  }
+
+  /**
+   * ollama-js lists every streamed request until its final line arrives, so that its abort() can reach
+   * them; a stream that failed before that line would stay listed for the life of the shared client.
+   */
+  private forget(stream: unknown): void {
+    const ongoing = (this.shared as unknown as { ongoingStreamedRequests?: unknown }).ongoingStreamedRequests;
+    if (!Array.isArray(ongoing)) return;
+    const i = ongoing.indexOf(stream);
+    if (i >= 0) ongoing.splice(i, 1);
   }
 
   private async lookup(signal: AbortSignal | undefined): Promise<{ ok: true; lookup: Lookup } | Failed> {
     const deadline = startDeadline(OLLAMA_PREPARE_TIMEOUT_MS, signal);
     const observed: Observed = { response: null };
     try {
-      const list: unknown = await this.client(deadline, observed).list();
+      const list: unknown = await this.withCall(deadline, observed, (client) => client.list());
       const models = (list as { models?: unknown } | null)?.models;
       if (!Array.isArray(models)) {
         return this.fail(failure("bad_response", `ollama at ${this.endpoint}: /api/tags did not list models`));
@@ -167,7 +214,7 @@ export class OllamaProvider implements Provider {
     const deadline = startDeadline(null, options.signal);
     const observed: Observed = { response: null };
     try {
-      const stream = await this.client(deadline, observed).pull({ model: this.model.name, stream: true });
+      const stream = await this.withCall(deadline, observed, (client) => client.pull({ model: this.model.name, stream: true }));
       for await (const progress of stream) {
         const status = typeof progress.status === "string" ? progress.status : "";
         options.onPullProgress?.(status, countOrNull(progress.completed), countOrNull(progress.total));

@@ -103,6 +103,24 @@ describe("ollama chat faults", () => {
     expect(expectFailure(await provider().chat(request({ timeoutMs: 250 }))).kind).toBe("timeout");
   });
 
+  it("one provider's concurrent calls keep their own deadline and response (the shared client's fetch hand-off)", async () => {
+    // By message: a hang for the first, a 429 with Retry-After for the second, an answer for the third.
+    standin.setFaultFunction((r) => {
+      const text = JSON.stringify(r.body);
+      if (text.includes("hang me")) return { kind: "hang" };
+      if (text.includes("limit me")) return { kind: "rate_limit", retryAfter: "3" };
+      return null;
+    });
+    const p = provider();
+    const ask = (content: string, timeoutMs: number) => p.chat(request({ messages: [{ role: "user", content }], timeoutMs }));
+    const [hung, limited, answered] = await Promise.all([ask("hang me", 300), ask("limit me", 5_000), ask("answer me", 5_000)]);
+    expect(expectFailure(hung).kind).toBe("timeout");
+    expect(expectFailure(limited)).toMatchObject({ kind: "rate_limit", status: 429, retryAfterMs: 3000 });
+    expect(answered.ok).toBe(true);
+    // The same provider still answers after a call of it timed out.
+    expect((await ask("answer me again", 5_000)).ok).toBe(true);
+  });
+
   it("headers arrive but the stream stalls → 'timeout'", async () => {
     standin.enqueueFault({ kind: "delay", ms: 0 });
     standin.chunkDelayMs = 400;
