@@ -87,7 +87,7 @@ export async function executeSteps(options: ExecuteOptions): Promise<ExecuteResu
       return;
     }
     const record = stepRecord(step, outcome, caller.isMock(step.model));
-    journal.append(record);
+    await journal.appendSoon(record);
     journaled++;
     if (record.error) failed++;
     progress.done({ failed: record.error !== null, cached: record.cached });

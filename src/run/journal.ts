@@ -1,7 +1,9 @@
-// journal.jsonl: one StepRecord per finished step, appended with a single write() per line on a file
-// opened for appending, so a finished step is in the file (the OS page cache) the moment it is
-// finished — a SIGKILL loses at most the line being written. On resume the file is scanned, a torn
-// last line is cut off, and the ids found are the steps that are done.
+// journal.jsonl: one StepRecord per finished step, appended on a file opened for appending, so a
+// finished step is in the file (the OS page cache) the moment it is finished — a SIGKILL loses at
+// most the write in progress. `append` writes one line at once; `appendSoon` (the step executor's)
+// gathers the lines of the steps that finish in one turn of the event loop into one write, and a
+// step counts as finished only once its write is done. On resume the file is scanned, a torn last
+// line is cut off, and the ids found are the steps that are done.
 
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync, existsSync } from "node:fs";
 import { withPath } from "../core/storage-error.js";
@@ -23,6 +25,9 @@ export const JOURNAL_FILE = "journal.jsonl";
 export class Journal {
   /** The error of a failed append: the file takes no more records. */
   private broken: unknown = null;
+  /** Lines waiting for the end of this turn of the event loop, and their waiters. */
+  private pending = "";
+  private waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
 
   private constructor(
     private fd: number | null,
@@ -44,6 +49,41 @@ export class Journal {
       this.broken = withPath(error, this.path);
       throw this.broken;
     }
+  }
+
+  /**
+   * Append a record with the others of this turn of the event loop: one write() for all of them at
+   * the turn's end (setImmediate), after which the returned promise resolves; until then the step is
+   * not finished. One write per line showed as 2-4 % of the executor's time at high throughput
+   * (profile of 10,000 steps at zero latency). Rejects, as `append` throws, when the write fails.
+   */
+  appendSoon(record: StepRecord): Promise<void> {
+    if (this.fd === null) return Promise.reject(new Error("journal is closed"));
+    if (this.broken !== null) return Promise.reject(this.broken);
+    if (this.waiters.length === 0) setImmediate(() => this.flush());
+    this.pending += `${JSON.stringify(record)}\n`;
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  private flush(): void {
+    const text = this.pending;
+    const waiters = this.waiters;
+    this.pending = "";
+    this.waiters = [];
+    try {
+      if (this.fd === null) throw new Error("journal is closed");
+      if (this.broken !== null) throw this.broken;
+      try {
+        writeSync(this.fd, text);
+      } catch (error) {
+        this.broken = withPath(error, this.path);
+        throw this.broken;
+      }
+    } catch (error) {
+      for (const w of waiters) w.reject(error);
+      return;
+    }
+    for (const w of waiters) w.resolve();
   }
 
   close(): void {

@@ -42,6 +42,32 @@ describe("journal", () => {
     expect([...readJournal(path)].map((l) => l.record.stepId)).toEqual(["s0", "s1", "s2"]);
   });
 
+  it("appendSoon: the records of one turn go out in one write, each promise resolving only once its line is in the file", async () => {
+    const path = tmp();
+    const j = Journal.open(path);
+    const seen: string[] = [];
+    const written = [0, 1, 2].map((i) => j.appendSoon(record(i)).then(() => seen.push(readFileSync(path, "utf8"))));
+    // Nothing is in the file (nor finished) before the turn ends.
+    expect(readFileSync(path, "utf8")).toBe("");
+    await Promise.all(written);
+    const three = readFileSync(path, "utf8");
+    expect(three.split("\n")).toHaveLength(4);
+    expect(seen).toEqual([three, three, three]);
+    await j.appendSoon(record(3));
+    j.close();
+    expect([...readJournal(path)].map((l) => l.record.stepId)).toEqual(["s0", "s1", "s2", "s3"]);
+  });
+
+  it("appendSoon: a failed write rejects every record of its turn, and the journal takes no more", async () => {
+    const path = tmp();
+    const j = Journal.open(path);
+    const pending = [j.appendSoon(record(0)), j.appendSoon(record(1))];
+    j.close(); // the write at the turn's end then fails
+    for (const p of pending) await expect(p).rejects.toThrow(/closed/);
+    await expect(j.appendSoon(record(2))).rejects.toThrow(/closed/);
+    expect(readFileSync(path, "utf8")).toBe("");
+  });
+
   it("cuts a torn last line on recovery and keeps every complete one", () => {
     const path = tmp();
     const j = Journal.open(path);
