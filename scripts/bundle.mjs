@@ -97,7 +97,7 @@ const result = await build({
 // start. In a regex a \uXXXX escape means the same character (a surrogate pair of escapes is one code
 // point under /u); in a comment it means nothing.
 const bundleFile = join(root, "dist", "bundle", "vc.cjs");
-const escaped = readFileSync(bundleFile, "utf8").replace(/[^\x00-\x7f]/gu, (ch) =>
+const escaped = readFileSync(bundleFile, "utf8").replace(/[\u0080-\u{10ffff}]/gu, (ch) =>
   [...Array(ch.length).keys()].map((i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""),
 );
 writeFileSync(bundleFile, escaped);
