@@ -26,6 +26,11 @@ export interface ReportOptions {
   resamples?: number;
   /** Written in the run_id column of the per-step tables (the CLI passes the run folder's name). */
   runId?: string | null;
+  /**
+   * Build the responses table too (default true). The run and \`vc report\` stream responses.csv from
+   * the journal instead (src/report/responses.ts) and pass false: the table holds a row per step.
+   */
+  responses?: boolean;
   /** Likert centring: "auto" (scorers declared with `centre true`), "off", "all". Default "auto". */
   centre?: CentreMode;
   /** Overall score: "auto" (weighted when a system's dimension weights differ), "equal", "weighted". */
@@ -85,7 +90,7 @@ export function buildReport(plan: Plan, steps: Iterable<StepRecord>, scores: Ite
   const sources: TableSource[] = [];
   const runId = options.runId ?? null;
   const tables: Table[] = [
-    responsesTable(dataset, runId),
+    ...(options.responses === false ? [] : [responsesTable(dataset, runId)]),
     scoresTable(dataset, runId),
     leaderboardTable("leaderboard", dataset, analysis.leaderboard),
     dimensionsTable(dataset, analysis.dimensions),
