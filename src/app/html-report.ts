@@ -32,7 +32,7 @@ export async function writeHtmlReport(plan: Plan, runDir: string, outDir: string
     const journalPath = join(runDir, JOURNAL_FILE);
     // The report build's dataset has one entry per step (without the messages, which the explorer
     // shows and reads from the journal): its length saves a pass over the journal just to count.
-    const total = built.analysis.dataset.steps.length;
+    const total = built.analysis.dataset.metas.length;
     const byStep = new Map<string, ScoreRecord[]>();
     for (const r of latestScores(join(runDir, SCORES_FILE)).values()) {
       const list = byStep.get(r.stepId);

@@ -114,31 +114,37 @@ export function writeRunReports(plan: Plan, runDir: string, outDir: string, opti
   }
 
   const adaptiveIds = new Set(plan.segments.filter((s) => s.kind === "adaptive").map((s) => s.id));
-  const staticSteps: StepRecord[] = [];
   const adaptiveSteps: StepRecord[] = [];
   const adaptiveStepIds = new Set<string>();
   const slim = slimmer();
-  for (const record of finalRecordsInPlanOrder(journalPath)) {
-    if (adaptiveIds.has(record.segment)) {
-      adaptiveSteps.push(slim(record));
-      adaptiveStepIds.add(record.stepId);
-    } else {
-      staticSteps.push(slim(record));
+  // One pass over the journal in plan order feeds the report build as a stream (the static steps,
+  // each kept only as the dataset's StepMeta) and sets the adaptive steps aside for their replay.
+  function* staticSteps(): Generator<StepRecord> {
+    for (const record of finalRecordsInPlanOrder(journalPath)) {
+      if (adaptiveIds.has(record.segment)) {
+        adaptiveSteps.push(slim(record));
+        adaptiveStepIds.add(record.stepId);
+      } else {
+        yield slim(record);
+      }
     }
   }
   const latest = latestScores(scoresPath);
-  const staticScores: ScoreRecord[] = [];
-  for (const r of latest.values()) if (!adaptiveStepIds.has(r.stepId)) staticScores.push(r);
+  // Read after the steps (buildDataset takes the steps first), when every adaptive step is known.
+  function* staticScores(): Generator<ScoreRecord> {
+    for (const r of latest.values()) if (!adaptiveStepIds.has(r.stepId)) yield r;
+  }
 
   const {
     tables: all,
     analysis,
     notes,
     sources,
-  } = buildReport(plan, staticSteps, staticScores, {
+  } = buildReport(plan, staticSteps(), staticScores(), {
     seed: options.seed,
     runId: options.runId,
     responses: false,
+    ordered: true,
     ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
   });
   // responses.csv has one writer (above); the report module's in-memory copy is not written (and

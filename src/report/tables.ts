@@ -31,6 +31,8 @@ export interface ReportOptions {
    * the journal instead (src/report/responses.ts) and pass false: the table holds a row per step.
    */
   responses?: boolean;
+  /** The step records are the final one of each step, in plan order (see DatasetOptions.ordered). */
+  ordered?: boolean;
   /** Likert centring: "auto" (scorers declared with `centre true`), "off", "all". Default "auto". */
   centre?: CentreMode;
   /** Overall score: "auto" (weighted when a system's dimension weights differ), "equal", "weighted". */
@@ -84,7 +86,13 @@ function analyseDataset(dataset: Dataset, options: ReportOptions): RunAnalysis {
 }
 
 export function buildReport(plan: Plan, steps: Iterable<StepRecord>, scores: Iterable<ScoreRecord>, options: ReportOptions): BuiltReport {
-  const dataset = buildDataset(plan, steps, scores, options.centre ? { centre: options.centre } : {});
+  // Without the responses table no table reads the step records themselves: the dataset keeps its
+  // per-step metas only.
+  const dataset = buildDataset(plan, steps, scores, {
+    ...(options.centre ? { centre: options.centre } : {}),
+    records: options.responses !== false,
+    ...(options.ordered ? { ordered: true } : {}),
+  });
   const analysis = analyseDataset(dataset, options);
   const notes: string[] = [];
   const sources: TableSource[] = [];

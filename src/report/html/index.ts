@@ -46,7 +46,7 @@ export async function buildHtmlReport(input: HtmlReportInput): Promise<HtmlRepor
     figures: rendered,
     sections,
     explorer: input.explorer,
-    mockAnswers: input.analysis.dataset.steps.some((s) => s.mock),
+    mockAnswers: input.analysis.dataset.metas.some((s) => s.mock),
   });
   return { html, figures, errors };
 }
