@@ -322,7 +322,11 @@ export function buildDataset(plan: Plan, stepRecords: Iterable<StepRecord>, scor
     stepPos ??= new Map(metas.map((m, i) => [m.stepId, i] as const));
     const pos = stepPos.get(r.stepId);
     if (pos === undefined) orphans.push(r);
-    else (recordsByStep[pos] ??= []).push(r);
+    else {
+      const list = recordsByStep[pos];
+      if (list) list.push(r);
+      else recordsByStep[pos] = [r];
+    }
   }
   stepPos = null;
   orphans.sort((a, b) => (a.stepId < b.stepId ? -1 : a.stepId > b.stepId ? 1 : a.scorer < b.scorer ? -1 : a.scorer > b.scorer ? 1 : 0));
