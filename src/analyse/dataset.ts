@@ -25,6 +25,10 @@ export interface StepMeta {
   sample: number;
   /** The step has no answer (the model call failed after all tries). */
   failed: boolean;
+  /** The record holds an answer (response not null; it may still carry an error). */
+  answered: boolean;
+  /** The answer came from the built-in mock provider. */
+  mock: boolean;
 }
 
 /** One score record joined with its step, after centring (if any). */
@@ -60,7 +64,10 @@ export interface Orders {
 
 export interface Dataset {
   plan: Plan;
-  /** Latest record per step id, sorted by plan index (then step id). */
+  /**
+   * Latest record per step id, sorted by plan index (then step id); empty when built with
+   * `records: false` (the analyses read `metas`, which hold what they need of each step).
+   */
   steps: StepRecord[];
   /** Parallel to steps. */
   metas: StepMeta[];
@@ -84,6 +91,16 @@ export interface DatasetOptions {
   centre?: CentreMode;
   /** Centring drops a respondent whose share of missing scores exceeds this. Default 0.25. */
   maxMissingShare?: number;
+  /**
+   * Keep the step records in `steps` (default true). A large run's report build passes false: one
+   * StepMeta a step is then all the per-step memory it holds.
+   */
+  records?: boolean;
+  /**
+   * The step records are already the final record of each step, one per step, in plan order (as
+   * `finalRecordsInPlanOrder` yields them): they are read once, as a stream, not collected and sorted.
+   */
+  ordered?: boolean;
 }
 
 function indexer(ids: readonly string[]): (id: string) => number {
@@ -95,7 +112,7 @@ function indexer(ids: readonly string[]): (id: string) => number {
   return (id) => map.get(id) ?? ids.length;
 }
 
-function buildOrders(plan: Plan, steps: readonly StepRecord[]): Orders {
+function buildOrders(plan: Plan, steps: readonly Pick<StepMeta, "item" | "index">[]): Orders {
   const model = indexer(plan.models.map((m) => m.id));
   const system = indexer(plan.systems.map((s) => s.id));
   const dims = new Map<string, (id: string) => number>();
@@ -186,27 +203,109 @@ function questionnaireOf(plan: Plan): (respondent: string) => QuestionnaireItem[
   };
 }
 
+const NO_UNITS: Unit[] = [];
+
+/** What the steps of one item × model × context share (all but the step id, index, sample and flags). */
+interface StepShape {
+  segment: string;
+  model: string;
+  system: string;
+  dimension: string;
+  item: string;
+  difficulty: number | null;
+  culture: string | null;
+  usecase: string | null;
+}
+
+const FAILED = 1;
+const ANSWERED = 2;
+const MOCK = 4;
+
+/**
+ * A StepMeta that holds five fields instead of fourteen: the shared ones live in one StepShape per
+ * item × model × context, so a run of a million steps holds about 70 bytes a step here, not 140.
+ */
+class CompactMeta implements StepMeta {
+  constructor(
+    private readonly shape: StepShape,
+    readonly stepId: string,
+    readonly index: number,
+    readonly sample: number,
+    private readonly flags: number,
+  ) {}
+  get segment(): string {
+    return this.shape.segment;
+  }
+  get model(): string {
+    return this.shape.model;
+  }
+  get system(): string {
+    return this.shape.system;
+  }
+  get dimension(): string {
+    return this.shape.dimension;
+  }
+  get item(): string {
+    return this.shape.item;
+  }
+  get difficulty(): number | null {
+    return this.shape.difficulty;
+  }
+  get culture(): string | null {
+    return this.shape.culture;
+  }
+  get usecase(): string | null {
+    return this.shape.usecase;
+  }
+  get failed(): boolean {
+    return (this.flags & FAILED) !== 0;
+  }
+  get answered(): boolean {
+    return (this.flags & ANSWERED) !== 0;
+  }
+  get mock(): boolean {
+    return (this.flags & MOCK) !== 0;
+  }
+}
+
+/** The StepMeta of each record, with one StepShape per distinct shared part. */
+function metaMaker(difficulty: ReadonlyMap<string, number | null>): (s: StepRecord) => StepMeta {
+  const shapes = new Map<string, StepShape>();
+  return (s) => {
+    const key = JSON.stringify([s.segment, s.model, s.system, s.dimension, s.item, s.context.culture, s.context.usecase]);
+    let shape = shapes.get(key);
+    if (shape === undefined) {
+      shape = {
+        segment: s.segment,
+        model: s.model,
+        system: s.system,
+        dimension: s.dimension,
+        item: s.item,
+        difficulty: difficulty.get(`${s.segment}\u0000${s.item}`) ?? null,
+        culture: s.context.culture,
+        usecase: s.context.usecase,
+      };
+      shapes.set(key, shape);
+    }
+    const failed = s.response === null || s.error !== null;
+    const flags = (failed ? FAILED : 0) | (s.response !== null ? ANSWERED : 0) | (s.mock ? MOCK : 0);
+    return new CompactMeta(shape, s.stepId, s.index, s.sample, flags);
+  };
+}
+
 export function buildDataset(plan: Plan, stepRecords: Iterable<StepRecord>, scoreRecords: Iterable<ScoreRecord>, options: DatasetOptions = {}): Dataset {
-  const steps = latestSteps(stepRecords);
-  const order = buildOrders(plan, steps);
+  const keep = options.records ?? true;
   const segmentScorers = new Map(plan.segments.map((s) => [s.id, s.scorers] as const));
   const difficulty = itemDifficulties(plan);
 
-  const metas: StepMeta[] = steps.map((s) => ({
-    stepId: s.stepId,
-    index: s.index,
-    segment: s.segment,
-    model: s.model,
-    system: s.system,
-    dimension: s.dimension,
-    item: s.item,
-    difficulty: difficulty.get(`${s.segment}\u0000${s.item}`) ?? null,
-    culture: s.context.culture,
-    usecase: s.context.usecase,
-    sample: s.sample,
-    failed: s.response === null || s.error !== null,
-  }));
-  const stepPos = new Map(metas.map((m, i) => [m.stepId, i] as const));
+  const steps: StepRecord[] = [];
+  const metas: StepMeta[] = [];
+  const metaOf = metaMaker(difficulty);
+  for (const s of options.ordered ? stepRecords : latestSteps(stepRecords)) {
+    if (keep) steps.push(s);
+    metas.push(metaOf(s));
+  }
+  const order = buildOrders(plan, metas);
 
   // Latest record per (step, scorer).
   const latest = new Map<string, ScoreRecord>();
@@ -216,23 +315,31 @@ export function buildDataset(plan: Plan, stepRecords: Iterable<StepRecord>, scor
     latest.set(key, r);
   }
   const orphans: ScoreRecord[] = [];
-  const recordsByStep: ScoreRecord[][] = metas.map(() => []);
+  // Filled only where a step has scores: a run without scorers holds no array per step.
+  const recordsByStep: Array<ScoreRecord[] | undefined> = new Array(metas.length);
+  let stepPos: Map<string, number> | null = null;
   for (const r of latest.values()) {
+    stepPos ??= new Map(metas.map((m, i) => [m.stepId, i] as const));
     const pos = stepPos.get(r.stepId);
     if (pos === undefined) orphans.push(r);
-    else (recordsByStep[pos] as ScoreRecord[]).push(r);
+    else {
+      const list = recordsByStep[pos];
+      if (list) list.push(r);
+      else recordsByStep[pos] = [r];
+    }
   }
+  stepPos = null;
   orphans.sort((a, b) => (a.stepId < b.stepId ? -1 : a.stepId > b.stepId ? 1 : a.scorer < b.scorer ? -1 : a.scorer > b.scorer ? 1 : 0));
 
   const unitsByStep: Unit[][] = metas.map((meta, i) => {
+    const found = recordsByStep[i];
+    if (found === undefined) return NO_UNITS;
     const declared = segmentScorers.get(meta.segment) ?? [];
     const rank = (id: string) => {
       const p = declared.indexOf(id);
       return p === -1 ? declared.length : p;
     };
-    const records = (recordsByStep[i] as ScoreRecord[]).sort(
-      (a, b) => rank(a.scorer) - rank(b.scorer) || (a.scorer < b.scorer ? -1 : a.scorer > b.scorer ? 1 : 0),
-    );
+    const records = found.sort((a, b) => rank(a.scorer) - rank(b.scorer) || (a.scorer < b.scorer ? -1 : a.scorer > b.scorer ? 1 : 0));
     return records.map((r) => ({
       step: meta,
       scorer: r.scorer,

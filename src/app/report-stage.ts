@@ -61,9 +61,41 @@ export function reportSeed(plan: Pick<Plan, "run">): number {
   return plan.run.sampling.seed ?? 0;
 }
 
-/** Every step record without its messages and answer text (kept: whether it has an answer). */
-function slim(record: StepRecord): StepRecord {
-  return { ...record, messages: [], response: record.response === null ? null : "" };
+const NO_MESSAGES: StepRecord["messages"] = [];
+
+/**
+ * Every step record without its messages and answer text (kept: whether it has an answer), with the
+ * strings many steps share (segment, model, system, dimension, item, context) held once: JSON.parse
+ * makes a new copy of each for every line, which for a large run is most of the records' memory.
+ */
+function slimmer(): (record: StepRecord) => StepRecord {
+  const strings = new Map<string, string>();
+  const contexts = new Map<string, StepRecord["context"]>();
+  const intern = (s: string): string => {
+    const known = strings.get(s);
+    if (known !== undefined) return known;
+    strings.set(s, s);
+    return s;
+  };
+  return (r) => {
+    const key = JSON.stringify([r.context.culture, r.context.usecase]);
+    let context = contexts.get(key);
+    if (context === undefined) {
+      context = { culture: r.context.culture, usecase: r.context.usecase };
+      contexts.set(key, context);
+    }
+    return {
+      ...r,
+      segment: intern(r.segment),
+      model: intern(r.model),
+      system: intern(r.system),
+      dimension: intern(r.dimension),
+      item: intern(r.item),
+      context,
+      messages: NO_MESSAGES,
+      response: r.response === null ? null : "",
+    };
+  };
 }
 
 export function writeRunReports(plan: Plan, runDir: string, outDir: string, options: RunReportOptions): RunReportResult {
@@ -82,29 +114,37 @@ export function writeRunReports(plan: Plan, runDir: string, outDir: string, opti
   }
 
   const adaptiveIds = new Set(plan.segments.filter((s) => s.kind === "adaptive").map((s) => s.id));
-  const staticSteps: StepRecord[] = [];
   const adaptiveSteps: StepRecord[] = [];
   const adaptiveStepIds = new Set<string>();
-  for (const record of finalRecordsInPlanOrder(journalPath)) {
-    if (adaptiveIds.has(record.segment)) {
-      adaptiveSteps.push(slim(record));
-      adaptiveStepIds.add(record.stepId);
-    } else {
-      staticSteps.push(slim(record));
+  const slim = slimmer();
+  // One pass over the journal in plan order feeds the report build as a stream (the static steps,
+  // each kept only as the dataset's StepMeta) and sets the adaptive steps aside for their replay.
+  function* staticSteps(): Generator<StepRecord> {
+    for (const record of finalRecordsInPlanOrder(journalPath)) {
+      if (adaptiveIds.has(record.segment)) {
+        adaptiveSteps.push(slim(record));
+        adaptiveStepIds.add(record.stepId);
+      } else {
+        yield slim(record);
+      }
     }
   }
   const latest = latestScores(scoresPath);
-  const staticScores: ScoreRecord[] = [];
-  for (const r of latest.values()) if (!adaptiveStepIds.has(r.stepId)) staticScores.push(r);
+  // Read after the steps (buildDataset takes the steps first), when every adaptive step is known.
+  function* staticScores(): Generator<ScoreRecord> {
+    for (const r of latest.values()) if (!adaptiveStepIds.has(r.stepId)) yield r;
+  }
 
   const {
     tables: all,
     analysis,
     notes,
     sources,
-  } = buildReport(plan, staticSteps, staticScores, {
+  } = buildReport(plan, staticSteps(), staticScores(), {
     seed: options.seed,
     runId: options.runId,
+    responses: false,
+    ordered: true,
     ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
   });
   // responses.csv has one writer (above); the report module's in-memory copy is not written (and

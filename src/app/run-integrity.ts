@@ -5,7 +5,7 @@
 // copied to a scratch folder (what was dropped is listed) and the tables are built from those.
 // A torn *last* line (a crash mid-write) is not a problem: it is what resuming cuts.
 
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { declaredScale } from "../analyse/dataset.js";
@@ -13,6 +13,7 @@ import { iterateSteps } from "../compile/steps.js";
 import type { Plan, PlanStep } from "../core/plan.js";
 import { JOURNAL_FILE } from "../run/journal.js";
 import { SCORES_FILE } from "../run/score-journal.js";
+import { StepIdTable } from "./step-id-table.js";
 
 export interface RecordProblem {
   file: string;
@@ -94,42 +95,58 @@ export function checkRunRecords(
   const journalPath = join(runDir, JOURNAL_FILE);
   const scoresPath = join(runDir, SCORES_FILE);
   const problems: RecordProblem[] = [];
-  const stepIds = new Map<string, number>();
-  for (const step of (options.iterate ?? iterateSteps)(plan)) stepIds.set(step.id, step.index);
+  const stepIds = new StepIdTable((options.iterate ?? iterateSteps)(plan));
   const adaptive = new Set(plan.segments.filter((s) => s.kind === "adaptive").map((s) => s.id));
   const scales = new Map(plan.scorers.map((s) => [s.id, declaredScale(s)]));
 
-  const journalKept: string[] = [];
-  const journaled = new Set<string>();
+  // Only the problems are kept, never the lines: a large run's journal text would otherwise be held
+  // whole while the check runs. Salvage (rare) reads the files again and copies the intact lines.
   for (const line of linesOf(journalPath)) {
     if (!line.complete) continue; // a torn last line: recoverable, as a resume cuts it
     const problem = journalProblem(line.text, stepIds, adaptive, options.stageSteps);
     if (typeof problem === "string") problems.push({ file: journalPath, line: line.number, message: problem });
-    else {
-      journaled.add(problem.stepId);
-      journalKept.push(line.text);
-    }
+    else stepIds.mark(problem.stepId);
   }
-  const scoresKept: string[] = [];
+  const journalProblems = problems.length;
   if (!options.journalOnly) {
     for (const line of linesOf(scoresPath)) {
       if (!line.complete) continue;
-      const problem = scoreProblem(line.text, journaled, scales);
+      const problem = scoreProblem(line.text, stepIds, scales);
       if (problem !== null) problems.push({ file: scoresPath, line: line.number, message: problem });
-      else scoresKept.push(line.text);
     }
   }
   if (problems.length === 0) return { ok: true, sourceDir: runDir, dropped: [] };
   if (!options.salvage) return { ok: false, problems };
   const scratch = mkdtempSync(join(tmpdir(), "vc-salvage-"));
-  writeFileSync(join(scratch, JOURNAL_FILE), journalKept.map((l) => `${l}\n`).join(""));
-  writeFileSync(join(scratch, SCORES_FILE), scoresKept.map((l) => `${l}\n`).join(""));
+  copyIntact(journalPath, join(scratch, JOURNAL_FILE), problems.slice(0, journalProblems));
+  copyIntact(options.journalOnly ? null : scoresPath, join(scratch, SCORES_FILE), problems.slice(journalProblems));
   return { ok: true, sourceDir: scratch, dropped: problems };
+}
+
+/** The complete lines of `from` except those `dropped` names, to `to` (an empty file when `from` is null). */
+function copyIntact(from: string | null, to: string, dropped: readonly RecordProblem[]): void {
+  const skip = new Set(dropped.map((p) => p.line));
+  const fd = openSync(to, "w");
+  try {
+    if (from === null) return;
+    let pending: string[] = [];
+    for (const line of linesOf(from)) {
+      if (!line.complete || skip.has(line.number)) continue;
+      pending.push(`${line.text}\n`);
+      if (pending.length >= 1000) {
+        writeSync(fd, pending.join(""));
+        pending = [];
+      }
+    }
+    if (pending.length > 0) writeSync(fd, pending.join(""));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function journalProblem(
   text: string,
-  stepIds: ReadonlyMap<string, number>,
+  stepIds: StepIdTable,
   adaptive: ReadonlySet<string>,
   stageSteps: ReadonlySet<string> | undefined,
 ): string | { stepId: string } {
@@ -139,13 +156,13 @@ function journalProblem(
   if (r["type"] !== "step" || typeof r["stepId"] !== "string" || typeof r["index"] !== "number") return "not a step record (type, stepId and index are needed)";
   const stepId = r["stepId"];
   if ((typeof r["segment"] === "string" && adaptive.has(r["segment"])) || stageSteps?.has(stepId)) return { stepId };
-  const index = stepIds.get(stepId);
+  const index = stepIds.indexOf(stepId);
   if (index === undefined) return `step ${stepId} is not a step of the plan`;
   if (index !== r["index"]) return `step ${stepId} has index ${String(r["index"])}; the plan has it at ${index}`;
   return { stepId };
 }
 
-function scoreProblem(text: string, journaled: ReadonlySet<string>, scales: ReadonlyMap<string, string>): string | null {
+function scoreProblem(text: string, journaled: StepIdTable, scales: ReadonlyMap<string, string>): string | null {
   if (text.trim() === "") return "an empty line";
   const r = parseObject(text);
   if (typeof r === "string") return `${r} (a score record was expected)`;
@@ -153,7 +170,7 @@ function scoreProblem(text: string, journaled: ReadonlySet<string>, scales: Read
     return "not a score record (type, stepId and scorer are needed)";
   const scale = scales.get(r["scorer"]);
   if (scale === undefined) return `scorer ${r["scorer"]} is not a scorer of the plan`;
-  if (!journaled.has(r["stepId"])) return `a score of step ${r["stepId"]}, which the journal does not hold`;
+  if (!journaled.marked(r["stepId"])) return `a score of step ${r["stepId"]}, which the journal does not hold`;
   const score = r["score"];
   if (score === null) return null;
   if (typeof score !== "number" || !Number.isFinite(score)) return `score ${JSON.stringify(score)} is not a number`;

@@ -227,10 +227,10 @@ export function renderSummary(analysis: RunAnalysis, options: SummaryOptions = {
     if (top.length > 0) out.push(...lines.map((l) => `  ${l}`));
   }
 
-  const mock = ds.steps.filter((s) => s.mock).length;
+  const mock = ds.metas.filter((s) => s.mock).length;
   if (mock > 0) {
     out.push("");
-    out.push(`Note: ${mock} of ${ds.steps.length} answers came from the mock provider (canned, not a real model).`);
+    out.push(`Note: ${mock} of ${ds.metas.length} answers came from the mock provider (canned, not a real model).`);
   }
   return `${out.join("\n")}\n`;
 }

@@ -26,6 +26,13 @@ export interface ReportOptions {
   resamples?: number;
   /** Written in the run_id column of the per-step tables (the CLI passes the run folder's name). */
   runId?: string | null;
+  /**
+   * Build the responses table too (default true). The run and \`vc report\` stream responses.csv from
+   * the journal instead (src/report/responses.ts) and pass false: the table holds a row per step.
+   */
+  responses?: boolean;
+  /** The step records are the final one of each step, in plan order (see DatasetOptions.ordered). */
+  ordered?: boolean;
   /** Likert centring: "auto" (scorers declared with `centre true`), "off", "all". Default "auto". */
   centre?: CentreMode;
   /** Overall score: "auto" (weighted when a system's dimension weights differ), "equal", "weighted". */
@@ -79,13 +86,19 @@ function analyseDataset(dataset: Dataset, options: ReportOptions): RunAnalysis {
 }
 
 export function buildReport(plan: Plan, steps: Iterable<StepRecord>, scores: Iterable<ScoreRecord>, options: ReportOptions): BuiltReport {
-  const dataset = buildDataset(plan, steps, scores, options.centre ? { centre: options.centre } : {});
+  // Without the responses table no table reads the step records themselves: the dataset keeps its
+  // per-step metas only.
+  const dataset = buildDataset(plan, steps, scores, {
+    ...(options.centre ? { centre: options.centre } : {}),
+    records: options.responses !== false,
+    ...(options.ordered ? { ordered: true } : {}),
+  });
   const analysis = analyseDataset(dataset, options);
   const notes: string[] = [];
   const sources: TableSource[] = [];
   const runId = options.runId ?? null;
   const tables: Table[] = [
-    responsesTable(dataset, runId),
+    ...(options.responses === false ? [] : [responsesTable(dataset, runId)]),
     scoresTable(dataset, runId),
     leaderboardTable("leaderboard", dataset, analysis.leaderboard),
     dimensionsTable(dataset, analysis.dimensions),

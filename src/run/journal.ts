@@ -228,24 +228,51 @@ function isStepRecord(v: unknown): v is StepRecord {
   return r.type === "step" && typeof r.stepId === "string" && typeof r.index === "number";
 }
 
+/** A growable column of numbers (a plain array of objects would take ten times the memory). */
+class Column {
+  data: Float64Array = new Float64Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = x;
+  }
+}
+
 /**
  * The final record of every journaled step (the last one, when --retry-failed re-ran a failed step),
- * in plan order. Holds only offsets in memory and reads each record back when its turn comes.
+ * in plan order. Holds only each line's index, offset and length in memory (typed arrays, 24 bytes a
+ * line) and reads each record back when its turn comes.
  */
 export function* finalRecordsInPlanOrder(path: string): Generator<StepRecord> {
   if (!existsSync(path)) return;
-  const where = new Map<number, { offset: number; length: number }>();
-  for (const line of readJournal(path)) where.set(line.record.index, { offset: line.offset, length: line.length });
-  const indexes = [...where.keys()].sort((a, b) => a - b);
+  const indexes = new Column();
+  const offsets = new Column();
+  const lengths = new Column();
+  for (const line of readJournal(path)) {
+    indexes.push(line.record.index);
+    offsets.push(line.offset);
+    lengths.push(line.length);
+  }
+  const n = indexes.length;
+  const index = indexes.data;
+  // Lines by plan index, file order within an index: the last line of each index is its final record.
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => (index[a] as number) - (index[b] as number) || a - b);
   const fd = openSync(path, "r");
   try {
     let buf = Buffer.allocUnsafe(64 * 1024);
-    for (const index of indexes) {
-      const at = where.get(index);
-      if (!at) continue;
-      if (buf.length < at.length) buf = Buffer.allocUnsafe(at.length * 2);
-      readSync(fd, buf, 0, at.length, at.offset);
-      const record = parseRecord(buf.subarray(0, at.length - 1));
+    for (let k = 0; k < n; k++) {
+      const line = order[k] as number;
+      if (k + 1 < n && index[order[k + 1] as number] === index[line]) continue; // a later line of the same step
+      const length = lengths.data[line] as number;
+      if (buf.length < length) buf = Buffer.allocUnsafe(length * 2);
+      readSync(fd, buf, 0, length, offsets.data[line] as number);
+      const record = parseRecord(buf.subarray(0, length - 1));
       if (record) yield record;
     }
   } finally {

@@ -378,9 +378,9 @@ export function refusalRows(analysis: RunAnalysis): Row[] {
     t.count += 1;
     c.set(item, t);
   };
-  for (let i = 0; i < ds.steps.length; i++) {
-    const step = ds.steps[i]!;
-    if (step.response === null) continue;
+  for (let i = 0; i < ds.metas.length; i++) {
+    const step = ds.metas[i]!;
+    if (!step.answered) continue;
     for (const unit of ds.unitsByStep[i] ?? []) {
       const r = unit.record;
       if (!r || r.error !== null || r.score === null || r.refused === null) continue;

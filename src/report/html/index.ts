@@ -9,7 +9,7 @@ import { htmlTable, renderPage, renderSectionsPage, type RenderedFigure } from "
 import { renderSvg, restartSvgIds } from "./render.js";
 import type { Figure, HtmlReportInput, HtmlSection } from "./types.js";
 
-export { DEFAULT_EXPLORER_LIMIT, explorerData, type ExplorerData } from "./explorer.js";
+export { DEFAULT_EXPLORER_LIMIT, explorerData, keptPositions, type ExplorerData } from "./explorer.js";
 export { escapeHtml, htmlTable } from "./page.js";
 export { diffSection, diffSectionData, type DiffSectionInput } from "./diff-section.js";
 export type { Figure, FigureKind, HtmlReportInput, HtmlSection, VegaLiteSpec } from "./types.js";
@@ -46,7 +46,7 @@ export async function buildHtmlReport(input: HtmlReportInput): Promise<HtmlRepor
     figures: rendered,
     sections,
     explorer: input.explorer,
-    mockAnswers: input.analysis.dataset.steps.some((s) => s.mock),
+    mockAnswers: input.analysis.dataset.metas.some((s) => s.mock),
   });
   return { html, figures, errors };
 }
