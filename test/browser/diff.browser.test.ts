@@ -10,59 +10,29 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { startOllamaStandin, type OllamaStandin } from "../standins/ollama-standin.js";
-import { lastUser, project, vc } from "../e2e/helpers.js";
+import { startDiffStandin, SPEC, type DiffStandin } from "../e2e/diff-fixture.js";
+import { project, vc } from "../e2e/helpers.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const OUTPUT = join(root, "test-output", "browser");
 const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 
-const SPEC = `
-system s "S" {
-  dimension a "A"
-  dimension b "B"
-}
-culture de_DE "Germany" { locale "de-DE" }
-culture ja_JP "Japan" { locale "ja-JP" }
-template ask { user "{{item.text}} ({{culture.locale}})" }
-scorer yes regex { pattern "yes" }
-items all {
-  system s
-  template ask
-  scorers [yes]
-${Array.from({ length: 8 }, (_, i) => `  item i${i} { dimension ${i % 2 === 0 ? "a" : "b"} text "Question ${i}?" }`).join("\n")}
-}
-run {
-  models ["ollama:one", "ollama:two"]
-  cross [culture]
-}
-`;
-
-/** Model two answers these "no" in run B: items 2 and 4 (dimension a) and 5 (b), in both cultures. */
-const CHANGED = ["Question 2?", "Question 4?", "Question 5?"];
 /** Changed cells: model two × dimensions a, b × two cultures; each has 4 paired items, so an interval. */
 const CELLS = 4;
 const FLIPPED = 6;
 
-let ollama: OllamaStandin;
-let changing = false;
+let standin: DiffStandin;
 let browser: Browser;
 const pages: Record<"diff" | "self" | "report", string> = { diff: "", self: "", report: "" };
 
 beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
-  ollama = await startOllamaStandin({
-    models: ["one", "two"],
-    answer: (input) => {
-      const q = lastUser(input.messages);
-      return changing && input.model.startsWith("two") && CHANGED.some((c) => q.startsWith(c)) ? "no" : "yes";
-    },
-  });
+  standin = await startDiffStandin();
   const dir = project({ "s.vc": SPEC });
-  const env = { OLLAMA_HOST: ollama.url };
-  changing = false;
+  const env = { OLLAMA_HOST: standin.ollama.url };
+  standin.changed(false);
   expect((await vc(["run", "s.vc", "--no-cache", "--quiet", "--no-html", "--out", "runs/a"], dir, env)).code).toBe(0);
-  changing = true;
+  standin.changed(true);
   expect((await vc(["run", "s.vc", "--no-cache", "--quiet", "--no-html", "--out", "runs/b"], dir, env)).code).toBe(0);
   expect((await vc(["diff", "runs/a", "runs/b", "--html", "diff.html", "--quiet"], dir)).code).toBe(4);
   expect((await vc(["diff", "runs/a", "runs/a", "--html", "self.html", "--quiet"], dir)).code).toBe(0);
@@ -77,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await ollama?.close();
+  await standin?.ollama.close();
 });
 
 interface Opened {

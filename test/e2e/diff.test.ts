@@ -6,56 +6,25 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { RunDiff } from "../../src/app/diff.js";
-import { startOllamaStandin, type OllamaStandin } from "../standins/ollama-standin.js";
-import { lastUser, project, readCsv, vc } from "./helpers.js";
+import { startDiffStandin, SPEC, type DiffStandin } from "./diff-fixture.js";
+import { project, readCsv, vc } from "./helpers.js";
 
-const SPEC = `
-system s "S" {
-  dimension a "A"
-  dimension b "B"
-}
-culture de_DE "Germany" { locale "de-DE" }
-culture ja_JP "Japan" { locale "ja-JP" }
-template ask { user "{{item.text}} ({{culture.locale}})" }
-scorer yes regex { pattern "yes" }
-items all {
-  system s
-  template ask
-  scorers [yes]
-${Array.from({ length: 8 }, (_, i) => `  item i${i} { dimension ${i % 2 === 0 ? "a" : "b"} text "Question ${i}?" }`).join("\n")}
-}
-run {
-  models ["ollama:one", "ollama:two"]
-  cross [culture]
-}
-`;
-
-/** The answers of model two to these questions become "no" in run B. */
-const CHANGED = ["Question 2?", "Question 4?", "Question 5?"];
-
-let ollama: OllamaStandin;
-let changing = false;
+let standin: DiffStandin;
 beforeAll(async () => {
-  ollama = await startOllamaStandin({
-    models: ["one", "two"],
-    answer: (input) => {
-      const q = lastUser(input.messages);
-      return changing && input.model.startsWith("two") && CHANGED.some((c) => q.startsWith(c)) ? "no" : "yes";
-    },
-  });
+  standin = await startDiffStandin();
 });
 afterAll(async () => {
-  await ollama.close();
+  await standin.ollama.close();
 });
 
 describe("value-compass diff", () => {
   it("reports no difference for a run against itself, and exactly the changed items against a changed run", async () => {
     const dir = project({ "s.vc": SPEC });
-    const env = { OLLAMA_HOST: ollama.url };
-    changing = false;
+    const env = { OLLAMA_HOST: standin.ollama.url };
+    standin.changed(false);
     const a = await vc(["run", "s.vc", "--no-cache", "--quiet", "--out", "runs/a"], dir, env);
     expect(a.code).toBe(0);
-    changing = true;
+    standin.changed(true);
     const b = await vc(["run", "s.vc", "--no-cache", "--quiet", "--out", "runs/b"], dir, env);
     expect(b.code).toBe(0);
 
@@ -98,10 +67,10 @@ describe("value-compass diff", () => {
 
   it("--html writes a self-contained page, and report --html --against adds the same section to report.html", async () => {
     const dir = project({ "s.vc": SPEC });
-    const env = { OLLAMA_HOST: ollama.url };
-    changing = false;
+    const env = { OLLAMA_HOST: standin.ollama.url };
+    standin.changed(false);
     expect((await vc(["run", "s.vc", "--no-cache", "--quiet", "--no-html", "--out", "runs/a"], dir, env)).code).toBe(0);
-    changing = true;
+    standin.changed(true);
     expect((await vc(["run", "s.vc", "--no-cache", "--quiet", "--no-html", "--out", "runs/b"], dir, env)).code).toBe(0);
 
     // Next to the CSV files with --out; the printed paths are the folder and the page.
