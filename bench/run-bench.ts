@@ -18,39 +18,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { bareLoop, MODEL } from "./bare-ollama-loop.mjs";
+import { startStandin } from "./standin.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-
-interface Standin {
-  url: string;
-  stop(): Promise<void>;
-}
-
-function startStandin(latencyMs: number): Promise<Standin> {
-  const child = spawn(join(root, "node_modules", ".bin", "tsx"), ["test/standins/serve.ts", "--kind", "ollama", "--latency", String(latencyMs)], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolvePromise, reject) => {
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /READY (\S+)/.exec(out);
-      if (m?.[1]) {
-        const url = m[1];
-        resolvePromise({
-          url,
-          stop: () =>
-            new Promise<void>((done) => {
-              child.once("exit", () => done());
-              child.kill("SIGTERM");
-            }),
-        });
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`stand-in exited early (${code})`)));
-  });
-}
 
 /** The bare loop as its own process: its whole wall time, start-up and module loading included. */
 function bareProcess(url: string, calls: number, concurrency: number): Promise<number> {
@@ -144,7 +114,7 @@ async function main(): Promise<number> {
     // --- 1. overhead at 20 ms latency --------------------------------------------------------------
     // Alternating repetitions, best of each: the machine is shared, and the minimum is the figure
     // least disturbed by other load.
-    const slow = await startStandin(latency);
+    const slow = await startStandin("ollama", latency);
     try {
       await bareLoop(slow.url, 50, concurrency); // warm-up (connections, JIT)
       const spec = writeSpec(work, 100, Math.ceil(steps / 100));
@@ -190,7 +160,7 @@ async function main(): Promise<number> {
 
     if (values["skip-big"]) return failed ? 1 : 0;
     // --- 2. scale at zero latency ---------------------------------------------------------------
-    const fast = await startStandin(0);
+    const fast = await startStandin("ollama", 0);
     try {
       await bareLoop(fast.url, 500, concurrency);
       const bareCalls = Math.min(big, 20_000);

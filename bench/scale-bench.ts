@@ -20,40 +20,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { type Kind, startStandin } from "./standin.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-type Kind = "ollama" | "openai";
-
-interface Standin {
-  url: string;
-  stop(): Promise<void>;
-}
-
-function startStandin(kind: Kind, latencyMs: number): Promise<Standin> {
-  const child = spawn(join(root, "node_modules", ".bin", "tsx"), ["test/standins/serve.ts", "--kind", kind, "--latency", String(latencyMs)], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolvePromise, reject) => {
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /READY (\S+)/.exec(out);
-      if (m?.[1]) {
-        const url = m[1].replace(/\/$/, "");
-        resolvePromise({
-          url,
-          stop: () =>
-            new Promise<void>((done) => {
-              child.once("exit", () => done());
-              child.kill("SIGTERM");
-            }),
-        });
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`stand-in exited early (${code})`)));
-  });
-}
 
 interface Timed {
   wallMs: number;
