@@ -172,8 +172,8 @@ interface ActiveRun {
   io: RunIO;
   plan: Plan;
   steps: Iterable<PlanStep>;
-  /** The plan's steps in plan order (the records are checked against them). */
-  iterateSteps: RunDeps["iterateSteps"];
+  /** The plan's step ids in plan order (the records are checked against them). */
+  iterateStepIds: NonNullable<RunDeps["iterateStepIds"]>;
   stageSteps: ReadonlySet<string>;
   stages: RunStage[];
   runDir: string;
@@ -281,7 +281,7 @@ async function startSteps(input: StartInput, planWritten: Promise<PlanWritten>, 
     io,
     plan,
     steps,
-    iterateSteps: deps.iterateSteps,
+    iterateStepIds: deps.iterateStepIds ?? deps.iterateSteps,
     stageSteps,
     stages,
     runDir,
@@ -558,7 +558,7 @@ async function writeResponses(run: ActiveRun, prefetch: Prefetch): Promise<RunCo
   const { writeResponsesCsv } = await prefetch.responsesWriter();
   // Journal lines that do not fit the plan (an edited or damaged journal, resumed) are left out and
   // named at the end of the run, as `vc report --salvage` does; the journal stays as it is.
-  const checked = checkRunRecords(plan, runDir, { journalOnly: true, salvage: true, iterate: run.iterateSteps, stageSteps: run.stageSteps });
+  const checked = checkRunRecords(plan, runDir, { journalOnly: true, salvage: true, iterate: run.iterateStepIds, stageSteps: run.stageSteps });
   const source = checked.ok ? checked.sourceDir : runDir;
   run.tally.drop(checked.ok ? checked.dropped : checked.problems);
   let counted: ReturnType<typeof writeResponsesCsv>;

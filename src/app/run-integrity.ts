@@ -9,7 +9,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { declaredScale } from "../analyse/dataset.js";
-import { iterateSteps } from "../compile/steps.js";
+import { iterateStepIds } from "../compile/steps.js";
 import type { Plan, PlanStep } from "../core/plan.js";
 import { JOURNAL_FILE } from "../run/journal.js";
 import { SCORES_FILE } from "../run/score-journal.js";
@@ -95,7 +95,7 @@ export function checkRunRecords(
   const journalPath = join(runDir, JOURNAL_FILE);
   const scoresPath = join(runDir, SCORES_FILE);
   const problems: RecordProblem[] = [];
-  const stepIds = new StepIdTable((options.iterate ?? iterateSteps)(plan));
+  const stepIds = new StepIdTable((options.iterate ?? iterateStepIds)(plan));
   const adaptive = new Set(plan.segments.filter((s) => s.kind === "adaptive").map((s) => s.id));
   const scales = new Map(plan.scorers.map((s) => [s.id, declaredScale(s)]));
 

@@ -76,6 +76,8 @@ export interface RunDeps {
   /** Load, check and compile the spec; diagnostics come back as printable text. */
   compile(specPath: string, options: CompileOptions): Promise<CompileOutcome>;
   iterateSteps(plan: Plan): Iterable<PlanStep>;
+  /** The steps' ids and indexes alone (cheaper: nothing rendered); iterateSteps when absent. */
+  iterateStepIds?(plan: Plan): Iterable<Pick<PlanStep, "id" | "index">>;
   writePlan(plan: Plan, path: string): Promise<void>;
   /** `specDir`: the entry spec's folder (exec: commands run there). */
   createProvider(model: PlanModel, env: ProviderEnv, specDir: string): Provider;

@@ -175,3 +175,59 @@ export function renderJudgeRubric(
   });
   return renderTemplate(plan, templateId, context);
 }
+
+/**
+ * Whether a template's messages may differ between samples of one item and context: it names
+ * `sample` anywhere (as a path, `@root.sample`, `../sample` or a `lookup` key), or it reads the whole
+ * root context (`{{this}}`, `{{#each .}}`, `@root`, `../` out of the blocks), which holds `sample`.
+ * Errs towards "may differ": the answer only decides whether rendered messages are reused.
+ */
+export function templateReadsSample(plan: Plan, templateId: string): boolean {
+  const template = plan.templates.find((t) => t.id === templateId);
+  if (!template) return true;
+  return template.messages.some((m) => sourceReadsSample(m.source));
+}
+
+interface HbNode {
+  type: string;
+  [key: string]: unknown;
+}
+
+function sourceReadsSample(source: string): boolean {
+  if (source.includes("sample")) return true;
+  let ast: HbNode;
+  try {
+    ast = Handlebars.parse(source) as unknown as HbNode;
+  } catch {
+    return true;
+  }
+  return readsRoot(ast, 0);
+}
+
+/** `scopes`: blocks around `node` that change the context (#each, #with), which `this` and `../` refer to. */
+function readsRoot(node: unknown, scopes: number): boolean {
+  if (node === null || typeof node !== "object") return false;
+  if (Array.isArray(node)) return node.some((n) => readsRoot(n, scopes));
+  const n = node as HbNode;
+  if (n.type === "PathExpression") {
+    const parts = n["parts"] as string[];
+    const depth = n["depth"] as number;
+    if (n["data"] === true) return (n["original"] as string).startsWith("@root") && parts.length <= 1;
+    // `foo`, `../foo`: a field, never `sample` (the source does not name it); `this`, `.`, `..`: a
+    // whole context, the root's once the path climbs out of every context-changing block.
+    return parts.length === 0 && depth >= scopes;
+  }
+  if (n.type === "BlockStatement") {
+    const path = n["path"] as HbNode;
+    const name = path.type === "PathExpression" ? ((path["parts"] as string[])[0] ?? "") : "";
+    const inner = name === "each" || name === "with" ? scopes + 1 : scopes;
+    return (
+      readsRoot(n["path"], scopes) ||
+      readsRoot(n["params"], scopes) ||
+      readsRoot(n["hash"], scopes) ||
+      readsRoot(n["program"], inner) ||
+      readsRoot(n["inverse"], scopes)
+    );
+  }
+  return Object.entries(n).some(([key, value]) => key !== "loc" && readsRoot(value, scopes));
+}

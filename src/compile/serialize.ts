@@ -26,7 +26,16 @@ export function planHash(plan: Plan | Omit<Plan, "hash">): string {
   const hash = createHash("sha256");
   hash.update(canonicalJson(planHeader(plan)));
   const full = { ...planHeader(plan), hash: "" } as Plan;
-  for (const step of iterateSteps(full)) hash.update(`\n${canonicalStepJson(step)}`);
+  // The same bytes in fewer, larger updates (one per step was a tenth of the hash's time).
+  let pending = "";
+  for (const step of iterateSteps(full)) {
+    pending += `\n${canonicalStepJson(step)}`;
+    if (pending.length >= CHUNK) {
+      hash.update(pending);
+      pending = "";
+    }
+  }
+  hash.update(pending);
   return hash.digest("hex");
 }
 

@@ -5,9 +5,9 @@
 
 import * as crypto from "node:crypto";
 import { canonicalJson } from "../core/canonical.js";
-import type { ContextCombo, Plan, PlanModel, PlanStep, SamplingParams, StaticSegment } from "../core/plan.js";
+import type { ChatMessage, ContextCombo, Plan, PlanModel, PlanStep, SamplingParams, StaticSegment } from "../core/plan.js";
 import { itemAskedOf, modelStepCount } from "../core/item-models.js";
-import { buildTemplateContext, itemContext, renderTemplate } from "./render.js";
+import { buildTemplateContext, itemContext, renderTemplate, templateReadsSample } from "./render.js";
 
 /** Stable step id: independent of the step's position, so reordering a plan keeps journal entries valid. */
 export function stepId(segment: string, model: string, item: string, context: ContextCombo, sample: number): string {
@@ -65,6 +65,9 @@ function* segmentSteps(plan: Plan, segment: StaticSegment, models: Map<string, P
     paramsBySample.push(perSample);
   }
   const itemContexts = segment.items.map(itemContext);
+  // Most templates never read `sample`: their messages are rendered once per item and context and
+  // shared (frozen) by its samples, which every enumeration of a many-sample plan repeats otherwise.
+  const perSampleRender = templateReadsSample(plan, segment.template);
   for (let m = 0; m < segment.models.length; m++) {
     const modelId = segment.models[m] ?? "";
     const perSample = paramsBySample[m] ?? [];
@@ -75,8 +78,13 @@ function* segmentSteps(plan: Plan, segment: StaticSegment, models: Map<string, P
       // Per-model item sets (a `models` field): a model is asked only the items listed for it.
       if (!itemAskedOf(item, modelId)) continue;
       for (const context of segment.contexts) {
+        let shared: ChatMessage[] | null = null;
         for (let sample = 0; sample < segment.samples; sample++) {
-          const templateContext = buildTemplateContext(plan, { item, context, sample }, itemCtx);
+          let messages = shared;
+          if (messages === null) {
+            messages = renderTemplate(plan, segment.template, buildTemplateContext(plan, { item, context, sample }, itemCtx));
+            if (!perSampleRender) shared = freezeMessages(messages);
+          }
           yield {
             id: stepId(segment.id, modelId, item.id, context, sample),
             index: index++,
@@ -87,11 +95,37 @@ function* segmentSteps(plan: Plan, segment: StaticSegment, models: Map<string, P
             item: item.id,
             context,
             sample,
-            messages: renderTemplate(plan, segment.template, templateContext),
+            messages,
             params: perSample[sample] ?? {},
             scorers: segment.scorers,
             responseFormat: segment.responseFormat,
           };
+        }
+      }
+    }
+  }
+}
+
+function freezeMessages(messages: ChatMessage[]): ChatMessage[] {
+  for (const m of messages) Object.freeze(m);
+  return Object.freeze(messages) as ChatMessage[];
+}
+
+/**
+ * The id and plan index of every static step, in plan order: what iterateSteps yields without
+ * rendering any message (checking a run's records needs only these).
+ */
+export function* iterateStepIds(plan: Plan): Generator<Pick<PlanStep, "id" | "index">> {
+  let first = 0;
+  for (const segment of plan.segments) {
+    if (segment.kind !== "static") continue;
+    let index = first;
+    first += staticStepCount(segment);
+    for (const modelId of segment.models) {
+      for (const item of segment.items) {
+        if (!itemAskedOf(item, modelId)) continue;
+        for (const context of segment.contexts) {
+          for (let sample = 0; sample < segment.samples; sample++) yield { id: stepId(segment.id, modelId, item.id, context, sample), index: index++ };
         }
       }
     }

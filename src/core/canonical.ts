@@ -51,13 +51,18 @@ function write(v: unknown): string {
 const formats = new WeakMap<object, string>();
 
 export function canonicalStepJson(step: PlanStep): string {
-  let messages = "[";
-  for (let i = 0; i < step.messages.length; i++) {
-    const m = step.messages[i];
-    if (!m) continue;
-    messages += `${i > 0 ? "," : ""}{"content":${JSON.stringify(m.content)},"role":${JSON.stringify(m.role)}}`;
+  // Frozen messages are shared by the samples of an item (src/compile/steps.ts), so their JSON is too.
+  let messages = Object.isFrozen(step.messages) ? formats.get(step.messages) : undefined;
+  if (messages === undefined) {
+    messages = "[";
+    for (let i = 0; i < step.messages.length; i++) {
+      const m = step.messages[i];
+      if (!m) continue;
+      messages += `${i > 0 ? "," : ""}{"content":${JSON.stringify(m.content)},"role":${JSON.stringify(m.role)}}`;
+    }
+    messages += "]";
+    if (Object.isFrozen(step.messages)) formats.set(step.messages, messages);
   }
-  messages += "]";
   let format = "null";
   if (step.responseFormat !== null) {
     format = formats.get(step.responseFormat) ?? canonicalJson(step.responseFormat);

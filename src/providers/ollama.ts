@@ -45,6 +45,7 @@ type Lookup = { found: true; digest: string | null } | { found: false };
 
 export class OllamaProvider implements Provider {
   readonly kind = "ollama" as const;
+  readonly settlesByTimeout = true;
   readonly id: string;
   readonly host: OllamaHost;
   private readonly model: PlanModel;

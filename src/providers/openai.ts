@@ -41,6 +41,7 @@ export function resolveApiKey(model: PlanModel, env: ProviderEnv, baseUrl: strin
 
 export class OpenAIProvider implements Provider {
   readonly kind = "openai" as const;
+  readonly settlesByTimeout = true;
   readonly id: string;
   readonly baseUrl: string;
   /** The base URL without credentials, for messages and the manifest (worked out once: each answer's read names it). */

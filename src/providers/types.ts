@@ -119,6 +119,11 @@ export interface Provider {
   prepare(options: PrepareOptions): Promise<PrepareResult>;
   chat(request: ChatRequest): Promise<ChatResult>;
   close(): Promise<void>;
+  /**
+   * True when chat() always settles by its request's timeout (the adapter's own deadline aborts the
+   * request, body included): the call layer then keeps no guard timer of its own for the call.
+   */
+  readonly settlesByTimeout?: boolean;
 }
 
 /**

@@ -352,6 +352,14 @@ export class ModelCaller {
     const provider = route.entry.provider;
     const timeoutMs = route.timeoutMs;
     const full: ChatRequest = { ...request, timeoutMs, signal: this.abortController.signal };
+    const answer = provider.chat(full).catch(
+      (err: unknown): ChatResult => ({
+        ok: false,
+        failure: { kind: "bad_response", message: `adapter error: ${err instanceof Error ? err.message : String(err)}`, status: null, retryAfterMs: null },
+      }),
+    );
+    // A timer and a race per call (a few µs each) only for adapters that may not keep their timeout.
+    if (provider.settlesByTimeout === true) return answer;
     let guard: NodeJS.Timeout | undefined;
     // The adapter enforces the timeout itself; this guard only keeps a misbehaving adapter from
     // holding a slot forever.
@@ -363,15 +371,7 @@ export class ModelCaller {
       guard.unref();
     });
     try {
-      return await Promise.race([
-        provider.chat(full).catch(
-          (err: unknown): ChatResult => ({
-            ok: false,
-            failure: { kind: "bad_response", message: `adapter error: ${err instanceof Error ? err.message : String(err)}`, status: null, retryAfterMs: null },
-          }),
-        ),
-        late,
-      ]);
+      return await Promise.race([answer, late]);
     } finally {
       clearTimeout(guard);
     }

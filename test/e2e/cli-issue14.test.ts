@@ -93,9 +93,15 @@ describe("gates", () => {
     const summary = JSON.parse(failing.stdout) as {
       exitCode: number;
       runDir: string;
+      counts: { done: number };
+      stages: Array<{ stage: string; seconds: number; done: number; unit: string }>;
       gates: Array<{ condition: string; holds: boolean; values: Array<{ value: number }> }>;
     };
     expect(failing.code).toBe(3);
+    // Each stage that ran, with its time: the answers stage counts the run's steps.
+    expect(summary.stages.map((s) => s.stage)).toContain("answers");
+    expect(summary.stages.find((s) => s.stage === "answers")).toMatchObject({ done: summary.counts.done, unit: "steps" });
+    for (const s of summary.stages) expect(s.seconds).toBeGreaterThanOrEqual(0);
     expect(summary.exitCode).toBe(3);
     expect(summary.gates[0]).toMatchObject({ condition: "s.overall >= 60", holds: false, values: [{ value: 50 }] });
     expect(failing.stderr).toContain("gate FAILED: s.overall >= 60");

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { finalRecordsInPlanOrder, Journal, readJournal, recoverJournal } from "../../src/run/journal.js";
 import type { StepRecord } from "../../src/core/records.js";
+import { mulberry32 } from "../../src/core/random.js";
 
 function record(index: number, extra: Partial<StepRecord> = {}): StepRecord {
   return {
@@ -120,6 +121,28 @@ describe("journal", () => {
     const out = [...finalRecordsInPlanOrder(path)];
     expect(out.map((r) => r.index)).toEqual([0, 1, 2, 3]);
     expect(out[2]?.response).toBe("second try");
+  });
+
+  it("final records in plan order from a journal in any order, with lines longer than a read window", () => {
+    // Its windowed reads: nearly in order (one window serves many lines), shuffled far apart (reads
+    // of single lines), and lines of 300 KB (longer than a window).
+    const random = mulberry32(7);
+    const n = 3000;
+    const nearly = Array.from({ length: n }, (_, i) => i);
+    for (let i = 0; i + 1 < n; i += 7) [nearly[i], nearly[i + 1]] = [nearly[i + 1] as number, nearly[i] as number];
+    const shuffled = [...nearly].sort(() => random() - 0.5);
+    for (const order of [nearly, shuffled]) {
+      const path = tmp();
+      const j = Journal.open(path);
+      for (const i of order) j.append(record(i, i % 500 === 3 ? { response: "y".repeat(300_000) } : {}));
+      for (const i of [17, 2999, 0]) j.append(record(i, { response: `retried ${i}` }));
+      j.close();
+      const out = [...finalRecordsInPlanOrder(path)];
+      expect(out.map((r) => r.index)).toEqual(Array.from({ length: n }, (_, i) => i));
+      expect(out.map((r) => r.response)).toEqual(
+        Array.from({ length: n }, (_, i) => ([17, 2999, 0].includes(i) ? `retried ${i}` : i % 500 === 3 ? "y".repeat(300_000) : `a${i}`)),
+      );
+    }
   });
 
   it("reads lines that straddle its 1 MiB read buffer", () => {

@@ -9,7 +9,7 @@ import { commandsOfPlan, searchText } from "../../app/trust.js";
 import { isCommandLineError } from "../../check/params.js";
 import { compilePlan } from "../../compile/compile.js";
 import { writePlanJson } from "../../compile/serialize.js";
-import { iterateSteps } from "../../compile/steps.js";
+import { iterateStepIds, iterateSteps } from "../../compile/steps.js";
 import { writeStreamAtomic } from "../../core/atomic-write.js";
 import { sortDiagnostics } from "../../core/diagnostic.js";
 import { formatDiagnostics } from "../format-diagnostics.js";
@@ -157,6 +157,8 @@ export async function runAndReport(request: RunRequest, deps: RunDeps, io: RunSt
           counts: run.counts,
           scoring: manifest.ok ? manifest.manifest.scoring : null,
           elapsedSeconds: Math.round(run.elapsedSeconds * 1000) / 1000,
+          // The time of each stage that ran, as the progress display measured it (answers, scoring, reports…).
+          stages: run.stageTimes.map((t) => ({ stage: t.id, seconds: Math.round(t.seconds * 1000) / 1000, done: t.done, unit: t.unit })),
           stageErrors: run.stageErrors,
           gates,
         },
@@ -195,6 +197,7 @@ export function cliRunDeps(io: CliIO, quiet: boolean, sandbox?: Sandbox): RunDep
       return { ok: true, plan, sites: stringSites(loaded.files, new Set(commandsOfPlan(plan).map(searchText))) };
     },
     iterateSteps,
+    iterateStepIds,
     writePlan: (plan, path) => writeStreamAtomic(path, (stream) => writePlanJson(plan, stream)),
     createProvider: (model, env, specDir) => createProvider(model, env, { cwd: specDir }),
     stages: runStages,
