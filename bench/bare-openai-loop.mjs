@@ -32,5 +32,6 @@ export async function bareOpenAILoop(baseURL, calls, concurrency) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const [url, calls, concurrency] = process.argv.slice(2);
-  await bareOpenAILoop(url, Number(calls), Number(concurrency));
+  // The loop's own time (without starting Node and loading the client), for the bench's steady-state figure.
+  process.stdout.write(`${JSON.stringify({ loopMs: await bareOpenAILoop(url, Number(calls), Number(concurrency)) })}\n`);
 }

@@ -1,10 +1,12 @@
 // The figures of issue 16, each as a ratio against its baseline measured in the same run:
 //   npx tsx bench/scale-bench.ts [--fast-steps 10000] [--slow-steps 1000] [--big 1000000] [--report-steps 100000]
-//                                [--repeat 3] [--skip-big]
+//                                [--repeat 3] [--skip-big] [--inline-items]
 //
 // 1. Zero latency, 10,000 steps, concurrency 32, through each adapter (ollama, openai): the whole
 //    `value-compass run` (child process) against a bare client loop of the same library call as its own
-//    process. Target: ≥ 80 % of the bare loop's throughput.
+//    process. Target: ≥ 80 % of the bare loop's throughput. Also printed, not a target: the same ratio
+//    while the steps run (the run's answers stage from `run --json` against the bare loop's own timing
+//    of its calls), which leaves out what happens once per run (starting, checking the spec, the reports).
 // 2. 20 ms latency, 1,000 steps, concurrency 16, each adapter: wall time against the bare loop's.
 //    Target: ≤ 1.3×.
 // 3. Peak RSS of `value-compass run` on a large plan (default 1,000,000 steps, zero latency; target
@@ -23,11 +25,14 @@ import { parseArgs } from "node:util";
 import { type Kind, startStandin } from "./standin.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/** `--inline-items`: the bench spec holds its items inline (see writeSpec). */
+let inlineItems = false;
 
 interface Timed {
   wallMs: number;
   code: number | null;
   peakRssMb: number | null;
+  stdout: string;
   stderr: string;
 }
 
@@ -36,13 +41,15 @@ function timed(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Tim
   const useTime = existsSync("/usr/bin/time");
   const [cmd, rest] = useTime ? ["/usr/bin/time", ["-v", ...args]] : [args[0] as string, args.slice(1)];
   const t0 = performance.now();
-  const child = spawn(cmd, rest, { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(cmd, rest, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
   let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
   child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
   return new Promise((done) =>
     child.once("exit", (code) => {
       const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      done({ wallMs: performance.now() - t0, code, peakRssMb: m?.[1] ? Number(m[1]) / 1024 : null, stderr });
+      done({ wallMs: performance.now() - t0, code, peakRssMb: m?.[1] ? Number(m[1]) / 1024 : null, stdout, stderr });
     }),
   );
 }
@@ -52,9 +59,16 @@ function bare(kind: Kind, url: string, calls: number, concurrency: number): Prom
   return timed([process.execPath, script, kind === "ollama" ? url : `${url}/v1`, String(calls), String(concurrency)], root, process.env);
 }
 
-function writeSpec(dir: string, name: string, kind: Kind, steps: number): string {
+/**
+ * The bench's spec: 1,000 items (fewer for a smaller plan) asked `samples` times. The items come from
+ * a CSV data file with its schema, as a spec of that many items holds them; `inline` writes them into
+ * the spec instead (the form of the figures before 2026-12-03 17:00 UTC), which adds parsing 1,000
+ * item blocks to every run's start.
+ */
+function writeSpec(dir: string, name: string, kind: Kind, steps: number, inline = inlineItems): string {
   const items = Math.min(steps, 1000);
   const samples = Math.ceil(steps / items);
+  const text = (i: number) => `Question ${i % 100}: how important is tradition to you?`;
   const lines = [
     'system s "Bench" {',
     '  dimension tradition "Tradition"',
@@ -66,7 +80,17 @@ function writeSpec(dir: string, name: string, kind: Kind, steps: number): string
     "  system s",
     "  template ask",
   ];
-  for (let i = 0; i < items; i++) lines.push(`  item q${i} { dimension tradition  text "Question ${i % 100}: how important is tradition to you?" }`);
+  if (inline) {
+    for (let i = 0; i < items; i++) lines.push(`  item q${i} { dimension tradition  text "${text(i)}" }`);
+  } else {
+    const rows = Array.from({ length: items }, (_, i) => `q${i},tradition,${text(i)}`);
+    writeFileSync(join(dir, `${name}-items.csv`), `id,dimension,text\n${rows.join("\n")}\n`);
+    writeFileSync(
+      join(dir, "bench-items.schema.json"),
+      `${JSON.stringify({ type: "object", required: ["id", "dimension", "text"], properties: { id: { type: "string" }, dimension: { type: "string" }, text: { type: "string" } } })}\n`,
+    );
+    lines.push(`  from "${name}-items.csv"`, '  schema "bench-items.schema.json"');
+  }
   const model = kind === "ollama" ? "ollama:standin" : "openai:standin-model";
   lines.push("}", "run {", `  models ["${model}"]`, "  temperature 0", "  seed 7", `  samples ${samples}`, "  timeout 60", "  retries 2", "}");
   const path = join(dir, `${name}.vc`);
@@ -89,10 +113,28 @@ function runVc(kind: Kind, spec: string, out: string, url: string, concurrency: 
     "--concurrency",
     String(concurrency),
     "--quiet",
+    "--json",
     "--out",
     out,
   ];
   return timed(args, dirname(spec), env);
+}
+
+/** The bare loop's own time around its calls (it prints `{"loopMs": …}`); NaN when it printed none. */
+function loopMs(stdout: string): number {
+  const m = /"loopMs":([\d.]+)/.exec(stdout);
+  return m?.[1] ? Number(m[1]) : Number.NaN;
+}
+
+/** The answers stage of `value-compass run --json` (its static steps, from first to last), in ms. */
+function answersMs(stdout: string): number {
+  try {
+    const summary = JSON.parse(stdout) as { stages?: Array<{ stage: string; seconds: number }> };
+    const answers = summary.stages?.find((st) => st.stage === "answers");
+    return answers ? answers.seconds * 1000 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -105,7 +147,7 @@ async function pair(
   concurrency: number,
   repeat: number,
   work: string,
-): Promise<{ bare: number; vc: number; vcRss: number | null; failed: boolean }> {
+): Promise<{ bare: number; vc: number; bareLoop: number; vcAnswers: number; vcRss: number | null; failed: boolean }> {
   const standin = await startStandin(kind, latency);
   try {
     const spec = writeSpec(work, `${kind}-${latency}-${steps}`, kind, steps);
@@ -113,21 +155,25 @@ async function pair(
     await runVc(kind, spec, join(work, `${kind}-${latency}-warm`), standin.url, concurrency); // compile cache
     const bares: number[] = [];
     const vcs: number[] = [];
+    const bareLoops: number[] = [];
+    const answers: number[] = [];
     let rss: number | null = null;
     let failed = false;
     for (let r = 0; r < repeat; r++) {
       const b = await bare(kind, standin.url, steps, concurrency);
       if (b.code !== 0) failed = true;
       bares.push(b.wallMs);
+      bareLoops.push(loopMs(b.stdout));
       const v = await runVc(kind, spec, join(work, `${kind}-${latency}-${r}`), standin.url, concurrency);
       if (v.code !== 0) {
         failed = true;
         process.stderr.write(v.stderr.slice(-2000));
       }
       vcs.push(v.wallMs);
+      answers.push(answersMs(v.stdout));
       rss = Math.max(rss ?? 0, v.peakRssMb ?? 0) || rss;
     }
-    return { bare: Math.min(...bares), vc: Math.min(...vcs), vcRss: rss, failed };
+    return { bare: Math.min(...bares), vc: Math.min(...vcs), bareLoop: Math.min(...bareLoops), vcAnswers: Math.min(...answers), vcRss: rss, failed };
   } finally {
     await standin.stop();
   }
@@ -142,8 +188,10 @@ async function main(): Promise<number> {
       "report-steps": { type: "string", default: "100000" },
       repeat: { type: "string", default: "3" },
       "skip-big": { type: "boolean", default: false },
+      "inline-items": { type: "boolean", default: false },
     },
   });
+  inlineItems = values["inline-items"];
   if (!existsSync(join(root, "dist", "bundle", "vc.cjs"))) {
     process.stderr.write("run `npm run build` first\n");
     return 1;
@@ -153,6 +201,9 @@ async function main(): Promise<number> {
   let failed = false;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
+    out(
+      `bench spec: 1,000 items ${inlineItems ? "written inline in the spec (--inline-items)" : "from a CSV data file with a schema"}, one model, samples = steps / 1,000`,
+    );
     const fast = Number(values["fast-steps"]);
     const slow = Number(values["slow-steps"]);
     for (const kind of ["ollama", "openai"] as const) {
@@ -162,12 +213,16 @@ async function main(): Promise<number> {
       out(`${kind}, ${fast} steps, zero latency, concurrency 32 (best of ${repeat}):`);
       out(`  bare ${kind} client loop: ${s(f.bare)}   value-compass run: ${s(f.vc)} (peak RSS ${mb(f.vcRss)})`);
       out(`  throughput: ${(share * 100).toFixed(0)} % of the bare loop (target >= 80 %)${share >= 0.8 ? "" : "  MISSED"}`);
+      out(
+        `  while the steps run (the bare loop's own loop ${s(f.bareLoop)}, value-compass's answers stage ${s(f.vcAnswers)}): ${((f.bareLoop / f.vcAnswers) * 100).toFixed(0)} %`,
+      );
       const w = await pair(kind, 20, slow, 16, repeat, work);
       failed ||= w.failed;
       const ratio = w.vc / w.bare;
       out(`${kind}, ${slow} steps, 20 ms latency, concurrency 16 (best of ${repeat}):`);
       out(`  bare ${kind} client loop: ${s(w.bare)}   value-compass run: ${s(w.vc)}`);
       out(`  wall time: ${ratio.toFixed(2)}x the bare loop (target <= 1.30)${ratio <= 1.3 ? "" : "  MISSED"}`);
+      out(`  while the steps run: answers stage ${s(w.vcAnswers)} against the bare loop's own ${s(w.bareLoop)}: ${(w.vcAnswers / w.bareLoop).toFixed(2)}x`);
     }
     const promptfoo = join(root, "node_modules", ".bin", "promptfoo");
     out(

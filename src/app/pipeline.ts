@@ -23,7 +23,7 @@ import { BATCH_DIR, BATCH_STATE_FILE, batchableJudges, DEFAULT_BATCH, runBatches
 import { Interrupts } from "./interrupts.js";
 import { commandsOfPlan, declaredCommands, execPermission } from "./trust.js";
 import { validateBeforeRun } from "./validate-stage.js";
-import { checkRunRecords } from "./run-integrity.js";
+import { checkJournal, checkRunRecords, type JournalCheck } from "./run-integrity.js";
 import { closeProviders, modelsOfPlan, prepareModels, type ModelNeed, type PrepareFailure, type PrepareSettings } from "./models.js";
 import { cacheDirOf, cacheUsedOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invocationOf, RunRecord } from "./run-record.js";
 import { afterModelHook, Prefetch, runStageHook, StageTally } from "./run-stages.js";
@@ -174,6 +174,8 @@ interface ActiveRun {
   steps: Iterable<PlanStep>;
   /** The plan's step ids in plan order (the records are checked against them). */
   iterateStepIds: NonNullable<RunDeps["iterateStepIds"]>;
+  /** The journal's check after the last step, until the report stage takes it (see StageContext). */
+  journalCheck: { current: JournalCheck | null };
   stageSteps: ReadonlySet<string>;
   stages: RunStage[];
   runDir: string;
@@ -260,8 +262,14 @@ async function startSteps(input: StartInput, planWritten: Promise<PlanWritten>, 
   const journal = Journal.open(journalPath);
   const csv = { bom: request.bom ?? false, neutralize: request.neutralize ?? true };
   const stageSteps = new Set<string>();
+  const journalCheck: { current: JournalCheck | null } = { current: null };
   const context = {
     ...stageContextFor(input, { caller, journal, journalPath, progress, csv, stageSteps }),
+    takeJournalCheck: () => {
+      const check = journalCheck.current;
+      journalCheck.current = null; // held no longer than needed: it grows with the steps
+      return check;
+    },
     shard: target.shard,
     judgeBatch: judgeBatcherFor(input, runDir, (message) => progress.note(`value-compass run: ${message}`), interrupts.signal),
   };
@@ -282,6 +290,7 @@ async function startSteps(input: StartInput, planWritten: Promise<PlanWritten>, 
     plan,
     steps,
     iterateStepIds: deps.iterateStepIds ?? deps.iterateSteps,
+    journalCheck,
     stageSteps,
     stages,
     runDir,
@@ -464,6 +473,7 @@ async function finishRun(run: ActiveRun, { executed, prefetch }: { executed: Exe
   }
   const counts = await writeResponses(run, prefetch);
   if (!interrupted && !fatal && executed.exhausted) await runStageHook("afterSteps", run.stages, run.context, tally);
+  run.journalCheck.current = null;
   run.progress.stop();
   const { status, stop } = endingOf(run, counts, fatal);
   run.record.end(status);
@@ -558,7 +568,10 @@ async function writeResponses(run: ActiveRun, prefetch: Prefetch): Promise<RunCo
   const { writeResponsesCsv } = await prefetch.responsesWriter();
   // Journal lines that do not fit the plan (an edited or damaged journal, resumed) are left out and
   // named at the end of the run, as `vc report --salvage` does; the journal stays as it is.
-  const checked = checkRunRecords(plan, runDir, { journalOnly: true, salvage: true, iterate: run.iterateStepIds, stageSteps: run.stageSteps });
+  const journal = checkJournal(plan, join(runDir, JOURNAL_FILE), { iterate: run.iterateStepIds, stageSteps: run.stageSteps });
+  const checked = checkRunRecords(plan, runDir, { journalOnly: true, salvage: true, journal });
+  // The journal is final now (stages write scores from here on): the report stage reuses this check.
+  run.journalCheck.current = journal;
   const source = checked.ok ? checked.sourceDir : runDir;
   run.tally.drop(checked.ok ? checked.dropped : checked.problems);
   let counted: ReturnType<typeof writeResponsesCsv>;

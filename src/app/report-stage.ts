@@ -257,7 +257,7 @@ export const reportStage: RunStage = {
   async afterSteps(ctx): Promise<StageReport> {
     // The records are checked as `vc report` checks them; what does not fit the plan is left out of
     // the tables and named at the end of the run (never skipped quietly). The files stay as they are.
-    const checked = checkRunRecords(ctx.plan, ctx.runDir, { salvage: true });
+    const checked = checkRunRecords(ctx.plan, ctx.runDir, { salvage: true, journal: ctx.takeJournalCheck?.() ?? null });
     const source = checked.ok ? checked.sourceDir : ctx.runDir;
     const dropped = checked.ok ? checked.dropped : checked.problems;
     let result: RunReportResult;

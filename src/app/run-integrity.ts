@@ -21,6 +21,17 @@ export interface RecordProblem {
   message: string;
 }
 
+/**
+ * The journal checked against the plan: its problems, and the plan's steps with those journaled
+ * marked (what the scores are checked against). A run checks its journal once, after its last step,
+ * and hands this to the report stage, which checks the scores written since.
+ */
+export interface JournalCheck {
+  journalPath: string;
+  stepIds: StepIdTable;
+  problems: RecordProblem[];
+}
+
 export type IntegrityResult =
   /** `sourceDir`: where the checked (or salvaged) journal and scores are; `dropped`: what salvage left out. */
   { ok: true; sourceDir: string; dropped: RecordProblem[] } | { ok: false; problems: RecordProblem[] };
@@ -90,23 +101,17 @@ export function checkRunRecords(
     iterate?: (plan: Plan) => Iterable<Pick<PlanStep, "id" | "index">>;
     /** Steps a stage of the running run journaled itself (chosen at run time): accepted as they are. */
     stageSteps?: ReadonlySet<string>;
+    /** The journal as checkJournal found it (the journal has not changed since): not read again. */
+    journal?: JournalCheck | null;
   } = {},
 ): IntegrityResult {
   const journalPath = join(runDir, JOURNAL_FILE);
   const scoresPath = join(runDir, SCORES_FILE);
-  const problems: RecordProblem[] = [];
-  const stepIds = new StepIdTable((options.iterate ?? iterateStepIds)(plan));
-  const adaptive = new Set(plan.segments.filter((s) => s.kind === "adaptive").map((s) => s.id));
+  const given = options.journal && options.journal.journalPath === journalPath ? options.journal : null;
+  const journal = given ?? checkJournal(plan, journalPath, options);
+  const { stepIds } = journal;
+  const problems: RecordProblem[] = [...journal.problems];
   const scales = new Map(plan.scorers.map((s) => [s.id, declaredScale(s)]));
-
-  // Only the problems are kept, never the lines: a large run's journal text would otherwise be held
-  // whole while the check runs. Salvage (rare) reads the files again and copies the intact lines.
-  for (const line of linesOf(journalPath)) {
-    if (!line.complete) continue; // a torn last line: recoverable, as a resume cuts it
-    const problem = journalProblem(line.text, stepIds, adaptive, options.stageSteps);
-    if (typeof problem === "string") problems.push({ file: journalPath, line: line.number, message: problem });
-    else stepIds.mark(problem.stepId);
-  }
   const journalProblems = problems.length;
   if (!options.journalOnly) {
     for (const line of linesOf(scoresPath)) {
@@ -121,6 +126,26 @@ export function checkRunRecords(
   copyIntact(journalPath, join(scratch, JOURNAL_FILE), problems.slice(0, journalProblems));
   copyIntact(options.journalOnly ? null : scoresPath, join(scratch, SCORES_FILE), problems.slice(journalProblems));
   return { ok: true, sourceDir: scratch, dropped: problems };
+}
+
+/** Checks the journal's lines against the plan (see JournalCheck). */
+export function checkJournal(
+  plan: Plan,
+  journalPath: string,
+  options: { iterate?: (plan: Plan) => Iterable<Pick<PlanStep, "id" | "index">>; stageSteps?: ReadonlySet<string> } = {},
+): JournalCheck {
+  const problems: RecordProblem[] = [];
+  const stepIds = new StepIdTable((options.iterate ?? iterateStepIds)(plan));
+  const adaptive = new Set(plan.segments.filter((s) => s.kind === "adaptive").map((s) => s.id));
+  // Only the problems are kept, never the lines: a large run's journal text would otherwise be held
+  // whole while the check runs. Salvage (rare) reads the files again and copies the intact lines.
+  for (const line of linesOf(journalPath)) {
+    if (!line.complete) continue; // a torn last line: recoverable, as a resume cuts it
+    const problem = journalProblem(line.text, stepIds, adaptive, options.stageSteps);
+    if (typeof problem === "string") problems.push({ file: journalPath, line: line.number, message: problem });
+    else stepIds.mark(problem.stepId);
+  }
+  return { journalPath, stepIds, problems };
 }
 
 /** The complete lines of `from` except those `dropped` names, to `to` (an empty file when `from` is null). */

@@ -22,7 +22,7 @@ import type { StepRecord } from "../core/records.js";
 import type { StageDisplay, StageLine } from "../run/progress.js";
 import { adaptiveStepBound } from "../adaptive/rules.js";
 import { judgeModelsOf } from "../run/scoring-plan.js";
-import type { RecordProblem } from "./run-integrity.js";
+import type { JournalCheck, RecordProblem } from "./run-integrity.js";
 
 export interface StageContext {
   plan: Plan;
@@ -65,6 +65,11 @@ export interface StageContext {
   shard?: ShardSpec | null;
   /** `run --batch`: judge calls to these models go through the Batch API, one batch per scoring pass. */
   judgeBatch?: JudgeBatcher | null;
+  /**
+   * The journal's check from the end of the steps (the journal is final by then), once: the report
+   * stage checks only the scores against it instead of reading the journal again. Null when taken.
+   */
+  takeJournalCheck?: () => JournalCheck | null;
 }
 
 /** Sends a scoring pass's judge calls as batches and returns the answers by custom_id (batch-stage.ts). */
