@@ -246,16 +246,31 @@ class Column {
  * The final record of every journaled step (the last one, when --retry-failed re-ran a failed step),
  * in plan order. Holds only each line's index, offset and length in memory (typed arrays, 24 bytes a
  * line) and reads each record back when its turn comes.
+ *
+ * The first pass reads a line's plan index without parsing the line when it has the form Journal
+ * writes (see `writtenIndex`); the record is parsed once, in the second pass, and a line that does
+ * not parse gives way to the step's line before it, as if the first pass had left it out.
  */
 export function* finalRecordsInPlanOrder(path: string): Generator<StepRecord> {
   if (!existsSync(path)) return;
   const indexes = new Column();
   const offsets = new Column();
   const lengths = new Column();
-  for (const line of readJournal(path)) {
-    indexes.push(line.record.index);
-    offsets.push(line.offset);
-    lengths.push(line.length);
+  const fd = openSync(path, "r");
+  try {
+    for (const line of lineSpans(fd)) {
+      let index = writtenIndex(line.data, line.start, line.end);
+      if (index < 0) {
+        const record = parseRecord(line.data.subarray(line.start, line.end));
+        if (record === null) continue;
+        index = record.index;
+      }
+      indexes.push(index);
+      offsets.push(line.offset);
+      lengths.push(line.end + 1 - line.start);
+    }
+  } finally {
+    closeSync(fd);
   }
   const n = indexes.length;
   const index = indexes.data;
@@ -263,19 +278,87 @@ export function* finalRecordsInPlanOrder(path: string): Generator<StepRecord> {
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort((a, b) => (index[a] as number) - (index[b] as number) || a - b);
-  const fd = openSync(path, "r");
+  const readFd = openSync(path, "r");
   try {
-    const window = new ReadWindow(fd);
+    const window = new ReadWindow(readFd);
     for (let k = 0; k < n; k++) {
-      const line = order[k] as number;
-      if (k + 1 < n && index[order[k + 1] as number] === index[line]) continue; // a later line of the same step
-      const length = lengths.data[line] as number;
-      const record = parseRecord(window.bytes(offsets.data[line] as number, length - 1));
-      if (record) yield record;
+      if (k + 1 < n && index[order[k + 1] as number] === index[order[k] as number]) continue; // a later line of the same step
+      // The last line of this index that parses (nearly always the last line itself).
+      for (let j = k; j >= 0 && index[order[j] as number] === index[order[k] as number]; j--) {
+        const line = order[j] as number;
+        const record = parseRecord(window.bytes(offsets.data[line] as number, (lengths.data[line] as number) - 1));
+        if (record) {
+          yield record;
+          break;
+        }
+      }
     }
   } finally {
-    closeSync(fd);
+    closeSync(readFd);
   }
+}
+
+/** A complete line of the file: `data[start, end)` without its newline, at byte `offset` of the file. */
+interface LineSpan {
+  data: Buffer;
+  start: number;
+  end: number;
+  offset: number;
+}
+
+/** The complete lines of a file, as spans of its read buffer (valid until the next line). */
+function* lineSpans(fd: number): Generator<LineSpan> {
+  let offset = 0;
+  let carry = Buffer.alloc(0);
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  const span: LineSpan = { data: chunk, start: 0, end: 0, offset: 0 };
+  for (;;) {
+    const n = readSync(fd, chunk, 0, chunk.length, offset + carry.length);
+    if (n === 0) break;
+    const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+    let start = 0;
+    for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
+      span.data = data;
+      span.start = start;
+      span.end = nl;
+      span.offset = offset + start;
+      yield span;
+      start = nl + 1;
+    }
+    offset += start;
+    carry = Buffer.from(data.subarray(start));
+  }
+}
+
+const WRITTEN_PREFIX = Buffer.from('{"type":"step","stepId":"');
+const INDEX_KEY = Buffer.from('"index":');
+
+/**
+ * The plan index of a line in the form Journal writes a record (JSON.stringify of a StepRecord:
+ * `{"type":"step","stepId":"…","index":N,`), read from its bytes; -1 for any other form, which the
+ * caller parses instead. For a line that is valid JSON it equals JSON.parse(line).index: an
+ * unescaped `"index":` can only be a key, and a line with the key twice (JSON.parse keeps the last)
+ * is left to the parser.
+ */
+export function writtenIndex(data: Buffer, start: number, end: number): number {
+  if (end - start < WRITTEN_PREFIX.length + INDEX_KEY.length + 4) return -1;
+  for (let i = 0; i < WRITTEN_PREFIX.length; i++) if (data[start + i] !== WRITTEN_PREFIX[i]) return -1;
+  let p = start + WRITTEN_PREFIX.length;
+  while (p < end && data[p] !== 0x22) {
+    if (data[p] === 0x5c) return -1; // an escape in the step id: leave it to the parser
+    p++;
+  }
+  if (data[p + 1] !== 0x2c) return -1; // `",` after the id
+  p += 2;
+  for (let i = 0; i < INDEX_KEY.length; i++) if (data[p + i] !== INDEX_KEY[i]) return -1;
+  p += INDEX_KEY.length;
+  const first = p;
+  let n = 0;
+  while (p < end && (data[p] as number) >= 0x30 && (data[p] as number) <= 0x39 && p - first < 15) n = n * 10 + ((data[p++] as number) - 0x30);
+  const digits = p - first;
+  if (digits === 0 || data[p] !== 0x2c || (digits > 1 && data[first] === 0x30)) return -1;
+  if (data.subarray(p, end).indexOf(INDEX_KEY) >= 0) return -1;
+  return n;
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { finalRecordsInPlanOrder, Journal, readJournal, recoverJournal } from "../../src/run/journal.js";
+import { finalRecordsInPlanOrder, Journal, readJournal, recoverJournal, writtenIndex } from "../../src/run/journal.js";
 import type { StepRecord } from "../../src/core/records.js";
 import { mulberry32 } from "../../src/core/random.js";
 
@@ -143,6 +143,48 @@ describe("journal", () => {
         Array.from({ length: n }, (_, i) => ([17, 2999, 0].includes(i) ? `retried ${i}` : i % 500 === 3 ? "y".repeat(300_000) : `a${i}`)),
       );
     }
+  });
+
+  it("a step's last line that does not parse gives way to its line before, in any position", () => {
+    const path = tmp();
+    const j = Journal.open(path);
+    for (let i = 0; i < 5; i++) j.append(record(i));
+    j.append(record(2, { response: "second try" }));
+    j.close();
+    // The second try of step 2 is cut in the middle, and step 4's only line loses its closing brace.
+    const text = readFileSync(path, "utf8").split("\n");
+    text[4] = (text[4] ?? "").slice(0, -1);
+    text[5] = (text[5] ?? "").slice(0, 60);
+    writeFileSync(path, text.join("\n"));
+    const out = [...finalRecordsInPlanOrder(path)];
+    expect(out.map((r) => [r.index, r.response])).toEqual([
+      [0, "a0"],
+      [1, "a1"],
+      [2, "a2"],
+      [3, "a3"],
+    ]);
+  });
+
+  describe("writtenIndex: the plan index read from a line's bytes is JSON.parse's, or -1 (parse it)", () => {
+    const written = JSON.stringify(record(42));
+    const cases: Array<[string, string, number]> = [
+      ["a line as Journal writes it", written, 42],
+      ["index 0", JSON.stringify(record(0)), 0],
+      ["a large index", JSON.stringify(record(123456789)), 123456789],
+      ["the keys in another order", JSON.stringify({ index: 7, type: "step", stepId: "s7" }), -1],
+      ["an escaped quote in the step id", written.replace('"stepId":"s42"', '"stepId":"s\\"42"'), -1],
+      ["a second index key (JSON.parse keeps the last)", written.replace(/}$/, ',"index":9}'), -1],
+      ["an index with a fraction", written.replace('"index":42,', '"index":42.5,'), -1],
+      ["a negative index", written.replace('"index":42,', '"index":-42,'), -1],
+      ["a leading zero (not JSON)", written.replace('"index":42,', '"index":042,'), -1],
+      ["an index in a string", written.replace('"index":42,', '"index":"42",'), -1],
+      ["a type other than step", written.replace('"type":"step"', '"type":"score"'), -1],
+    ];
+    it.each(cases)("%s", (_name, line, expected) => {
+      const bytes = Buffer.from(`xx${line}\nyy`);
+      expect(writtenIndex(bytes, 2, 2 + Buffer.byteLength(line))).toBe(expected);
+      if (expected >= 0) expect((JSON.parse(line) as { index: number }).index).toBe(expected);
+    });
   });
 
   it("reads lines that straddle its 1 MiB read buffer", () => {
