@@ -65,7 +65,7 @@ export class StepMetas implements Iterable<StepMeta> {
   private flags = new Uint8Array(this.capacity);
   /** Step ids that are not 16 hex digits, and samples that are not numbers, by position. */
   private readonly otherIds = new Map<number, string>();
-  private readonly otherSamples = new Map<number, number>();
+  private readonly otherSamples = new Map<number, unknown>();
   length = 0;
 
   constructor(difficulty: (segment: string, item: string) => number | null) {
@@ -83,8 +83,9 @@ export class StepMetas implements Iterable<StepMeta> {
       this.otherIds.set(i, s.stepId);
     }
     this.index[i] = s.index;
+    // A record without a numeric sample (a hand-edited journal) reads back as it was, even undefined.
     if (typeof s.sample === "number") this.sample[i] = s.sample;
-    else this.otherSamples.set(i, s.sample);
+    else this.otherSamples.set(i, (s as { sample: unknown }).sample);
     const failed = s.response === null || s.error !== null;
     this.flags[i] = (failed ? FAILED : 0) | (s.response !== null ? ANSWERED : 0) | (s.mock ? MOCK : 0);
   }
@@ -101,7 +102,7 @@ export class StepMetas implements Iterable<StepMeta> {
     return this.index[i] as number;
   }
   sampleAt(i: number): number {
-    return this.otherSamples.get(i) ?? (this.sample[i] as number);
+    return this.otherSamples.has(i) ? (this.otherSamples.get(i) as number) : (this.sample[i] as number);
   }
   flagsAt(i: number): number {
     return this.flags[i] as number;

@@ -121,7 +121,23 @@ describe("StepMetas", () => {
     expect(metas.map(plain)).toEqual(expected);
     expect([...metas].map(plain)).toEqual(expected);
     expect(metas.at(3000)).toBeUndefined();
+    expect(metas.at(-1)).toBeUndefined();
     expect(metas.filter((m) => m.failed).length).toBe(records.filter((r) => r.response === null).length);
+  });
+});
+
+describe("StepMetas of a hand-edited journal", () => {
+  it("reads back a step id of another form and a sample that is not a number as they were", () => {
+    const metas = new StepMetas(() => null);
+    const record = step({ ...base, model: "mock:m1", dimension: "tox", item: "t1" }, 0);
+    metas.push({ ...record, stepId: "0000000000000001" });
+    metas.push({ ...record, stepId: "ABCDEF0123456789", sample: "2" as unknown as number });
+    metas.push({ ...record, stepId: "x", sample: undefined as unknown as number });
+    expect(metas.map((m) => [m.stepId, m.sample])).toEqual([
+      ["0000000000000001", 0],
+      ["ABCDEF0123456789", "2"],
+      ["x", undefined],
+    ]);
   });
 });
 
