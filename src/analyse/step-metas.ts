@@ -66,15 +66,20 @@ export class StepMetas implements Iterable<StepMeta> {
   /** Step ids that are not 16 hex digits, and samples that are not numbers, by position. */
   private readonly otherIds = new Map<number, string>();
   private readonly otherSamples = new Map<number, unknown>();
-  length = 0;
+  private count = 0;
 
   constructor(difficulty: (segment: string, item: string) => number | null) {
     this.difficulty = difficulty;
   }
 
+  /** How many steps were added. */
+  get length(): number {
+    return this.count;
+  }
+
   push(s: StepRecord): void {
-    if (this.length === this.capacity) this.grow();
-    const i = this.length++;
+    if (this.count === this.capacity) this.grow();
+    const i = this.count++;
     this.shape[i] = this.shapeIndex(s);
     if (HEX16.test(s.stepId)) {
       this.idHi[i] = Number.parseInt(s.stepId.slice(0, 8), 16);
