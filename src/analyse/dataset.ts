@@ -9,27 +9,9 @@ import { isScale, type Scale } from "../core/scale.js";
 import { scorerKind } from "../score/kinds/index.js";
 import type { QuestionnaireItem } from "../score/centring.js";
 import { centreScores, type CentreMode, DEFAULT_MAX_MISSING_SHARE } from "./centre.js";
+import { StepMetas, type StepMeta } from "./step-metas.js";
 
-/** What an analysis needs to know about one step (no messages, no response text). */
-export interface StepMeta {
-  stepId: string;
-  index: number;
-  segment: string;
-  model: string;
-  system: string;
-  dimension: string;
-  item: string;
-  difficulty: number | null;
-  culture: string | null;
-  usecase: string | null;
-  sample: number;
-  /** The step has no answer (the model call failed after all tries). */
-  failed: boolean;
-  /** The record holds an answer (response not null; it may still carry an error). */
-  answered: boolean;
-  /** The answer came from the built-in mock provider. */
-  mock: boolean;
-}
+export type { StepMeta } from "./step-metas.js";
 
 /** One score record joined with its step, after centring (if any). */
 export interface Unit {
@@ -69,8 +51,8 @@ export interface Dataset {
    * `records: false` (the analyses read `metas`, which hold what they need of each step).
    */
   steps: StepRecord[];
-  /** Parallel to steps. */
-  metas: StepMeta[];
+  /** Parallel to steps: one StepMeta a step, held as columns (src/analyse/step-metas.ts). */
+  metas: StepMetas;
   /** Parallel to steps: the step's units, in the segment's scorer order then by scorer id. */
   unitsByStep: Unit[][];
   /** Score records whose step is not in the journal (kept for the scores table, ignored by analyses). */
@@ -112,7 +94,7 @@ function indexer(ids: readonly string[]): (id: string) => number {
   return (id) => map.get(id) ?? ids.length;
 }
 
-function buildOrders(plan: Plan, steps: readonly Pick<StepMeta, "item" | "index">[]): Orders {
+function buildOrders(plan: Plan, steps: Iterable<Pick<StepMeta, "item" | "index">>): Orders {
   const model = indexer(plan.models.map((m) => m.id));
   const system = indexer(plan.systems.map((s) => s.id));
   const dims = new Map<string, (id: string) => number>();
@@ -205,105 +187,16 @@ function questionnaireOf(plan: Plan): (respondent: string) => QuestionnaireItem[
 
 const NO_UNITS: Unit[] = [];
 
-/** What the steps of one item × model × context share (all but the step id, index, sample and flags). */
-interface StepShape {
-  segment: string;
-  model: string;
-  system: string;
-  dimension: string;
-  item: string;
-  difficulty: number | null;
-  culture: string | null;
-  usecase: string | null;
-}
-
-const FAILED = 1;
-const ANSWERED = 2;
-const MOCK = 4;
-
-/**
- * A StepMeta that holds five fields instead of fourteen: the shared ones live in one StepShape per
- * item × model × context, so a run of a million steps holds about 70 bytes a step here, not 140.
- */
-class CompactMeta implements StepMeta {
-  constructor(
-    private readonly shape: StepShape,
-    readonly stepId: string,
-    readonly index: number,
-    readonly sample: number,
-    private readonly flags: number,
-  ) {}
-  get segment(): string {
-    return this.shape.segment;
-  }
-  get model(): string {
-    return this.shape.model;
-  }
-  get system(): string {
-    return this.shape.system;
-  }
-  get dimension(): string {
-    return this.shape.dimension;
-  }
-  get item(): string {
-    return this.shape.item;
-  }
-  get difficulty(): number | null {
-    return this.shape.difficulty;
-  }
-  get culture(): string | null {
-    return this.shape.culture;
-  }
-  get usecase(): string | null {
-    return this.shape.usecase;
-  }
-  get failed(): boolean {
-    return (this.flags & FAILED) !== 0;
-  }
-  get answered(): boolean {
-    return (this.flags & ANSWERED) !== 0;
-  }
-  get mock(): boolean {
-    return (this.flags & MOCK) !== 0;
-  }
-}
-
-/** The StepMeta of each record, with one StepShape per distinct shared part. */
-function metaMaker(difficulty: ReadonlyMap<string, number | null>): (s: StepRecord) => StepMeta {
-  const shapes = new Map<string, StepShape>();
-  return (s) => {
-    const key = JSON.stringify([s.segment, s.model, s.system, s.dimension, s.item, s.context.culture, s.context.usecase]);
-    let shape = shapes.get(key);
-    if (shape === undefined) {
-      shape = {
-        segment: s.segment,
-        model: s.model,
-        system: s.system,
-        dimension: s.dimension,
-        item: s.item,
-        difficulty: difficulty.get(`${s.segment}\u0000${s.item}`) ?? null,
-        culture: s.context.culture,
-        usecase: s.context.usecase,
-      };
-      shapes.set(key, shape);
-    }
-    const failed = s.response === null || s.error !== null;
-    const flags = (failed ? FAILED : 0) | (s.response !== null ? ANSWERED : 0) | (s.mock ? MOCK : 0);
-    return new CompactMeta(shape, s.stepId, s.index, s.sample, flags);
-  };
-}
-
 export function buildDataset(plan: Plan, stepRecords: Iterable<StepRecord>, scoreRecords: Iterable<ScoreRecord>, options: DatasetOptions = {}): Dataset {
   const keep = options.records ?? true;
   const segmentScorers = new Map(plan.segments.map((s) => [s.id, s.scorers] as const));
   const difficulty = itemDifficulties(plan);
 
   const steps: StepRecord[] = [];
-  const metas: StepMeta[] = [];
-  const metaOf = metaMaker(difficulty);
+  const metas = new StepMetas((segment, item) => difficulty.get(`${segment}\u0000${item}`) ?? null);
   for (const s of options.ordered ? stepRecords : latestSteps(stepRecords)) {
     if (keep) steps.push(s);
-    metas.push(metaOf(s));
+    metas.push(s);
   }
   const order = buildOrders(plan, metas);
 
@@ -319,7 +212,10 @@ export function buildDataset(plan: Plan, stepRecords: Iterable<StepRecord>, scor
   const recordsByStep: Array<ScoreRecord[] | undefined> = new Array(metas.length);
   let stepPos: Map<string, number> | null = null;
   for (const r of latest.values()) {
-    stepPos ??= new Map(metas.map((m, i) => [m.stepId, i] as const));
+    if (stepPos === null) {
+      stepPos = new Map();
+      for (let i = 0; i < metas.length; i++) stepPos.set(metas.stepIdAt(i), i);
+    }
     const pos = stepPos.get(r.stepId);
     if (pos === undefined) orphans.push(r);
     else {
@@ -331,9 +227,11 @@ export function buildDataset(plan: Plan, stepRecords: Iterable<StepRecord>, scor
   stepPos = null;
   orphans.sort((a, b) => (a.stepId < b.stepId ? -1 : a.stepId > b.stepId ? 1 : a.scorer < b.scorer ? -1 : a.scorer > b.scorer ? 1 : 0));
 
-  const unitsByStep: Unit[][] = metas.map((meta, i) => {
+  // By position, not metas.map: a step without scores needs no StepMeta view made for it.
+  const unitsByStep: Unit[][] = Array.from({ length: metas.length }, (_, i) => {
     const found = recordsByStep[i];
     if (found === undefined) return NO_UNITS;
+    const meta = metas.at(i) as StepMeta;
     const declared = segmentScorers.get(meta.segment) ?? [];
     const rank = (id: string) => {
       const p = declared.indexOf(id);

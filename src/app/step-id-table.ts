@@ -1,19 +1,19 @@
 // The plan's step ids and their plan indexes, held compactly for checking a large run's records: a
 // step id is 16 hex digits (src/compile/steps.ts), stored as two 32-bit halves in sorted typed arrays
-// (about 30 bytes a step, where a Map of strings takes over 100). Ids of another form (never made by
-// this build) go to a plain Map, so any id the plan has is found.
+// (12 bytes a step, plus 4 while the table is built, where a Map of strings takes over 100). Ids of
+// another form (never made by this build) go to a plain Map, so any id the plan has is found.
 
 import type { PlanStep } from "../core/plan.js";
 
 const HEX16 = /^[0-9a-f]{16}$/;
 
-/** A growable column of numbers. */
+/** A growable column of 32-bit numbers. */
 class Column {
-  data = new Float64Array(1024);
+  data = new Uint32Array(1024);
   length = 0;
   push(x: number): void {
     if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
+      const grown = new Uint32Array(this.data.length * 2);
       grown.set(this.data);
       this.data = grown;
     }
@@ -21,10 +21,13 @@ class Column {
   }
 }
 
+/** A plan index that fits a Uint32Array (every index of a plan under four billion steps). */
+const fitsUint32 = (x: number): boolean => Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
+
 export class StepIdTable {
-  private readonly hi: Float64Array;
-  private readonly lo: Float64Array;
-  private readonly index: Float64Array;
+  private readonly hi: Uint32Array;
+  private readonly lo: Uint32Array;
+  private readonly index: Uint32Array;
   private readonly other = new Map<string, number>();
   /** Which of the table's steps were marked (journaled), by position. */
   private readonly marks: Uint8Array;
@@ -35,7 +38,7 @@ export class StepIdTable {
     const lo = new Column();
     const index = new Column();
     for (const step of steps) {
-      if (HEX16.test(step.id)) {
+      if (HEX16.test(step.id) && fitsUint32(step.index)) {
         hi.push(Number.parseInt(step.id.slice(0, 8), 16));
         lo.push(Number.parseInt(step.id.slice(8), 16));
         index.push(step.index);
@@ -50,17 +53,24 @@ export class StepIdTable {
     const l = lo.data;
     // By id, then by position: of two equal ids the later one is kept (as Map.set would).
     order.sort((a, b) => (h[a] as number) - (h[b] as number) || (l[a] as number) - (l[b] as number) || a - b);
-    const kept: number[] = [];
+    // Duplicates are dropped in place: `order` keeps its first `kept` entries.
+    let kept = 0;
     for (let k = 0; k < n; k++) {
       const i = order[k] as number;
       const next = k + 1 < n ? (order[k + 1] as number) : -1;
       if (next >= 0 && h[next] === h[i] && l[next] === l[i]) continue;
-      kept.push(i);
+      order[kept++] = i;
     }
-    this.hi = Float64Array.from(kept, (i) => h[i] as number);
-    this.lo = Float64Array.from(kept, (i) => l[i] as number);
-    this.index = Float64Array.from(kept, (i) => index.data[i] as number);
-    this.marks = new Uint8Array(kept.length);
+    this.hi = new Uint32Array(kept);
+    this.lo = new Uint32Array(kept);
+    this.index = new Uint32Array(kept);
+    for (let k = 0; k < kept; k++) {
+      const i = order[k] as number;
+      this.hi[k] = h[i] as number;
+      this.lo[k] = l[i] as number;
+      this.index[k] = index.data[i] as number;
+    }
+    this.marks = new Uint8Array(kept);
   }
 
   /** Position of `id` in the sorted arrays, or -1. */

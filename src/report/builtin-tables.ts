@@ -82,7 +82,7 @@ export function responsesTable(ds: Dataset, runId: string | null): Table {
     s.system,
     s.dimension,
     s.item,
-    ds.metas[i]?.difficulty ?? null,
+    ds.metas.at(i)?.difficulty ?? null,
     s.context.culture,
     s.context.usecase,
     s.sample,

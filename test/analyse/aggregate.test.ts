@@ -57,7 +57,7 @@ describe("aggregate", () => {
 
   it("keeps the latest record per step and per scorer", () => {
     expect(ds.steps.map((s) => s.stepId)).toEqual(["s0", "s1", "s2", "s3", "s4", "s5", "s6"]);
-    expect(ds.metas[1]?.failed).toBe(false);
+    expect(ds.metas.at(1)?.failed).toBe(false);
     const m1tox = row(rows, { model: "mock:m1", dimension: "tox" });
     expect(m1tox.values).toEqual([100, 0]);
   });

@@ -1,7 +1,9 @@
 // The compact report build (records: false, ordered: true) gives the same metas and tables as the
-// default one, and the packed step-id table finds what a Map of the plan's step ids finds.
+// default one, the columns of StepMetas read back every record's values, and the packed step-id table
+// finds what a Map of the plan's step ids finds.
 import { describe, expect, it } from "vitest";
 import { buildDataset } from "../../src/analyse/dataset.js";
+import { StepMetas } from "../../src/analyse/step-metas.js";
 import { StepIdTable } from "../../src/app/step-id-table.js";
 import { toCsv } from "../../src/report/csv.js";
 import { buildReport } from "../../src/report/tables.js";
@@ -73,6 +75,69 @@ describe("compact dataset", () => {
       const other = full.tables.find((x) => x.name === t.name);
       expect(other && toCsv(other)).toBe(toCsv(t));
     }
+  });
+});
+
+describe("StepMetas", () => {
+  // 3,000 steps (past the first growth of the columns), ids of both forms, a few flags and contexts.
+  const ids = (i: number) => (i % 7 === 3 ? `custom-${i}` : (i * 2654435761).toString(16).padStart(16, "0").slice(-16));
+  const records = Array.from({ length: 3000 }, (_, i) => ({
+    ...step(
+      {
+        ...base,
+        model: i % 2 ? "mock:m1" : "mock:m2",
+        dimension: "tox",
+        item: `t${i % 5}`,
+        culture: i % 3 ? "fr" : undefined,
+        sample: i % 4,
+        mock: i % 11 === 0,
+        ...(i % 13 === 0 ? { response: null } : {}),
+      },
+      i * 3,
+    ),
+    stepId: ids(i),
+  }));
+  const metas = new StepMetas((_segment, item) => (item === "t1" ? 2 : null));
+  for (const r of records) metas.push(r);
+
+  it("reads back each record's step id, index, sample, shared part and flags", () => {
+    expect(metas.length).toBe(3000);
+    const expected = records.map((r) => ({
+      stepId: r.stepId,
+      index: r.index,
+      segment: r.segment,
+      model: r.model,
+      system: r.system,
+      dimension: r.dimension,
+      item: r.item,
+      difficulty: r.item === "t1" ? 2 : null,
+      culture: r.context.culture,
+      usecase: r.context.usecase,
+      sample: r.sample,
+      failed: r.response === null || r.error !== null,
+      answered: r.response !== null,
+      mock: r.mock,
+    }));
+    expect(metas.map(plain)).toEqual(expected);
+    expect([...metas].map(plain)).toEqual(expected);
+    expect(metas.at(3000)).toBeUndefined();
+    expect(metas.at(-1)).toBeUndefined();
+    expect(metas.filter((m) => m.failed).length).toBe(records.filter((r) => r.response === null).length);
+  });
+});
+
+describe("StepMetas of a hand-edited journal", () => {
+  it("reads back a step id of another form and a sample that is not a number as they were", () => {
+    const metas = new StepMetas(() => null);
+    const record = step({ ...base, model: "mock:m1", dimension: "tox", item: "t1" }, 0);
+    metas.push({ ...record, stepId: "0000000000000001" });
+    metas.push({ ...record, stepId: "ABCDEF0123456789", sample: "2" as unknown as number });
+    metas.push({ ...record, stepId: "x", sample: undefined as unknown as number });
+    expect(metas.map((m) => [m.stepId, m.sample])).toEqual([
+      ["0000000000000001", 0],
+      ["ABCDEF0123456789", "2"],
+      ["x", undefined],
+    ]);
   });
 });
 

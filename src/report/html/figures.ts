@@ -379,7 +379,7 @@ export function refusalRows(analysis: RunAnalysis): Row[] {
     c.set(item, t);
   };
   for (let i = 0; i < ds.metas.length; i++) {
-    const step = ds.metas[i]!;
+    const step = ds.metas.at(i)!;
     if (!step.answered) continue;
     for (const unit of ds.unitsByStep[i] ?? []) {
       const r = unit.record;
