@@ -5,12 +5,13 @@
 // copied to a scratch folder (what was dropped is listed) and the tables are built from those.
 // A torn *last* line (a crash mid-write) is not a problem: it is what resuming cuts.
 
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { declaredScale } from "../analyse/dataset.js";
 import { iterateStepIds } from "../compile/steps.js";
 import type { Plan, PlanStep } from "../core/plan.js";
+import { fileLines } from "../run/file-lines.js";
 import { JOURNAL_FILE } from "../run/journal.js";
 import { SCORES_FILE } from "../run/score-journal.js";
 import { StepIdTable } from "./step-id-table.js";
@@ -52,21 +53,8 @@ function* linesOf(path: string): Generator<Line> {
     return;
   }
   try {
-    const chunk = Buffer.allocUnsafe(1 << 20);
-    let carry = Buffer.alloc(0);
     let number = 0;
-    for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
-      let start = 0;
-      for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
-        yield { number: ++number, text: data.subarray(start, nl).toString("utf8"), complete: true };
-        start = nl + 1;
-      }
-      carry = Buffer.from(data.subarray(start));
-    }
-    if (carry.length > 0) yield { number: number + 1, text: carry.toString("utf8"), complete: false };
+    for (const line of fileLines(fd)) yield { number: ++number, text: line.data.toString("utf8", line.start, line.end), complete: line.complete };
   } finally {
     closeSync(fd);
   }

@@ -7,6 +7,7 @@
 
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync, existsSync } from "node:fs";
 import { withPath } from "../core/storage-error.js";
+import { fileLines } from "./file-lines.js";
 import type { StepRecord } from "../core/records.js";
 
 /** What the final records of a run's steps add up to (responses.csv and the manifest report them). */
@@ -194,22 +195,10 @@ interface RawLine {
 }
 
 function* rawLines(fd: number): Generator<RawLine> {
-  let offset = 0;
-  let carry = Buffer.alloc(0);
-  const chunk = Buffer.allocUnsafe(1 << 20);
-  for (;;) {
-    const n = readSync(fd, chunk, 0, chunk.length, offset + carry.length);
-    if (n === 0) break;
-    const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
-    let start = 0;
-    for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
-      yield { record: parseRecord(data.subarray(start, nl)), offset: offset + start, length: nl + 1 - start, complete: true };
-      start = nl + 1;
-    }
-    offset += start;
-    carry = Buffer.from(data.subarray(start));
+  for (const line of fileLines(fd)) {
+    const record = line.complete ? parseRecord(line.data.subarray(line.start, line.end)) : null;
+    yield { record, offset: line.offset, length: line.end - line.start + (line.complete ? 1 : 0), complete: line.complete };
   }
-  if (carry.length > 0) yield { record: null, offset, length: carry.length, complete: false };
 }
 
 function parseRecord(bytes: Buffer): StepRecord | null {
@@ -258,7 +247,8 @@ export function* finalRecordsInPlanOrder(path: string): Generator<StepRecord> {
   const lengths = new Column();
   const fd = openSync(path, "r");
   try {
-    for (const line of lineSpans(fd)) {
+    for (const line of fileLines(fd)) {
+      if (!line.complete) continue; // a torn last line
       let index = writtenIndex(line.data, line.start, line.end);
       if (index < 0) {
         const record = parseRecord(line.data.subarray(line.start, line.end));
@@ -295,38 +285,6 @@ export function* finalRecordsInPlanOrder(path: string): Generator<StepRecord> {
     }
   } finally {
     closeSync(readFd);
-  }
-}
-
-/** A complete line of the file: `data[start, end)` without its newline, at byte `offset` of the file. */
-interface LineSpan {
-  data: Buffer;
-  start: number;
-  end: number;
-  offset: number;
-}
-
-/** The complete lines of a file, as spans of its read buffer (valid until the next line). */
-function* lineSpans(fd: number): Generator<LineSpan> {
-  let offset = 0;
-  let carry = Buffer.alloc(0);
-  const chunk = Buffer.allocUnsafe(1 << 20);
-  const span: LineSpan = { data: chunk, start: 0, end: 0, offset: 0 };
-  for (;;) {
-    const n = readSync(fd, chunk, 0, chunk.length, offset + carry.length);
-    if (n === 0) break;
-    const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
-    let start = 0;
-    for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
-      span.data = data;
-      span.start = start;
-      span.end = nl;
-      span.offset = offset + start;
-      yield span;
-      start = nl + 1;
-    }
-    offset += start;
-    carry = Buffer.from(data.subarray(start));
   }
 }
 
