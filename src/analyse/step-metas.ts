@@ -4,27 +4,6 @@
 
 import type { StepRecord } from "../core/records.js";
 
-/** What an analysis needs to know about one step (no messages, no response text). */
-export interface StepMeta {
-  stepId: string;
-  index: number;
-  segment: string;
-  model: string;
-  system: string;
-  dimension: string;
-  item: string;
-  difficulty: number | null;
-  culture: string | null;
-  usecase: string | null;
-  sample: number;
-  /** The step has no answer (the model call failed after all tries). */
-  failed: boolean;
-  /** The record holds an answer (response not null; it may still carry an error). */
-  answered: boolean;
-  /** The answer came from the built-in mock provider. */
-  mock: boolean;
-}
-
 /** What the steps of one item × model × context share (all but the step id, index, sample and flags). */
 interface StepShape {
   segment: string;
@@ -35,6 +14,19 @@ interface StepShape {
   difficulty: number | null;
   culture: string | null;
   usecase: string | null;
+}
+
+/** What an analysis needs to know about one step (no messages, no response text). */
+export interface StepMeta extends StepShape {
+  stepId: string;
+  index: number;
+  sample: number;
+  /** The step has no answer (the model call failed after all tries). */
+  failed: boolean;
+  /** The record holds an answer (response not null; it may still carry an error). */
+  answered: boolean;
+  /** The answer came from the built-in mock provider. */
+  mock: boolean;
 }
 
 const FAILED = 1;
