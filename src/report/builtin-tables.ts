@@ -22,6 +22,17 @@ export function table(name: string, cols: readonly Col[], rows: Cell[][]): Table
   return { name, columns: cols.map((c) => c[0]), formats: cols.map((c) => c[1]), rows };
 }
 
+/** `t` with text columns in front, one cell per row each (`findings` leads with the run a row is from). */
+export function withLead(t: Table, lead: ReadonlyArray<readonly [string, readonly Cell[]]>): Table {
+  if (lead.length === 0) return t;
+  return {
+    name: t.name,
+    columns: [...lead.map(([col]) => col), ...t.columns],
+    formats: [...lead.map((): ColumnFormat => "text"), ...t.formats],
+    rows: t.rows.map((row, i) => [...lead.map(([, cells]) => cells[i] ?? null), ...row]),
+  };
+}
+
 function lastUserMessage(step: StepRecord): string | null {
   for (let i = step.messages.length - 1; i >= 0; i--) {
     const m = step.messages[i];

@@ -3,7 +3,7 @@
 // of centred profiles with a permutation test over the labels (src/analyse/groups.ts; docs/outputs.md).
 
 import { familyRows, type FamilyRow } from "../../analyse/group-comparison.js";
-import { table } from "../builtin-tables.js";
+import { table, withLead } from "../builtin-tables.js";
 import type { Cell, Table } from "../csv.js";
 import { scorerSetting, settingString, targetSystems } from "../report-tables.js";
 import { checkAttributeNames, defineReportKind, SCORER_SETTINGS, SYSTEM_SETTINGS } from "./define.js";
@@ -37,10 +37,9 @@ export const familiesKind = defineReportKind({
 
 /** The families table; `findings` writes the same columns. */
 export function familiesTable(name: string, rows: readonly FamilyRow[], lead: Array<[string, Cell[]]> = []): Table {
-  return table(
+  const body = table(
     name,
     [
-      ...lead.map(([col]) => [col, "text"] as [string, "text"]),
       ["attribute", "text"],
       ["system", "text"],
       ["models", "int"],
@@ -54,8 +53,7 @@ export function familiesTable(name: string, rows: readonly FamilyRow[], lead: Ar
       ["exact", "text"],
       ["note", "text"],
     ],
-    rows.map((r, i) => [
-      ...lead.map(([, cells]) => cells[i] ?? null),
+    rows.map((r) => [
       r.attribute,
       r.system,
       r.models,
@@ -70,4 +68,5 @@ export function familiesTable(name: string, rows: readonly FamilyRow[], lead: Ar
       r.note,
     ]),
   );
+  return withLead(body, lead);
 }

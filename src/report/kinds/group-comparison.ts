@@ -4,7 +4,7 @@
 
 import { attributesInRun, groupComparisons, type GroupComparisonRow } from "../../analyse/group-comparison.js";
 import type { PlanReport } from "../../core/plan.js";
-import { table } from "../builtin-tables.js";
+import { table, withLead } from "../builtin-tables.js";
 import type { Cell, Table } from "../csv.js";
 import { scorerSetting, settingStrings, targetSystems, type Ctx } from "../report-tables.js";
 import { checkAttributeNames, defineReportKind, NAMES, SCORER_SETTINGS, SYSTEM_SETTINGS } from "./define.js";
@@ -41,10 +41,9 @@ function groupRows(ctx: Ctx, report: PlanReport): GroupComparisonRow[] {
 
 /** The table of group comparisons; `findings` writes the same columns. */
 export function groupComparisonTable(name: string, rows: readonly GroupComparisonRow[], lead: Array<[string, Cell[]]> = []): Table {
-  return table(
+  const body = table(
     name,
     [
-      ...lead.map(([col]) => [col, "text"] as [string, "text"]),
       ["attribute", "text"],
       ["group_a", "text"],
       ["group_b", "text"],
@@ -63,8 +62,7 @@ export function groupComparisonTable(name: string, rows: readonly GroupCompariso
       ["exact", "text"],
       ["note", "text"],
     ],
-    rows.map((r, i) => [
-      ...lead.map(([, cells]) => cells[i] ?? null),
+    rows.map((r) => [
       r.attribute,
       r.groupA,
       r.groupB,
@@ -84,4 +82,5 @@ export function groupComparisonTable(name: string, rows: readonly GroupCompariso
       r.note,
     ]),
   );
+  return withLead(body, lead);
 }
