@@ -15,7 +15,19 @@
 import { Ollama, type ChatResponse } from "ollama";
 import type { PlanModel } from "../core/plan.js";
 import { startDeadline, type Deadline } from "./deadline.js";
-import { clip, describeNetworkError, errorMessage, failure, networkErrorCode, networkKind, parseRetryAfter, statusKind } from "./failure.js";
+import {
+  clip,
+  describeNetworkError,
+  errorMessage,
+  failure,
+  isRefusedRedirect,
+  networkErrorCode,
+  networkKind,
+  parseRetryAfter,
+  REDIRECTS,
+  redirectMessage,
+  statusKind,
+} from "./failure.js";
 import { ollamaEndpoint, parseOllamaHost, type OllamaHost } from "./ollama-host.js";
 
 export { ollamaEndpoint };
@@ -168,7 +180,7 @@ export class OllamaProvider implements Provider {
       // ollama-js gives each streamed request a signal of its own, which only its abort() methods
       // fire; the adapter never calls them, so the call's deadline signal takes its place (combining
       // the two with AbortSignal.any cost several µs per call in profiles, for nothing).
-      const response = await fetch(input, { ...init, signal: call.signal });
+      const response = await fetch(input, { ...init, signal: call.signal, redirect: REDIRECTS });
       call.observed.response = response;
       return response;
     };
@@ -250,6 +262,7 @@ export class OllamaProvider implements Provider {
     if (err instanceof Error && err.message === STREAM_INCOMPLETE) {
       return failure("bad_response", `${where}: the answer stream ended without its final line`);
     }
+    if (isRefusedRedirect(err)) return failure("unreachable", redirectMessage(where, "the model's base_url (or OLLAMA_HOST)"));
     if (isNetworkError(err)) {
       const kind = networkKind(err);
       const words = describeNetworkError(err);

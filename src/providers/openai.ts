@@ -13,7 +13,19 @@ import OpenAI from "openai";
 import type { ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
 import type { PlanModel } from "../core/plan.js";
 import { startDeadline, type Deadline } from "./deadline.js";
-import { clip, describeNetworkError, errorMessage, failure, networkErrorCode, networkKind, parseRetryAfter, statusKind } from "./failure.js";
+import {
+  clip,
+  describeNetworkError,
+  errorMessage,
+  failure,
+  isRefusedRedirect,
+  networkErrorCode,
+  networkKind,
+  parseRetryAfter,
+  REDIRECTS,
+  redirectMessage,
+  statusKind,
+} from "./failure.js";
 import { makeRedactor, redactFailure, secretValues, type Redactor } from "./secrets.js";
 import type { ChatRequest, ChatResult, ModelInfo, PrepareOptions, PrepareResult, Provider, ProviderEnv, ProviderFailure } from "./types.js";
 import { DEFAULT_OPENAI_BASE_URL, isLoopback, openaiBaseUrl, safeUrl } from "./endpoints.js";
@@ -69,6 +81,7 @@ export class OpenAIProvider implements Provider {
           webhookSecret: null,
           defaultHeaders: model.headers,
           maxRetries: 0,
+          fetchOptions: { redirect: REDIRECTS },
         })
       : null;
   }
@@ -177,6 +190,9 @@ export class OpenAIProvider implements Provider {
       return failure("timeout", `${where}: no answer within ${timeoutMs} ms`);
     }
     if (deadline.interrupted() || err instanceof OpenAI.APIUserAbortError) return failure("aborted", `${where}: interrupted`);
+    if (err instanceof OpenAI.APIConnectionError && isRefusedRedirect(err)) {
+      return failure("unreachable", redirectMessage(where, "the model's base_url (or OPENAI_BASE_URL)"));
+    }
     if (err instanceof OpenAI.APIConnectionError) {
       const cause = (err as { cause?: unknown }).cause ?? err;
       const kind = networkKind(cause);

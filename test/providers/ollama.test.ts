@@ -70,6 +70,18 @@ describe("ollama prepare", () => {
     expect(failure.message).toContain("connection refused");
   });
 
+  it("a redirect is refused at prepare: 'unreachable', saying what to set, and its target is not asked", async () => {
+    const target = `${standin.url}/api/tags`;
+    const before = standin.requestsTo("/api/tags").length;
+    standin.enqueueFault({ kind: "status", status: 301, headers: { location: target } }, "/api/tags");
+    const failure = expectFailure(await provider().prepare({ pull: false }));
+    expect(failure.kind).toBe("unreachable");
+    expect(failure.message).toBe(
+      `ollama at ${standin.url} answered with a redirect, which value-compass does not follow; set the model's base_url (or OLLAMA_HOST) to the address it redirects to`,
+    );
+    expect(standin.requestsTo("/api/tags").length).toBe(before + 1);
+  });
+
   it("the spec's base_url wins over OLLAMA_HOST", async () => {
     const port = await closedPort();
     const p = createOllamaProvider(model("ollama:llama3.2", { baseUrl: standin.url }), { OLLAMA_HOST: `127.0.0.1:${port}` });
@@ -96,6 +108,16 @@ describe("ollama chat faults", () => {
     expect(f500.message).toContain("llama runner process has terminated");
     standin.enqueueFault({ kind: "status", status: 503 });
     expect(expectFailure(await provider().chat(request()))).toMatchObject({ kind: "server", status: 503 });
+  });
+
+  it("a redirected chat (307, which fetch would follow with the body) → 'unreachable'; the target is not asked", async () => {
+    const before = standin.requestsTo("/api/chat").length;
+    standin.enqueueFault({ kind: "status", status: 307, headers: { location: `${standin.url}/api/chat` } });
+    const failure = expectFailure(await provider().chat(request()));
+    expect(failure.kind).toBe("unreachable");
+    expect(failure.message).toContain("answered with a redirect, which value-compass does not follow");
+    expect(standin.requestsTo("/api/chat").length).toBe(before + 1);
+    expectText(await provider().chat(request()));
   });
 
   it("a request that hangs → 'timeout'", async () => {

@@ -179,6 +179,20 @@ describe("openai chat", () => {
     expect(expectFailure(await provider().chat(request()))).toMatchObject({ kind: "server", status: 503 });
   });
 
+  it("a redirected request (307 or 301) → 'unreachable', saying what to set; the target is not asked", async () => {
+    for (const status of [307, 301]) {
+      const before = standin.requestsTo("/v1/chat/completions").length;
+      standin.enqueueFault({ kind: "status", status, headers: { location: `${standin.baseUrl}/chat/completions` } });
+      const failure = expectFailure(await provider().chat(request()));
+      expect(failure.kind).toBe("unreachable");
+      expect(failure.message).toBe(
+        `${standin.baseUrl} answered with a redirect, which value-compass does not follow; set the model's base_url (or OPENAI_BASE_URL) to the address it redirects to`,
+      );
+      expect(standin.requestsTo("/v1/chat/completions").length).toBe(before + 1);
+    }
+    expectText(await provider().chat(request()));
+  });
+
   it("a hanging request → 'timeout'", async () => {
     standin.enqueueFault({ kind: "hang" });
     expect(expectFailure(await provider().chat(request({ timeoutMs: 250 }))).kind).toBe("timeout");
