@@ -5,10 +5,18 @@ import type { CheckedItem, CheckedItemSet, CheckedModel, CheckedSpec } from "../
 import type { ContextCombo, Json, Plan, PlanItem, PlanModel, PlanRunSettings, PlanSegment, SamplingParams } from "../core/plan.js";
 import { PLAN_SCHEMA_VERSION } from "../core/plan.js";
 import { applySelection } from "./select.js";
-import { planHash } from "./serialize.js";
+import { hashPlan, keepStepTexts } from "./serialize.js";
 import { countSteps } from "./steps.js";
 
-export function compilePlan(spec: CheckedSpec): Plan {
+export interface CompileOptions {
+  /**
+   * Keep the steps' JSON from hashing (up to KEEP_STEP_CHARS) for writing this plan's plan.json once
+   * (`run` does); other commands would only hold them.
+   */
+  keepStepTexts?: boolean;
+}
+
+export function compilePlan(spec: CheckedSpec, options: CompileOptions = {}): Plan {
   const header: Omit<Plan, "hash" | "stepCount"> = {
     schemaVersion: PLAN_SCHEMA_VERSION,
     name: spec.name,
@@ -42,8 +50,17 @@ export function compilePlan(spec: CheckedSpec): Plan {
     ...(spec.gate ? { gate: spec.gate } : {}),
   };
   const withCount: Plan = { ...header, stepCount: countSteps(header), hash: "" };
-  return { ...withCount, hash: planHash(withCount) };
+  const { hash, stepTexts } = hashPlan(withCount, options.keepStepTexts ? KEEP_STEP_CHARS : 0);
+  const plan: Plan = { ...withCount, hash };
+  keepStepTexts(plan, stepTexts);
+  return plan;
 }
+
+/**
+ * Up to this many characters of step JSON (about 16 MB) are kept from hashing the plan until its
+ * plan.json is written (serialize.ts, keepStepTexts); a bigger plan enumerates its steps again.
+ */
+const KEEP_STEP_CHARS = 16_000_000;
 
 function planModel(m: CheckedModel): PlanModel {
   const model: PlanModel = {

@@ -5,11 +5,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../src/check/load.js";
 import { compilePlan } from "../../src/compile/compile.js";
 import { buildTemplateContext, renderTemplate, templateReadsSample } from "../../src/compile/render.js";
-import { canonicalJson, canonicalStepJson } from "../../src/compile/serialize.js";
+import { canonicalJson, canonicalStepJson, hashPlan, planHash, writePlanJson } from "../../src/compile/serialize.js";
 import { iterateStepIds, iterateSteps } from "../../src/compile/steps.js";
 import type { Plan } from "../../src/core/plan.js";
 import { kinds } from "../kinds.js";
@@ -114,5 +115,76 @@ describe("iterateStepIds", () => {
     // Item b is asked of one model only: 2 models × 2 cultures × 3 samples for a, 1 × 2 × 3 for b.
     expect(full).toHaveLength(18);
     expect([...iterateStepIds(plan)]).toEqual(full);
+  });
+});
+
+describe("step texts kept from hashing the plan for its plan.json", () => {
+  class Capture extends Writable {
+    text = "";
+    override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
+      this.text += chunk.toString();
+      done();
+    }
+  }
+  async function planJson(plan: Plan): Promise<string> {
+    const out = new Capture();
+    await writePlanJson(plan, out);
+    return out.text;
+  }
+  async function loaded(samples: number) {
+    const dir = mkdtempSync(join(tmpdir(), "vc-keep-"));
+    writeFileSync(join(dir, "package.json"), "{}\n");
+    writeFileSync(
+      join(dir, "s.vc"),
+      [
+        'system s "S" {',
+        '  dimension d "D"',
+        "}",
+        "template ask {",
+        '  user "{{item.text}} #{{sample}}"',
+        "}",
+        "items qs {",
+        "  system s",
+        "  template ask",
+        '  item a { dimension d  text "First" }',
+        '  item b { dimension d  text "Second \\u00e9" }',
+        "}",
+        "run {",
+        '  models ["mock:comply", "mock:refuse"]',
+        "  seed 7",
+        `  samples ${samples}`,
+        "}",
+        "",
+      ].join("\n"),
+    );
+    const spec = (await loadSpec(join(dir, "s.vc"), { kinds, cwd: dir })).spec;
+    if (!spec) throw new Error("spec did not load");
+    return spec;
+  }
+
+  it("give the bytes the steps give, once; a plan hashed again or written again enumerates its steps", async () => {
+    const spec = await loaded(3);
+    const kept = compilePlan(spec, { keepStepTexts: true });
+    const plain = compilePlan(spec);
+    expect(kept.hash).toBe(plain.hash);
+    expect(kept.hash).toBe(planHash(plain));
+    const fromKept = await planJson(kept);
+    const fromSteps = await planJson(plain);
+    expect(fromKept).toBe(fromSteps);
+    expect(fromKept.split("\n").length).toBe(kept.stepCount + 3);
+    // Written once from the kept texts; a second write (nothing kept any more) is the same bytes.
+    expect(await planJson(kept)).toBe(fromSteps);
+  });
+
+  it("are what hashPlan returns: every step's canonical JSON in plan order, or nothing over the budget", async () => {
+    const plan = compilePlan(await loaded(2));
+    const texts = [...iterateSteps(plan)].map((step) => canonicalStepJson(step));
+    const all = hashPlan(plan, Number.MAX_SAFE_INTEGER);
+    expect(all.hash).toBe(plan.hash);
+    expect(all.stepTexts).toEqual(texts);
+    const total = texts.reduce((n, t) => n + t.length, 0);
+    expect(hashPlan(plan, total).stepTexts).toEqual(texts);
+    expect(hashPlan(plan, total - 1)).toEqual({ hash: plan.hash, stepTexts: null });
+    expect(hashPlan(plan, 0).stepTexts).toBeNull();
   });
 });
