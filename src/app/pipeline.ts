@@ -22,7 +22,6 @@ import { shardStepCount, shardSteps } from "../run/shard.js";
 import { BATCH_DIR, BATCH_STATE_FILE, batchableJudges, DEFAULT_BATCH, runBatches, runJudgeBatches, type BatchSettings } from "./batch-stage.js";
 import { Interrupts } from "./interrupts.js";
 import { commandsOfPlan, declaredCommands, execPermission } from "./trust.js";
-import { validateBeforeRun } from "./validate-stage.js";
 import { checkJournal, checkRunRecords, type JournalCheck } from "./run-integrity.js";
 import { closeProviders, modelsOfPlan, prepareModels, type ModelNeed, type PrepareFailure, type PrepareSettings } from "./models.js";
 import { cacheDirOf, cacheUsedOf, concurrencyOverrideOf, countsBefore, EXECUTOR_FILES, invocationOf, RunRecord } from "./run-record.js";
@@ -88,6 +87,9 @@ export async function runPipeline(request: RunRequest, deps: RunDeps, io: RunIO)
     const gold = (plan.gold ?? []).filter((g) => used.has(g.scorer));
     if (gold.length > 0) {
       say(io.describe({ kind: "validating", examples: gold.reduce((n, g) => n + g.examples.length, 0) }));
+      // Loaded only here: it brings the scorers (regular expressions compiled at load), which a run
+      // without gold sets loads in the background once the first steps are out (stages.ts).
+      const { validateBeforeRun } = await import("./validate-stage.js");
       const validated = await validateBeforeRun({
         plan: { ...plan, gold },
         models: prepared.models,
