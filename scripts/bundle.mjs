@@ -84,6 +84,10 @@ const result = await build({
   // import.meta.url of every bundled module becomes the bundle's own URL (see the note on paths above).
   define: { "import.meta.url": "__vcBundleUrl" },
   banner: { js: 'const __vcBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // Without comments and indentation the bundle is 3.8 MB instead of 5.3: every start reads, decodes
+  // and hashes (for the code cache's name) that much less, about 20 ms of each command. Names are kept,
+  // so that an internal error still names the function it came from.
+  minifyWhitespace: true,
   plugins: [chevrotainStatic, bundledRequires, vegaCanvas],
   external: optionalExternals,
   logLevel: "warning",
