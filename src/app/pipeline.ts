@@ -570,7 +570,7 @@ async function writeResponses(run: ActiveRun, prefetch: Prefetch): Promise<RunCo
   const { writeResponsesCsv } = await prefetch.responsesWriter();
   // Journal lines that do not fit the plan (an edited or damaged journal, resumed) are left out and
   // named at the end of the run, as `vc report --salvage` does; the journal stays as it is.
-  const journal = checkJournal(plan, join(runDir, JOURNAL_FILE), { iterate: run.iterateStepIds, stageSteps: run.stageSteps });
+  const journal = checkJournal(plan, join(runDir, JOURNAL_FILE), { iterate: run.iterateStepIds, stageSteps: run.stageSteps, ownFrom: run.journal.ownFrom });
   const checked = checkRunRecords(plan, runDir, { journalOnly: true, salvage: true, journal });
   // The journal is final now (stages write scores from here on): the report stage reuses this check.
   run.journalCheck.current = journal;

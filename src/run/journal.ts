@@ -33,10 +33,16 @@ export class Journal {
   private constructor(
     private fd: number | null,
     readonly path: string,
+    /**
+     * The journal's size when this process opened it: every line from this byte on was written by
+     * this Journal (the run folder is locked), in the form `writtenStep` reads.
+     */
+    readonly ownFrom: number,
   ) {}
 
   static open(path: string): Journal {
-    return new Journal(openSync(path, "a"), path);
+    const fd = openSync(path, "a");
+    return new Journal(fd, path, fstatSync(fd).size);
   }
 
   append(record: StepRecord): void {
@@ -317,6 +323,20 @@ export function writtenIndex(data: Buffer, start: number, end: number): number {
   if (digits === 0 || data[p] !== 0x2c || (digits > 1 && data[first] === 0x30)) return -1;
   if (data.subarray(p, end).indexOf(INDEX_KEY) >= 0) return -1;
   return n;
+}
+
+/**
+ * The step id and plan index of a line in the form Journal writes (see `writtenIndex`), read from its
+ * bytes; null for any other form. Only the head of the line is read: whether the rest is valid JSON
+ * is not checked (the journal check trusts this for the lines this process wrote, see `ownFrom`).
+ */
+export function writtenStep(data: Buffer, start: number, end: number): { stepId: string; index: number } | null {
+  const index = writtenIndex(data, start, end);
+  if (index < 0) return null;
+  const idStart = start + WRITTEN_PREFIX.length;
+  const idEnd = data.indexOf(0x22, idStart);
+  if (idEnd < 0 || idEnd >= end) return null;
+  return { stepId: data.toString("utf8", idStart, idEnd), index };
 }
 
 /**
