@@ -8,20 +8,17 @@ import { join } from "node:path";
 import { Buffer } from "node:buffer";
 import { describe, expect, it } from "vitest";
 import { checkJournal, type JournalCheck } from "../../src/app/run-integrity.js";
-import { loadSpec } from "../../src/check/load.js";
 import { compilePlan } from "../../src/compile/compile.js";
 import { iterateSteps } from "../../src/compile/steps.js";
 import type { Plan, PlanStep } from "../../src/core/plan.js";
 import type { StepRecord } from "../../src/core/records.js";
 import { Journal, writtenIndex, writtenStep } from "../../src/run/journal.js";
-import { kinds } from "../kinds.js";
+import { checkedSpecText } from "../compile/helpers.js";
+import { stepRecord } from "../../src/run/execute.js";
 
 async function plan(): Promise<Plan> {
-  const dir = mkdtempSync(join(tmpdir(), "vc-jcheck-"));
-  writeFileSync(join(dir, "package.json"), "{}\n");
-  writeFileSync(
-    join(dir, "s.vc"),
-    [
+  return compilePlan(
+    await checkedSpecText([
       'system s "S" {',
       '  dimension d "D"',
       "}",
@@ -39,38 +36,21 @@ async function plan(): Promise<Plan> {
       "  seed 7",
       "  samples 2",
       "}",
-      "",
-    ].join("\n"),
+    ]),
   );
-  const spec = (await loadSpec(join(dir, "s.vc"), { kinds, cwd: dir })).spec;
-  if (!spec) throw new Error("spec did not load");
-  return compilePlan(spec);
 }
 
-/** A step record as the executor builds it (the key order Journal's lines have). */
-function record(step: Pick<PlanStep, "id" | "index" | "segment" | "model">, overrides: Partial<StepRecord> = {}): StepRecord {
-  return {
-    type: "step",
-    stepId: step.id,
-    index: step.index,
-    segment: step.segment,
-    model: step.model,
-    system: "s",
-    dimension: "d",
-    item: "a",
-    context: { culture: null, usecase: null },
-    sample: 0,
-    messages: [{ role: "user", content: "First" }],
-    cached: false,
-    attempts: 1,
-    mock: true,
-    response: "ok",
-    error: null,
-    latencyMs: 1,
-    tokensIn: null,
-    tokensOut: null,
-    ...overrides,
-  } as StepRecord;
+/** The executor's record of `step` (its key order is the journal's), answered `text`. */
+function record(step: PlanStep, text = "ok"): StepRecord {
+  return stepRecord(
+    step,
+    {
+      result: { ok: true, response: { text, tokensIn: null, tokensOut: null, latencyMs: 1, finishReason: null, fingerprint: null } },
+      attempts: 1,
+      cached: false,
+    },
+    true,
+  );
 }
 
 function summary(check: JournalCheck, steps: readonly PlanStep[], extra: readonly string[]) {
@@ -103,7 +83,7 @@ describe("checkJournal on the lines this process wrote (ownFrom)", () => {
     const journal = Journal.open(path);
     expect(journal.ownFrom).toBeGreaterThan(0);
     journal.append(record(s1));
-    journal.append(record(s2, { response: 'quote " and \\ and \u00e9 in the text' }));
+    journal.append(record(s2, 'quote " and \\ and \u00e9 in the text'));
     journal.append(record({ ...s3, id: "0123456789abcdef", segment: "adaptive_block" }));
     journal.append(record({ ...s3, id: "aaaaaaaaaaaaaaaa" }));
     journal.append(record({ ...s3, index: 0 }));
@@ -141,9 +121,10 @@ describe("checkJournal on the lines this process wrote (ownFrom)", () => {
     expect(fast.stepIds.marked(s0.id)).toBe(true);
   });
 
-  it("reads a written line's head as JSON.parse reads the line, or not at all", () => {
+  it("reads a written line's head as JSON.parse reads the line, or not at all", async () => {
+    const [firstStep] = [...iterateSteps(await plan())] as [PlanStep];
     const line = (text: string) => writtenStep(Buffer.from(text), 0, Buffer.byteLength(text));
-    const written = JSON.stringify(record({ id: "00ff00ff00ff00ff", index: 12, segment: "qs", model: "m" }));
+    const written = JSON.stringify(record({ ...firstStep, id: "00ff00ff00ff00ff", index: 12 }));
     expect(line(written)).toEqual({ stepId: "00ff00ff00ff00ff", index: 12 });
     expect(writtenIndex(Buffer.from(written), 0, written.length)).toBe(12);
     for (const other of [

@@ -1,6 +1,9 @@
 // Test helpers for the compiler and the CLI: the example spec checked once, and an in-process CLI
 // with captured output streams.
 
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { loadSpec, type LoadOptions } from "../../src/check/load.js";
 import { kinds } from "../kinds.js";
@@ -15,6 +18,16 @@ export async function exampleSpec(options: Omit<LoadOptions, "cwd" | "kinds"> = 
   const result = await loadSpec("specs/example.vc", { kinds, cwd, ...options });
   if (!result.spec) throw new Error(`example spec has errors: ${result.diagnostics.map((d) => d.message).join("; ")}`);
   return result.spec;
+}
+
+/** A spec of these lines (in a folder of its own, as s.vc), checked; throws on any error. */
+export async function checkedSpecText(lines: readonly string[]): Promise<CheckedSpec> {
+  const dir = mkdtempSync(join(tmpdir(), "vc-spec-"));
+  writeFileSync(join(dir, "package.json"), "{}\n");
+  writeFileSync(join(dir, "s.vc"), `${lines.join("\n")}\n`);
+  const loaded = await loadSpec(join(dir, "s.vc"), { kinds, cwd: dir });
+  if (!loaded.spec) throw new Error(loaded.diagnostics.map((d) => `${d.code} ${d.message}`).join("; "));
+  return loaded.spec;
 }
 
 export class Capture extends Writable {

@@ -2,49 +2,40 @@
 // messages rendered once per item and context when the template cannot read `sample`, and the
 // ids-only enumeration the record check uses.
 
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { loadSpec } from "../../src/check/load.js";
 import { compilePlan } from "../../src/compile/compile.js";
 import { buildTemplateContext, renderTemplate, templateReadsSample } from "../../src/compile/render.js";
 import { canonicalJson, canonicalStepJson, hashPlan, planHash, writePlanJson } from "../../src/compile/serialize.js";
 import { iterateStepIds, iterateSteps } from "../../src/compile/steps.js";
 import type { Plan } from "../../src/core/plan.js";
-import { kinds } from "../kinds.js";
+import { Capture, checkedSpecText } from "./helpers.js";
 
 async function planOf(templateSource: string, samples = 3): Promise<Plan> {
-  const dir = mkdtempSync(join(tmpdir(), "vc-reuse-"));
-  writeFileSync(join(dir, "package.json"), "{}\n");
-  const spec = [
-    'system s "S" {',
-    '  dimension d "D"',
-    "}",
-    'culture de_DE { language "German" }',
-    'culture ja_JP { language "Japanese" }',
-    "template ask {",
-    `  user ${JSON.stringify(templateSource)}`,
-    "}",
-    "items qs {",
-    "  system s",
-    "  template ask",
-    '  item a { dimension d  text "First" options ["x", "y"] }',
-    '  item b { dimension d  text "Second" options ["z"] models ["mock:comply"] }',
-    "}",
-    "run {",
-    '  models ["mock:comply", "mock:refuse"]',
-    "  cross [culture]",
-    "  cultures [de_DE, ja_JP]",
-    "  seed 7",
-    `  samples ${samples}`,
-    "}",
-  ].join("\n");
-  writeFileSync(join(dir, "s.vc"), `${spec}\n`);
-  const loaded = await loadSpec(join(dir, "s.vc"), { kinds, cwd: dir });
-  if (!loaded.spec) throw new Error(loaded.diagnostics.map((d) => `${d.code} ${d.message}`).join("; "));
-  return compilePlan(loaded.spec);
+  return compilePlan(
+    await checkedSpecText([
+      'system s "S" {',
+      '  dimension d "D"',
+      "}",
+      'culture de_DE { language "German" }',
+      'culture ja_JP { language "Japanese" }',
+      "template ask {",
+      `  user ${JSON.stringify(templateSource)}`,
+      "}",
+      "items qs {",
+      "  system s",
+      "  template ask",
+      '  item a { dimension d  text "First" options ["x", "y"] }',
+      '  item b { dimension d  text "Second" options ["z"] models ["mock:comply"] }',
+      "}",
+      "run {",
+      '  models ["mock:comply", "mock:refuse"]',
+      "  cross [culture]",
+      "  cultures [de_DE, ja_JP]",
+      "  seed 7",
+      `  samples ${samples}`,
+      "}",
+    ]),
+  );
 }
 
 describe("templateReadsSample", () => {
@@ -119,47 +110,31 @@ describe("iterateStepIds", () => {
 });
 
 describe("step texts kept from hashing the plan for its plan.json", () => {
-  class Capture extends Writable {
-    text = "";
-    override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-      this.text += chunk.toString();
-      done();
-    }
-  }
   async function planJson(plan: Plan): Promise<string> {
     const out = new Capture();
     await writePlanJson(plan, out);
     return out.text;
   }
-  async function loaded(samples: number) {
-    const dir = mkdtempSync(join(tmpdir(), "vc-keep-"));
-    writeFileSync(join(dir, "package.json"), "{}\n");
-    writeFileSync(
-      join(dir, "s.vc"),
-      [
-        'system s "S" {',
-        '  dimension d "D"',
-        "}",
-        "template ask {",
-        '  user "{{item.text}} #{{sample}}"',
-        "}",
-        "items qs {",
-        "  system s",
-        "  template ask",
-        '  item a { dimension d  text "First" }',
-        '  item b { dimension d  text "Second \\u00e9" }',
-        "}",
-        "run {",
-        '  models ["mock:comply", "mock:refuse"]',
-        "  seed 7",
-        `  samples ${samples}`,
-        "}",
-        "",
-      ].join("\n"),
-    );
-    const spec = (await loadSpec(join(dir, "s.vc"), { kinds, cwd: dir })).spec;
-    if (!spec) throw new Error("spec did not load");
-    return spec;
+  function loaded(samples: number) {
+    return checkedSpecText([
+      'system s "S" {',
+      '  dimension d "D"',
+      "}",
+      "template ask {",
+      '  user "{{item.text}} #{{sample}}"',
+      "}",
+      "items qs {",
+      "  system s",
+      "  template ask",
+      '  item a { dimension d  text "First" }',
+      '  item b { dimension d  text "Second \\u00e9" }',
+      "}",
+      "run {",
+      '  models ["mock:comply", "mock:refuse"]',
+      "  seed 7",
+      `  samples ${samples}`,
+      "}",
+    ]);
   }
 
   it("give the bytes the steps give, once; a plan hashed again or written again enumerates its steps", async () => {
