@@ -50,9 +50,9 @@ export function compilePlan(spec: CheckedSpec, options: CompileOptions = {}): Pl
     ...(spec.gate ? { gate: spec.gate } : {}),
   };
   const withCount: Plan = { ...header, stepCount: countSteps(header), hash: "" };
-  const { hash, stepTexts } = hashPlan(withCount, options.keepStepTexts ? KEEP_STEP_CHARS : 0);
+  const { hash, stepLines } = hashPlan(withCount, options.keepStepTexts ? KEEP_STEP_CHARS : 0);
   const plan: Plan = { ...withCount, hash };
-  keepStepTexts(plan, stepTexts);
+  keepStepTexts(plan, stepLines);
   return plan;
 }
 

@@ -138,7 +138,8 @@ describe("step texts kept from hashing the plan for its plan.json", () => {
   }
 
   it("give the bytes the steps give, once; a plan hashed again or written again enumerates its steps", async () => {
-    const spec = await loaded(3);
+    // 600 steps: the kept JSON spans several of the hash's 64 KB chunks.
+    const spec = await loaded(150);
     const kept = compilePlan(spec, { keepStepTexts: true });
     const plain = compilePlan(spec);
     expect(kept.hash).toBe(plain.hash);
@@ -152,14 +153,16 @@ describe("step texts kept from hashing the plan for its plan.json", () => {
   });
 
   it("are what hashPlan returns: every step's canonical JSON in plan order, or nothing over the budget", async () => {
-    const plan = compilePlan(await loaded(2));
-    const texts = [...iterateSteps(plan)].map((step) => canonicalStepJson(step));
+    const plan = compilePlan(await loaded(150));
+    const lines = [...iterateSteps(plan)].map((step) => `\n${canonicalStepJson(step)}`);
     const all = hashPlan(plan, Number.MAX_SAFE_INTEGER);
     expect(all.hash).toBe(plan.hash);
-    expect(all.stepTexts).toEqual(texts);
-    const total = texts.reduce((n, t) => n + t.length, 0);
-    expect(hashPlan(plan, total).stepTexts).toEqual(texts);
-    expect(hashPlan(plan, total - 1)).toEqual({ hash: plan.hash, stepTexts: null });
-    expect(hashPlan(plan, 0).stepTexts).toBeNull();
+    expect(all.stepLines?.count).toBe(plan.stepCount);
+    expect(all.stepLines?.chunks.length).toBeGreaterThan(2);
+    expect(all.stepLines?.chunks.join("")).toBe(lines.join(""));
+    const total = lines.reduce((n, t) => n + t.length, 0);
+    expect(hashPlan(plan, total).stepLines?.chunks.join("")).toBe(lines.join(""));
+    expect(hashPlan(plan, total - 1)).toEqual({ hash: plan.hash, stepLines: null });
+    expect(hashPlan(plan, 0).stepLines).toBeNull();
   });
 });
