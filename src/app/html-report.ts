@@ -6,7 +6,7 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import type { Plan } from "../core/plan.js";
-import type { ScoreRecord } from "../core/records.js";
+import type { ScoreRecord, StepRecord } from "../core/records.js";
 import type { HtmlSection } from "../report/html/types.js";
 import { finalRecordsInPlanOrder, JOURNAL_FILE } from "../run/journal.js";
 import { readScoreRecords, SCORES_FILE, scoreKey } from "../run/score-journal.js";
@@ -20,6 +20,8 @@ export interface HtmlReportOptions {
   explorerLimit?: number;
   /** Sections after the built-in ones (`value-compass diff` adds its comparison this way). */
   extraSections?: readonly HtmlSection[];
+  /** The journal's final records in plan order, already read (the run's own), instead of reading them again. */
+  records?: readonly StepRecord[] | null;
 }
 
 export type HtmlReportResult = { ok: true; file: string; bytes: number; notes: string[] } | { ok: false; error: string };
@@ -43,7 +45,7 @@ export async function writeHtmlReport(plan: Plan, runDir: string, outDir: string
       const kept = html.keptPositions(total, limit);
       const wanted = new Set<string>();
       let position = 0;
-      for (const r of finalRecordsInPlanOrder(journalPath)) if (kept.has(position++)) wanted.add(r.stepId);
+      for (const r of options.records ?? finalRecordsInPlanOrder(journalPath)) if (kept.has(position++)) wanted.add(r.stepId);
       // Latest record per (step, scorer), as latestScores keeps them, for the wanted steps only.
       const latest = new Map<string, ScoreRecord>();
       for (const r of readScoreRecords(scoresPath)) {
@@ -60,7 +62,7 @@ export async function writeHtmlReport(plan: Plan, runDir: string, outDir: string
     }
     const order = new Map(plan.scorers.map((s, i) => [s.id, i]));
     for (const list of byStep.values()) list.sort((a, b) => (order.get(a.scorer) ?? 0) - (order.get(b.scorer) ?? 0));
-    const explorer = html.explorerData(finalRecordsInPlanOrder(journalPath), total, (id) => byStep.get(id) ?? [], limit);
+    const explorer = html.explorerData(options.records ?? finalRecordsInPlanOrder(journalPath), total, (id) => byStep.get(id) ?? [], limit);
     const report = await html.buildHtmlReport({
       plan,
       runId: options.runId,

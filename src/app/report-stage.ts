@@ -39,6 +39,8 @@ export interface RunReportOptions {
   csv: CsvOptions;
   /** Write responses.csv too (the run writes it itself, before the stages). */
   responses: boolean;
+  /** The journal's final records in plan order, already read (the run's own), instead of reading them again. */
+  records?: readonly StepRecord[] | null;
 }
 
 export type RunReportResult =
@@ -120,7 +122,7 @@ export function writeRunReports(plan: Plan, runDir: string, outDir: string, opti
   // One pass over the journal in plan order feeds the report build as a stream (the static steps,
   // each kept only as the dataset's StepMeta) and sets the adaptive steps aside for their replay.
   function* staticSteps(): Generator<StepRecord> {
-    for (const record of finalRecordsInPlanOrder(journalPath)) {
+    for (const record of options.records ?? finalRecordsInPlanOrder(journalPath)) {
       if (adaptiveIds.has(record.segment)) {
         adaptiveSteps.push(slim(record));
         adaptiveStepIds.add(record.stepId);
@@ -259,6 +261,10 @@ export const reportStage: RunStage = {
     // the tables and named at the end of the run (never skipped quietly). The files stay as they are.
     const checked = checkRunRecords(ctx.plan, ctx.runDir, { salvage: true, journal: ctx.takeJournalCheck?.() ?? null });
     const source = checked.ok ? checked.sourceDir : ctx.runDir;
+    // The records responses.csv was written from are the journal's as it is: used only when nothing
+    // was left out (the tables then read the journal itself, not a salvaged copy).
+    const kept = ctx.takeFinalRecords?.() ?? null;
+    const records = source === ctx.runDir ? kept : null;
     const dropped = checked.ok ? checked.dropped : checked.problems;
     let result: RunReportResult;
     try {
@@ -267,6 +273,7 @@ export const reportStage: RunStage = {
         seed: reportSeed(ctx.plan),
         csv: ctx.csv,
         responses: false,
+        records,
       });
     } finally {
       if (source !== ctx.runDir) rmSync(source, { recursive: true, force: true });
@@ -281,7 +288,7 @@ export const reportStage: RunStage = {
     const files = [...result.files];
     let errors = 0;
     if (ctx.html) {
-      const page = await writeHtmlReport(ctx.plan, ctx.runDir, ctx.runDir, result, { runId: basename(ctx.runDir) });
+      const page = await writeHtmlReport(ctx.plan, ctx.runDir, ctx.runDir, result, { runId: basename(ctx.runDir), records });
       if (page.ok) {
         files.push(page.file);
         if (!ctx.quiet) for (const note of page.notes) ctx.note(`value-compass run: report: ${note}`);

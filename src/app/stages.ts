@@ -70,6 +70,13 @@ export interface StageContext {
    * stage checks only the scores against it instead of reading the journal again. Null when taken.
    */
   takeJournalCheck?: () => JournalCheck | null;
+  /**
+   * The journal's final records in plan order, as responses.csv was written from them, once; null
+   * when taken, or when the run did not keep them (see HANDOFF_STEPS in pipeline.ts). The report
+   * stage then builds the tables and report.html's explorer from them instead of reading and parsing
+   * the journal twice more.
+   */
+  takeFinalRecords?: () => readonly StepRecord[] | null;
 }
 
 /** Sends a scoring pass's judge calls as batches and returns the answers by custom_id (batch-stage.ts). */

@@ -36,7 +36,15 @@ function batchCsv(plan: Plan, records: StepRecord[], runId: string | null, optio
  * Writes the CSV (to a temporary file, renamed at the end) and returns the counts over the final
  * record of every step. `runId` fills the run_id column (the run folder's name).
  */
-export function writeResponsesCsv(plan: Plan, journalPath: string, csvPath: string, runId: string | null, options: CsvOptions = {}): JournalCounts {
+export function writeResponsesCsv(
+  plan: Plan,
+  journalPath: string,
+  csvPath: string,
+  runId: string | null,
+  options: CsvOptions = {},
+  /** When given, every record written is also pushed here (the run hands them to its report). */
+  keep?: StepRecord[],
+): JournalCounts {
   const counts: JournalCounts = { done: 0, succeeded: 0, failed: 0, cached: 0, retried: 0, adaptive: 0 };
   const adaptive = new Set(plan.segments.filter((s) => s.kind === "adaptive").map((s) => s.id));
   writeFileAtomicWith(csvPath, (fd) => {
@@ -56,6 +64,7 @@ export function writeResponsesCsv(plan: Plan, journalPath: string, csvPath: stri
       if (record.attempts > 1) counts.retried++;
       if (adaptive.has(record.segment)) counts.adaptive++;
       batch.push(record);
+      keep?.push(record);
       if (batch.length >= BATCH) flush();
     }
     flush();
