@@ -89,21 +89,28 @@ const CODE_WORDS: Record<string, string> = {
 };
 
 /**
- * The first error `code` found along the `cause` chain (and inside AggregateErrors, which Node uses
- * when it tried several addresses of one host name).
+ * `err` and what it wraps, breadth first: the `cause` chain, and the errors inside AggregateErrors
+ * (which Node uses when it tried several addresses of one host name). Each object once.
  */
-export function networkErrorCode(err: unknown): string | null {
+function* errorChain(err: unknown): Generator<object> {
   const seen = new Set<unknown>();
   const queue: unknown[] = [err];
   while (queue.length > 0) {
     const current = queue.shift();
     if (current === null || typeof current !== "object" || seen.has(current)) continue;
     seen.add(current);
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && code !== "") return code;
+    yield current;
     queue.push((current as { cause?: unknown }).cause);
     const errors = (current as { errors?: unknown }).errors;
     if (Array.isArray(errors)) queue.push(...errors);
+  }
+}
+
+/** The first error `code` found along the error chain (errorChain). */
+export function networkErrorCode(err: unknown): string | null {
+  for (const current of errorChain(err)) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && code !== "") return code;
   }
   return null;
 }
@@ -127,19 +134,6 @@ export function describeNetworkError(err: unknown): string {
 }
 
 /**
- * The adapters ask fetch to refuse redirects (`redirect: "error"`, see REDIRECTS below): undici then
- * rejects with "fetch failed" caused by "unexpected redirect".
- */
-export function isRefusedRedirect(err: unknown): boolean {
-  const seen = new Set<unknown>();
-  for (let current: unknown = err; current instanceof Error && !seen.has(current); current = (current as { cause?: unknown }).cause) {
-    seen.add(current);
-    if (current.message === "unexpected redirect") return true;
-  }
-  return false;
-}
-
-/**
  * What a refused redirect means to the user. A model API that redirects a request is misconfigured
  * for a client: fetch would turn a redirected POST (301/302) into a GET without its body, and a
  * followed redirect hides where the answers really came from. So the adapters refuse redirects and
@@ -149,8 +143,18 @@ export function isRefusedRedirect(err: unknown): boolean {
  */
 export const REDIRECTS = "error" as const;
 
-export function redirectMessage(where: string, setting: string): string {
-  return `${where} answered with a redirect, which value-compass does not follow; set ${setting} to the address it redirects to`;
+/**
+ * The failure a refused redirect is, or null when `err` is not one: undici rejects with "fetch
+ * failed" caused by "unexpected redirect". Fatal ("unreachable"): every request would be redirected.
+ * `setting` names what the user should change ("the model's base_url (or OLLAMA_HOST)").
+ */
+export function refusedRedirect(err: unknown, where: string, setting: string): ProviderFailure | null {
+  for (const current of errorChain(err)) {
+    if (current instanceof Error && current.message === "unexpected redirect") {
+      return failure("unreachable", `${where} answered with a redirect, which value-compass does not follow; set ${setting} to the address it redirects to`);
+    }
+  }
+  return null;
 }
 
 export function errorMessage(err: unknown): string {

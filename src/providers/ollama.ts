@@ -20,12 +20,11 @@ import {
   describeNetworkError,
   errorMessage,
   failure,
-  isRefusedRedirect,
   networkErrorCode,
   networkKind,
   parseRetryAfter,
   REDIRECTS,
-  redirectMessage,
+  refusedRedirect,
   statusKind,
 } from "./failure.js";
 import { ollamaEndpoint, parseOllamaHost, type OllamaHost } from "./ollama-host.js";
@@ -262,7 +261,8 @@ export class OllamaProvider implements Provider {
     if (err instanceof Error && err.message === STREAM_INCOMPLETE) {
       return failure("bad_response", `${where}: the answer stream ended without its final line`);
     }
-    if (isRefusedRedirect(err)) return failure("unreachable", redirectMessage(where, "the model's base_url (or OLLAMA_HOST)"));
+    const redirected = refusedRedirect(err, where, "the model's base_url (or OLLAMA_HOST)");
+    if (redirected) return redirected;
     if (isNetworkError(err)) {
       const kind = networkKind(err);
       const words = describeNetworkError(err);

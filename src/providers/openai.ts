@@ -18,12 +18,11 @@ import {
   describeNetworkError,
   errorMessage,
   failure,
-  isRefusedRedirect,
   networkErrorCode,
   networkKind,
   parseRetryAfter,
   REDIRECTS,
-  redirectMessage,
+  refusedRedirect,
   statusKind,
 } from "./failure.js";
 import { makeRedactor, redactFailure, secretValues, type Redactor } from "./secrets.js";
@@ -190,10 +189,9 @@ export class OpenAIProvider implements Provider {
       return failure("timeout", `${where}: no answer within ${timeoutMs} ms`);
     }
     if (deadline.interrupted() || err instanceof OpenAI.APIUserAbortError) return failure("aborted", `${where}: interrupted`);
-    if (err instanceof OpenAI.APIConnectionError && isRefusedRedirect(err)) {
-      return failure("unreachable", redirectMessage(where, "the model's base_url (or OPENAI_BASE_URL)"));
-    }
     if (err instanceof OpenAI.APIConnectionError) {
+      const redirected = refusedRedirect(err, where, "the model's base_url (or OPENAI_BASE_URL)");
+      if (redirected) return redirected;
       const cause = (err as { cause?: unknown }).cause ?? err;
       const kind = networkKind(cause);
       const words = describeNetworkError(cause);
