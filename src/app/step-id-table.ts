@@ -4,22 +4,9 @@
 // another form (never made by this build) go to a plain Map, so any id the plan has is found.
 
 import type { PlanStep } from "../core/plan.js";
+import { Column } from "../run/column.js";
 
 const HEX16 = /^[0-9a-f]{16}$/;
-
-/** A growable column of 32-bit numbers. */
-class Column {
-  data = new Uint32Array(1024);
-  length = 0;
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Uint32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = x;
-  }
-}
 
 /** A plan index that fits a Uint32Array (every index of a plan under four billion steps). */
 const fitsUint32 = (x: number): boolean => Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
@@ -34,9 +21,10 @@ export class StepIdTable {
   private readonly otherMarks = new Set<string>();
 
   constructor(steps: Iterable<Pick<PlanStep, "id" | "index">>) {
-    const hi = new Column();
-    const lo = new Column();
-    const index = new Column();
+    const uint32 = (n: number) => new Uint32Array(n);
+    const hi = new Column(uint32);
+    const lo = new Column(uint32);
+    const index = new Column(uint32);
     for (const step of steps) {
       if (HEX16.test(step.id) && fitsUint32(step.index)) {
         hi.push(Number.parseInt(step.id.slice(0, 8), 16));

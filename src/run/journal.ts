@@ -7,6 +7,7 @@
 
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync, existsSync } from "node:fs";
 import { withPath } from "../core/storage-error.js";
+import { Column } from "./column.js";
 import { fileLines } from "./file-lines.js";
 import type { StepRecord } from "../core/records.js";
 
@@ -223,20 +224,6 @@ function isStepRecord(v: unknown): v is StepRecord {
   return r.type === "step" && typeof r.stepId === "string" && typeof r.index === "number";
 }
 
-/** A growable column of numbers (a plain array of objects would take ten times the memory). */
-class Column {
-  data: Float64Array = new Float64Array(1024);
-  length = 0;
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = x;
-  }
-}
-
 /**
  * The final record of every journaled step (the last one, when --retry-failed re-ran a failed step),
  * in plan order. Holds only each line's index, offset and length in memory (typed arrays, 24 bytes a
@@ -248,9 +235,11 @@ class Column {
  */
 export function* finalRecordsInPlanOrder(path: string): Generator<StepRecord> {
   if (!existsSync(path)) return;
-  const indexes = new Column();
-  const offsets = new Column();
-  const lengths = new Column();
+  // Float64: byte offsets pass 4 GB in a journal of a few million steps.
+  const float64 = (n: number) => new Float64Array(n);
+  const indexes = new Column(float64);
+  const offsets = new Column(float64);
+  const lengths = new Column(float64);
   const fd = openSync(path, "r");
   try {
     for (const line of fileLines(fd)) {
