@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { declaredScale } from "../analyse/dataset.js";
 import { iterateStepIds } from "../compile/steps.js";
 import type { Plan, PlanStep } from "../core/plan.js";
-import { fileLines } from "../run/file-lines.js";
+import { fileLines, type LineSpan } from "../run/file-lines.js";
 import { JOURNAL_FILE, writtenStep } from "../run/journal.js";
 import { SCORES_FILE } from "../run/score-journal.js";
 import { StepIdTable } from "./step-id-table.js";
@@ -37,11 +37,13 @@ export type IntegrityResult =
   /** `sourceDir`: where the checked (or salvaged) journal and scores are; `dropped`: what salvage left out. */
   { ok: true; sourceDir: string; dropped: RecordProblem[] } | { ok: false; problems: RecordProblem[] };
 
+/** A line of a file; `span` and `text` (decoded when read) are valid until the next line is asked for. */
 interface Line {
   number: number;
-  text: string;
   /** False for a last line without its newline (torn by a crash). */
   complete: boolean;
+  span: LineSpan;
+  readonly text: string;
 }
 
 /** The lines of a file, streamed in chunks (a large run's journal does not fit comfortably in one string). */
@@ -54,7 +56,16 @@ function* linesOf(path: string): Generator<Line> {
   }
   try {
     let number = 0;
-    for (const line of fileLines(fd)) yield { number: ++number, text: line.data.toString("utf8", line.start, line.end), complete: line.complete };
+    for (const span of fileLines(fd)) {
+      yield {
+        number: ++number,
+        complete: span.complete,
+        span,
+        get text() {
+          return span.data.toString("utf8", span.start, span.end);
+        },
+      };
+    }
   } finally {
     closeSync(fd);
   }
@@ -132,29 +143,16 @@ export function checkJournal(
   const stepIds = new StepIdTable((options.iterate ?? iterateStepIds)(plan));
   const adaptive = new Set(plan.segments.filter((s) => s.kind === "adaptive").map((s) => s.id));
   const ownFrom = options.ownFrom ?? Number.POSITIVE_INFINITY;
-  let fd: number;
-  try {
-    fd = openSync(journalPath, "r");
-  } catch {
-    return { journalPath, stepIds, problems };
-  }
   // Only the problems are kept, never the lines: a large run's journal text would otherwise be held
   // whole while the check runs. Salvage (rare) reads the files again and copies the intact lines.
-  try {
-    let number = 0;
-    for (const line of fileLines(fd)) {
-      number++;
-      if (!line.complete) continue; // a torn last line: recoverable, as a resume cuts it
-      const head = line.offset >= ownFrom ? writtenStep(line.data, line.start, line.end) : null;
-      const problem =
-        head !== null
-          ? stepProblem(head.stepId, head.index, stepIds, options.stageSteps)
-          : journalProblem(line.data.toString("utf8", line.start, line.end), stepIds, adaptive, options.stageSteps);
-      if (typeof problem === "string") problems.push({ file: journalPath, line: number, message: problem });
-      else stepIds.mark(problem.stepId);
-    }
-  } finally {
-    closeSync(fd);
+  for (const line of linesOf(journalPath)) {
+    if (!line.complete) continue; // a torn last line: recoverable, as a resume cuts it
+    const { span } = line;
+    const head = span.offset >= ownFrom ? writtenStep(span.data, span.start, span.end) : null;
+    const problem =
+      head !== null ? stepProblem(head.stepId, head.index, stepIds, options.stageSteps) : journalProblem(line.text, stepIds, adaptive, options.stageSteps);
+    if (typeof problem === "string") problems.push({ file: journalPath, line: line.number, message: problem });
+    else stepIds.mark(problem.stepId);
   }
   return { journalPath, stepIds, problems };
 }
