@@ -5,7 +5,7 @@ import type { CheckedItem, CheckedItemSet, CheckedModel, CheckedSpec } from "../
 import type { ContextCombo, Json, Plan, PlanItem, PlanModel, PlanRunSettings, PlanSegment, SamplingParams } from "../core/plan.js";
 import { PLAN_SCHEMA_VERSION } from "../core/plan.js";
 import { applySelection } from "./select.js";
-import { hashPlan, keepStepTexts } from "./serialize.js";
+import { hashPlan, keepStepLines } from "./serialize.js";
 import { countSteps } from "./steps.js";
 
 export interface CompileOptions {
@@ -52,13 +52,13 @@ export function compilePlan(spec: CheckedSpec, options: CompileOptions = {}): Pl
   const withCount: Plan = { ...header, stepCount: countSteps(header), hash: "" };
   const { hash, stepLines } = hashPlan(withCount, options.keepStepTexts ? KEEP_STEP_CHARS : 0);
   const plan: Plan = { ...withCount, hash };
-  keepStepTexts(plan, stepLines);
+  keepStepLines(plan, stepLines);
   return plan;
 }
 
 /**
  * Up to this many characters of step JSON (about 16 MB) are kept from hashing the plan until its
- * plan.json is written (serialize.ts, keepStepTexts); a bigger plan enumerates its steps again.
+ * plan.json is written (serialize.ts, keepStepLines); a bigger plan enumerates its steps again.
  */
 const KEEP_STEP_CHARS = 16_000_000;
 

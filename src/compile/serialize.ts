@@ -75,7 +75,7 @@ export function hashPlan(plan: Plan | Omit<Plan, "hash">, keepChars: number): { 
  */
 const keptStepLines = new WeakMap<Plan, StepLines>();
 
-export function keepStepTexts(plan: Plan, lines: StepLines | null): void {
+export function keepStepLines(plan: Plan, lines: StepLines | null): void {
   if (lines !== null && lines.count === plan.stepCount) keptStepLines.set(plan, lines);
 }
 
