@@ -6,14 +6,15 @@ import type { ContextCombo, Json, Plan, PlanItem, PlanModel, PlanRunSettings, Pl
 import { PLAN_SCHEMA_VERSION } from "../core/plan.js";
 import { applySelection } from "./select.js";
 import { hashPlan, keepStepLines } from "./serialize.js";
-import { countSteps } from "./steps.js";
+import { countSteps, keepSteps } from "./steps.js";
 
 export interface CompileOptions {
   /**
-   * Keep the steps' JSON from hashing (up to KEEP_STEP_CHARS) for writing this plan's plan.json once
-   * (`run` does); other commands would only hold them.
+   * Keep what hashing enumerated, for the run that compiles the plan (`run` does; other commands
+   * would only hold it): the steps' JSON (up to KEEP_STEP_CHARS) for writing its plan.json once, and
+   * the steps themselves (up to KEEP_STEPS) for its calls and its journal's check.
    */
-  keepStepTexts?: boolean;
+  keepForRun?: boolean;
 }
 
 export function compilePlan(spec: CheckedSpec, options: CompileOptions = {}): Plan {
@@ -50,9 +51,11 @@ export function compilePlan(spec: CheckedSpec, options: CompileOptions = {}): Pl
     ...(spec.gate ? { gate: spec.gate } : {}),
   };
   const withCount: Plan = { ...header, stepCount: countSteps(header), hash: "" };
-  const { hash, stepLines } = hashPlan(withCount, options.keepStepTexts ? KEEP_STEP_CHARS : 0);
+  const keep = options.keepForRun === true;
+  const { hash, stepLines, steps } = hashPlan(withCount, keep ? KEEP_STEP_CHARS : 0, keep ? KEEP_STEPS : 0);
   const plan: Plan = { ...withCount, hash };
   keepStepLines(plan, stepLines);
+  keepSteps(plan, steps);
   return plan;
 }
 
@@ -61,6 +64,13 @@ export function compilePlan(spec: CheckedSpec, options: CompileOptions = {}): Pl
  * plan.json is written (serialize.ts, keepStepLines); a bigger plan enumerates its steps again.
  */
 const KEEP_STEP_CHARS = 16_000_000;
+
+/**
+ * Up to this many steps (about 250 bytes each with their ids; prompts are shared between samples) are
+ * kept from hashing for the run's calls and its journal's check; a bigger plan enumerates them again,
+ * so its memory stays flat (a 1,000,000-step run holds none).
+ */
+const KEEP_STEPS = 50_000;
 
 function planModel(m: CheckedModel): PlanModel {
   const model: PlanModel = {

@@ -4,7 +4,7 @@
 
 import { createHash } from "node:crypto";
 import { canonicalJson, canonicalStepJson } from "../core/canonical.js";
-import type { Plan } from "../core/plan.js";
+import type { Plan, PlanStep } from "../core/plan.js";
 import { iterateSteps } from "./steps.js";
 
 export { canonicalJson, canonicalStepJson } from "../core/canonical.js";
@@ -23,7 +23,7 @@ export function planHeader(plan: Plan | Omit<Plan, "hash">): Omit<Plan, "hash"> 
  * each step in order. Streams the steps.
  */
 export function planHash(plan: Plan | Omit<Plan, "hash">): string {
-  return hashPlan(plan, 0).hash;
+  return hashPlan(plan, 0, 0).hash;
 }
 
 /**
@@ -35,20 +35,32 @@ export interface StepLines {
   count: number;
 }
 
+/** What hashing a plan enumerated, kept for the run that compiled it (each null when not asked for or over its budget). */
+export interface HashedPlan {
+  hash: string;
+  stepLines: StepLines | null;
+  /** The steps themselves, in plan order (frozen): what iterateSteps would yield again. */
+  steps: readonly PlanStep[] | null;
+}
+
 /**
- * The plan hash, and its steps' JSON (StepLines) when they are at most `keepChars` characters (else
- * null). plan.json holds the same step texts: a run that keeps them writes plan.json without
- * enumerating and serialising the steps a second time, which at zero latency cost about 10 µs a step
- * on the thread that makes the calls (plan.json is written alongside the first steps). The hashed
- * chunks are kept rather than each step's text: a step's JSON is a tree of small strings until it is
- * flattened, and 10,000 such trees kept alive doubled the time the collector spent while hashing.
+ * The plan hash, with its steps' JSON (StepLines) when they are at most `keepChars` characters and the
+ * steps themselves when there are at most `keepSteps` of them (else null).
+ * - plan.json holds the same step texts: a run that keeps them writes plan.json without enumerating
+ *   and serialising the steps a second time, which at zero latency cost about 10 µs a step on the
+ *   thread that makes the calls (plan.json is written alongside the first steps). The hashed chunks
+ *   are kept rather than each step's text: a step's JSON is a tree of small strings until it is
+ *   flattened, and 10,000 such trees kept alive doubled the time the collector spent while hashing.
+ * - The run enumerates the same steps to make its calls, and their ids to check its journal: kept
+ *   steps spare it rendering every prompt and hashing every step id again (about 8 µs a step).
  */
-export function hashPlan(plan: Plan | Omit<Plan, "hash">, keepChars: number): { hash: string; stepLines: StepLines | null } {
+export function hashPlan(plan: Plan | Omit<Plan, "hash">, keepChars: number, keepSteps: number): HashedPlan {
   const hash = createHash("sha256");
   hash.update(canonicalJson(planHeader(plan)));
   const full = { ...planHeader(plan), hash: "" } as Plan;
   let kept: StepLines | null = keepChars > 0 ? { chunks: [], count: 0 } : null;
   let keptChars = 0;
+  let steps: PlanStep[] | null = keepSteps > 0 && plan.stepCount <= keepSteps ? [] : null;
   // The same bytes in fewer, larger updates (one per step was a tenth of the hash's time).
   let pending = "";
   const update = () => {
@@ -63,10 +75,14 @@ export function hashPlan(plan: Plan | Omit<Plan, "hash">, keepChars: number): { 
   for (const step of iterateSteps(full)) {
     pending += `\n${canonicalStepJson(step)}`;
     if (kept !== null) kept.count++;
+    if (steps !== null) {
+      if (steps.length < keepSteps) steps.push(Object.freeze(step));
+      else steps = null;
+    }
     if (pending.length >= CHUNK) update();
   }
   update();
-  return { hash: hash.digest("hex"), stepLines: kept };
+  return { hash: hash.digest("hex"), stepLines: kept, steps };
 }
 
 /**

@@ -43,7 +43,28 @@ export function stepParams(plan: Plan, model: PlanModel | undefined, sample: num
   return params;
 }
 
+/**
+ * Steps that hashing a plan enumerated (compilePlan's `keepSteps`), for the run that compiled it. A
+ * side table, not a field: the plan's own keys are what plan.json holds. A copy of the plan (a view of
+ * one segment, a plan read back from plan.json) is not in it and enumerates its steps as before.
+ */
+const keptPlanSteps = new WeakMap<Plan, readonly PlanStep[]>();
+
+export function keepSteps(plan: Plan, steps: readonly PlanStep[] | null): void {
+  if (steps !== null && steps.length === plan.stepCount) keptPlanSteps.set(plan, steps);
+}
+
+/** The plan's steps in plan order when compiling it kept them (frozen, shared by every enumeration). */
+export function keptSteps(plan: Plan): readonly PlanStep[] | undefined {
+  return keptPlanSteps.get(plan);
+}
+
 export function* iterateSteps(plan: Plan): Generator<PlanStep> {
+  const kept = keptPlanSteps.get(plan);
+  if (kept !== undefined) {
+    yield* kept;
+    return;
+  }
   const models = new Map(plan.models.map((m) => [m.id, m]));
   let index = 0;
   for (const segment of plan.segments) {
@@ -116,6 +137,11 @@ function freezeMessages(messages: ChatMessage[]): ChatMessage[] {
  * rendering any message (checking a run's records needs only these).
  */
 export function* iterateStepIds(plan: Plan): Generator<Pick<PlanStep, "id" | "index">> {
+  const kept = keptPlanSteps.get(plan);
+  if (kept !== undefined) {
+    yield* kept;
+    return;
+  }
   let first = 0;
   for (const segment of plan.segments) {
     if (segment.kind !== "static") continue;

@@ -6,6 +6,7 @@
 
 import { modelStepCount } from "../core/item-models.js";
 import type { Plan, PlanStep, StaticSegment } from "../core/plan.js";
+import { keptSteps } from "../compile/steps.js";
 
 export interface SchedulerOptions {
   steps: Iterable<PlanStep>;
@@ -105,7 +106,8 @@ export async function schedule(options: SchedulerOptions): Promise<ScheduleResul
  * models would alternate A, B, A, B — with a local Ollama server, each switch unloads one model and
  * loads the other. Each (block, model) range is enumerated on its own from a one-block, one-model
  * view of the plan, so every step is rendered exactly once and nothing is materialised; `index` is
- * shifted back to the step's position in the full plan. Adaptive blocks are not run here.
+ * shifted back to the step's position in the full plan. Adaptive blocks are not run here. A plan
+ * whose steps compiling kept (compilePlan's `keepForRun`) reads each range from them instead.
  */
 export function* modelMajorSteps(plan: Plan, iterate: (plan: Plan) => Iterable<PlanStep>): Generator<PlanStep> {
   const blocks: Array<{ segment: StaticSegment; model: string; start: number }> = [];
@@ -119,9 +121,15 @@ export function* modelMajorSteps(plan: Plan, iterate: (plan: Plan) => Iterable<P
   }
   const models: string[] = [];
   for (const b of blocks) if (!models.includes(b.model)) models.push(b.model);
+  const kept = keptSteps(plan);
   for (const model of models) {
     for (const block of blocks) {
       if (block.model !== model) continue;
+      if (kept !== undefined) {
+        const end = block.start + modelStepCount(block.segment, model);
+        for (let i = block.start; i < end; i++) yield kept[i] as PlanStep;
+        continue;
+      }
       const view: Plan = { ...plan, segments: [{ ...block.segment, models: [model] }] };
       for (const step of iterate(view)) {
         yield block.start === 0 ? step : { ...step, index: block.start + step.index };

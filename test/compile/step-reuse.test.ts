@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { compilePlan } from "../../src/compile/compile.js";
 import { buildTemplateContext, renderTemplate, templateReadsSample } from "../../src/compile/render.js";
 import { canonicalJson, canonicalStepJson, hashPlan, planHash, writePlanJson } from "../../src/compile/serialize.js";
-import { iterateStepIds, iterateSteps } from "../../src/compile/steps.js";
+import { iterateStepIds, iterateSteps, keptSteps } from "../../src/compile/steps.js";
+import { modelMajorSteps } from "../../src/run/scheduler.js";
 import type { Plan } from "../../src/core/plan.js";
 import { Capture, checkedSpecText } from "./helpers.js";
 
@@ -140,7 +141,7 @@ describe("step texts kept from hashing the plan for its plan.json", () => {
   it("give the bytes the steps give, once; a plan hashed again or written again enumerates its steps", async () => {
     // 600 steps: the kept JSON spans several of the hash's 64 KB chunks.
     const spec = await loaded(150);
-    const kept = compilePlan(spec, { keepStepTexts: true });
+    const kept = compilePlan(spec, { keepForRun: true });
     const plain = compilePlan(spec);
     expect(kept.hash).toBe(plain.hash);
     expect(kept.hash).toBe(planHash(plain));
@@ -155,14 +156,87 @@ describe("step texts kept from hashing the plan for its plan.json", () => {
   it("are what hashPlan returns: every step's canonical JSON in plan order, or nothing over the budget", async () => {
     const plan = compilePlan(await loaded(150));
     const lines = [...iterateSteps(plan)].map((step) => `\n${canonicalStepJson(step)}`);
-    const all = hashPlan(plan, Number.MAX_SAFE_INTEGER);
+    const all = hashPlan(plan, Number.MAX_SAFE_INTEGER, 0);
     expect(all.hash).toBe(plan.hash);
     expect(all.stepLines?.count).toBe(plan.stepCount);
     expect(all.stepLines?.chunks.length).toBeGreaterThan(2);
     expect(all.stepLines?.chunks.join("")).toBe(lines.join(""));
     const total = lines.reduce((n, t) => n + t.length, 0);
-    expect(hashPlan(plan, total).stepLines?.chunks.join("")).toBe(lines.join(""));
-    expect(hashPlan(plan, total - 1)).toEqual({ hash: plan.hash, stepLines: null });
-    expect(hashPlan(plan, 0).stepLines).toBeNull();
+    expect(hashPlan(plan, total, 0).stepLines?.chunks.join("")).toBe(lines.join(""));
+    expect(hashPlan(plan, total - 1, 0)).toEqual({ hash: plan.hash, stepLines: null, steps: null });
+    expect(hashPlan(plan, 0, 0).stepLines).toBeNull();
+  });
+});
+
+describe("steps kept from hashing the plan for its run", () => {
+  // Two items blocks and two models, one item asked of one model only: model-major order differs
+  // from plan order, and the per-model item set leaves a gap in one model's range.
+  const spec = () =>
+    checkedSpecText([
+      'system s "S" {',
+      '  dimension d "D"',
+      "}",
+      'culture de_DE { language "German" }',
+      "template ask {",
+      '  user "{{item.text}} ({{culture.language}})"',
+      "}",
+      "items first {",
+      "  system s",
+      "  template ask",
+      '  item a { dimension d  text "First" }',
+      '  item b { dimension d  text "Second" models ["mock:refuse"] }',
+      "}",
+      "items second {",
+      "  system s",
+      "  template ask",
+      '  item c { dimension d  text "Third" }',
+      "}",
+      "run {",
+      '  models ["mock:comply", "mock:refuse"]',
+      "  cross [culture]",
+      "  cultures [de_DE]",
+      "  seed 7",
+      "  samples 2",
+      "}",
+    ]);
+  const json = (steps: Iterable<unknown>) => JSON.stringify([...steps]);
+
+  it("are what enumerating the plan gives, in plan order, model-major order and ids alone", async () => {
+    const checked = await spec();
+    const kept = compilePlan(checked, { keepForRun: true });
+    const plain = compilePlan(checked);
+    expect(kept.hash).toBe(plain.hash);
+    expect(keptSteps(kept)).toHaveLength(kept.stepCount);
+    expect(keptSteps(plain)).toBeUndefined();
+    expect(json(iterateSteps(kept))).toBe(json(iterateSteps(plain)));
+    const ids = (steps: Iterable<{ id: string; index: number }>) => [...steps].map(({ id, index }) => ({ id, index }));
+    expect(ids(iterateStepIds(kept))).toEqual(ids(iterateStepIds(plain)));
+    const order = [...modelMajorSteps(kept, iterateSteps)];
+    expect(json(order)).toBe(json(modelMajorSteps(plain, iterateSteps)));
+    expect(order.map((s) => `${s.model} ${s.segment}`)).toEqual([
+      ...Array(2).fill("mock:comply first"),
+      ...Array(2).fill("mock:comply second"),
+      ...Array(4).fill("mock:refuse first"),
+      ...Array(2).fill("mock:refuse second"),
+    ]);
+  });
+
+  it("are shared by every enumeration and frozen; a copy of the plan enumerates its own", async () => {
+    const kept = compilePlan(await spec(), { keepForRun: true });
+    const [a] = [...iterateSteps(kept)];
+    const [b] = [...iterateSteps(kept)];
+    expect(a).toBe(b);
+    expect(Object.isFrozen(a)).toBe(true);
+    const [fresh] = [...iterateSteps({ ...kept })];
+    expect(fresh).not.toBe(a);
+    expect(fresh).toEqual(a);
+  });
+
+  it("are kept up to the budget and not past it", async () => {
+    const plan = compilePlan(await spec());
+    expect(hashPlan(plan, 0, plan.stepCount).steps).toHaveLength(plan.stepCount);
+    expect(hashPlan(plan, 0, plan.stepCount - 1).steps).toBeNull();
+    expect(hashPlan(plan, 0, 0).steps).toBeNull();
+    expect(hashPlan(plan, 0, plan.stepCount).hash).toBe(plan.hash);
   });
 });

@@ -193,7 +193,7 @@ export function cliRunDeps(io: CliIO, quiet: boolean, sandbox?: Sandbox): RunDep
       }
       // Warnings do not stop a run, but they are worth reading before it starts.
       if (diagnostics.length > 0 && !quiet) io.stderr.write(formatDiagnostics(diagnostics, { sources: loaded.sources, color }));
-      const plan = compilePlan(loaded.spec, { keepStepTexts: true });
+      const plan = compilePlan(loaded.spec, { keepForRun: true });
       return { ok: true, plan, sites: stringSites(loaded.files, new Set(commandsOfPlan(plan).map(searchText))) };
     },
     iterateSteps,
