@@ -34,7 +34,7 @@ function batchCsv(plan: Plan, records: StepRecord[], runId: string | null, optio
 
 /**
  * Writes the CSV (to a temporary file, renamed at the end) and returns the counts over the final
- * record of every step. `runId` fills the run_id column (the run folder's name).
+ * record of every step, read from the journal. `runId` fills the run_id column (the run folder's name).
  */
 export function writeResponsesCsv(
   plan: Plan,
@@ -43,6 +43,18 @@ export function writeResponsesCsv(
   runId: string | null,
   options: CsvOptions = {},
   /** When given, every record written is also pushed here (the run hands them to its report). */
+  keep?: StepRecord[],
+): JournalCounts {
+  return writeResponsesCsvOf(plan, finalRecordsInPlanOrder(journalPath), csvPath, runId, options, keep);
+}
+
+/** writeResponsesCsv from the final records themselves, in plan order (what the journal reads back to). */
+export function writeResponsesCsvOf(
+  plan: Plan,
+  finalRecords: Iterable<StepRecord>,
+  csvPath: string,
+  runId: string | null,
+  options: CsvOptions = {},
   keep?: StepRecord[],
 ): JournalCounts {
   const counts: JournalCounts = { done: 0, succeeded: 0, failed: 0, cached: 0, retried: 0, adaptive: 0 };
@@ -56,7 +68,7 @@ export function writeResponsesCsv(
       first = false;
       batch = [];
     };
-    for (const record of finalRecordsInPlanOrder(journalPath)) {
+    for (const record of finalRecords) {
       counts.done++;
       if (record.error) counts.failed++;
       else counts.succeeded++;

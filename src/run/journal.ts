@@ -30,6 +30,12 @@ export class Journal {
   /** Lines waiting for the end of this turn of the event loop, and their waiters. */
   private pending = "";
   private waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  /**
+   * Every record this Journal wrote, in write order, while the file holds nothing else (see `keepUpTo`
+   * of `open`); null when not kept. `pendingRecords` are those of `pending`, kept once written.
+   */
+  private kept: StepRecord[] | null;
+  private pendingRecords: StepRecord[] = [];
 
   private constructor(
     private fd: number | null,
@@ -39,11 +45,19 @@ export class Journal {
      * this Journal (the run folder is locked), in the form `writtenStep` reads.
      */
     readonly ownFrom: number,
-  ) {}
+    private readonly keepUpTo: number,
+  ) {
+    this.kept = keepUpTo > 0 && ownFrom === 0 ? [] : null;
+  }
 
-  static open(path: string): Journal {
+  /**
+   * Opens (creating) the journal for appending. `keepUpTo`: when the file is new, the records written
+   * are also kept in memory, up to this many (then none), so that the run can write responses.csv
+   * from them (`ownRecordsInPlanOrder`) instead of reading and parsing the file back.
+   */
+  static open(path: string, keepUpTo = 0): Journal {
     const fd = openSync(path, "a");
-    return new Journal(fd, path, fstatSync(fd).size);
+    return new Journal(fd, path, fstatSync(fd).size, keepUpTo);
   }
 
   append(record: StepRecord): void {
@@ -55,8 +69,10 @@ export class Journal {
       writeSync(this.fd, `${JSON.stringify(record)}\n`);
     } catch (error) {
       this.broken = withPath(error, this.path);
+      this.kept = null;
       throw this.broken;
     }
+    this.keep([record]);
   }
 
   /**
@@ -70,14 +86,17 @@ export class Journal {
     if (this.broken !== null) return Promise.reject(this.broken);
     if (this.waiters.length === 0) setImmediate(() => this.flush());
     this.pending += `${JSON.stringify(record)}\n`;
+    if (this.kept !== null) this.pendingRecords.push(record);
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   private flush(): void {
     const text = this.pending;
     const waiters = this.waiters;
+    const records = this.pendingRecords;
     this.pending = "";
     this.waiters = [];
+    this.pendingRecords = [];
     try {
       if (this.fd === null) throw new Error("journal is closed");
       if (this.broken !== null) throw this.broken;
@@ -85,13 +104,37 @@ export class Journal {
         writeSync(this.fd, text);
       } catch (error) {
         this.broken = withPath(error, this.path);
+        this.kept = null;
         throw this.broken;
       }
     } catch (error) {
       for (const w of waiters) w.reject(error);
       return;
     }
+    this.keep(records);
     for (const w of waiters) w.resolve();
+  }
+
+  private keep(records: readonly StepRecord[]): void {
+    if (this.kept === null) return;
+    if (this.kept.length + records.length > this.keepUpTo) {
+      this.kept = null;
+      return;
+    }
+    for (const record of records) this.kept.push(record);
+  }
+
+  /**
+   * What `finalRecordsInPlanOrder` reads from this journal, without reading it: the last record of
+   * each step, in plan order. Null unless the file was new when opened and every record written
+   * since was kept (no more than `keepUpTo`, no failed write). The records are the objects that were
+   * written, which JSON.parse of their lines gives back equal (StepRecord holds JSON values only).
+   */
+  ownRecordsInPlanOrder(): StepRecord[] | null {
+    if (this.kept === null || this.pending !== "") return null;
+    const last = new Map<number, StepRecord>();
+    for (const record of this.kept) last.set(record.index, record);
+    return [...last.keys()].sort((a, b) => a - b).map((index) => last.get(index) as StepRecord);
   }
 
   close(): void {
