@@ -33,6 +33,8 @@ export function planHash(plan: Plan | Omit<Plan, "hash">): string {
 export interface StepLines {
   chunks: string[];
   count: number;
+  /** The canonical JSON of each header member's value, as hashed (plan.json holds the same). */
+  header: ReadonlyMap<string, string>;
 }
 
 /** What hashing a plan enumerated, kept for the run that compiled it (each null when not asked for or over its budget). */
@@ -56,9 +58,10 @@ export interface HashedPlan {
  */
 export function hashPlan(plan: Plan | Omit<Plan, "hash">, keepChars: number, keepSteps: number): HashedPlan {
   const hash = createHash("sha256");
-  hash.update(canonicalJson(planHeader(plan)));
+  const members = canonicalMembers(planHeader(plan));
+  hash.update(`{${[...members].map(([key, json]) => `${JSON.stringify(key)}:${json}`).join(",")}}`);
   const full = { ...planHeader(plan), hash: "" } as Plan;
-  let kept: StepLines | null = keepChars > 0 ? { chunks: [], count: 0 } : null;
+  let kept: StepLines | null = keepChars > 0 ? { chunks: [], count: 0, header: members } : null;
   let keptChars = 0;
   let steps: PlanStep[] | null = keepSteps > 0 && plan.stepCount <= keepSteps ? [] : null;
   // The same bytes in fewer, larger updates (one per step was a tenth of the hash's time).
@@ -86,6 +89,22 @@ export function hashPlan(plan: Plan | Omit<Plan, "hash">, keepChars: number, kee
 }
 
 /**
+ * canonicalJson(object) in parts: each member's canonical JSON, in canonical (sorted) key order, the
+ * members canonicalJson leaves out (undefined, functions) left out. Joined as `{"key":json,…}` they
+ * are canonicalJson(object) itself.
+ */
+function canonicalMembers(object: object): Map<string, string> {
+  const record = object as Record<string, unknown>;
+  const members = new Map<string, string>();
+  for (const key of Object.keys(record).sort()) {
+    const value = record[key];
+    if (value === undefined || typeof value === "function") continue;
+    members.set(key, canonicalJson(value as object));
+  }
+  return members;
+}
+
+/**
  * Step JSON that `hashPlan` kept for a plan, until its plan.json is written. A side table, not a
  * field: the plan's own keys are what plan.json holds.
  */
@@ -106,6 +125,9 @@ const CHUNK = 1 << 16;
 export async function writePlanJson(plan: Plan, out: NodeJS.WritableStream): Promise<void> {
   const keys = [...Object.keys(plan), "steps"].sort();
   const record = plan as unknown as Record<string, unknown>;
+  // What hashing the plan kept (once: a second write enumerates and serialises again).
+  const kept = keptStepLines.get(plan);
+  keptStepLines.delete(plan);
   let buffer = "{";
   let first = true;
   const flush = async (force: boolean) => {
@@ -120,14 +142,12 @@ export async function writePlanJson(plan: Plan, out: NodeJS.WritableStream): Pro
     first = false;
     buffer += `${JSON.stringify(key)}:`;
     if (key !== "steps") {
-      buffer += canonicalJson(record[key] as object);
+      buffer += kept?.header.get(key) ?? canonicalJson(record[key] as object);
       await flush(false);
       continue;
     }
     buffer += "[";
     let firstStep = true;
-    const kept = keptStepLines.get(plan);
-    keptStepLines.delete(plan);
     if (kept !== undefined && kept.count > 0) {
       // "\nA\nB" as hashed is "\nA,\nB" in the steps' array.
       for (const chunk of kept.chunks) {

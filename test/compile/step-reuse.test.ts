@@ -2,10 +2,11 @@
 // messages rendered once per item and context when the template cannot read `sample`, and the
 // ids-only enumeration the record check uses.
 
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { compilePlan } from "../../src/compile/compile.js";
 import { buildTemplateContext, renderTemplate, templateReadsSample } from "../../src/compile/render.js";
-import { canonicalJson, canonicalStepJson, hashPlan, planHash, writePlanJson } from "../../src/compile/serialize.js";
+import { canonicalJson, canonicalStepJson, hashPlan, planHash, planHeader, writePlanJson } from "../../src/compile/serialize.js";
 import { iterateStepIds, iterateSteps, keptSteps } from "../../src/compile/steps.js";
 import { modelMajorSteps } from "../../src/run/scheduler.js";
 import type { Plan } from "../../src/core/plan.js";
@@ -158,6 +159,14 @@ describe("step texts kept from hashing the plan for its plan.json", () => {
     const lines = [...iterateSteps(plan)].map((step) => `\n${canonicalStepJson(step)}`);
     const all = hashPlan(plan, Number.MAX_SAFE_INTEGER, 0);
     expect(all.hash).toBe(plan.hash);
+    // The hash as its definition states it: the header's canonical JSON whole, then every step line.
+    expect(
+      createHash("sha256")
+        .update(canonicalJson(planHeader(plan)))
+        .update(lines.join(""))
+        .digest("hex"),
+    ).toBe(plan.hash);
+    expect(`{${[...(all.stepLines?.header ?? [])].map(([key, json]) => `${JSON.stringify(key)}:${json}`).join(",")}}`).toBe(canonicalJson(planHeader(plan)));
     expect(all.stepLines?.count).toBe(plan.stepCount);
     expect(all.stepLines?.chunks.length).toBeGreaterThan(2);
     expect(all.stepLines?.chunks.join("")).toBe(lines.join(""));
