@@ -8,6 +8,8 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildSectionsPage } from "../../src/report/html/index.js";
+import type { Figure } from "../../src/report/html/types.js";
 import { escapeHtml, scriptJson } from "../../src/report/html/page.js";
 import { keptPositions } from "../../src/report/html/explorer.js";
 import { modelFamily } from "../../src/report/html/figures.js";
@@ -322,5 +324,38 @@ describe("pieces", () => {
     expect(modelFamily("ollama:llama3.2:3b")).toBe("llama");
     expect(modelFamily("openai:gpt-4o-mini")).toBe("gpt");
     expect(modelFamily("mock:likert?min=2&max=5")).toBe("likert");
+  });
+});
+
+describe("figures' SVG ids", () => {
+  // A bar chart with a gradient-free clip path: Vega numbers its clip paths with a process-wide counter.
+  const figure = (id: string, values: number[]): Figure => ({
+    id,
+    kind: "diff",
+    title: id,
+    caption: "",
+    spec: {
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      data: { values: values.map((v, i) => ({ x: `x${i}`, y: v })) },
+      mark: { type: "bar", clip: true },
+      encoding: { x: { field: "x", type: "nominal" }, y: { field: "y", type: "quantitative" } },
+    },
+    data: { name: id, columns: ["x"], formats: ["text"], rows: [] },
+  });
+  const page = (figures: Figure[]) => buildSectionsPage("t", [], [{ id: "s", title: "s", figures }]);
+
+  it("restart on every page: a page is the same bytes whatever pages were drawn before it in the process", async () => {
+    const first = await page([figure("a", [1, 2]), figure("b", [3])]);
+    expect(first.errors).toEqual([]);
+    expect(first.html).toMatch(/clip\d+/);
+    await page([figure("c", [4, 5, 6]), figure("d", [7]), figure("e", [8])]);
+    expect((await page([figure("a", [1, 2]), figure("b", [3])])).html).toBe(first.html);
+  });
+
+  it("a page without figures is built without drawing any", async () => {
+    const empty = await buildSectionsPage("t", [], [{ id: "s", title: "s", html: "<p>text</p>" }]);
+    expect(empty.errors).toEqual([]);
+    expect(empty.html).not.toContain("<svg");
+    expect(empty.html).toContain("<p>text</p>");
   });
 });

@@ -1,12 +1,12 @@
 // The HTML report (report.html): figures from the run's tables, rendered to SVG with Vega-Lite when
 // the page is built, the data table behind each, extra sections (a run diff), and the item explorer.
-// Entry point for the app layer; loaded lazily (the charting library is large).
+// Entry point for the app layer; loaded lazily, and the charting library (large: about 20 ms to load,
+// and a third of the `run` command's code cache) only for a page that has a figure to draw.
 
 import type { Table } from "../csv.js";
 import { buildFigures } from "./figures.js";
 import { type FindingData, findingSections } from "./findings.js";
 import { htmlTable, renderPage, renderSectionsPage, type RenderedFigure } from "./page.js";
-import { renderSvg, restartSvgIds } from "./render.js";
 import type { Figure, HtmlReportInput, HtmlSection } from "./types.js";
 
 export { DEFAULT_EXPLORER_LIMIT, explorerData, keptPositions, type ExplorerData } from "./explorer.js";
@@ -23,19 +23,32 @@ export interface HtmlReport {
   errors: string[];
 }
 
-async function renderAll(figures: readonly Figure[], errors: string[]): Promise<RenderedFigure[]> {
-  const out: RenderedFigure[] = [];
-  for (const figure of figures) {
-    const svg = await renderSvg(figure.spec);
-    if (!svg.ok) errors.push(`${figure.title}: ${svg.error}`);
-    out.push({ figure, svg });
-  }
-  return out;
+type RenderAll = (figures: readonly Figure[], errors: string[]) => Promise<RenderedFigure[]>;
+
+/**
+ * Draws one page's figures. Vega is loaded at the page's first figure, and its SVG ids restart there
+ * (no SVG is drawn for the page before it), so a page's ids are the same whatever was drawn before.
+ */
+function pageRenderer(): RenderAll {
+  let render: typeof import("./render.js") | null = null;
+  return async (figures, errors) => {
+    const out: RenderedFigure[] = [];
+    for (const figure of figures) {
+      if (render === null) {
+        render = await import("./render.js");
+        render.restartSvgIds();
+      }
+      const svg = await render.renderSvg(figure.spec);
+      if (!svg.ok) errors.push(`${figure.title}: ${svg.error}`);
+      out.push({ figure, svg });
+    }
+    return out;
+  };
 }
 
 export async function buildHtmlReport(input: HtmlReportInput): Promise<HtmlReport> {
   const errors: string[] = [];
-  restartSvgIds();
+  const renderAll = pageRenderer();
   const figures = buildFigures(input);
   const rendered = await renderAll(figures, errors);
   const sections = [];
@@ -58,7 +71,7 @@ export async function buildSectionsPage(
   sections: readonly HtmlSection[],
 ): Promise<Omit<HtmlReport, "figures">> {
   const errors: string[] = [];
-  restartSvgIds();
+  const renderAll = pageRenderer();
   const rendered = [];
   for (const section of sections) rendered.push({ section, figures: await renderAll(section.figures ?? [], errors) });
   return { html: renderSectionsPage({ title, meta, sections: rendered }), errors };
@@ -78,7 +91,7 @@ export interface FindingsPageInput {
 /** findings.html: the overview of verdicts, then one section per finding (figure, numbers, table). */
 export async function buildFindingsHtml(input: FindingsPageInput): Promise<HtmlReport> {
   const errors: string[] = [];
-  restartSvgIds();
+  const renderAll = pageRenderer();
   const sections = findingSections(input.findings);
   const rendered = [];
   for (const section of sections) rendered.push({ section, figures: await renderAll(section.figures ?? [], errors) });
