@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -171,6 +171,51 @@ describe("limits", () => {
     await Promise.all(Array.from({ length: 4 }, (_, i) => caller.call("openai:m", { messages: [{ role: "user", content: `q${i}` }] })));
     expect(provider.calls).toBe(4);
     expect(timing.sleeps).toEqual([500, 1_000, 1_500]);
+  });
+});
+
+describe("turns of the event loop", () => {
+  it("the requests of slots freed in one turn start together, after every answer of that turn is read", async () => {
+    const events: string[] = [];
+    const answer: Array<() => void> = [];
+    const provider = new FakeProvider("openai:m", (request) => {
+      const label = request.messages[0]?.content ?? "";
+      events.push(`start ${label}`);
+      return new Promise((resolve) =>
+        answer.push(() => {
+          events.push(`answer ${label}`);
+          resolve(ok(label));
+        }),
+      );
+    });
+    const caller = callerWith(provider, { settings: { concurrency: 2 } });
+    const ask = (label: string) => caller.call("openai:m", { messages: [{ role: "user", content: label }] });
+    const calls = ["a", "b", "c", "d"].map(ask);
+    await vi.waitFor(() => expect(answer).toHaveLength(2));
+    // a and b answer in one turn (two timers that fire in the same timers phase, each followed by its
+    // microtasks, as two sockets' data would be): c and d take their slots and start only once both
+    // answers are read, instead of c starting between the two.
+    for (const done of answer.splice(0)) setTimeout(done, 0);
+    await vi.waitFor(() => expect(answer).toHaveLength(2));
+    for (const done of answer.splice(0)) setTimeout(done, 0);
+    const out = await Promise.all(calls);
+    expect(out.map((o) => (o.result.ok ? o.result.response.text : o.result.failure.kind))).toEqual(["a", "b", "c", "d"]);
+    expect(events).toEqual(["start a", "start b", "answer a", "answer b", "start c", "start d", "answer c", "answer d"]);
+    expect(provider.maxInFlight).toBe(2);
+    expect(caller.inFlight).toBe(0);
+  });
+
+  it("inFlight counts the requests talking to a provider, not those waiting for their turn", async () => {
+    const provider = new FakeProvider("openai:m", undefined, 60_000);
+    const caller = callerWith(provider);
+    const pending = caller.call("openai:m", ASK);
+    expect(caller.inFlight).toBe(0);
+    await vi.waitFor(() => expect(provider.inFlight).toBe(1));
+    expect(caller.inFlight).toBe(1);
+    caller.abort();
+    const out = await pending;
+    expect(!out.result.ok && out.result.failure.kind).toBe("aborted");
+    expect(caller.inFlight).toBe(0);
   });
 });
 
