@@ -4,6 +4,7 @@
 
 import { createHash } from "node:crypto";
 import type { ContextCombo, Plan, PlanModel, PlanStep, StaticSegment } from "../../src/core/plan.js";
+import type { StepRecord } from "../../src/core/records.js";
 import type { ChatRequest, ChatResult, ModelInfo, PrepareOptions, PrepareResult, Provider, ProviderFailure } from "../../src/providers/types.js";
 import type { Timing } from "../../src/run/timing.js";
 import { defaultPlanModel } from "../../src/providers/model-id.js";
@@ -123,6 +124,32 @@ export function* fakeIterateSteps(plan: Plan): Generator<PlanStep> {
 }
 
 export type Behaviour = (request: ChatRequest, call: number) => ChatResult | Promise<ChatResult>;
+
+/** A journal record of step `index` (id s<index>, item i<index>, answer a<index>), with `extra` over it. */
+export function journalRecord(index: number, extra: Partial<StepRecord> = {}): StepRecord {
+  return {
+    type: "step",
+    stepId: `s${index}`,
+    index,
+    segment: "b",
+    model: "mock:x",
+    system: "sys",
+    dimension: "d",
+    item: `i${index}`,
+    context: { culture: null, usecase: null },
+    sample: 0,
+    messages: [{ role: "user", content: `q${index}` }],
+    response: `a${index}`,
+    error: null,
+    latencyMs: 1,
+    tokensIn: 1,
+    tokensOut: 1,
+    cached: false,
+    attempts: 1,
+    mock: true,
+    ...extra,
+  };
+}
 
 export function ok(text: string, extra: Partial<{ fingerprint: string; latencyMs: number }> = {}): ChatResult {
   return {

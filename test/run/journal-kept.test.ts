@@ -7,8 +7,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { StepRecord } from "../../src/core/records.js";
 import { finalRecordsInPlanOrder, Journal } from "../../src/run/journal.js";
+import { journalRecord as record } from "./fixtures.js";
 
 const seam = vi.hoisted(() => ({ failWrites: false }));
 vi.mock("node:fs", async (importOriginal) => {
@@ -27,31 +27,6 @@ afterEach(() => {
   seam.failWrites = false;
 });
 
-function record(index: number, extra: Partial<StepRecord> = {}): StepRecord {
-  return {
-    type: "step",
-    stepId: `s${index}`,
-    index,
-    segment: "b",
-    model: "mock:x",
-    system: "sys",
-    dimension: "d",
-    item: `i${index}`,
-    context: { culture: null, usecase: null },
-    sample: 0,
-    messages: [{ role: "user", content: `q${index}` }],
-    response: `a${index}`,
-    error: null,
-    latencyMs: 1.25,
-    tokensIn: 1,
-    tokensOut: 1,
-    cached: false,
-    attempts: 1,
-    mock: false,
-    ...extra,
-  };
-}
-
 const tmp = () => join(mkdtempSync(join(tmpdir(), "vc-journal-kept-")), "journal.jsonl");
 
 describe("ownRecordsInPlanOrder: the records a new journal wrote, kept as written", () => {
@@ -61,7 +36,7 @@ describe("ownRecordsInPlanOrder: the records a new journal wrote, kept as writte
     // Out of plan order, in both write paths, with a retried step (its later record wins), a
     // failure, an answer with a control character and a lone surrogate, a null latency, and an
     // adaptive step's index past the static ones.
-    j.append(record(3));
+    j.append(record(3, { latencyMs: 1.25, mock: false }));
     await Promise.all([
       j.appendSoon(record(1)),
       j.appendSoon(record(0, { response: null, error: { kind: "timeout", message: "late", status: null }, latencyMs: null })),

@@ -3,33 +3,8 @@ import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } fr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { finalRecordsInPlanOrder, Journal, readJournal, recoverJournal, writtenIndex } from "../../src/run/journal.js";
-import type { StepRecord } from "../../src/core/records.js";
 import { mulberry32 } from "../../src/core/random.js";
-
-function record(index: number, extra: Partial<StepRecord> = {}): StepRecord {
-  return {
-    type: "step",
-    stepId: `s${index}`,
-    index,
-    segment: "b",
-    model: "mock:x",
-    system: "sys",
-    dimension: "d",
-    item: `i${index}`,
-    context: { culture: null, usecase: null },
-    sample: 0,
-    messages: [{ role: "user", content: `q${index}` }],
-    response: `a${index}`,
-    error: null,
-    latencyMs: 1,
-    tokensIn: 1,
-    tokensOut: 1,
-    cached: false,
-    attempts: 1,
-    mock: true,
-    ...extra,
-  };
-}
+import { journalRecord as record } from "./fixtures.js";
 
 const tmp = () => join(mkdtempSync(join(tmpdir(), "vc-journal-")), "journal.jsonl");
 
