@@ -9,8 +9,12 @@ import { Ollama } from "ollama";
 
 export const MODEL = "standin";
 
-/** Milliseconds for `calls` calls. */
-export async function bareLoop(url, calls, concurrency) {
+/**
+ * Milliseconds for `calls` calls. `turn`: each worker waits for the end of the event loop's turn
+ * after each call, as value-compass's call layer does before it sends a request (src/run/calls.ts),
+ * so that the requests of one turn go out together; the bench prints this form beside the plain one.
+ */
+export async function bareLoop(url, calls, concurrency, turn = false) {
   const client = new Ollama({ host: url });
   let next = 0;
   const t0 = performance.now();
@@ -27,6 +31,7 @@ export async function bareLoop(url, calls, concurrency) {
       let text = "";
       for await (const part of stream) text += part.message.content;
       if (text.length === 0) throw new Error("empty answer");
+      if (turn) await new Promise((resolve) => setImmediate(resolve));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -34,7 +39,7 @@ export async function bareLoop(url, calls, concurrency) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
-  const [url, calls, concurrency] = process.argv.slice(2);
+  const [url, calls, concurrency, mode] = process.argv.slice(2);
   // The loop's own time (without starting Node and loading the client), for the bench's steady-state figure.
-  process.stdout.write(`${JSON.stringify({ loopMs: await bareLoop(url, Number(calls), Number(concurrency)) })}\n`);
+  process.stdout.write(`${JSON.stringify({ loopMs: await bareLoop(url, Number(calls), Number(concurrency), mode === "turn") })}\n`);
 }

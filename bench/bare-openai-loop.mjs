@@ -8,8 +8,12 @@ import OpenAI from "openai";
 
 export const OPENAI_MODEL = "standin-model";
 
-/** Milliseconds for `calls` calls. */
-export async function bareOpenAILoop(baseURL, calls, concurrency) {
+/**
+ * Milliseconds for `calls` calls. `turn`: each worker waits for the end of the event loop's turn
+ * after each call, as value-compass's call layer does before it sends a request (src/run/calls.ts),
+ * so that the requests of one turn go out together; the bench prints this form beside the plain one.
+ */
+export async function bareOpenAILoop(baseURL, calls, concurrency, turn = false) {
   const client = new OpenAI({ baseURL, apiKey: "bench", maxRetries: 0 });
   let next = 0;
   const t0 = performance.now();
@@ -24,6 +28,7 @@ export async function bareOpenAILoop(baseURL, calls, concurrency) {
         seed: 7 + Math.floor(i / 100),
       });
       if (!completion.choices[0]?.message.content) throw new Error("empty answer");
+      if (turn) await new Promise((resolve) => setImmediate(resolve));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -31,7 +36,7 @@ export async function bareOpenAILoop(baseURL, calls, concurrency) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
-  const [url, calls, concurrency] = process.argv.slice(2);
+  const [url, calls, concurrency, mode] = process.argv.slice(2);
   // The loop's own time (without starting Node and loading the client), for the bench's steady-state figure.
-  process.stdout.write(`${JSON.stringify({ loopMs: await bareOpenAILoop(url, Number(calls), Number(concurrency)) })}\n`);
+  process.stdout.write(`${JSON.stringify({ loopMs: await bareOpenAILoop(url, Number(calls), Number(concurrency), mode === "turn") })}\n`);
 }

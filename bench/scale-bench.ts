@@ -6,7 +6,9 @@
 //    `value-compass run` (child process) against a bare client loop of the same library call as its own
 //    process. Target: ≥ 80 % of the bare loop's throughput. Also printed, not a target: the same ratio
 //    while the steps run (the run's answers stage from `run --json` against the bare loop's own timing
-//    of its calls), which leaves out what happens once per run (starting, checking the spec, the reports).
+//    of its calls), which leaves out what happens once per run (starting, checking the spec, the reports),
+//    and a bare loop that waits a turn of the event loop between its calls, as value-compass's call
+//    layer does before sending a request (the pattern, apart from the rest of the tool).
 // 2. 20 ms latency, 1,000 steps, concurrency 16, each adapter: wall time against the bare loop's.
 //    Target: ≤ 1.3×.
 // 3. Peak RSS of `value-compass run` on a large plan (default 1,000,000 steps, zero latency; target
@@ -54,9 +56,11 @@ function timed(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Tim
   );
 }
 
-function bare(kind: Kind, url: string, calls: number, concurrency: number): Promise<Timed> {
+/** The bare client loop as its own process; `turn`: the form that waits a turn between calls (see the loops). */
+function bare(kind: Kind, url: string, calls: number, concurrency: number, turn = false): Promise<Timed> {
   const script = join(root, "bench", kind === "ollama" ? "bare-ollama-loop.mjs" : "bare-openai-loop.mjs");
-  return timed([process.execPath, script, kind === "ollama" ? url : `${url}/v1`, String(calls), String(concurrency)], root, process.env);
+  const args = [process.execPath, script, kind === "ollama" ? url : `${url}/v1`, String(calls), String(concurrency), ...(turn ? ["turn"] : [])];
+  return timed(args, root, process.env);
 }
 
 /**
@@ -147,13 +151,16 @@ async function pair(
   concurrency: number,
   repeat: number,
   work: string,
-): Promise<{ bare: number; vc: number; bareLoop: number; vcAnswers: number; vcRss: number | null; failed: boolean }> {
+  /** Also time the bare loop that waits a turn between its calls (the zero-latency figures print it). */
+  withTurn = false,
+): Promise<{ bare: number; bareTurn: number | null; vc: number; bareLoop: number; vcAnswers: number; vcRss: number | null; failed: boolean }> {
   const standin = await startStandin(kind, latency);
   try {
     const spec = writeSpec(work, `${kind}-${latency}-${steps}`, kind, steps);
     await bare(kind, standin.url, 200, concurrency); // warm the stand-in
     await runVc(kind, spec, join(work, `${kind}-${latency}-warm`), standin.url, concurrency); // compile cache
     const bares: number[] = [];
+    const bareTurns: number[] = [];
     const vcs: number[] = [];
     const bareLoops: number[] = [];
     const answers: number[] = [];
@@ -164,6 +171,11 @@ async function pair(
       if (b.code !== 0) failed = true;
       bares.push(b.wallMs);
       bareLoops.push(loopMs(b.stdout));
+      if (withTurn) {
+        const t = await bare(kind, standin.url, steps, concurrency, true);
+        if (t.code !== 0) failed = true;
+        bareTurns.push(t.wallMs);
+      }
       const v = await runVc(kind, spec, join(work, `${kind}-${latency}-${r}`), standin.url, concurrency);
       if (v.code !== 0) {
         failed = true;
@@ -173,7 +185,8 @@ async function pair(
       answers.push(answersMs(v.stdout));
       rss = Math.max(rss ?? 0, v.peakRssMb ?? 0) || rss;
     }
-    return { bare: Math.min(...bares), vc: Math.min(...vcs), bareLoop: Math.min(...bareLoops), vcAnswers: Math.min(...answers), vcRss: rss, failed };
+    const bareTurn = bareTurns.length > 0 ? Math.min(...bareTurns) : null;
+    return { bare: Math.min(...bares), bareTurn, vc: Math.min(...vcs), bareLoop: Math.min(...bareLoops), vcAnswers: Math.min(...answers), vcRss: rss, failed };
   } finally {
     await standin.stop();
   }
@@ -207,7 +220,7 @@ async function main(): Promise<number> {
     const fast = Number(values["fast-steps"]);
     const slow = Number(values["slow-steps"]);
     for (const kind of ["ollama", "openai"] as const) {
-      const f = await pair(kind, 0, fast, 32, repeat, work);
+      const f = await pair(kind, 0, fast, 32, repeat, work, true);
       failed ||= f.failed;
       const share = f.bare / f.vc;
       out(`${kind}, ${fast} steps, zero latency, concurrency 32 (best of ${repeat}):`);
@@ -216,6 +229,13 @@ async function main(): Promise<number> {
       out(
         `  while the steps run (the bare loop's own loop ${s(f.bareLoop)}, value-compass's answers stage ${s(f.vcAnswers)}): ${((f.bareLoop / f.vcAnswers) * 100).toFixed(0)} %`,
       );
+      if (f.bareTurn !== null) {
+        // value-compass sends the requests of a turn together; a bare loop can do the same, and this
+        // says how much of the figure above is that pattern rather than the rest of the tool.
+        out(
+          `  a bare loop that waits a turn of the event loop between its calls: ${s(f.bareTurn)}; value-compass at ${((f.bareTurn / f.vc) * 100).toFixed(0)} % of its throughput`,
+        );
+      }
       const w = await pair(kind, 20, slow, 16, repeat, work);
       failed ||= w.failed;
       const ratio = w.vc / w.bare;
