@@ -601,7 +601,7 @@ async function writeResponses(run: ActiveRun, prefetch: Prefetch): Promise<RunCo
   const csvPath = join(runDir, RESPONSES_FILE);
   // A journal this run wrote from its first line, that the check found nothing wrong with: its final
   // records are the ones the run kept as it wrote them (Journal.ownRecordsInPlanOrder).
-  const own = source === runDir ? run.journal.ownRecordsInPlanOrder() : null;
+  const own = checked.ok && checked.dropped.length === 0 ? run.journal.ownRecordsInPlanOrder() : null;
   if (own !== null) {
     const counted = writeResponsesCsvOf(plan, own, csvPath, basename(runDir), run.csv);
     run.finalRecords.current = own;
