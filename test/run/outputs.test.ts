@@ -12,7 +12,7 @@ import { toCsv, writeTables, type Cell, type Table } from "../../src/report/csv.
 import { writeTablesInBatches } from "../../src/app/report-stage.js";
 import { makeRunId } from "../../src/run/rundir.js";
 import { resumeCommand } from "../../src/cli/paths.js";
-import { makePlan } from "./fixtures.js";
+import { journalRecord, makePlan } from "./fixtures.js";
 
 describe("responses.csv", () => {
   it("has the report module's columns, one row per step in plan order, and neutralised formula cells", () => {
@@ -83,27 +83,7 @@ describe("responses.csv", () => {
     const plan = makePlan([{ id: "b", models: ["mock:x"], items: 2500 }]);
     const journal = Journal.open(join(dir, "journal.jsonl"));
     for (let i = 0; i < 2500; i++) {
-      journal.append({
-        type: "step",
-        stepId: `s${i}`,
-        index: i,
-        segment: "b",
-        model: "mock:x",
-        system: "sys",
-        dimension: "d1",
-        item: `b1i${i + 1}`,
-        context: { culture: null, usecase: null },
-        sample: 0,
-        messages: [{ role: "user", content: `q${i}` }],
-        response: i % 7 === 0 ? `=cmd|${i}` : `line 1\nline "2", ${i}`,
-        error: null,
-        latencyMs: 1,
-        tokensIn: 1,
-        tokensOut: 1,
-        cached: false,
-        attempts: 1,
-        mock: true,
-      });
+      journal.append(journalRecord(i, { dimension: "d1", item: `b1i${i + 1}`, response: i % 7 === 0 ? `=cmd|${i}` : `line 1\nline "2", ${i}` }));
     }
     journal.close();
     writeResponsesCsv(plan, join(dir, "journal.jsonl"), join(dir, "a.csv"), "R", { bom: true });
